@@ -1,0 +1,75 @@
+# Two commands run everything: `make run` and `make test`. Both set up what they need and are
+# safe to re-run. Other targets are the steps they are made of.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=cfipros.settings.production SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=api.cfipros.com
+
+.PHONY: run test venv system-deps services migrate catalog lint typecheck pytest contract contract-check bench worker
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	@command -v $(PYTHON) >/dev/null || PYTHON=python3
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $(STAMP)
+
+venv: system-deps $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+services:
+	@bash scripts/services.sh
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+catalog: migrate
+	$(PY) manage.py load_acs_catalog
+
+run: export DJANGO_SETTINGS_MODULE ?= cfipros.settings.local
+run: venv
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_acs_catalog
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  CFIPros API      http://$(HOST):$(PORT)/api/v1/"
+	@echo "  API docs         http://$(HOST):$(PORT)/api/docs"
+	@echo "  Admin            http://$(HOST):$(PORT)/admin/"
+	@echo "  Create a staff user:  $(PY) manage.py createsuperuser"
+	@echo ""
+	$(VENV)/bin/gunicorn cfipros.wsgi:application --bind $(HOST):$(PORT) --workers 2 --timeout 60 \
+		--env DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy accounts extraction studyplans cfipros
+
+pytest: venv services
+	$(VENV)/bin/pytest --cov --cov-report=term
+
+contract: venv
+	$(PY) manage.py spectacular --file contracts/openapi.yaml --validate --fail-on-warn
+
+test: venv services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy accounts extraction studyplans cfipros
+	DJANGO_SETTINGS_MODULE=cfipros.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(VENV)/bin/pytest --cov --cov-report=term
+
+worker: venv
+	$(VENV)/bin/celery -A cfipros worker --loglevel INFO --concurrency 2
+
+bench: venv
+	$(PY) bench/run.py

@@ -1,0 +1,1 @@
+"""Identity: users mirrored from Clerk, organizations (flight schools) and memberships."""

@@ -1,0 +1,61 @@
+"""Local mirror of Clerk identities; Clerk stays the source of truth for sign-in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person. ``clerk_id`` is Clerk's ``sub``; staff created locally for the admin may have none."""
+
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        CFI = "cfi", "Certificated flight instructor"
+        SCHOOL_ADMIN = "school_admin", "School administrator"
+
+    clerk_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    email = models.EmailField(blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+
+    def __str__(self) -> str:
+        return self.email or self.clerk_id or self.username
+
+
+class Organization(models.Model):
+    """A flight school or club, mirrored from a Clerk organization."""
+
+    clerk_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role inside one organization; drives who may see whose reports and plans."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administrator"
+        INSTRUCTOR = "instructor", "Instructor"
+        STUDENT = "student", "Student"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+    clerk_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership"),
+        ]
+        indexes = [models.Index(fields=["organization", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organization} ({self.role})"

@@ -1,0 +1,161 @@
+"""RFC 7807 ``application/problem+json`` for every error the API returns.
+
+DRF exceptions go through :func:`problem_exception_handler`; errors raised outside DRF views
+(unknown URLs, oversized bodies, crashes) go through the Django handlers at the bottom, so a client
+never sees an HTML page or a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://cfipros.com/problems/"
+
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    410: "Gone",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+class ProblemError(exceptions.APIException):
+    """An API error with an explicit status, a stable machine code and an optional field map."""
+
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        detail: str,
+        *,
+        errors: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
+        self.problem_code = code
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class UnprocessableEntity(ProblemError):
+    def __init__(self, code: str, detail: str, *, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(422, code, detail, errors=errors)
+
+
+def problem_body(
+    status_code: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    instance: str = "",
+    errors: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    slug = code or TITLES.get(status_code, "error").lower().replace(" ", "-")
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug.replace("_", "-"),
+        "title": TITLES.get(status_code, "Error"),
+        "status": status_code,
+        "detail": detail,
+        "instance": instance,
+        "code": slug,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def _flatten_detail(detail: Any) -> str:
+    if isinstance(detail, list) and detail:
+        return _flatten_detail(detail[0])
+    if isinstance(detail, dict) and detail:
+        return _flatten_detail(next(iter(detail.values())))
+    return str(detail)
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render DRF exceptions as problem+json; validation errors become 422 with a field map."""
+    request = context.get("request")
+    instance = request.get_full_path() if request is not None else ""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ProblemError(413, "payload_too_large", "The request body is larger than allowed.")
+
+    response = exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled API error on %s", request.path if request is not None else "?")
+        body = problem_body(500, "An unexpected error occurred.", code="server_error", instance=instance)
+        return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+
+    assert isinstance(exc, exceptions.APIException)
+    errors: dict[str, Any] | None = None
+    code: str | None = None
+    status_code = response.status_code
+    if isinstance(exc, ProblemError):
+        code, errors, detail = exc.problem_code, exc.errors, str(exc.detail)
+        for name, value in exc.headers.items():
+            response[name] = value
+    elif isinstance(exc, exceptions.ValidationError):
+        status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+        code = "invalid_input"
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        detail = _flatten_detail(exc.detail) if errors else "Invalid input."
+        detail = "The request has invalid fields: " + ", ".join(errors) + "." if errors else detail
+    else:
+        detail = _flatten_detail(exc.detail)
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else None
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        response["WWW-Authenticate"] = response.get("WWW-Authenticate") or "Bearer"
+        status_code = 401
+    response.status_code = status_code
+    response.data = problem_body(status_code, detail, code=code, instance=instance, errors=errors)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def _django_problem(request: HttpRequest, status_code: int, detail: str, code: str) -> JsonResponse:
+    body = problem_body(status_code, detail, code=code, instance=request.get_full_path())
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return _django_problem(request, 413, "The request body is larger than allowed.", "payload_too_large")
+    return _django_problem(request, 400, "The request could not be understood.", "bad_request")
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return _django_problem(request, 403, "You do not have permission to do this.", "permission_denied")
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return _django_problem(request, 404, "No resource at this address.", "not_found")
+
+
+def handler500(request: HttpRequest) -> JsonResponse:
+    return _django_problem(request, 500, "An unexpected error occurred.", "server_error")

@@ -1,0 +1,1 @@
+"""Settings split per environment: ``local`` (default), ``test`` and ``production``."""

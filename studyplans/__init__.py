@@ -1,0 +1,1 @@
+"""Study plans built from missed ACS codes, the resources that teach them, and endorsements."""

@@ -1,0 +1,1 @@
+"""Study plan and resource models."""
