@@ -1,0 +1,23 @@
+"""Read queries on users and organizations, including who may see whose results."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, User
+
+
+def owners_visible_to(user: User) -> QuerySet[User]:
+    """Users whose reports and plans ``user`` may see: themselves, and the students of every
+    organization where ``user`` is an instructor or an admin. Lazy, so it nests as one subquery."""
+    staff_orgs = Membership.objects.filter(
+        user=user, role__in=[Membership.Role.INSTRUCTOR, Membership.Role.ADMIN]
+    ).values("organization_id")
+    students = Membership.objects.filter(
+        organization_id__in=staff_orgs, role=Membership.Role.STUDENT
+    ).values("user_id")
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=students))
+
+
+def user_memberships(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
