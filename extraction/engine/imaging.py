@@ -1,0 +1,158 @@
+"""Image preparation for OCR: pixel format, blank-page test, right-angle rotation, skew.
+
+Kept free of any OCR engine so each step can be measured and tested on its own. The
+functions work on numpy arrays (H x W x 3, uint8, RGB) because that is what the detector
+and recogniser consume; conversions from PIL happen once, in :func:`to_rgb_array`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+Array = NDArray[np.uint8]
+
+# A page whose grey levels barely vary carries no text worth running the detector on.
+_BLANK_STDDEV = 4.0
+
+
+def to_rgb_array(image: Image.Image) -> Array:
+    """Return an RGB uint8 array for any PIL mode (palette, 16-bit grey, CMYK, alpha).
+
+    Transparent pixels are composited on white: scanned forms saved with an alpha
+    channel would otherwise turn black where they are transparent.
+    """
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, rgba)
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr16 = np.asarray(image, dtype=np.float64)
+        peak = float(arr16.max()) or 1.0
+        grey = np.clip(arr16 * (255.0 / peak), 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(np.stack([grey, grey, grey], axis=-1))
+    if image.mode == "F":
+        grey = np.clip(np.asarray(image, dtype=np.float64), 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(np.stack([grey, grey, grey], axis=-1))
+    return np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
+
+
+def to_gray(rgb: Array) -> Array:
+    return np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+
+
+def is_blank(rgb: Array) -> bool:
+    """True for images too small or too uniform to hold text."""
+    h, w = rgb.shape[:2]
+    if h < 16 or w < 16:
+        return True
+    gray = to_gray(rgb)
+    step = max(1, min(h, w) // 400)
+    return float(gray[::step, ::step].std()) < _BLANK_STDDEV
+
+
+def resize_to_long_side(rgb: Array, long_side: int) -> tuple[Array, float]:
+    """Scale so the longer side equals ``long_side``; returns the image and the factor."""
+    h, w = rgb.shape[:2]
+    scale = long_side / float(max(h, w))
+    if abs(scale - 1.0) < 1e-3:
+        return rgb, 1.0
+    interp = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
+    out = cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interp)
+    return np.asarray(out, dtype=np.uint8), scale
+
+
+def rotate_right_angle(rgb: Array, degrees: int) -> Array:
+    """Rotate counter-clockwise by a multiple of 90 degrees (PIL's sense of ``rotate``)."""
+    turns = (degrees // 90) % 4
+    if turns == 0:
+        return rgb
+    return np.ascontiguousarray(np.rot90(rgb, k=turns))
+
+
+def map_points_after_rotation(
+    points: NDArray[np.float64], degrees: int, width: int, height: int
+) -> NDArray[np.float64]:
+    """Map (x, y) points of an image of ``width`` x ``height`` into the image rotated by
+    :func:`rotate_right_angle` with the same ``degrees``."""
+    turns = (degrees // 90) % 4
+    x = points[..., 0]
+    y = points[..., 1]
+    if turns == 0:
+        nx, ny = x, y
+    elif turns == 1:
+        nx, ny = y, (width - 1) - x
+    elif turns == 2:
+        nx, ny = (width - 1) - x, (height - 1) - y
+    else:
+        nx, ny = (height - 1) - y, x
+    return np.stack([nx, ny], axis=-1)
+
+
+def quad_angle(quad: NDArray[np.float64]) -> float:
+    """Angle in degrees of a text box's top edge (positive = clockwise on screen)."""
+    dx = float(quad[1][0] - quad[0][0])
+    dy = float(quad[1][1] - quad[0][1])
+    return math.degrees(math.atan2(dy, dx))
+
+
+def dominant_skew(quads: list[NDArray[np.float64]]) -> float:
+    """Length-weighted median of the top-edge angles of the wider text boxes.
+
+    Short boxes (single digits) give noisy angles, so only boxes at least three times as
+    wide as tall vote.
+    """
+    angles: list[float] = []
+    weights: list[float] = []
+    for q in quads:
+        width = float(np.linalg.norm(q[1] - q[0]))
+        height = float(np.linalg.norm(q[3] - q[0]))
+        if height <= 0 or width < 3 * height:
+            continue
+        a = quad_angle(q)
+        if abs(a) > 45:
+            continue
+        angles.append(a)
+        weights.append(width)
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    mid = int(np.searchsorted(cum, cum[-1] / 2.0))
+    return float(np.asarray(angles)[order][mid])
+
+
+def crop_quad(rgb: Array, quad: NDArray[np.float64]) -> Array:
+    """Warp the quadrilateral ``quad`` (tl, tr, br, bl) to an axis-aligned strip."""
+    src = quad.astype(np.float32)
+    width = round(float(max(np.linalg.norm(src[0] - src[1]), np.linalg.norm(src[3] - src[2]))))
+    height = round(float(max(np.linalg.norm(src[0] - src[3]), np.linalg.norm(src[1] - src[2]))))
+    width = max(width, 2)
+    height = max(height, 2)
+    dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    out = cv2.warpPerspective(
+        rgb, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+    return np.asarray(out, dtype=np.uint8)
+
+
+def normalize_illumination(rgb: Array) -> Array:
+    """Divide by a blurred background estimate so shadows and gradients become white paper.
+
+    A large median-like blur (morphological closing) keeps text out of the background
+    estimate; dividing instead of subtracting preserves contrast in dark corners.
+    """
+    gray = to_gray(rgb)
+    h, w = gray.shape
+    k = max(15, (min(h, w) // 40) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, kernel)
+    background = cv2.GaussianBlur(background, (0, 0), k / 4)
+    norm = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    norm_u8 = np.asarray(norm, dtype=np.uint8)
+    return np.ascontiguousarray(np.stack([norm_u8, norm_u8, norm_u8], axis=-1))
