@@ -19,9 +19,11 @@ from .types import CatalogEntry
 class Catalog:
     """Code -> entry, plus per-prefix and per-exam-code indexes for candidate search."""
 
-    __slots__ = ("entries", "by_prefix", "prefixes_by_exam", "by_task")
+    __slots__ = ("_resolver", "by_prefix", "by_task", "entries", "prefixes_by_exam")
 
-    def __init__(self, entries: Iterable[CatalogEntry], exam_codes: Mapping[str, Iterable[str]] | None = None):
+    def __init__(
+        self, entries: Iterable[CatalogEntry], exam_codes: Mapping[str, Iterable[str]] | None = None
+    ):
         self.entries: dict[str, CatalogEntry] = {}
         self.by_prefix: dict[str, set[str]] = defaultdict(set)
         # (prefix, area, task) -> codes: the neighbourhood the corrector searches.
@@ -30,9 +32,19 @@ class Catalog:
             self.entries[entry.code] = entry
             self.by_prefix[entry.prefix].add(entry.code)
             self.by_task[(entry.prefix, entry.area, entry.task)].append(entry.code)
+        self._resolver = None
         self.prefixes_by_exam: dict[str, set[str]] = defaultdict(set)
         for exam, prefixes in (exam_codes or {}).items():
             self.prefixes_by_exam[exam.upper()].update(prefixes)
+
+    @property
+    def resolver(self):  # type: ignore[no-untyped-def]
+        """The fuzzy code resolver over this catalogue (tries built on first use, then kept)."""
+        if self._resolver is None:
+            from .codes import Resolver
+
+            self._resolver = Resolver(self)
+        return self._resolver
 
     def __contains__(self, code: object) -> bool:
         return code in self.entries

@@ -2,22 +2,104 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Mapping
 from typing import Any
 
+from . import sources
 from .catalog import Catalog
+from .layout import Row, Segment, group_rows, rows_from_text
+from .parse import parse_rows
+from .sniff import sniff
 from .types import ExtractionError, ExtractionResult
 
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "1.0.0"
+
+_END_OF_REPORT = re.compile(r"DO\s*NOT\s*LOSE|INSTRUCTOR'?S?\s+STATEMENT", re.IGNORECASE)
 
 
-def extract_document(data: bytes, catalog: Catalog, *, options: dict[str, Any] | None = None) -> ExtractionResult:
-    """Extract one AKTR from raw bytes. Raises :class:`ExtractionError` for refused input."""
+def extract_document(data: bytes, catalog: Catalog, *, options: Mapping[str, Any] | None = None) -> ExtractionResult:
+    """Extract one AKTR from raw bytes.
+
+    Raises :class:`ExtractionError` (stable ``code``, one-line ``message``) for refused input;
+    any other failure inside the engine is reported as ``corrupt_file`` rather than escaping.
+    Options: ``allow_encrypted`` (bool, default False): read PDFs that open without a password.
+    """
+    opts = dict(options or {})
     started = time.perf_counter()
-    from . import sniff
+    try:
+        kind = sniff(data)
+        if kind == "pdf":
+            result = _from_pdf(data, catalog, opts)
+        else:
+            result = _from_image(data, kind, catalog)
+    except (ExtractionError, MemoryError, RecursionError) as exc:
+        if isinstance(exc, ExtractionError):
+            raise
+        raise ExtractionError("corrupt_file", "The document exhausted the engine's resources.") from None
+    result.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+    return result
 
-    kind = sniff.sniff(data)
-    result = ExtractionResult()
-    result.source_format = "pdf_text" if kind == "pdf" else "image"
-    result.elapsed_ms = (time.perf_counter() - started) * 1000
-    raise ExtractionError("not_an_aktr", "engine not implemented yet")
+
+def _from_pdf(data: bytes, catalog: Catalog, opts: Mapping[str, Any]) -> ExtractionResult:
+    with sources.open_pdf(data, allow_encrypted=bool(opts.get("allow_encrypted"))) as pdf:
+        n = len(pdf)  # type: ignore[arg-type]
+        rows: list[Row] = []
+        ocr_pages = 0
+        text_pages = 0
+        for index in range(n):
+            page = pdf[index]  # type: ignore[index]
+            try:
+                page_rows = sources.page_text_rows(page, index)
+                if sources.usable_text(page_rows):
+                    text_pages += 1
+                elif ocr_pages and any(_END_OF_REPORT.search(r.text) for r in rows):
+                    # The report already ended on an earlier page: a trailing scan page
+                    # (the instructor's statement) carries nothing the result needs.
+                    continue
+                else:
+                    page_rows = _ocr(sources.render_page(page), index)
+                    ocr_pages += 1
+            finally:
+                page.close()
+            rows.extend(page_rows)
+    if not any(r.text.strip() for r in rows):
+        raise ExtractionError("not_an_aktr", "The PDF has no readable text.")
+    path = "ocr" if ocr_pages else "text"
+    result = parse_rows(rows, catalog, path=path)
+    result.source_format = "pdf_scan" if ocr_pages and not text_pages else "pdf_text"
+    result.pages = n
+    return result
+
+
+def _from_image(data: bytes, kind: str, catalog: Catalog) -> ExtractionResult:
+    image = sources.decode_image(data, kind)  # type: ignore[arg-type]
+    rows = _ocr(image, 0)
+    if not rows:
+        raise ExtractionError("not_an_aktr", "No text was found in the image.")
+    result = parse_rows(rows, catalog, path="ocr")
+    result.source_format = "image"
+    result.pages = 1
+    return result
+
+
+def _ocr(image: Any, page: int) -> list[Row]:
+    """Rows from the OCR module's lines (``text``, ``confidence``, ``box``)."""
+    from .ocr import recognize_image
+
+    ocr_page = recognize_image(image)
+    lines = list(getattr(ocr_page, "lines", None) or [])
+    if not lines:
+        return rows_from_text(getattr(ocr_page, "text", "") or "", page, 0.9)
+    rows = []
+    for line in lines:
+        x0, y0, x1, y1 = line.box
+        seg = Segment(line.text, x0, y0, x1, y1, float(line.confidence))
+        # Lines already are visual rows; keep them as such (no re-grouping of whole rows).
+        rows.append(Row(line.text, page, y0, y1, float(line.confidence), [seg]))
+    rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
+    return rows
+
+
+__all__ = ["ENGINE_VERSION", "extract_document", "group_rows"]

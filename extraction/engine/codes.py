@@ -1,0 +1,205 @@
+"""Deficient-code candidates and their verification against the catalogue.
+
+A token printed exactly in the code grammar and present in the catalogue is taken as is.
+Anything else (OCR output) is matched against a trie of the catalogue codes of the report's
+ACS prefixes with a confusion-aware edit distance: ``1``/``l``/``|`` for ``I``, lost or doubled
+dots, ``S``/``5``, a comma glued to the code ... A reading that is neither close to one code
+nor clearly closer to one code than to every other is kept in ``unresolved`` with its raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .catalog import Catalog
+
+ACS_RE = re.compile(r"^([A-Za-z]{2})\.([IVXivx]{1,4})\.([A-Za-z])\.([KRSkrs])(\d{1,2})([A-Za-z]?)$")
+PLT_RE = re.compile(r"^PLT\d{3}$")
+STRICT_ACS = re.compile(r"^[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?$")
+
+ACCEPT_COST = 1.0  # at most this far from the catalogue code
+MARGIN = 0.45  # and at least this much closer than the runner-up
+SEARCH_COST = 2.2  # candidates kept for the unresolved list
+
+_SEPARATORS = str.maketrans({",": ".", ":": ".", ";": ".", "·": ".", "•": ".", "_": ".", "'": ".", "`": "."})
+
+
+def normalize_strict(token: str) -> str | None:
+    """The normalized form of a token that follows the grammar exactly (case aside)."""
+    m = ACS_RE.match(token)
+    if not m:
+        return None
+    prefix, area, task, etype, num, sub = m.groups()
+    return f"{prefix.upper()}.{area.upper()}.{task.upper()}.{etype.upper()}{int(num)}{sub.lower()}"
+
+
+# --------------------------------------------------------------------------- confusion costs
+
+_GROUPS: list[tuple[str, float]] = [
+    ("I1l|i!][jJ", 0.3),
+    ("O0oDQ", 0.3),
+    ("S5s$", 0.3),
+    ("B8", 0.3),
+    ("Z2z", 0.3),
+    ("G6", 0.4),
+    ("Kk", 0.1),
+    ("Xx", 0.1),
+    ("Vv", 0.1),
+    ("VUuYy", 0.4),
+    ("Cc(", 0.3),
+    ("A4", 0.5),
+    ("EF", 0.6),
+    ("RPB", 0.6),
+    ("KX", 0.6),
+    ("HN", 0.6),
+    ("LT1I", 0.5),
+    ("ao", 0.5),
+    ("b6h", 0.5),
+    ("ec", 0.5),
+    ("g9q", 0.4),
+    ("hn", 0.5),
+    ("rn", 0.5),
+    ("ij", 0.4),
+    ("fl", 0.6),
+]
+_SUB: dict[tuple[str, str], float] = {}
+for chars, cost in _GROUPS:
+    for a in chars:
+        for b in chars:
+            if a != b:
+                _SUB[(a, b)] = min(_SUB.get((a, b), 9.0), cost)
+
+
+def sub_cost(seen: str, true: str) -> float:
+    if seen == true:
+        return 0.0
+    cost = _SUB.get((seen, true))
+    if seen.lower() == true.lower():
+        cost = min(cost if cost is not None else 9.0, 0.15)
+    return cost if cost is not None else 1.0
+
+
+def _extra_cost(seen: str) -> float:  # a character OCR added
+    return 0.3 if seen in ". " else 1.0
+
+
+def _drop_cost(true: str) -> float:  # a character OCR lost
+    return 0.35 if true == "." else 1.0
+
+
+# --------------------------------------------------------------------------- trie search
+
+
+@dataclass(slots=True)
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    code: str | None = None
+
+
+class CodeTrie:
+    def __init__(self, codes: Iterable[str]):
+        self.root = _Node()
+        for code in codes:
+            node = self.root
+            for ch in code:
+                node = node.children.setdefault(ch, _Node())
+            node.code = code
+
+    def search(self, token: str, max_cost: float) -> list[tuple[float, str]]:
+        """Every code within ``max_cost`` of the token, cheapest first."""
+        first = [0.0]
+        for ch in token:
+            first.append(first[-1] + _extra_cost(ch))
+        found: list[tuple[float, str]] = []
+        stack = [(self.root, first)]
+        while stack:
+            node, row = stack.pop()
+            for ch, child in node.children.items():
+                drop = _drop_cost(ch)
+                new = [row[0] + drop]
+                for j, seen in enumerate(token, 1):
+                    new.append(min(row[j] + drop, new[j - 1] + _extra_cost(seen), row[j - 1] + sub_cost(seen, ch)))
+                if child.code is not None and new[-1] <= max_cost:
+                    found.append((round(new[-1], 3), child.code))
+                if child.children and min(new) <= max_cost:
+                    stack.append((child, new))
+        found.sort()
+        return found
+
+
+# --------------------------------------------------------------------------- tokens
+
+_CODEISH = re.compile(r"[A-Za-z0-9|$]")
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+def tokens_of_row(text: str) -> list[str]:
+    """Candidate tokens of a code row: separators unified, spaces next to dots closed."""
+    text = re.sub(r"\s*\.\s*", ".", text)
+    out = []
+    for tok in _SPLIT.split(text):
+        tok = tok.strip(".,;:()[]{}<>\"'`*")
+        if tok:
+            out.append(tok)
+    return out
+
+
+def looks_like_acs(token: str) -> bool:
+    """Shape of a (possibly misread) ACS code: enough length and some inner structure."""
+    t = token.translate(_SEPARATORS)
+    if not 6 <= len(t) <= 16 or not _CODEISH.match(t):
+        return False
+    return t.count(".") >= 2 or bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t))
+
+
+def plt_of(token: str) -> str | None:
+    m = re.fullmatch(r"[Pp][Ll1I|][Tt7]\s*[.\-]?\s*([0-9OoIlSBZ|]{3})", token)
+    if not m:
+        return None
+    digits = m.group(1).translate(str.maketrans("OoIlSBZ|", "00115821"))
+    return "PLT" + digits
+
+
+@dataclass(slots=True)
+class Resolution:
+    code: str | None
+    cost: float
+    candidates: list[str]
+    reason: str = ""
+
+
+class Resolver:
+    """Catalogue-constrained resolution of ACS tokens, with per-prefix tries built lazily."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self._tries: dict[frozenset[str], CodeTrie] = {}
+
+    def _trie(self, prefixes: frozenset[str]) -> CodeTrie:
+        trie = self._tries.get(prefixes)
+        if trie is None:
+            codes = [c for p in prefixes for c in self.catalog.by_prefix.get(p, ())]
+            trie = self._tries[prefixes] = CodeTrie(codes)
+        return trie
+
+    def resolve(self, token: str, prefixes: frozenset[str]) -> Resolution:
+        strict = normalize_strict(token)
+        if strict is not None and strict in self.catalog:
+            return Resolution(strict, 0.0, [strict])
+        cleaned = token.translate(_SEPARATORS)
+        cleaned = re.sub(r"\.{2,}", ".", cleaned)
+        if not prefixes:
+            return Resolution(None, 9.0, [], "no ACS prefix known for this exam")
+        found = self._trie(prefixes).search(cleaned, SEARCH_COST)
+        if not found:
+            return Resolution(None, 9.0, [], "no catalogue code is close")
+        best_cost, best = found[0]
+        runner = found[1][0] if len(found) > 1 else 9.0
+        cands = [c for _, c in found[:5]]
+        if best_cost <= ACCEPT_COST and runner - best_cost >= MARGIN:
+            return Resolution(best, best_cost, cands)
+        if best_cost <= ACCEPT_COST:
+            return Resolution(None, best_cost, cands, "ambiguous between catalogue codes")
+        return Resolution(None, best_cost, cands, "too far from any catalogue code")

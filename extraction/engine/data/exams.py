@@ -1,0 +1,63 @@
+"""Knowledge-test codes the engine knows, as data.
+
+``EXAM_TITLES``: the title printed on the report for a test code. Used only to snap an OCR
+reading of the title that is already close to a known one (never to invent a title).
+``EXAM_PREFIXES``: ACS prefixes whose codes a report of that test may carry (from the domain
+notes; the catalogue's ``exam_codes`` adds to it at run time).
+``VALIDITY_MONTHS``: months a passed test stays valid when it is not the usual 24.
+"""
+
+from __future__ import annotations
+
+EXAM_TITLES: dict[str, str] = {
+    "ADX": "Aircraft Dispatcher",
+    "AMA": "Aviation Mechanic Airframe",
+    "AMG": "Aviation Mechanic General",
+    "AMP": "Aviation Mechanic Powerplant",
+    "ATM": "Airline Transport Pilot Multiengine Airplane",
+    "ATS": "Airline Transport Pilot Single Engine Airplane",
+    "CAX": "Commercial Pilot Airplane",
+    "CRH": "Commercial Pilot Rotorcraft/Helicopter",
+    "FEX": "Flight Engineer Basic",
+    "FIA": "Flight Instructor Airplane",
+    "FIH": "Flight Instructor Helicopter",
+    "FOI": "Fundamentals of Instructing",
+    "IRA": "Instrument Rating Airplane",
+    "IRH": "Instrument Rating Helicopter",
+    "PAR": "Private Pilot Airplane",
+    "PRH": "Private Pilot Helicopter",
+    "UAG": "Unmanned Aircraft General - Small",
+}
+
+EXAM_PREFIXES: dict[str, tuple[str, ...]] = {
+    "PAR": ("PA",),
+    "CAX": ("CA",),
+    "IRA": ("IR",),
+    "ATM": ("AA",),
+    "ATS": ("AA",),
+    "FOI": ("FI",),
+    "FIA": ("AI", "FI"),
+    "AFA": ("AI", "FI"),
+    "FIP": ("IL", "FI"),
+    "IPA": ("IL", "FI"),
+    "FRH": ("HI", "FI"),
+    "HFA": ("HI", "FI"),
+    "PRH": ("PH",),
+    "CRH": ("CH",),
+    "IRH": ("IH",),
+    "UAG": ("UA",),
+    "AMA": ("AM",),
+    "AMG": ("AM",),
+    "AMP": ("AM",),
+    "PPL": ("PL",),
+    "CPL": ("CP",),
+    "IPL": ("IP",),
+    "APL": ("AP",),
+    "APA": ("AP",),
+    "IIP": ("PI",),
+    "FPA": ("PI",),
+    "MCN": ("MC",),
+}
+
+VALIDITY_MONTHS: dict[str, int] = {"ATM": 60}
+DEFAULT_VALIDITY_MONTHS = 24

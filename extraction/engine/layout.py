@@ -1,0 +1,84 @@
+"""Rows of text with geometry: the common shape of the PDF text layer and of OCR output.
+
+Both paths end as a list of :class:`Row` per page, top to bottom; a row is one visual line
+whose separate segments (table cells, grid columns) are joined by three spaces, the same
+contract the OCR module follows. The parsers only ever see rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+SEGMENT_GAP = "   "
+
+
+@dataclass(slots=True)
+class Segment:
+    text: str
+    x0: float
+    y0: float  # top, growing downwards
+    x1: float
+    y1: float
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class Row:
+    text: str
+    page: int
+    y0: float
+    y1: float
+    confidence: float = 1.0
+    segments: list[Segment] = field(default_factory=list)
+
+
+def _join(segments: Sequence[Segment]) -> str:
+    out: list[str] = []
+    prev: Segment | None = None
+    for seg in segments:
+        text = seg.text.strip()
+        if not text:
+            continue
+        if prev is not None:
+            char_w = max((prev.x1 - prev.x0) / max(len(prev.text.strip()), 1), 0.5)
+            gap = seg.x0 - prev.x1
+            if gap > 1.2 * char_w:
+                out.append(SEGMENT_GAP)
+            elif gap > 0.15 * char_w:
+                out.append(" ")
+        out.append(text)
+        prev = seg
+    return "".join(out)
+
+
+def group_rows(segments: Iterable[Segment], page: int) -> list[Row]:
+    """Cluster segments whose vertical extents overlap into rows, read left to right."""
+    ordered = sorted((s for s in segments if s.text.strip()), key=lambda s: (s.y0 + s.y1) / 2)
+    rows: list[list[Segment]] = []
+    bounds: list[tuple[float, float]] = []
+    for seg in ordered:
+        mid = (seg.y0 + seg.y1) / 2
+        if rows:
+            top, bottom = bounds[-1]
+            if top <= mid <= bottom:
+                rows[-1].append(seg)
+                bounds[-1] = (min(top, seg.y0), max(bottom, seg.y1))
+                continue
+        rows.append([seg])
+        bounds.append((seg.y0, seg.y1))
+    result = []
+    for segs, (top, bottom) in zip(rows, bounds, strict=True):
+        segs.sort(key=lambda s: s.x0)
+        conf = min(s.confidence for s in segs)
+        result.append(Row(_join(segs), page, top, bottom, conf, segs))
+    return result
+
+
+def rows_from_text(text: str, page: int = 0, confidence: float = 1.0) -> list[Row]:
+    """Rows from plain text (tests, OCR output without boxes): one row per non-blank line."""
+    rows = []
+    for i, line in enumerate(text.splitlines()):
+        if line.strip():
+            rows.append(Row(line.rstrip(), page, float(i), float(i) + 1.0, confidence))
+    return rows

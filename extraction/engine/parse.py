@@ -1,0 +1,249 @@
+"""From rows to an :class:`ExtractionResult`: header fields, the codes block, confidences."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from . import fields as F
+from .catalog import Catalog
+from .codes import PLT_RE, Resolver, looks_like_acs, normalize_strict, plt_of, tokens_of_row
+from .data.exams import EXAM_PREFIXES
+from .layout import Row
+from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
+
+_STOP = re.compile(r"DO\s*NOT\s*LOSE|AUTHORI[ZS]ED\s+INSTRUCTOR|INSTRUCTOR'?S?\s+STATEMENT", re.IGNORECASE)
+_MARKERS = re.compile(
+    r"KNOWLEDGE\s+TEST\s+REPORT|AIRMAN\s+KNOWLEDGE|DO\s*NOT\s*LOSE\s+THIS\s+REPORT|"
+    r"AIRMAN\s+CERTIFICATION\s+STANDARDS|LEARNING\s+STATEMENT",
+    re.IGNORECASE,
+)
+_ACS_PARAGRAPH = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)|ACS\s+CODES?", re.IGNORECASE)
+_PLT_PARAGRAPH = re.compile(r"LEARNING\s+STATEMENT", re.IGNORECASE)
+_WORD = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
+
+_ORDER = ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_title", "exam_date", "exam_site",
+          "score", "grade", "take", "expiration_date")
+
+# Confidence a value gets from the reading path before field checks.
+_PATH_CONF = {"text": 1.0, "ocr": 0.9}
+
+
+def is_aktr(rows: Sequence[Row], hits: Sequence[F.LabelHit]) -> bool:
+    fields_seen = {h.field for h in hits}
+    marker = any(_MARKERS.search(r.text) for r in rows)
+    core = len(fields_seen & {"applicant_name", "exam_title", "exam_date", "grade", "exam_id", "ftn", "applicant_id"})
+    return (marker and core >= 2) or core >= 4
+
+
+def _is_prose(text: str) -> bool:
+    return len(_WORD.findall(text)) >= 3
+
+
+def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> ExtractionResult:
+    hits = F.find_labels(rows)
+    if not is_aktr(rows, hits):
+        raise ExtractionError("not_an_aktr", "The document is readable but is not an Airman Knowledge Test Report.")
+    result = ExtractionResult(path=path)
+    base = _PATH_CONF.get(path, 0.9)
+    conf: dict[str, float] = {}
+    label_rows = {h.row for h in hits}
+    consumed: set[int] = set(label_rows)
+
+    # Values: first usable hit per field. An empty value takes the next row when it is not a label row.
+    raw: dict[str, tuple[str, float]] = {}
+    for h in hits:
+        if h.field in raw:
+            continue
+        value, row_conf = h.value, rows[h.row].confidence
+        if not value and h.row + 1 < len(rows) and h.row + 1 not in label_rows:
+            nxt = rows[h.row + 1]
+            if nxt.page == rows[h.row].page and not _is_prose(nxt.text):
+                value, row_conf = nxt.text.split("   ")[0], nxt.confidence
+                consumed.add(h.row + 1)
+        if value:
+            raw[h.field] = (value, min(row_conf, 1.0))
+
+    def put(name: str, value: object, c: float) -> None:
+        setattr(result, name, value)
+        conf[name] = round(max(0.0, min(1.0, c)), 3) if value is not None else 0.0
+
+    for name in ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site"):
+        text, rc = raw.get(name, ("", 0.0))
+        if name == "applicant_name":
+            value = F.clean_name(text)
+        elif name == "ftn":
+            value = F.clean_ftn(text)
+        elif name == "exam_id":
+            value = F.clean_digits(text, min_len=6)
+        elif name == "applicant_id":
+            value = F.clean_digits(text, min_len=4) or (F.clean_ftn(text) if text else None)
+        else:
+            value = F.clean_site(text)
+        put(name, value, base * rc if value else 0.0)
+
+    title_raw, rc = raw.get("exam_title", ("", 0.0))
+    title, code, tconf = F.clean_title(title_raw)
+    put("exam_title", title, base * rc * tconf)
+    put("exam_code", code, base * rc * tconf)
+
+    for name in ("exam_date", "expiration_date"):
+        text, rc = raw.get(name, ("", 0.0))
+        value = F.parse_date(text)
+        put(name, value, base * rc if value else 0.0)
+    _check_expiration(result, conf, base)
+
+    text, rc = raw.get("score", ("", 0.0))
+    score, sconf = F.parse_score(text)
+    put("score", score, base * rc * sconf)
+    if score is None:
+        conf["score"] = round(base * (rc or 0.9) * sconf, 3) if "score" in raw else 0.8
+    text, rc = raw.get("grade", ("", 0.0))
+    put("grade", F.parse_grade(text), base * rc)
+    text, rc = raw.get("take", ("", 0.0))
+    put("take", F.parse_take(text), base * rc)
+
+    _parse_codes(rows, consumed, result, catalog, path)
+    _finish_confidence(result, conf)
+    return result
+
+
+def _check_expiration(result: ExtractionResult, conf: dict[str, float], base: float) -> None:
+    """The expiration date follows from the exam date: use that to confirm or repair a reading."""
+    if not result.exam_date:
+        return
+    expected = F.expiration_for(result.exam_date, result.exam_code)
+    if result.expiration_date == expected:
+        conf["exam_date"] = max(conf.get("exam_date", 0.0), base)
+        conf["expiration_date"] = max(conf.get("expiration_date", 0.0), base)
+        return
+    if result.expiration_date is None or result.expiration_date[:7] == expected[:7]:
+        # Unread, or only the day misread: the day is always the month's last.
+        result.expiration_date = expected
+        conf["expiration_date"] = round(0.8 * base, 3)
+    else:
+        conf["expiration_date"] = round(min(conf.get("expiration_date", 0.0), 0.6), 3)
+        conf["exam_date"] = round(min(conf.get("exam_date", 0.0), 0.6), 3)
+
+
+def _code_rows(rows: Sequence[Row], consumed: set[int]) -> list[int]:
+    """Indexes of rows that may carry codes: below the header, above the report's end, not prose."""
+    first_label = min(consumed) if consumed else 0
+    stopped_pages: set[int] = set()
+    out = []
+    for i, row in enumerate(rows):
+        if row.page in stopped_pages:
+            continue
+        if _STOP.search(row.text):
+            stopped_pages.add(row.page)
+            continue
+        if i in consumed or (row.page == rows[first_label].page and i < first_label):
+            continue
+        if _is_prose(row.text) and not any(looks_like_acs(t) or plt_of(t) for t in tokens_of_row(row.text)):
+            continue
+        out.append(i)
+    return out
+
+
+def _exam_prefixes(result: ExtractionResult, catalog: Catalog) -> frozenset[str]:
+    code = result.exam_code or ""
+    prefixes = set(EXAM_PREFIXES.get(code, ())) | set(catalog.prefixes_by_exam.get(code, ()))
+    return frozenset(p for p in prefixes if p in catalog.by_prefix)
+
+
+def _parse_codes(
+    rows: Sequence[Row], consumed: set[int], result: ExtractionResult, catalog: Catalog, path: str
+) -> None:
+    resolver: Resolver = catalog.resolver
+    all_text = "\n".join(r.text for r in rows)
+    tokens: list[tuple[str, float]] = []
+    for i in _code_rows(rows, consumed):
+        for tok in tokens_of_row(rows[i].text):
+            tokens.append((tok, rows[i].confidence))
+
+    acs_tokens = [(t, c) for t, c in tokens if plt_of(t) is None and looks_like_acs(t)]
+    plt_tokens = [(plt_of(t), t, c) for t, c in tokens if plt_of(t) is not None]
+
+    if _PLT_PARAGRAPH.search(all_text) and not _ACS_PARAGRAPH.search(all_text):
+        kind = "plt"
+    elif _ACS_PARAGRAPH.search(all_text):
+        kind = "acs"
+    elif plt_tokens and len(plt_tokens) >= len(acs_tokens):
+        kind = "plt"
+    elif acs_tokens:
+        kind = "acs"
+    else:
+        kind = "plt" if (result.applicant_id and not result.ftn) else "acs"
+    result.code_kind = kind  # type: ignore[assignment]
+
+    details: dict[str, CodeDetail] = {}
+    unresolved: list[Unresolved] = []
+    if kind == "plt":
+        for code, raw, rc in plt_tokens:
+            assert code is not None
+            c = (1.0 if raw == code else 0.85) * _PATH_CONF.get(path, 0.9) * rc
+            if PLT_RE.match(code) and code not in details:
+                details[code] = CodeDetail(code, "", "", "", "", round(c, 3), raw)
+        result.codes = sorted(details)
+        result.codes_detail = [details[c] for c in result.codes]
+        result.unresolved = unresolved
+        return
+
+    prefixes = _exam_prefixes(result, catalog)
+    if not prefixes:
+        votes = Counter(
+            s.split(".")[0] for t, _ in acs_tokens if (s := normalize_strict(t)) and s.split(".")[0] in catalog.by_prefix
+        )
+        prefixes = frozenset(p for p, _ in votes.most_common(1)) or frozenset(catalog.by_prefix)
+    for tok, rc in acs_tokens:
+        res = resolver.resolve(tok, prefixes)
+        strict = normalize_strict(tok)
+        if res.code is None and strict is not None:
+            # Printed in the grammar but outside the exam's prefixes or the catalogue.
+            entry = catalog.get(strict)
+            if entry is not None:
+                c = 0.5 * rc
+            elif path == "text":
+                c = 0.6
+            else:
+                unresolved.append(Unresolved(tok, "not in the catalogue", res.candidates))
+                continue
+            if strict not in details:
+                details[strict] = _detail(catalog, strict, c, tok)
+            continue
+        if res.code is None:
+            unresolved.append(Unresolved(tok, res.reason, res.candidates))
+            continue
+        c = max(0.0, 1.0 - res.cost / 2) * _PATH_CONF.get(path, 0.9) * rc
+        if res.code.split(".")[0] not in _exam_prefixes(result, catalog) and result.exam_code:
+            c *= 0.7
+        prev = details.get(res.code)
+        if prev is None or prev.confidence < c:
+            details[res.code] = _detail(catalog, res.code, c, tok)
+    result.codes = sorted(details)
+    result.codes_detail = [details[c] for c in result.codes]
+    result.unresolved = unresolved
+
+
+def _detail(catalog: Catalog, code: str, confidence: float, raw: str) -> CodeDetail:
+    entry = catalog.get(code)
+    if entry is None:
+        return CodeDetail(code, "", code.split(".")[1], code.split(".")[2], code.split(".")[3][0], round(confidence, 3), raw)
+    return CodeDetail(
+        code, entry.description, entry.area_title or entry.area, entry.task_title or entry.task,
+        entry.element_type, round(confidence, 3), raw,
+    )
+
+
+def _finish_confidence(result: ExtractionResult, conf: dict[str, float]) -> None:
+    if result.ftn is None and result.applicant_id is not None:
+        conf.pop("ftn", None)
+    elif result.applicant_id is None:
+        conf.pop("applicant_id", None)
+    conf["codes"] = round(min((d.confidence for d in result.codes_detail), default=1.0), 3)
+    if result.unresolved:
+        conf["codes"] = round(min(conf["codes"], 0.4), 3)
+    result.field_confidence = {k: conf[k] for k in (*_ORDER, "exam_code", "codes") if k in conf}
+    required = ("applicant_name", "exam_id", "exam_title", "exam_date", "grade", "codes")
+    result.confidence = round(min(result.field_confidence.get(k, 0.0) for k in required), 3)
