@@ -5,9 +5,18 @@ No model stores an uploaded document: a report keeps only what the engine read f
 
 from __future__ import annotations
 
+import secrets
+import uuid
+
+from django.conf import settings
 from django.db import models
 
 CURRENT_EDITION = "current"
+
+
+def new_share_token() -> str:
+    """43 URL-safe characters (256 bits): unguessable, so the link itself is the capability."""
+    return secrets.token_urlsafe(32)
 
 
 class AcsDocument(models.Model):
@@ -59,3 +68,175 @@ class AcsElement(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# --- Reports: the normalized result of one extraction -------------------------------------------
+
+
+class Report(models.Model):
+    """What the engine read from one Airman Knowledge Test Report; never the document itself.
+
+    ``owner`` is null for an anonymous result, which then carries no applicant name, FTN,
+    applicant id or exam id and expires 24 h after creation. Deleting a user deletes their
+    reports (CASCADE): results belong to the person, and erasure must leave nothing behind.
+    ``exam_id_hash`` is a keyed HMAC of the normalized exam id, so an owner uploading the same
+    report twice gets the same row without the database needing the clear value to compare.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        NEEDS_REVIEW = "needs_review", "Needs review"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    share_token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    applicant_name = models.CharField(max_length=200, blank=True)
+    ftn = models.CharField(max_length=32, blank=True)
+    applicant_id = models.CharField(max_length=64, blank=True)
+    exam_id = models.CharField(max_length=64, blank=True)
+    exam_id_hash = models.CharField(max_length=64, blank=True)
+
+    exam_code = models.CharField(max_length=16, blank=True)
+    exam_title = models.CharField(max_length=200, blank=True)
+    exam_date = models.DateField(null=True, blank=True)
+    exam_site = models.CharField(max_length=200, blank=True)
+    score = models.IntegerField(null=True, blank=True)
+    grade = models.CharField(max_length=8, blank=True)
+    take = models.IntegerField(null=True, blank=True)
+    expiration_date = models.DateField(null=True, blank=True)
+    code_kind = models.CharField(max_length=8, blank=True)
+
+    confidence = models.FloatField(default=0.0)
+    field_confidence = models.JSONField(default=dict, blank=True)
+    unresolved = models.JSONField(default=list, blank=True, help_text="[{raw, reason, candidates}]")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OK)
+
+    source_format = models.CharField(max_length=16, blank=True)
+    extraction_path = models.CharField(max_length=32, blank=True)
+    engine_version = models.CharField(max_length=32, blank=True)
+    processing_ms = models.FloatField(default=0.0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "exam_id_hash"],
+                condition=models.Q(owner__isnull=False) & ~models.Q(exam_id_hash=""),
+                name="unique_report_owner_exam",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="report_owner_created"),
+            models.Index(fields=["exam_code"], name="report_exam_code"),
+            models.Index(fields=["status"], name="report_status"),
+            models.Index(fields=["expires_at"], name="report_expires_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exam_code or 'report'} {self.exam_date or ''} ({self.pk})".strip()
+
+
+class ReportCode(models.Model):
+    """One deficient knowledge code of a report, linked to the catalogue when it resolves."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=32)
+    element = models.ForeignKey(
+        AcsElement, on_delete=models.SET_NULL, null=True, blank=True, related_name="report_codes"
+    )
+    raw = models.CharField(max_length=64, blank=True)
+    confidence = models.FloatField(default=1.0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [models.UniqueConstraint(fields=["report", "code"], name="unique_report_code")]
+        indexes = [models.Index(fields=["code"], name="report_code_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CodeCorrection(models.Model):
+    """Audit trail of a staff correction of a report's codes: who, when, before, after."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="corrections")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="code_corrections"
+    )
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"correction of {self.report_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Batches: many documents of one owner processed by workers ------------------------------------
+
+
+class Batch(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        COMPLETED = "completed", "Completed"
+        PARTIAL = "partial", "Partial"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    total_files = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="batch_owner_created")]
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} ({self.status})"
+
+
+class BatchFile(models.Model):
+    """One uploaded file of a batch; the bytes themselves never reach the database."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    report = models.ForeignKey(
+        Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="batch_files"
+    )
+    error_code = models.CharField(max_length=32, blank=True)
+    error_message = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="unique_batch_position")]
+        indexes = [models.Index(fields=["batch", "status"], name="batchfile_batch_status")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}#{self.position}"

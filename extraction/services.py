@@ -1,0 +1,227 @@
+"""Writes on reports: turning an engine result into a stored report, claiming, deleting, correcting.
+
+A report keeps the engine's normalized result and nothing of the uploaded document. Anonymous
+results additionally drop everything that identifies a person or a sitting (name, FTN, applicant
+id, exam id, exam site) and expire after ``ANONYMOUS_RESULT_TTL_HOURS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from extraction.engine import ENGINE_VERSION, ExtractionResult
+from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Report, ReportCode
+
+# --- Reports -------------------------------------------------------------------------------------
+
+
+def normalize_exam_id(exam_id: str | None) -> str:
+    """Exam ids compare without case or whitespace, as they are printed differently across scans."""
+    return "".join((exam_id or "").split()).upper()
+
+
+def exam_id_hash(exam_id: str | None) -> str:
+    """Keyed HMAC-SHA256 of the normalized exam id, or "" when there is none to dedupe on."""
+    normalized = normalize_exam_id(exam_id)
+    if not normalized:
+        return ""
+    key = settings.EXAM_ID_HASH_KEY.encode()
+    return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _needs_review(result: ExtractionResult) -> bool:
+    return bool(result.unresolved) or result.confidence < settings.REPORT_REVIEW_CONFIDENCE
+
+
+def _result_fields(result: ExtractionResult) -> dict[str, Any]:
+    """Columns every report keeps, anonymous or owned."""
+    return {
+        "exam_code": result.exam_code or "",
+        "exam_title": result.exam_title or "",
+        "exam_date": _parse_date(result.exam_date),
+        "score": result.score,
+        "grade": result.grade or "",
+        "take": result.take,
+        "expiration_date": _parse_date(result.expiration_date),
+        "code_kind": result.code_kind or "",
+        "confidence": result.confidence,
+        "field_confidence": dict(result.field_confidence),
+        "unresolved": [
+            {"raw": u.raw, "reason": u.reason, "candidates": list(u.candidates)} for u in result.unresolved
+        ],
+        "status": Report.Status.NEEDS_REVIEW if _needs_review(result) else Report.Status.OK,
+        "source_format": result.source_format,
+        "extraction_path": result.path,
+        "engine_version": ENGINE_VERSION,
+        "processing_ms": round(result.elapsed_ms, 2),
+    }
+
+
+def _personal_fields(result: ExtractionResult) -> dict[str, Any]:
+    """Columns only an owned report keeps."""
+    return {
+        "applicant_name": result.applicant_name or "",
+        "ftn": result.ftn or "",
+        "applicant_id": result.applicant_id or "",
+        "exam_id": result.exam_id or "",
+        "exam_site": result.exam_site or "",
+        "exam_id_hash": exam_id_hash(result.exam_id),
+    }
+
+
+def _elements_by_code(codes: list[str]) -> dict[str, AcsElement]:
+    """Current-edition catalogue elements for ``codes``, in one query."""
+    found = AcsElement.objects.filter(code__in=codes, edition=CURRENT_EDITION).only("id", "code")
+    return {e.code: e for e in found}
+
+
+def _write_codes(report: Report, result: ExtractionResult) -> None:
+    """Replace the report's codes; catalogue elements are looked up in one query."""
+    details = {d.code: d for d in result.codes_detail}
+    codes = list(dict.fromkeys(result.codes or [d.code for d in result.codes_detail]))
+    elements = {
+        e.code: e
+        for e in AcsElement.objects.filter(code__in=codes, edition=CURRENT_EDITION).only("id", "code")
+    }
+    ReportCode.objects.filter(report=report).delete()
+    rows = []
+    for position, code in enumerate(codes):
+        detail = details.get(code)
+        rows.append(
+            ReportCode(
+                report=report,
+                code=code,
+                element=elements.get(code),
+                raw=(detail.raw if detail else code)[:64],
+                confidence=detail.confidence if detail else 1.0,
+                position=position,
+            )
+        )
+    ReportCode.objects.bulk_create(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    report: Report
+    created: bool
+
+
+@transaction.atomic
+def report_store_result(*, owner: User | None, result: ExtractionResult) -> StoredReport:
+    """Store ``result``; for an owner, an exam id already on file updates that report instead."""
+    fields = _result_fields(result)
+    if owner is None:
+        ttl = timedelta(hours=settings.ANONYMOUS_RESULT_TTL_HOURS)
+        report = Report.objects.create(owner=None, expires_at=timezone.now() + ttl, **fields)
+        _write_codes(report, result)
+        return StoredReport(report, created=True)
+
+    fields |= _personal_fields(result)
+    created = True
+    if fields["exam_id_hash"]:
+        report, created = Report.objects.select_for_update().get_or_create(
+            owner=owner, exam_id_hash=fields["exam_id_hash"], defaults=fields
+        )
+        if not created:
+            for name, value in fields.items():
+                setattr(report, name, value)
+            report.expires_at = None
+            report.save()
+    else:
+        report = Report.objects.create(owner=owner, **fields)
+    _write_codes(report, result)
+    return StoredReport(report, created=created)
+
+
+def report_create_from_result(*, owner: User | None, result: ExtractionResult) -> Report:
+    """The stored report for ``result`` (new, or the owner's existing one for the same exam id)."""
+    return report_store_result(owner=owner, result=result).report
+
+
+class ClaimConflict(Exception):
+    """The result already belongs to someone else."""
+
+
+@transaction.atomic
+def report_claim(*, report: Report, user: User) -> Report:
+    """Make an anonymous result ``user``'s report and stop its expiry; idempotent for the owner.
+
+    The personal fields of an anonymous result were never stored, so a claimed report has none
+    of them; if the user already holds a report for the same exam it stays a separate row.
+    """
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.owner_id is not None and locked.owner_id != user.pk:
+        raise ClaimConflict
+    if locked.owner_id is None:
+        locked.owner = user
+        locked.expires_at = None
+        locked.save(update_fields=["owner", "expires_at", "updated_at"])
+    return locked
+
+
+def report_delete(*, report: Report) -> None:
+    report.delete()
+
+
+def purge_expired_reports(*, now: Any = None) -> int:
+    """Delete anonymous results past their expiry; returns how many reports went."""
+    cutoff = now or timezone.now()
+    expired = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff)
+    count = expired.count()
+    if count:
+        expired.delete()
+    return count
+
+
+# --- Staff review ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_correct_codes(*, report: Report, user: User, codes: list[str]) -> CodeCorrection | None:
+    """Replace a report's codes with a staff-reviewed list and record who changed what.
+
+    Returns ``None`` when nothing changed. A code the engine had keeps its raw text and confidence;
+    a code staff added carries confidence 1.0. The unresolved tokens stay as the evidence reviewed.
+    """
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    existing = {rc.code: rc for rc in ReportCode.objects.filter(report=report).order_by("position")}
+    before = list(existing)
+    if wanted == before:
+        return None
+    elements = {
+        e.code: e
+        for e in AcsElement.objects.filter(code__in=wanted, edition=CURRENT_EDITION).only("id", "code")
+    }
+    ReportCode.objects.filter(report=report).delete()
+    ReportCode.objects.bulk_create(
+        ReportCode(
+            report=report,
+            code=code,
+            element=elements.get(code),
+            raw=existing[code].raw if code in existing else "",
+            confidence=existing[code].confidence if code in existing else 1.0,
+            position=position,
+        )
+        for position, code in enumerate(wanted)
+    )
+    report.status = Report.Status.OK
+    report.save(update_fields=["status", "updated_at"])
+    return CodeCorrection.objects.create(report=report, user=user, before=before, after=wanted)

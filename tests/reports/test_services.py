@@ -1,0 +1,127 @@
+"""Storing engine results as reports: anonymity, dedupe on the exam id, catalogue links, review."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from extraction.engine import CodeDetail, ExtractionResult, Unresolved
+from extraction.models import AcsDocument, AcsElement, Report
+from extraction.services import exam_id_hash, report_create_from_result, report_store_result
+
+pytestmark = pytest.mark.django_db
+
+
+def make_result(**overrides: object) -> ExtractionResult:
+    base = ExtractionResult(
+        applicant_name="JANE Q DOE",
+        ftn="A1234567",
+        exam_id="EXAM-0001",
+        exam_code="PAR",
+        exam_title="Private Pilot Airplane (PAR)",
+        exam_date="2026-03-14",
+        exam_site="SOME TESTING CENTER",
+        score=82,
+        grade="PASS",
+        take=1,
+        expiration_date="2028-03-31",
+        code_kind="acs",
+        codes=["PA.I.A.K1", "PA.I.B.K2"],
+        codes_detail=[
+            CodeDetail("PA.I.A.K1", "d", "I", "A", "K", 0.99, "PA.I.A.K1"),
+            CodeDetail("PA.I.B.K2", "d", "I", "B", "K", 0.97, "PA.l.B.K2"),
+        ],
+        confidence=0.98,
+        field_confidence={"score": 1.0},
+        elapsed_ms=12.345,
+    )
+    for name, value in overrides.items():
+        setattr(base, name, value)
+    return base
+
+
+@pytest.fixture
+def element() -> AcsElement:
+    doc = AcsDocument.objects.create(prefix="PA", title="Private Pilot Airplane")
+    return AcsElement.objects.create(
+        document=doc,
+        code="PA.I.A.K1",
+        prefix="PA",
+        area="I",
+        area_title="Preflight",
+        task="A",
+        task_title="Certificates",
+        element_type="K",
+        number=1,
+        description="Certification.",
+    )
+
+
+def test_anonymous_result_keeps_no_personal_field_and_expires(element: AcsElement) -> None:
+    report = report_create_from_result(owner=None, result=make_result())
+    assert report.owner is None
+    assert (report.applicant_name, report.ftn, report.applicant_id, report.exam_id, report.exam_site) == (
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
+    assert report.exam_id_hash == ""
+    assert report.expires_at is not None
+    assert timedelta(hours=23) < report.expires_at - timezone.now() <= timedelta(hours=24)
+    assert len(report.share_token) >= 32
+    codes = list(report.codes.order_by("position"))
+    assert [c.code for c in codes] == ["PA.I.A.K1", "PA.I.B.K2"]
+    assert codes[0].element == element and codes[1].element is None
+    assert codes[1].raw == "PA.l.B.K2"
+    assert report.status == Report.Status.OK
+
+
+def test_owned_result_keeps_fields_and_dedupes_on_exam_id(element: AcsElement) -> None:
+    user = User.objects.create(username="u1")
+    first = report_store_result(owner=user, result=make_result())
+    assert first.created
+    assert first.report.applicant_name == "JANE Q DOE" and first.report.expires_at is None
+    assert first.report.exam_id_hash == exam_id_hash("exam-0001 ")
+    second = report_store_result(
+        owner=user, result=make_result(exam_id=" exam-0001", score=90, codes=["PA.I.A.K1"])
+    )
+    assert not second.created
+    assert second.report.pk == first.report.pk
+    assert Report.objects.filter(owner=user).count() == 1
+    second.report.refresh_from_db()
+    assert second.report.score == 90
+    assert list(second.report.codes.values_list("code", flat=True)) == ["PA.I.A.K1"]
+
+
+def test_same_exam_for_another_owner_is_another_report() -> None:
+    a, b = User.objects.create(username="a"), User.objects.create(username="b")
+    ra = report_create_from_result(owner=a, result=make_result())
+    rb = report_create_from_result(owner=b, result=make_result())
+    assert ra.pk != rb.pk
+
+
+def test_no_exam_id_never_dedupes() -> None:
+    user = User.objects.create(username="u")
+    r1 = report_create_from_result(owner=user, result=make_result(exam_id=None))
+    r2 = report_create_from_result(owner=user, result=make_result(exam_id=None))
+    assert r1.pk != r2.pk
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status"),
+    [
+        ({"confidence": 0.5}, Report.Status.NEEDS_REVIEW),
+        ({"unresolved": [Unresolved("PA.X.?.K1", "ambiguous", ["PA.X.A.K1"])]}, Report.Status.NEEDS_REVIEW),
+        ({}, Report.Status.OK),
+    ],
+)
+def test_review_status(overrides: dict[str, object], status: str) -> None:
+    report = report_create_from_result(owner=None, result=make_result(**overrides))
+    assert report.status == status
+    if "unresolved" in overrides:
+        assert report.unresolved == [{"raw": "PA.X.?.K1", "reason": "ambiguous", "candidates": ["PA.X.A.K1"]}]
