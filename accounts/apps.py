@@ -1,6 +1,12 @@
+"""Identity: users mirrored from Clerk, organizations (flight schools) and memberships."""
+
 from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+
+    def ready(self) -> None:
+        # Registers the OpenAPI extension describing Clerk bearer authentication.
+        from accounts import schema  # noqa: F401

@@ -1,15 +1,17 @@
 """DRF authentication with Clerk RS256 session tokens, verified against Clerk's JWKS.
 
-Keys are cached per process; an unknown ``kid`` triggers at most one JWKS refetch per cool-down,
-so a flood of forged tokens cannot turn into a flood of requests to Clerk.
+Keys are cached per process; any JWKS request (first load, expiry, unknown ``kid``) happens at most
+once per cool-down, so a flood of forged tokens, or an unreachable Clerk, cannot turn into a flood
+of outgoing requests or requests queued behind a slow fetch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-import time
 import urllib.request
+from time import monotonic
 from typing import Any
 
 import jwt
@@ -18,10 +20,11 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from accounts.models import User
+from accounts.services import user_get_or_create_from_claims
 
 
 class JWKSClient:
-    """Fetches and caches the public keys of a JWKS document, keyed by ``kid``."""
+    """Fetches and caches the RSA signing keys of a JWKS document, keyed by ``kid``."""
 
     def __init__(self, url: str, *, ttl: int, cooldown: int, timeout: float = 5.0) -> None:
         self.url = url
@@ -29,32 +32,38 @@ class JWKSClient:
         self.cooldown = cooldown
         self.timeout = timeout
         self._keys: dict[str, Any] = {}
-        self._fetched_at = 0.0
-        self._last_attempt = 0.0
+        self._fetched_at: float | None = None
+        self._last_attempt: float | None = None
         self._lock = threading.Lock()
 
     def _fetch(self) -> None:
-        self._last_attempt = time.monotonic()
+        self._last_attempt = monotonic()
         with urllib.request.urlopen(self.url, timeout=self.timeout) as response:  # noqa: S310
             document = json.loads(response.read())
         keys: dict[str, Any] = {}
         for jwk in document.get("keys", []):
-            if jwk.get("kty") == "RSA" and jwk.get("kid"):
-                keys[jwk["kid"]] = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
+            if jwk.get("kty") != "RSA" or not jwk.get("kid") or jwk.get("use", "sig") != "sig":
+                continue
+            keys[str(jwk["kid"])] = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
         self._keys = keys
-        self._fetched_at = time.monotonic()
+        self._fetched_at = monotonic()
+
+    def _fresh(self, now: float) -> bool:
+        return self._fetched_at is not None and now - self._fetched_at <= self.ttl
 
     def get_key(self, kid: str) -> Any | None:
+        """The key for ``kid``; refetches when the set expired or ``kid`` is new, once per cool-down."""
+        key = self._keys.get(kid)
+        if key is not None and self._fresh(monotonic()):
+            return key
         with self._lock:
-            now = time.monotonic()
-            stale = not self._keys or now - self._fetched_at > self.ttl
-            unknown = kid not in self._keys and now - self._last_attempt >= self.cooldown
-            if stale or unknown:
-                try:
+            now = monotonic()
+            wanted = kid not in self._keys or not self._fresh(now)
+            allowed = self._last_attempt is None or now - self._last_attempt >= self.cooldown
+            if wanted and allowed:
+                # On failure the last good key set keeps serving until the next attempt is allowed.
+                with contextlib.suppress(OSError, ValueError, jwt.PyJWTError):
                     self._fetch()
-                except (OSError, ValueError):
-                    if not self._keys:
-                        return None
             return self._keys.get(kid)
 
 
@@ -83,7 +92,13 @@ def reset_jwks_cache() -> None:
 
 
 def verify_session_token(token: str) -> dict[str, Any]:
-    """Return the verified claims of a Clerk session token or raise ``AuthenticationFailed``."""
+    """Return the verified claims of a Clerk session token or raise ``AuthenticationFailed``.
+
+    The algorithm is pinned to RS256 before any key is looked up, so ``alg: none`` and HS256 tokens
+    signed with the public key are refused. Without a configured issuer nothing is accepted.
+    """
+    if not settings.CLERK_JWKS_URL or not settings.CLERK_ISSUER:
+        raise exceptions.AuthenticationFailed("Bearer authentication is not configured.")
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError as exc:
@@ -91,7 +106,7 @@ def verify_session_token(token: str) -> dict[str, Any]:
     if header.get("alg") != "RS256":
         raise exceptions.AuthenticationFailed("Only RS256 tokens are accepted.")
     kid = header.get("kid")
-    if not kid or not settings.CLERK_JWKS_URL:
+    if not isinstance(kid, str) or not kid:
         raise exceptions.AuthenticationFailed("Unknown signing key.")
     key = get_jwks_client().get_key(kid)
     if key is None:
@@ -101,7 +116,7 @@ def verify_session_token(token: str) -> dict[str, Any]:
             token,
             key=key,
             algorithms=["RS256"],
-            issuer=settings.CLERK_ISSUER or None,
+            issuer=settings.CLERK_ISSUER,
             leeway=settings.CLERK_JWT_LEEWAY_SECONDS,
             options={"require": ["exp", "iat", "sub", "iss"], "verify_aud": False},
         )
@@ -116,6 +131,8 @@ def verify_session_token(token: str) -> dict[str, Any]:
     azp = claims.get("azp")
     if azp is not None and azp not in settings.CLERK_AUTHORIZED_PARTIES:
         raise exceptions.AuthenticationFailed("Token authorized party is not accepted.")
+    if not isinstance(claims["sub"], str) or not claims["sub"]:
+        raise exceptions.AuthenticationFailed("Invalid token subject.")
     return claims
 
 
@@ -135,8 +152,6 @@ class ClerkJWTAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed("Malformed token.") from exc
         claims = verify_session_token(token)
-        from accounts.services import user_get_or_create_from_claims
-
         user = user_get_or_create_from_claims(claims)
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User is deactivated.")

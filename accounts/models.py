@@ -17,6 +17,9 @@ class User(AbstractUser):
     clerk_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     email = models.EmailField(blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+    # Set when Clerk reports the user deleted: the row stays (it owns reports and plans) but is
+    # deactivated and scrubbed, and later, out-of-order user events for it are ignored.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.email or self.clerk_id or self.username

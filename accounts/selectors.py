@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import Membership, User
 
@@ -13,11 +13,20 @@ def owners_visible_to(user: User) -> QuerySet[User]:
     staff_orgs = Membership.objects.filter(
         user=user, role__in=[Membership.Role.INSTRUCTOR, Membership.Role.ADMIN]
     ).values("organization_id")
-    students = Membership.objects.filter(
-        organization_id__in=staff_orgs, role=Membership.Role.STUDENT
-    ).values("user_id")
+    students = Membership.objects.filter(organization_id__in=staff_orgs, role=Membership.Role.STUDENT).values(
+        "user_id"
+    )
     return User.objects.filter(Q(pk=user.pk) | Q(pk__in=students))
 
 
 def user_memberships(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
+
+
+def user_with_organizations(user: User) -> User:
+    """``user`` with ``memberships`` (and their organization) loaded in one query, by name."""
+    memberships = Membership.objects.select_related("organization").order_by(
+        "organization__name", "organization_id"
+    )
+    prefetch_related_objects([user], Prefetch("memberships", queryset=memberships))
+    return user

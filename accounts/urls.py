@@ -1,5 +1,10 @@
-"""API routes of this app, mounted under /api/v1/."""
+"""API routes of this app, mounted under /api/v1/ (no trailing slashes)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from accounts import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("me", views.MeView.as_view(), name="me"),
+    path("webhooks/clerk", views.ClerkWebhookView.as_view(), name="clerk-webhook"),
+]

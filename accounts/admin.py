@@ -1,0 +1,85 @@
+"""Admin for people, schools and memberships.
+
+Identity fields mirrored from Clerk are read-only here (Clerk is the source of truth and the next
+webhook would overwrite an edit). Related objects are picked with autocomplete widgets and loaded
+with ``select_related`` so no page issues a query per row or renders every user in a drop-down.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from accounts.models import Membership, Organization, User
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ["organization", "role", "clerk_id", "created_at"]
+    readonly_fields = ["clerk_id", "created_at"]
+    autocomplete_fields = ["organization"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).select_related("organization")
+
+
+class OrganizationMembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "organization"
+    extra = 0
+    fields = ["user", "role", "clerk_id", "created_at"]
+    readonly_fields = ["clerk_id", "created_at"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["email", "clerk_id", "username", "role", "is_staff", "is_active", "date_joined"]
+    list_filter = ["role", "is_staff", "is_active", "is_superuser"]
+    search_fields = ["email", "clerk_id", "username", "first_name", "last_name"]
+    ordering = ["-date_joined"]
+    readonly_fields = ["clerk_id", "deleted_at", "last_login", "date_joined"]
+    inlines = [UserMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Identity", {"fields": ("clerk_id", "email", "first_name", "last_name", "role", "deleted_at")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "email", "role", "password1", "password2")}),
+    )
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "clerk_id", "member_count", "created_at"]
+    search_fields = ["name", "clerk_id"]
+    readonly_fields = ["clerk_id", "created_at", "updated_at"]
+    inlines = [OrganizationMembershipInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
+        return super().get_queryset(request).annotate(member_total=Count("memberships"))
+
+    @admin.display(description="Members", ordering="member_total")
+    def member_count(self, organization: Any) -> int:
+        return int(organization.member_total)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "organization"]
+    search_fields = ["user__email", "user__clerk_id", "organization__name", "organization__clerk_id"]
+    autocomplete_fields = ["user", "organization"]
+    readonly_fields = ["clerk_id", "created_at"]

@@ -1,0 +1,99 @@
+"""HTTP endpoints of identity: the signed-in user, and the Clerk webhook receiver."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import webhooks
+from accounts.models import User
+from accounts.selectors import user_with_organizations
+from accounts.serializers import MeSerializer, WebhookAckSerializer
+from accounts.services import ClerkEventError, apply_clerk_event
+from cfipros.api.problems import ProblemError, UnprocessableEntity
+
+PROBLEM = "An `application/problem+json` body."
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_retrieve",
+        summary="The signed-in user and their organizations",
+        responses={200: MeSerializer, 401: OpenApiResponse(description=PROBLEM)},
+        tags=["identity"],
+    )
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        return Response(MeSerializer(user_with_organizations(request.user)).data)
+
+
+class ClerkWebhookView(APIView):
+    """Receives Clerk's Svix-signed deliveries; the signature is the only authentication, so no
+    session (and hence no CSRF token) is involved."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="clerk_webhook",
+        summary="Receive a Clerk webhook delivery (Svix-signed)",
+        description=(
+            "Mirrors `user.*`, `organization.*` and `organizationMembership.*` events. Requires the "
+            "`svix-id`, `svix-timestamp` and `svix-signature` headers; other event types are "
+            "acknowledged with `applied: false`."
+        ),
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={
+            200: WebhookAckSerializer,
+            401: OpenApiResponse(description="Unsigned, badly signed or stale delivery. " + PROBLEM),
+            409: OpenApiResponse(description="This svix-id was already processed. " + PROBLEM),
+            422: OpenApiResponse(description="The body is not a usable Clerk event. " + PROBLEM),
+            503: OpenApiResponse(description="The webhook secret is not configured. " + PROBLEM),
+        },
+        auth=[],
+        tags=["identity"],
+    )
+    def post(self, request: Request) -> Response:
+        secret = settings.CLERK_WEBHOOK_SECRET
+        if not secret:
+            raise ProblemError(503, "webhooks_not_configured", "Clerk webhooks are not configured.")
+        body = request.body
+        message_id = request.headers.get("svix-id")
+        tolerance = settings.CLERK_WEBHOOK_TOLERANCE_SECONDS
+        try:
+            webhooks.verify_delivery(
+                secret=secret,
+                message_id=message_id,
+                timestamp=request.headers.get("svix-timestamp"),
+                signature_header=request.headers.get("svix-signature"),
+                body=body,
+                tolerance=tolerance,
+            )
+        except webhooks.WebhookRejected as exc:
+            raise ProblemError(401, exc.code, exc.detail, headers={"WWW-Authenticate": "Svix"}) from exc
+        assert message_id is not None
+        try:
+            event = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise UnprocessableEntity("malformed_json", "The body is not valid JSON.") from exc
+        if not webhooks.claim_delivery(message_id, tolerance):
+            raise ProblemError(409, "webhook_replayed", "This delivery was already received.")
+        try:
+            applied = apply_clerk_event(event)
+        except ClerkEventError as exc:
+            webhooks.release_delivery(message_id)
+            raise UnprocessableEntity("invalid_event", exc.detail, errors=exc.errors) from exc
+        except Exception:
+            webhooks.release_delivery(message_id)
+            raise
+        event_type = str(event.get("type"))
+        return Response(WebhookAckSerializer({"type": event_type, "applied": applied}).data)
