@@ -1,0 +1,1 @@
+"""REST endpoints of the extraction app, one module per resource."""
