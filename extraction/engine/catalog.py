@@ -11,9 +11,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .types import CatalogEntry
+
+if TYPE_CHECKING:
+    from .codes import Resolver
 
 
 class Catalog:
@@ -32,13 +35,13 @@ class Catalog:
             self.entries[entry.code] = entry
             self.by_prefix[entry.prefix].add(entry.code)
             self.by_task[(entry.prefix, entry.area, entry.task)].append(entry.code)
-        self._resolver = None
+        self._resolver: Resolver | None = None
         self.prefixes_by_exam: dict[str, set[str]] = defaultdict(set)
         for exam, prefixes in (exam_codes or {}).items():
             self.prefixes_by_exam[exam.upper()].update(prefixes)
 
     @property
-    def resolver(self):  # type: ignore[no-untyped-def]
+    def resolver(self) -> Resolver:
         """The fuzzy code resolver over this catalogue (tries built on first use, then kept)."""
         if self._resolver is None:
             from .codes import Resolver

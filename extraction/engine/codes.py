@@ -120,7 +120,9 @@ class CodeTrie:
                 drop = _drop_cost(ch)
                 new = [row[0] + drop]
                 for j, seen in enumerate(token, 1):
-                    new.append(min(row[j] + drop, new[j - 1] + _extra_cost(seen), row[j - 1] + sub_cost(seen, ch)))
+                    new.append(
+                        min(row[j] + drop, new[j - 1] + _extra_cost(seen), row[j - 1] + sub_cost(seen, ch))
+                    )
                 if child.code is not None and new[-1] <= max_cost:
                     found.append((round(new[-1], 3), child.code))
                 if child.children and min(new) <= max_cost:

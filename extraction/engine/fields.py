@@ -18,23 +18,76 @@ from .data.exams import DEFAULT_VALIDITY_MONTHS, EXAM_TITLES, VALIDITY_MONTHS
 from .layout import Row
 
 LABELS: dict[str, tuple[str, ...]] = {
-    "applicant_name": ("APPLICANT NAME", "NAME OF APPLICANT", "EXAMINEE NAME", "CANDIDATE NAME",
-                       "STUDENT NAME", "APPLICANT", "NAME"),
+    "applicant_name": (
+        "APPLICANT NAME",
+        "NAME OF APPLICANT",
+        "EXAMINEE NAME",
+        "CANDIDATE NAME",
+        "STUDENT NAME",
+        "APPLICANT",
+        "NAME",
+    ),
     "ftn": ("FAA TRACKING NUMBER (FTN)", "FAA TRACKING NUMBER", "FAA TRACKING NO", "TRACKING NUMBER", "FTN"),
-    "applicant_id": ("APPLICANT ID NUMBER", "APPLICANT ID NO", "APPLICANT ID", "APPLICANT I.D.", "STUDENT ID",
-                     "CANDIDATE ID"),
-    "exam_id": ("EXAM ID NUMBER", "EXAM ID", "TEST ID", "EXAMINATION ID", "EXAM ID NO", "TEST ID NO",
-                "EXAM NUMBER", "TEST NUMBER"),
-    "exam_title": ("EXAM TITLE", "TEST TITLE", "EXAM NAME", "TEST NAME", "EXAMINATION", "KNOWLEDGE TEST",
-                   "EXAM", "TEST"),
-    "exam_date": ("EXAM DATE", "TEST DATE", "DATE OF EXAM", "DATE OF TEST", "EXAMINATION DATE", "DATE TAKEN",
-                  "DATE OF EXAMINATION", "TESTING DATE"),
-    "exam_site": ("EXAM SITE ID", "EXAM SITE", "TEST SITE ID", "TEST SITE", "TESTING SITE", "TESTING CENTER",
-                  "TEST CENTER", "SITE ID", "SITE"),
+    "applicant_id": (
+        "APPLICANT ID NUMBER",
+        "APPLICANT ID NO",
+        "APPLICANT ID",
+        "APPLICANT I.D.",
+        "STUDENT ID",
+        "CANDIDATE ID",
+    ),
+    "exam_id": (
+        "EXAM ID NUMBER",
+        "EXAM ID",
+        "TEST ID",
+        "EXAMINATION ID",
+        "EXAM ID NO",
+        "TEST ID NO",
+        "EXAM NUMBER",
+        "TEST NUMBER",
+    ),
+    "exam_title": (
+        "EXAM TITLE",
+        "TEST TITLE",
+        "EXAM NAME",
+        "TEST NAME",
+        "EXAMINATION",
+        "KNOWLEDGE TEST",
+        "EXAM",
+        "TEST",
+    ),
+    "exam_date": (
+        "EXAM DATE",
+        "TEST DATE",
+        "DATE OF EXAM",
+        "DATE OF TEST",
+        "EXAMINATION DATE",
+        "DATE TAKEN",
+        "DATE OF EXAMINATION",
+        "TESTING DATE",
+    ),
+    "exam_site": (
+        "EXAM SITE ID",
+        "EXAM SITE",
+        "TEST SITE ID",
+        "TEST SITE",
+        "TESTING SITE",
+        "TESTING CENTER",
+        "TEST CENTER",
+        "SITE ID",
+        "SITE",
+    ),
     "score": ("EXAM SCORE", "TEST SCORE", "SCORE"),
     "grade": ("EXAM GRADE", "TEST GRADE", "GRADE", "TEST RESULT", "EXAM RESULT", "RESULT", "PASS/FAIL"),
     "take": ("TAKE NUMBER", "TAKE NO", "ATTEMPT NUMBER", "ATTEMPT NO", "ATTEMPT", "TAKE"),
-    "expiration_date": ("EXPIRATION DATE", "EXPIRY DATE", "EXPIRATION", "EXPIRES", "VALID UNTIL", "VALID THROUGH"),
+    "expiration_date": (
+        "EXPIRATION DATE",
+        "EXPIRY DATE",
+        "EXPIRATION",
+        "EXPIRES",
+        "VALID UNTIL",
+        "VALID THROUGH",
+    ),
 }
 
 _LABEL_TO_FIELD = {label: name for name, labels in LABELS.items() for label in labels}
@@ -44,7 +97,8 @@ _ALTERNATION = "|".join(
 # A label: not inside a word and followed by a colon-like mark; or, without the mark, alone at
 # the start of a row or of a segment with its value in the next segment (OCR drops colons).
 _LABEL_RE = re.compile(
-    rf"(?<![A-Za-z0-9])(?P<label>{_ALTERNATION})\s*[:;]|(?:^|(?<=   ))(?P<bare>{_ALTERNATION})(?=\s{{3,}}|\s*$)",
+    rf"(?<![A-Za-z0-9])(?P<label>{_ALTERNATION})\s*[:;]"
+    rf"|(?:^|(?<=   ))(?P<bare>{_ALTERNATION})(?=\s{{3,}}|\s*$)",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
@@ -77,9 +131,30 @@ def find_labels(rows: Sequence[Row]) -> list[LabelHit]:
 
 # --------------------------------------------------------------------------- value cleaners
 
-_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1",
-                            "L": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6",
-                            "b": "6", "g": "9", "q": "9", "T": "7"})
+_DIGIT_FIX = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "L": "1",
+        "!": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "G": "6",
+        "b": "6",
+        "g": "9",
+        "q": "9",
+        "T": "7",
+    }
+)
 _ALNUM_UPPER_FIX = str.maketrans({"O": "0", "Q": "0", "I": "1", "|": "1", "l": "1"})
 
 
@@ -112,8 +187,10 @@ def clean_site(raw: str) -> str | None:
         return None
     m = re.match(r"^([A-Z0-9|]{2})([A-Z0-9|]+)$", token)
     if m and len(token) >= 5:
-        head = m.group(1).translate(str.maketrans({"0": "O", "1": "I", "|": "I", "5": "S", "8": "B"}))
-        tail = m.group(2).translate(_DIGIT_FIX) if re.fullmatch(r"[0-9OQDILSBZG|]+", m.group(2)) else m.group(2)
+        head = m.group(1).translate(str.maketrans("01|58", "OIISB"))
+        tail = (
+            m.group(2).translate(_DIGIT_FIX) if re.fullmatch(r"[0-9OQDILSBZG|]+", m.group(2)) else m.group(2)
+        )
         return head + tail
     return token
 
@@ -130,7 +207,7 @@ def clean_title(raw: str) -> tuple[str | None, str | None, float]:
     code = None
     conf = 1.0
     if m:
-        code = m.group(1).upper().translate(str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"}))
+        code = m.group(1).upper().translate(str.maketrans("0158", "OISB"))
         name = value[: m.start()].strip()
     else:
         name = value

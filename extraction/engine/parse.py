@@ -23,8 +23,19 @@ _ACS_PARAGRAPH = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)|ACS\s+CODES?", r
 _PLT_PARAGRAPH = re.compile(r"LEARNING\s+STATEMENT", re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
 
-_ORDER = ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_title", "exam_date", "exam_site",
-          "score", "grade", "take", "expiration_date")
+_ORDER = (
+    "applicant_name",
+    "ftn",
+    "applicant_id",
+    "exam_id",
+    "exam_title",
+    "exam_date",
+    "exam_site",
+    "score",
+    "grade",
+    "take",
+    "expiration_date",
+)
 
 # Confidence a value gets from the reading path before field checks.
 _PATH_CONF = {"text": 1.0, "ocr": 0.9}
@@ -33,7 +44,9 @@ _PATH_CONF = {"text": 1.0, "ocr": 0.9}
 def is_aktr(rows: Sequence[Row], hits: Sequence[F.LabelHit]) -> bool:
     fields_seen = {h.field for h in hits}
     marker = any(_MARKERS.search(r.text) for r in rows)
-    core = len(fields_seen & {"applicant_name", "exam_title", "exam_date", "grade", "exam_id", "ftn", "applicant_id"})
+    core = len(
+        fields_seen & {"applicant_name", "exam_title", "exam_date", "grade", "exam_id", "ftn", "applicant_id"}
+    )
     return (marker and core >= 2) or core >= 4
 
 
@@ -44,7 +57,9 @@ def _is_prose(text: str) -> bool:
 def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> ExtractionResult:
     hits = F.find_labels(rows)
     if not is_aktr(rows, hits):
-        raise ExtractionError("not_an_aktr", "The document is readable but is not an Airman Knowledge Test Report.")
+        raise ExtractionError(
+            "not_an_aktr", "The document is readable but is not an Airman Knowledge Test Report."
+        )
     result = ExtractionResult(path=path)
     base = _PATH_CONF.get(path, 0.9)
     conf: dict[str, float] = {}
@@ -56,19 +71,20 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     for h in hits:
         if h.field in raw:
             continue
-        value, row_conf = h.value, rows[h.row].confidence
-        if not value and h.row + 1 < len(rows) and h.row + 1 not in label_rows:
+        found, row_conf = h.value, rows[h.row].confidence
+        if not found and h.row + 1 < len(rows) and h.row + 1 not in label_rows:
             nxt = rows[h.row + 1]
             if nxt.page == rows[h.row].page and not _is_prose(nxt.text):
-                value, row_conf = nxt.text.split("   ")[0], nxt.confidence
+                found, row_conf = nxt.text.split("   ")[0], nxt.confidence
                 consumed.add(h.row + 1)
-        if value:
-            raw[h.field] = (value, min(row_conf, 1.0))
+        if found:
+            raw[h.field] = (found, min(row_conf, 1.0))
 
     def put(name: str, value: object, c: float) -> None:
         setattr(result, name, value)
         conf[name] = round(max(0.0, min(1.0, c)), 3) if value is not None else 0.0
 
+    value: str | None
     for name in ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site"):
         text, rc = raw.get(name, ("", 0.0))
         if name == "applicant_name":
@@ -193,7 +209,9 @@ def _parse_codes(
     prefixes = _exam_prefixes(result, catalog)
     if not prefixes:
         votes = Counter(
-            s.split(".")[0] for t, _ in acs_tokens if (s := normalize_strict(t)) and s.split(".")[0] in catalog.by_prefix
+            s.split(".")[0]
+            for t, _ in acs_tokens
+            if (s := normalize_strict(t)) and s.split(".")[0] in catalog.by_prefix
         )
         prefixes = frozenset(p for p, _ in votes.most_common(1)) or frozenset(catalog.by_prefix)
     for tok, rc in acs_tokens:
@@ -229,10 +247,17 @@ def _parse_codes(
 def _detail(catalog: Catalog, code: str, confidence: float, raw: str) -> CodeDetail:
     entry = catalog.get(code)
     if entry is None:
-        return CodeDetail(code, "", code.split(".")[1], code.split(".")[2], code.split(".")[3][0], round(confidence, 3), raw)
+        return CodeDetail(
+            code, "", code.split(".")[1], code.split(".")[2], code.split(".")[3][0], round(confidence, 3), raw
+        )
     return CodeDetail(
-        code, entry.description, entry.area_title or entry.area, entry.task_title or entry.task,
-        entry.element_type, round(confidence, 3), raw,
+        code,
+        entry.description,
+        entry.area_title or entry.area,
+        entry.task_title or entry.task,
+        entry.element_type,
+        round(confidence, 3),
+        raw,
     )
 
 

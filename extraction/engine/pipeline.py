@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,10 +18,14 @@ from .types import ExtractionError, ExtractionResult
 
 ENGINE_VERSION = "1.0.0"
 
+logger = logging.getLogger(__name__)
+
 _END_OF_REPORT = re.compile(r"DO\s*NOT\s*LOSE|INSTRUCTOR'?S?\s+STATEMENT", re.IGNORECASE)
 
 
-def extract_document(data: bytes, catalog: Catalog, *, options: Mapping[str, Any] | None = None) -> ExtractionResult:
+def extract_document(
+    data: bytes, catalog: Catalog, *, options: Mapping[str, Any] | None = None
+) -> ExtractionResult:
     """Extract one AKTR from raw bytes.
 
     Raises :class:`ExtractionError` (stable ``code``, one-line ``message``) for refused input;
@@ -30,14 +36,14 @@ def extract_document(data: bytes, catalog: Catalog, *, options: Mapping[str, Any
     started = time.perf_counter()
     try:
         kind = sniff(data)
-        if kind == "pdf":
-            result = _from_pdf(data, catalog, opts)
-        else:
-            result = _from_image(data, kind, catalog)
-    except (ExtractionError, MemoryError, RecursionError) as exc:
-        if isinstance(exc, ExtractionError):
-            raise
-        raise ExtractionError("corrupt_file", "The document exhausted the engine's resources.") from None
+        result = _from_pdf(data, catalog, opts) if kind == "pdf" else _from_image(data, kind, catalog)
+    except ExtractionError:
+        raise
+    except Exception:
+        # A document that trips the engine still gets a stable code, never a traceback;
+        # the traceback goes to the log for the developers.
+        logger.exception("extraction failed unexpectedly")
+        raise ExtractionError("corrupt_file", "The document could not be processed.") from None
     result.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return result
 
@@ -91,13 +97,15 @@ def _ocr(image: Any, page: int) -> list[Row]:
     ocr_page = recognize_image(image)
     lines = list(getattr(ocr_page, "lines", None) or [])
     if not lines:
-        return rows_from_text(getattr(ocr_page, "text", "") or "", page, 0.9)
+        text = unicodedata.normalize("NFKC", getattr(ocr_page, "text", "") or "")
+        return rows_from_text(text, page, 0.9)
     rows = []
     for line in lines:
         x0, y0, x1, y1 = line.box
-        seg = Segment(line.text, x0, y0, x1, y1, float(line.confidence))
+        text = unicodedata.normalize("NFKC", line.text)  # full-width commas, ligatures, ...
+        seg = Segment(text, x0, y0, x1, y1, float(line.confidence))
         # Lines already are visual rows; keep them as such (no re-grouping of whole rows).
-        rows.append(Row(line.text, page, y0, y1, float(line.confidence), [seg]))
+        rows.append(Row(text, page, y0, y1, float(line.confidence), [seg]))
     rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
     return rows
 

@@ -7,6 +7,7 @@ page count, encryption, truncation, and image pixel dimensions read from the hea
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 from collections.abc import Iterator
@@ -113,7 +114,9 @@ def decode_image(data: bytes, kind: Kind) -> Image:
     except Image.DecompressionBombError:
         raise ExtractionError("image_too_large", "The image has too many pixels.") from None
     except Exception as exc:  # truncated data, broken chunks, ...: one error for all
-        raise ExtractionError("corrupt_file", f"The image cannot be decoded ({type(exc).__name__}).") from None
+        raise ExtractionError(
+            "corrupt_file", f"The image cannot be decoded ({type(exc).__name__})."
+        ) from None
 
 
 # --------------------------------------------------------------------------- PDFs
@@ -133,7 +136,9 @@ def open_pdf(data: bytes, *, allow_encrypted: bool = False) -> Iterator[object]:
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
             raise ExtractionError("encrypted_pdf", "The PDF is password-protected.") from None
-        raise ExtractionError("corrupt_file", "The PDF cannot be read (damaged or not really a PDF).") from None
+        raise ExtractionError(
+            "corrupt_file", "The PDF cannot be read (damaged or not really a PDF)."
+        ) from None
     try:
         if not allow_encrypted and raw.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
             raise ExtractionError("encrypted_pdf", "The PDF is encrypted; upload an unprotected copy.")
@@ -157,7 +162,11 @@ def page_text_rows(page: object, index: int) -> list[Row]:
             left, bottom, right, top = textpage.get_rect(i)
             text = textpage.get_text_bounded(left, bottom, right, top)
             if text.strip():
-                segments.append(Segment(text.replace("\r", " ").replace("\n", " "), left, height - top, right, height - bottom))
+                segments.append(
+                    Segment(
+                        text.replace("\r", " ").replace("\n", " "), left, height - top, right, height - bottom
+                    )
+                )
         return group_rows(segments, index)
     finally:
         textpage.close()
@@ -171,7 +180,7 @@ def render_page(page: object) -> Image:
     """Render a page for OCR at the native resolution of its largest image, within bounds."""
     width, height = page.get_size()  # type: ignore[attr-defined]
     scale = 300 / 72
-    try:
+    with contextlib.suppress(Exception):  # geometry is only a hint for the scale
         best = 0.0
         for obj in page.get_objects(max_depth=2):  # type: ignore[attr-defined]
             if obj.type == 3:  # FPDF_PAGEOBJ_IMAGE
@@ -180,8 +189,6 @@ def render_page(page: object) -> Image:
                 if right - left > 0 and (right - left) * (top - bottom) > best:
                     best = (right - left) * (top - bottom)
                     scale = px_w / (right - left)
-    except Exception:  # geometry is only a hint for the scale
-        pass
     scale = max(150 / 72, min(scale, 400 / 72))
     scale = min(scale, RENDER_MAX_SIDE / max(width, height))
     bitmap = page.render(scale=scale, grayscale=True)  # type: ignore[attr-defined]

@@ -27,8 +27,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", metavar="DIR")
-        parser.add_argument("--format", action="append", choices=FORMATS, dest="formats",
-                            help="only this format (repeatable)")
+        parser.add_argument(
+            "--format", action="append", choices=FORMATS, dest="formats", help="only this format (repeatable)"
+        )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
         parser.add_argument("--failures", action="store_true", help="list the documents not exactly right")
 
@@ -56,7 +57,10 @@ class Command(BaseCommand):
             outcome = Outcome(case, predicted, error, elapsed)
             outcomes.append(outcome)
             mark = "ok" if outcome.exact else "MISS " + ",".join(outcome.wrong_fields)
-            print(f"[{i}/{len(cases)}] {case.document.name} ({case.format}) {elapsed:.0f} ms {mark}", file=sys.stderr)
+            print(
+                f"[{i}/{len(cases)}] {case.document.name} ({case.format}) {elapsed:.0f} ms {mark}",
+                file=sys.stderr,
+            )
         reports = summarize(outcomes, known_code=catalog.__contains__)
         if options["json"]:
             payload = {"documents": len(outcomes), "formats": [r.as_dict() for r in reports]}

@@ -69,7 +69,20 @@ def render_summary(entries: list[dict[str, Any]]) -> str:
     rows = [header]
     for e in entries:
         if e["status"] != "ok":
-            rows.append((Path(e["file"]).name, e["error"]["code"], "", "", "", "", "", "", "", f"{e['elapsed_ms']:.0f}"))
+            rows.append(
+                (
+                    Path(e["file"]).name,
+                    e["error"]["code"],
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"{e['elapsed_ms']:.0f}",
+                )
+            )
             continue
         rows.append(
             (

@@ -1,0 +1,192 @@
+"""Scoring extraction output against truth files (format of ``shared/samples/aktr``).
+
+Pure Python, no Django: the ``evaluate_extraction`` command and the benchmark share it.
+A truth file ``X.json`` sits beside its document and names it in ``file``; ``format`` is one
+of text, scan, png, photo.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extraction.engine.serialize import FIELDS
+
+FORMATS = ("text", "scan", "png", "photo")
+SCALAR_FIELDS = tuple(f for f in FIELDS if f != "codes")
+
+
+@dataclass(slots=True)
+class Case:
+    document: Path
+    truth: dict[str, Any]
+
+    @property
+    def format(self) -> str:
+        return str(self.truth.get("format") or "unknown")
+
+
+@dataclass(slots=True)
+class Outcome:
+    case: Case
+    predicted: dict[str, Any] | None  # None: the engine refused the document
+    error: str | None
+    elapsed_ms: float
+
+    @property
+    def wrong_fields(self) -> list[str]:
+        if self.predicted is None:
+            return ["error:" + (self.error or "?")]
+        wrong = [f for f in SCALAR_FIELDS if self.predicted.get(f) != self.case.truth.get(f)]
+        if sorted(self.predicted.get("codes") or []) != sorted(self.case.truth.get("codes") or []):
+            wrong.append("codes")
+        return wrong
+
+    @property
+    def exact(self) -> bool:
+        return not self.wrong_fields
+
+
+def load_cases(directory: Path) -> list[Case]:
+    cases = []
+    for truth_path in sorted(directory.glob("*.json")):
+        try:
+            truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(truth, dict):
+            continue
+        name = truth.get("file")
+        doc = directory / name if isinstance(name, str) else None
+        if doc is None or not doc.is_file():
+            matches = [p for p in directory.glob(truth_path.stem + ".*") if p.suffix.lower() != ".json"]
+            doc = matches[0] if matches else None
+        if doc is not None:
+            cases.append(Case(doc, truth))
+    return cases
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass(slots=True)
+class FormatReport:
+    format: str
+    documents: int = 0
+    exact: int = 0
+    errors: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    field_right: dict[str, int] = field(default_factory=dict)
+    times: list[float] = field(default_factory=list)
+    codes_outside_catalogue: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        n = self.documents or 1
+        return {
+            "format": self.format,
+            "documents": self.documents,
+            "exact": self.exact,
+            "exact_rate": round(self.exact / n, 4),
+            "errors": self.errors,
+            "code_precision": round(self.precision, 4),
+            "code_recall": round(self.recall, 4),
+            "code_f1": round(self.f1, 4),
+            "codes_outside_catalogue": self.codes_outside_catalogue,
+            "field_accuracy": {
+                f: round(self.field_right.get(f, 0) / n, 4) for f in (*SCALAR_FIELDS, "codes")
+            },
+            "p50_ms": round(percentile(self.times, 50), 1),
+            "p95_ms": round(percentile(self.times, 95), 1),
+        }
+
+
+def summarize(outcomes: Iterable[Outcome], known_code: Any = None) -> list[FormatReport]:
+    """Per-format reports, then an ``all`` row. ``known_code(code) -> bool`` counts strays."""
+    reports: dict[str, FormatReport] = {}
+    total = FormatReport("all")
+    for o in outcomes:
+        fmt = o.case.format
+        for rep in (reports.setdefault(fmt, FormatReport(fmt)), total):
+            rep.documents += 1
+            rep.times.append(o.elapsed_ms)
+            truth_codes = set(o.case.truth.get("codes") or [])
+            if o.predicted is None:
+                rep.errors += 1
+                rep.fn += len(truth_codes)
+                continue
+            wrong = set(o.wrong_fields)
+            rep.exact += not wrong
+            for f in (*SCALAR_FIELDS, "codes"):
+                if f not in wrong:
+                    rep.field_right[f] = rep.field_right.get(f, 0) + 1
+            got = set(o.predicted.get("codes") or [])
+            rep.tp += len(got & truth_codes)
+            rep.fp += len(got - truth_codes)
+            rep.fn += len(truth_codes - got)
+            if known_code is not None:
+                rep.codes_outside_catalogue += sum(
+                    1 for c in got if not c.startswith("PLT") and not known_code(c)
+                )
+    ordered = [reports[f] for f in FORMATS if f in reports]
+    ordered += [r for f, r in sorted(reports.items()) if f not in FORMATS]
+    return [*ordered, total]
+
+
+def render_table(reports: list[FormatReport]) -> str:
+    head = ("format", "docs", "exact", "errors", "code P", "code R", "code F1", "p50 ms", "p95 ms")
+    rows = [head]
+    for r in reports:
+        d = r.as_dict()
+        rows.append(
+            (
+                r.format,
+                str(r.documents),
+                f"{r.exact} ({100 * d['exact_rate']:.1f}%)",
+                str(r.errors),
+                f"{d['code_precision']:.4f}",
+                f"{d['code_recall']:.4f}",
+                f"{d['code_f1']:.4f}",
+                f"{d['p50_ms']:.0f}",
+                f"{d['p95_ms']:.0f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = [
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        for row in rows
+    ]
+    lines.append("")
+    lines.append("field accuracy")
+    names = (*SCALAR_FIELDS, "codes")
+    fw = max(len(n) for n in names)
+    lines.append(" " * fw + "  " + "  ".join(r.format.rjust(7) for r in reports))
+    for n in names:
+        lines.append(
+            n.ljust(fw) + "  " + "  ".join(f"{100 * r.as_dict()['field_accuracy'][n]:6.1f}%" for r in reports)
+        )
+    return "\n".join(lines)
