@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from django import forms
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import HttpRequest
 
-from extraction.models import AcsDocument, AcsElement
+from accounts.models import User
+from extraction.models import AcsDocument, AcsElement, CodeCorrection, Report, ReportCode
+from extraction.selectors import normalize_acs_code
+from extraction.services import report_correct_codes
 
 # ---------------------------------------------------------------------------------------------
 # ACS catalogue. Loaded by `manage.py load_acs_catalog`; the admin corrects text, it does not
@@ -66,4 +73,191 @@ class AcsElementAdmin(admin.ModelAdmin):
         return obj.description if len(obj.description) <= 90 else obj.description[:89] + "…"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Report review. Reports needing review (low confidence or unresolved tokens) come first. Staff
+# see the engine's result, the raw text of each code and the unresolved tokens; there is no
+# document to show, and the applicant's name, FTN, exam id and site are left out on purpose.
+# Code changes go through ``report_correct_codes`` so each one is audited in CodeCorrection.
+# ---------------------------------------------------------------------------------------------
+
+_PLT_RE = re.compile(r"^PLT\d{3}$")
+
+
+class ReportCodeInline(admin.TabularInline):
+    model = ReportCode
+    fields = ("position", "code", "raw", "confidence", "element")
+    readonly_fields = ("position", "code", "raw", "confidence", "element")
+    ordering = ["position"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
+        return False
+
+
+class CodeCorrectionInline(admin.TabularInline):
+    model = CodeCorrection
+    fields = ("created_at", "user", "before", "after")
+    readonly_fields = ("created_at", "user", "before", "after")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
+        return False
+
+
+class ReportReviewForm(forms.ModelForm):
+    corrected_codes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 30}),
+        required=False,
+        help_text="One code per line (or comma separated), e.g. PA.I.C.K2a or PLT058. Saving a "
+        "different list replaces the report's codes and records the correction.",
+    )
+
+    class Meta:
+        model = Report
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            codes = self.instance.codes.order_by("position").values_list("code", flat=True)
+            self.fields["corrected_codes"].initial = "\n".join(codes)
+
+    def clean_corrected_codes(self) -> list[str]:
+        raw = re.split(r"[\s,;]+", self.cleaned_data.get("corrected_codes") or "")
+        codes: list[str] = []
+        invalid: list[str] = []
+        for token in filter(None, raw):
+            code = token.upper() if _PLT_RE.match(token.upper()) else normalize_acs_code(token)
+            if code is None:
+                invalid.append(token)
+            elif code not in codes:
+                codes.append(code)
+        if invalid:
+            raise forms.ValidationError("Not an ACS or PLT code: " + ", ".join(invalid))
+        return codes
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    form = ReportReviewForm
+    list_display = [
+        "short_id",
+        "status",
+        "exam_code",
+        "exam_date",
+        "score",
+        "confidence",
+        "code_count",
+        "created_at",
+    ]
+    list_filter = ["status", "exam_code", ("exam_date", admin.DateFieldListFilter), "source_format"]
+    search_fields = ["exam_code", "codes__code"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = [
+        "id",
+        "status",
+        "confidence",
+        "exam_code",
+        "exam_title",
+        "exam_date",
+        "score",
+        "grade",
+        "take",
+        "expiration_date",
+        "code_kind",
+        "unresolved",
+        "field_confidence",
+        "source_format",
+        "extraction_path",
+        "engine_version",
+        "processing_ms",
+        "owned",
+        "expires_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        ("Review", {"fields": ["status", "confidence", "unresolved", "corrected_codes"]}),
+        (
+            "Result",
+            {
+                "fields": [
+                    "id",
+                    "exam_code",
+                    "exam_title",
+                    "exam_date",
+                    "score",
+                    "grade",
+                    "take",
+                    "expiration_date",
+                    "code_kind",
+                    "field_confidence",
+                ]
+            },
+        ),
+        (
+            "Processing",
+            {
+                "fields": [
+                    "source_format",
+                    "extraction_path",
+                    "engine_version",
+                    "processing_ms",
+                    "owned",
+                    "expires_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    inlines = [ReportCodeInline, CodeCorrectionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
+        review_first = Case(When(status=Report.Status.NEEDS_REVIEW, then=Value(0)), default=Value(1))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(review_rank=review_first, code_total=Count("codes"))
+            .order_by("review_rank", "-created_at")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="id")
+    def short_id(self, obj: Report) -> str:
+        return str(obj.pk)[:8]
+
+    @admin.display(description="codes", ordering="code_total")
+    def code_count(self, obj: Report) -> int:
+        return int(getattr(obj, "code_total", 0))
+
+    @admin.display(description="owned", boolean=True)
+    def owned(self, obj: Report) -> bool:
+        return obj.owner_id is not None
+
+    def save_model(self, request: HttpRequest, obj: Report, form: forms.ModelForm, change: bool) -> None:
+        codes = form.cleaned_data.get("corrected_codes", [])
+        assert isinstance(request.user, User)
+        report_correct_codes(report=obj, user=request.user, codes=codes)
+
+
+@admin.register(CodeCorrection)
+class CodeCorrectionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "report", "user", "before", "after"]
+    list_select_related = ["report", "user"]
+    readonly_fields = ["report", "user", "before", "after", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CodeCorrection | None = None) -> bool:
         return False

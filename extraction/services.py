@@ -198,14 +198,20 @@ def purge_expired_reports(*, now: Any = None) -> int:
 def report_correct_codes(*, report: Report, user: User, codes: list[str]) -> CodeCorrection | None:
     """Replace a report's codes with a staff-reviewed list and record who changed what.
 
-    Returns ``None`` when nothing changed. A code the engine had keeps its raw text and confidence;
-    a code staff added carries confidence 1.0. The unresolved tokens stay as the evidence reviewed.
+    Saving the same list on a report that needs review confirms it (recorded with before equal to
+    after); saving it on a reviewed report changes nothing and returns ``None``. A code the engine
+    had keeps its raw text and confidence; a code staff added carries confidence 1.0. The
+    unresolved tokens stay as the evidence that was reviewed.
     """
     wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     existing = {rc.code: rc for rc in ReportCode.objects.filter(report=report).order_by("position")}
     before = list(existing)
     if wanted == before:
-        return None
+        if report.status == Report.Status.OK:
+            return None
+        report.status = Report.Status.OK
+        report.save(update_fields=["status", "updated_at"])
+        return CodeCorrection.objects.create(report=report, user=user, before=before, after=wanted)
     elements = {
         e.code: e
         for e in AcsElement.objects.filter(code__in=wanted, edition=CURRENT_EDITION).only("id", "code")
@@ -225,3 +231,45 @@ def report_correct_codes(*, report: Report, user: User, codes: list[str]) -> Cod
     report.status = Report.Status.OK
     report.save(update_fields=["status", "updated_at"])
     return CodeCorrection.objects.create(report=report, user=user, before=before, after=wanted)
+
+
+# --- Catalogue re-linking ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RelinkOutcome:
+    scanned: int
+    linked: int
+    unlinked: int
+    unchanged: int
+    last_id: int
+
+
+@transaction.atomic
+def relink_report_codes(*, after_id: int, limit: int, dry_run: bool = False) -> RelinkOutcome:
+    """Point up to ``limit`` report codes with id > ``after_id`` at the current catalogue.
+
+    ``linked`` counts codes given a (different) element, ``unlinked`` codes whose element is gone.
+    """
+    rows = list(
+        ReportCode.objects.filter(pk__gt=after_id).order_by("pk").only("id", "code", "element_id")[:limit]
+    )
+    if not rows:
+        return RelinkOutcome(0, 0, 0, 0, after_id)
+    elements = _elements_by_code(sorted({r.code for r in rows}))
+    changed: list[ReportCode] = []
+    linked = unlinked = 0
+    for row in rows:
+        element = elements.get(row.code)
+        wanted_id = element.pk if element else None
+        if row.element_id == wanted_id:
+            continue
+        if wanted_id is None:
+            unlinked += 1
+        else:
+            linked += 1
+        row.element_id = wanted_id
+        changed.append(row)
+    if changed and not dry_run:
+        ReportCode.objects.bulk_update(changed, ["element"])
+    return RelinkOutcome(len(rows), linked, unlinked, len(rows) - len(changed), rows[-1].pk)

@@ -1,11 +1,18 @@
 """API routes of this app, mounted under /api/v1/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
 from extraction.api.catalog import AcsElementViewSet
+from extraction.api.reports import ClaimResultView, ExtractionView, ReportViewSet, SharedResultView
 
 router = SimpleRouter(trailing_slash=False)
 router.register("acs-codes", AcsElementViewSet, basename="acs-code")
+router.register("reports", ReportViewSet, basename="report")
 
-urlpatterns: list[URLPattern | URLResolver] = [*router.urls]
+urlpatterns: list[URLPattern | URLResolver] = [
+    *router.urls,
+    path("extractions", ExtractionView.as_view(), name="extraction-create"),
+    path("results/<str:share_token>", SharedResultView.as_view(), name="result-detail"),
+    path("results/<str:share_token>/claim", ClaimResultView.as_view(), name="result-claim"),
+]

@@ -1,0 +1,263 @@
+"""Extraction, share links and report history.
+
+- ``POST /api/v1/extractions``: one document in, a stored result out (anonymous or signed in).
+- ``GET /api/v1/results/{share_token}`` and ``POST .../claim``: the public share link.
+- ``GET /api/v1/reports``, ``GET|DELETE /api/v1/reports/{id}``: the caller's visible history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from cfipros.api.problems import ProblemError
+from extraction import selectors, services
+from extraction.adapter import run_extraction
+from extraction.api.report_serializers import (
+    PERSONAL_FIELDS,
+    ExtractionUploadSerializer,
+    PublicResultSerializer,
+    ReportSerializer,
+)
+from extraction.api.throttles import ExtractionAnonThrottle, ExtractionUserThrottle, RateLimitHeadersMixin
+from extraction.engine import ExtractionError, ExtractionResult
+from extraction.models import Report
+
+# HTTP status of each engine refusal: the type is not ours (415), the document is bigger than the
+# engine accepts in bytes, pages or pixels (413), or it cannot be read as a report (422).
+ENGINE_ERROR_STATUS: dict[str, int] = {
+    "unsupported_type": 415,
+    "file_too_large": 413,
+    "too_many_pages": 413,
+    "image_too_large": 413,
+    "empty_file": 422,
+    "corrupt_file": 422,
+    "encrypted_pdf": 422,
+    "not_an_aktr": 422,
+}
+
+PROBLEM = "application/problem+json"
+
+
+def _problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(description=f"{description} (application/problem+json).")
+
+
+def _report_location(report: Report) -> str:
+    if report.owner_id is None:
+        return f"/api/v1/results/{report.share_token}"
+    return f"/api/v1/reports/{report.pk}"
+
+
+def _personal_from_result(result: ExtractionResult) -> dict[str, Any]:
+    return {name: getattr(result, name) or None for name in PERSONAL_FIELDS}
+
+
+class ExtractionView(RateLimitHeadersMixin, APIView):
+    """Synchronous extraction of one document; the document itself is never stored."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ExtractionAnonThrottle, ExtractionUserThrottle]
+
+    @extend_schema(
+        operation_id="extractions_create",
+        summary="Extract one Airman Knowledge Test Report",
+        description=(
+            "Reads the uploaded file in memory, stores the normalized result and returns it with "
+            "a `Location`. Anonymous results expire after 24 h and keep no name, FTN, applicant "
+            "id, exam id or site: those appear in this response only. For a signed-in user the "
+            "same exam id uploaded again returns the same report (200 instead of 201). Engine "
+            "refusals keep the engine's error code as `code`: 415 `unsupported_type`; 413 "
+            "`file_too_large`, `too_many_pages`, `image_too_large`; 422 `empty_file`, "
+            "`corrupt_file`, `encrypted_pdf`, `not_an_aktr`."
+        ),
+        request={"multipart/form-data": ExtractionUploadSerializer},
+        responses={
+            201: ReportSerializer,
+            200: OpenApiResponse(
+                ReportSerializer, description="The caller's existing report for this exam id."
+            ),
+            413: _problem("Upload or document too large"),
+            415: _problem("Not a PDF, PNG, JPEG or WebP file"),
+            422: _problem("Missing `file`, or a document that cannot be read as a report"),
+            429: _problem("Rate limit reached; see Retry-After"),
+        },
+        tags=["extractions"],
+    )
+    def post(self, request: Request) -> Response:
+        upload = ExtractionUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        uploaded = upload.validated_data["file"]
+        if uploaded.size is not None and uploaded.size > settings.MAX_UPLOAD_FILE_BYTES:
+            raise ProblemError(413, "file_too_large", "The file is larger than 15 MB.")
+        data = uploaded.read()
+        try:
+            result = run_extraction(data)
+        except ExtractionError as exc:
+            raise ProblemError(ENGINE_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message) from None
+        finally:
+            del data
+            uploaded.close()
+
+        owner = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
+        stored = services.report_store_result(owner=owner, result=result)
+        report = selectors.report_with_codes(stored.report.pk)
+        body = ReportSerializer(report).data
+        if owner is None:
+            body.update(_personal_from_result(result))
+        response_status = status.HTTP_201_CREATED if stored.created else status.HTTP_200_OK
+        return Response(body, status=response_status, headers={"Location": _report_location(report)})
+
+
+def _live_result(token: str) -> Report:
+    report = selectors.report_by_share_token(token)
+    if report is None:
+        raise ProblemError(404, "not_found", "No result has this link.")
+    if report.expires_at is not None and report.expires_at <= timezone.now():
+        raise ProblemError(
+            410, "expired", "This result has expired; anonymous results are kept for 24 hours."
+        )
+    return report
+
+
+class _NoIndexMixin:
+    """Share links are unguessable capabilities: keep them out of search engines and caches."""
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class SharedResultView(_NoIndexMixin, APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="results_retrieve",
+        summary="A shared result",
+        description=(
+            "Public: whoever holds the link may read it. Never shows the applicant's name, FTN, "
+            "applicant id, exam id or site, even once the result has been claimed."
+        ),
+        responses={
+            200: PublicResultSerializer,
+            404: _problem("No result has this token"),
+            410: _problem("The anonymous result has expired"),
+        },
+        tags=["results"],
+    )
+    def get(self, request: Request, share_token: str) -> Response:
+        return Response(PublicResultSerializer(_live_result(share_token)).data)
+
+
+class ClaimResultView(_NoIndexMixin, APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="results_claim",
+        summary="Claim a shared result as one's own report",
+        description=(
+            "Makes the result the caller's report and stops its expiry; claiming one's own report "
+            "again changes nothing. The name, FTN and exam id of an anonymous upload were never "
+            "stored, so the claimed report has none of them."
+        ),
+        request=None,
+        responses={
+            200: ReportSerializer,
+            401: _problem("Not signed in"),
+            404: _problem("No result has this token"),
+            409: _problem("The result belongs to someone else"),
+            410: _problem("The anonymous result has expired"),
+        },
+        tags=["results"],
+    )
+    def post(self, request: Request, share_token: str) -> Response:
+        report = _live_result(share_token)
+        assert isinstance(request.user, User)
+        try:
+            services.report_claim(report=report, user=request.user)
+        except services.ClaimConflict:
+            raise ProblemError(409, "already_claimed", "This result belongs to another user.") from None
+        claimed = selectors.report_with_codes(report.pk)
+        return Response(ReportSerializer(claimed).data, headers={"Location": _report_location(claimed)})
+
+
+class ReportFilter(django_filters.FilterSet):
+    exam_code = django_filters.CharFilter(
+        field_name="exam_code", lookup_expr="iexact", help_text="Test code, e.g. PAR."
+    )
+    date_from = django_filters.DateFilter(
+        field_name="exam_date", lookup_expr="gte", help_text="Exam date on or after (YYYY-MM-DD)."
+    )
+    date_to = django_filters.DateFilter(
+        field_name="exam_date", lookup_expr="lte", help_text="Exam date on or before (YYYY-MM-DD)."
+    )
+    status = django_filters.ChoiceFilter(choices=Report.Status.choices)
+
+    class Meta:
+        model = Report
+        fields = ["exam_code", "date_from", "date_to", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Reports the caller may see, newest first",
+        description=(
+            "The caller's own reports, and those of the students of every organization where the "
+            "caller is an instructor or an admin."
+        ),
+        responses={200: ReportSerializer(many=True), 422: _problem("A filter is invalid")},
+    ),
+    retrieve=extend_schema(
+        summary="One report",
+        responses={200: ReportSerializer, 404: _problem("No visible report has this id")},
+    ),
+    destroy=extend_schema(
+        summary="Delete one's own report",
+        description="Only the owner deletes; instructors and admins who may read it get 403.",
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            403: _problem("Visible but not the caller's"),
+            404: _problem("No visible report has this id"),
+        },
+    ),
+)
+@extend_schema(
+    tags=["reports"],
+    parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+)
+class ReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ReportSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReportFilter
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    def get_queryset(self) -> QuerySet[Report]:
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not isinstance(user, User):
+            return Report.objects.none()
+        return selectors.reports_visible_to(user)
+
+    def perform_destroy(self, instance: Report) -> None:
+        if instance.owner_id != self.request.user.pk:
+            raise ProblemError(403, "permission_denied", "Only the owner may delete a report.")
+        services.report_delete(report=instance)

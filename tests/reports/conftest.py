@@ -1,0 +1,96 @@
+"""Fixtures of the report tests: users in an organization, clients, a clean throttle state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import Membership, Organization, User
+from extraction.adapter import get_catalog, reset_catalog
+from extraction.models import AcsDocument, AcsElement
+from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
+
+
+def _clear_throttle_counters() -> None:
+    client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match="*throttle_*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def clean_throttles() -> Iterator[None]:
+    _clear_throttle_counters()
+    yield
+    _clear_throttle_counters()
+
+
+@pytest.fixture(autouse=True)
+def engine_catalog(db: None) -> None:
+    """The engine's process-wide catalogue must know the PA codes the fixtures print."""
+    if "PA.I.A.K1" not in get_catalog():
+        reset_catalog()
+        get_catalog()
+
+
+@pytest.fixture
+def pa_element(db: None) -> AcsElement:
+    doc, _ = AcsDocument.objects.get_or_create(prefix="PA", defaults={"title": "Private Pilot Airplane"})
+    return AcsElement.objects.create(
+        document=doc,
+        code="PA.I.A.K1",
+        prefix="PA",
+        area="I",
+        area_title="Preflight Preparation",
+        task="A",
+        task_title="Pilot Qualifications",
+        element_type="K",
+        number=1,
+        description="Certification requirements, recent flight experience, and recordkeeping.",
+    )
+
+
+@pytest.fixture
+def student(db: None) -> User:
+    return User.objects.create(username="student", clerk_id="user_student")
+
+
+@pytest.fixture
+def other_user(db: None) -> User:
+    return User.objects.create(username="stranger", clerk_id="user_stranger")
+
+
+@pytest.fixture
+def school(student: User) -> Organization:
+    org = Organization.objects.create(clerk_id="org_school", name="Flight School")
+    Membership.objects.create(user=student, organization=org, role=Membership.Role.STUDENT)
+    return org
+
+
+@pytest.fixture
+def instructor(school: Organization) -> User:
+    user = User.objects.create(username="cfi", clerk_id="user_cfi", role=User.Role.CFI)
+    Membership.objects.create(user=user, organization=school, role=Membership.Role.INSTRUCTOR)
+    return user
+
+
+@pytest.fixture
+def school_admin(school: Organization) -> User:
+    user = User.objects.create(username="admin", clerk_id="user_admin", role=User.Role.SCHOOL_ADMIN)
+    Membership.objects.create(user=user, organization=school, role=Membership.Role.ADMIN)
+    return user
+
+
+def client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def pdf() -> bytes:
+    return aktr_pdf(AktrSpec())
