@@ -156,7 +156,9 @@ def _code_rows(rows: Sequence[Row], consumed: set[int]) -> list[int]:
             continue
         if i in consumed or (row.page == rows[first_label].page and i < first_label):
             continue
-        if _is_prose(row.text) and not any(looks_like_acs(t) or plt_of(t) for t in tokens_of_row(row.text)):
+        tokens = tokens_of_row(row.text)
+        codeish = sum(1 for t in tokens if looks_like_acs(t) or plt_of(t))
+        if not codeish or (_is_prose(row.text) and codeish * 2 < len(tokens)):
             continue
         out.append(i)
     return out

@@ -102,6 +102,7 @@ class Report:
     labels: dict[str, str] = field(default_factory=dict)
     two_pages: bool = False
     validity_months: int = 24
+    paragraph: str | None = None  # replaces the standard explanatory paragraph
 
     def label(self, key: str) -> str:
         return {**DEFAULT_LABELS, **self.labels}[key]
@@ -181,7 +182,8 @@ def build_pdf(report: Report) -> bytes:
         raise ValueError(report.header)
     y += 10
     pdf.set_xy(60, y)
-    pdf.multi_cell(492, 11, PARAGRAPH_ACS if report.code_kind == "acs" else PARAGRAPH_PLT)
+    standard = PARAGRAPH_ACS if report.code_kind == "acs" else PARAGRAPH_PLT
+    pdf.multi_cell(492, 11, report.paragraph or standard)
     y = pdf.get_y() + 16
     codes = list(report.codes)
     if not codes:

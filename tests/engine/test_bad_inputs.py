@@ -1,0 +1,104 @@
+"""Every bad input gets its stable error code, quickly, with a one-line message."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from extraction.engine import Catalog, ExtractionError, extract_document
+from extraction.engine.sources import image_dimensions
+from tests.engine.aktr_fixtures import bad_inputs
+
+CASES = bad_inputs()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_error_code(name: str, catalog: Catalog) -> None:
+    data, code = CASES[name]
+    started = time.perf_counter()
+    with pytest.raises(ExtractionError) as err:
+        extract_document(data, catalog)
+    assert time.perf_counter() - started < 5
+    assert err.value.code == code
+    assert err.value.message and "\n" not in err.value.message
+    assert str(err.value) == err.value.message
+
+
+def test_owner_only_encryption_can_be_allowed(catalog: Catalog) -> None:
+    data, _ = CASES["encrypted_pdf_empty_user_password"]
+    with pytest.raises(ExtractionError) as err:
+        extract_document(data, catalog, options={"allow_encrypted": True})
+    assert err.value.code == "not_an_aktr"  # it opened, and it is only a title
+
+
+def test_unexpected_failure_becomes_an_error_code(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extraction.engine import pipeline
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("bug")
+
+    monkeypatch.setattr(pipeline, "parse_rows", boom)
+    from tests.engine.aktr_fixtures import Report, build_pdf
+
+    with pytest.raises(ExtractionError) as err:
+        extract_document(build_pdf(Report()), catalog)
+    assert err.value.code == "corrupt_file"
+
+
+def test_image_sizes_are_read_from_headers() -> None:
+    from tests.engine.aktr_fixtures import jpeg_header, png_header
+
+    assert image_dimensions(png_header(1234, 567), "png") == (1234, 567)
+    assert image_dimensions(jpeg_header(800, 600), "jpeg") == (800, 600)
+
+
+def test_webp_dimensions() -> None:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (321, 123), 255).save(buf, format="WEBP", lossless=True)
+    assert image_dimensions(buf.getvalue(), "webp") == (321, 123)
+    buf = io.BytesIO()
+    Image.new("RGB", (321, 123), (255, 255, 255)).save(buf, format="WEBP", quality=50)
+    assert image_dimensions(buf.getvalue(), "webp") == (321, 123)
+
+
+_MEMORY_PROBE = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from extraction.engine import Catalog, ExtractionError, extract_document
+from tests.engine.aktr_fixtures import bad_inputs
+catalog = Catalog.from_json({catalog!r})
+out = {{}}
+for name, (data, code) in bad_inputs().items():
+    t = time.perf_counter()
+    try:
+        extract_document(data, catalog)
+        got = None
+    except ExtractionError as exc:
+        got = exc.code
+    out[name] = [got, time.perf_counter() - t]
+out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(out))
+"""
+
+
+def test_bad_inputs_stay_under_a_gigabyte() -> None:
+    """All bad inputs in one fresh process: the peak resident size stays far below 1 GB."""
+    root = Path(__file__).resolve().parents[2]
+    code = _MEMORY_PROBE.format(root=str(root), catalog=str(root / "extraction/data/acs_catalog.json.gz"))
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out.pop("maxrss_kb") < 1024 * 1024
+    for name, (got, seconds) in out.items():
+        assert got == CASES[name][1], name
+        assert seconds < 5, name

@@ -1,0 +1,178 @@
+"""Text PDFs end to end: every layout, label and date variant gives the exact result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import replace
+
+import pytest
+
+from extraction.engine import Catalog, ExtractionError, extract_document
+from extraction.engine.serialize import FIELDS
+from tests.engine.aktr_fixtures import ALT_LABELS, PARAGRAPH_ACS, Report, build_pdf, plt_report, text_pdf
+
+MANY = [
+    "PA.I.C.K2a",
+    "PA.III.B.R1",
+    "PA.IX.A.K3",
+    "PA.II.D.K6a",
+    "PA.IV.A.R3a",
+    "PA.VIII.D.R6",
+    "PA.XI.A.K1",
+    "PA.I.H.K1j",
+]
+
+VARIANTS: dict[str, Report] = {
+    "default": Report(),
+    "alternative_labels_dmy_date": Report(labels=ALT_LABELS, date_style="dmy"),
+    "two_fields_per_row_long_date_grid": Report(
+        header="paired", date_style="long", codes_layout="grid", codes=MANY
+    ),
+    "table_cells_comma_codes_percent": Report(header="table", codes_layout="comma", codes=MANY, percent=True),
+    "table_alternative_labels_grid": Report(
+        header="table", labels=ALT_LABELS, codes_layout="grid", codes=MANY
+    ),
+    "iso_date": Report(date_style="iso"),
+    "plt_comma": plt_report(),
+    "plt_one_per_line_table": plt_report(header="table", codes_layout="lines"),
+    "plt_grid_paired": plt_report(header="paired", codes_layout="grid", date_style="dmy"),
+    "score_not_applicable": Report(score_text="N/A", grade="FAIL"),
+    "score_dashes": Report(score_text="--"),
+    "two_pages": Report(two_pages=True, codes_layout="grid", codes=MANY),
+    "no_codes": Report(codes=[]),
+    "atp_sixty_months": Report(
+        title="Airline Transport Pilot Multiengine Airplane",
+        exam_code="ATM",
+        codes=["AA.I.E.K2", "AA.VI.F.R3a"],
+        validity_months=60,
+    ),
+    "foi_on_fia_report": Report(
+        title="Flight Instructor Airplane", exam_code="FIA", codes=["AI.X.I.K13", "FI.I.A.R1"]
+    ),
+    "duplicate_codes": Report(codes=["PA.I.C.K2a", "PA.I.C.K2a", "PA.III.B.R1"]),
+    "leap_day_expiration": Report(exam_date=dt.date(2022, 2, 26), date_style="long"),
+    "non_aktr_exam_code": Report(
+        title="Aircraft Dispatcher",
+        exam_code="ADX",
+        ftn=None,
+        applicant_id="701388254",
+        codes=["PLT041", "PLT447"],
+        code_kind="plt",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_variant_is_exact(name: str, catalog: Catalog) -> None:
+    report = VARIANTS[name]
+    result = extract_document(build_pdf(report), catalog)
+    got = {f: getattr(result, f) for f in FIELDS}
+    assert got == report.expected()
+    assert result.path == "text"
+    assert result.source_format == "pdf_text"
+    assert result.pages == (2 if report.two_pages else 1)
+    assert result.unresolved == []
+    assert result.confidence >= 0.95
+    assert result.elapsed_ms > 0
+
+
+def test_code_details_come_from_the_catalogue(catalog: Catalog) -> None:
+    result = extract_document(build_pdf(Report(codes=["PA.I.C.K2a", "PA.III.B.R1"])), catalog)
+    detail = {d.code: d for d in result.codes_detail}
+    entry = catalog.get("PA.I.C.K2a")
+    assert entry is not None
+    assert detail["PA.I.C.K2a"].description == entry.description
+    assert detail["PA.I.C.K2a"].element_type == "K"
+    assert detail["PA.III.B.R1"].element_type == "R"
+    assert all(d.confidence == 1.0 and d.raw == d.code for d in result.codes_detail)
+
+
+def test_code_outside_the_exam_prefixes_is_kept_with_lower_confidence(catalog: Catalog) -> None:
+    result = extract_document(build_pdf(Report(codes=["PA.I.C.K2a", "CA.I.A.K1"])), catalog)
+    assert result.codes == ["CA.I.A.K1", "PA.I.C.K2a"]
+    conf = {d.code: d.confidence for d in result.codes_detail}
+    assert conf["PA.I.C.K2a"] == 1.0
+    assert conf["CA.I.A.K1"] < 0.9
+    assert result.confidence < 0.9
+
+
+def test_paragraph_and_instructor_statement_never_give_codes(catalog: Catalog) -> None:
+    paragraph = (
+        PARAGRAPH_ACS + " For example, PA.II.A.K1 or PA.III.A.K2 would name an element of Area II or III."
+    )
+    pdf = build_pdf(Report(codes=["PA.I.C.K2a"], paragraph=paragraph))
+    lines = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "NAME: DOE, JANE",
+        "FTN: A1B2C3D4",
+        "EXAM ID: 123456789012345678",
+        "EXAM: Private Pilot Airplane (PAR)",
+        "EXAM DATE: 03/14/2026",
+        "GRADE: PASS",
+        "The ACS codes listed below identify areas, e.g. PA.II.A.K1 and PA.III.A.K2, answered incorrectly.",
+        "PA.I.C.K2a",
+        "EXPIRATION DATE: 03/31/2028",
+        "DO NOT LOSE THIS REPORT",
+        "AUTHORIZED INSTRUCTOR'S STATEMENT: (if applicable)",
+        "PA.IV.A.K1",
+        "Signature ______________________________",
+    ]
+    for data in (pdf, text_pdf(lines)):
+        result = extract_document(data, catalog)
+        assert result.codes == ["PA.I.C.K2a"]
+
+
+def test_codes_continued_on_the_second_page(catalog: Catalog) -> None:
+    lines_1 = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "NAME: DOE, JANE",
+        "FTN: A1B2C3D4",
+        "EXAM ID: 123456789012345678",
+        "EXAM: Private Pilot Airplane (PAR)",
+        "EXAM DATE: 03/14/2026",
+        "SCORE: 70",
+        "GRADE: PASS",
+        "TAKE: 1",
+        "PA.I.C.K2a",
+    ]
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.add_page()
+    for i, line in enumerate(lines_1):
+        pdf.text(60, 80 + 16 * i, line)
+    pdf.add_page()
+    for i, line in enumerate(["PA.III.B.R1", "EXPIRATION DATE: 03/31/2028", "DO NOT LOSE THIS REPORT"]):
+        pdf.text(60, 80 + 16 * i, line)
+    result = extract_document(bytes(pdf.output()), catalog)
+    assert result.codes == ["PA.I.C.K2a", "PA.III.B.R1"]
+    assert result.pages == 2
+    assert result.expiration_date == "2028-03-31"
+
+
+def test_header_only_report_without_markers_is_still_read(catalog: Catalog) -> None:
+    data = build_pdf(replace(Report(), codes=["PA.I.C.K2a"]))
+    data = data.replace(b"Airman Knowledge Test Report", b"Knowledge Test Results      ")
+    result = extract_document(data, catalog)
+    assert result.exam_code == "PAR"
+
+
+def test_non_aktr_pdf_is_refused(catalog: Catalog) -> None:
+    with pytest.raises(ExtractionError) as err:
+        extract_document(text_pdf(["Invoice 42", "NAME: ACME AVIATION", "Total: 100 USD"]), catalog)
+    assert err.value.code == "not_an_aktr"
+
+
+def test_text_path_is_fast(catalog: Catalog) -> None:
+    """A generous bound for CI; bench/bench_extraction.py measures the real p95."""
+    docs = [build_pdf(r) for r in VARIANTS.values()]
+    extract_document(docs[0], catalog)  # warm
+    times = []
+    for data in docs:
+        started = time.perf_counter()
+        extract_document(data, catalog)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    assert times[int(0.95 * (len(times) - 1))] < 150
