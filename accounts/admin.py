@@ -2,7 +2,7 @@
 
 Identity fields mirrored from Clerk are read-only here (Clerk is the source of truth and the next
 webhook would overwrite an edit). Related objects are picked with autocomplete widgets and loaded
-with ``select_related`` so no page issues a query per row or renders every user in a drop-down.
+with ``select_related``, so no page issues a query per row or renders every user in a drop-down.
 """
 
 from __future__ import annotations
@@ -17,28 +17,35 @@ from django.http import HttpRequest
 from accounts.models import Membership, Organization, User
 
 
-class UserMembershipInline(admin.TabularInline):
+class _MembershipInline(admin.TabularInline):
+    """Memberships shown on a user or an organization. The other side is read-only (rendered from
+    ``select_related``, where an editable picker would cost a query per row); memberships are
+    added from the Membership page, and normally arrive from Clerk."""
+
     model = Membership
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UserMembershipInline(_MembershipInline):
     fk_name = "user"
-    extra = 0
     fields = ["organization", "role", "clerk_id", "created_at"]
-    readonly_fields = ["clerk_id", "created_at"]
-    autocomplete_fields = ["organization"]
+    readonly_fields = ["organization", "clerk_id", "created_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        return super().get_queryset(request).select_related("organization")
+        return super().get_queryset(request).select_related("organization", "user")
 
 
-class OrganizationMembershipInline(admin.TabularInline):
-    model = Membership
+class OrganizationMembershipInline(_MembershipInline):
     fk_name = "organization"
-    extra = 0
     fields = ["user", "role", "clerk_id", "created_at"]
-    readonly_fields = ["clerk_id", "created_at"]
-    autocomplete_fields = ["user"]
+    readonly_fields = ["user", "clerk_id", "created_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        return super().get_queryset(request).select_related("user")
+        return super().get_queryset(request).select_related("user", "organization")
 
 
 @admin.register(User)

@@ -225,6 +225,14 @@ def test_expired_key_set_is_refetched_and_kept_when_clerk_is_unreachable(
     assert get_me(api_client, make_token()).status_code == 200, "last good keys serve during an outage"
 
 
+def test_only_rsa_signing_keys_are_loaded(api_client, jwks_server, make_token, signing_key) -> None:
+    encryption_key = {**signing_key.jwk, "kid": "enc-key", "use": "enc"}
+    ec_key = {"kty": "EC", "kid": "ec-key", "crv": "P-256", "x": "AA", "y": "AA"}
+    jwks_server.keys = [encryption_key, ec_key, signing_key.jwk]
+    assert_rejected(get_me(api_client, make_token(kid="enc-key")), "signing key")
+    assert get_me(api_client, make_token()).status_code == 200
+
+
 def test_unreachable_jwks_rejects_without_a_cached_key(api_client, jwks_server, make_token) -> None:
     jwks_server.close()
     assert_rejected(get_me(api_client, make_token()), "signing key")
