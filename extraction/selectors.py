@@ -22,22 +22,12 @@ from extraction.models import CURRENT_EDITION, AcsElement, Report, ReportCode
 
 KNOWN_EXAM_CODES: tuple[str, ...] = tuple(sorted(set(EXAM_PREFIXES) | set(EXAM_TITLES)))
 
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _LOOSE_CODE_RE = re.compile(
     r"^([A-Za-z]{2})[.-]([IVXivx]{1,4})[.-]([A-Za-z])[.-]([KRSkrs])(\d{1,2})([A-Za-z]?)$"
 )
 
 # Ordering keys the API accepts, each expanded to a full, deterministic catalogue order.
 ORDERING_KEYS: tuple[str, ...] = ("code", "prefix", "area", "task")
-
-
-def roman_to_int(numeral: str) -> int:
-    total = 0
-    for index, char in enumerate(numeral):
-        value = _ROMAN_VALUES[char]
-        following = _ROMAN_VALUES[numeral[index + 1]] if index + 1 < len(numeral) else 0
-        total += -value if value < following else value
-    return total
 
 
 def _int_to_roman(number: int) -> str:
@@ -49,7 +39,8 @@ def _int_to_roman(number: int) -> str:
     return out
 
 
-# Every area numeral the code grammar allows ([IVX]{1,4}, i.e. I to XXXVIII), as a SQL rank.
+# Area numerals as a SQL rank, so IX sorts after VIII: every canonical numeral the code grammar
+# allows ([IVX]{1,4}: at most four letters); anything else sorts last.
 _AREA_RANK = Case(
     *[When(area=numeral, then=Value(n)) for n in range(1, 40) if len(numeral := _int_to_roman(n)) <= 4],
     default=Value(99),
