@@ -95,10 +95,13 @@ class AcsElementFilter(django_filters.FilterSet):
         validators=[RegexValidator(r"^[A-Z]$", "A task is one letter, e.g. C.")],
         help_text="Task letter, e.g. C.",
     )
+    edition = django_filters.CharFilter(
+        max_length=40, help_text="ACS edition; the shipped catalogue is all 'current'."
+    )
 
     class Meta:
         model = AcsElement
-        fields = ["prefix", "exam", "element_type", "area", "task"]
+        fields = ["prefix", "exam", "element_type", "area", "task", "edition"]
 
     def filter_exam(self, queryset: QuerySet[AcsElement], name: str, value: str) -> QuerySet[AcsElement]:
         return selectors.filter_by_exam(queryset, value)
@@ -151,14 +154,23 @@ class AcsOrderingFilter(filters.OrderingFilter):
     ),
     retrieve=extend_schema(
         summary="One ACS element",
-        description="Look up an element by code; the current edition is returned when several exist.",
+        description=(
+            "Look up an element by code; when it exists in several editions the current one is "
+            "returned unless `edition` names another."
+        ),
         parameters=[
             OpenApiParameter(
                 "code",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
                 description="ACS code in any case, dotted (PA.I.A.K1) or as a slug (pa-i-a-k1).",
-            )
+            ),
+            OpenApiParameter(
+                "edition",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="A specific edition of the element; default: current, else the latest loaded.",
+            ),
         ],
         responses={200: AcsElementSerializer, 404: PROBLEM_404},
     ),
@@ -179,7 +191,10 @@ class AcsElementViewSet(viewsets.ReadOnlyModelViewSet[AcsElement]):
         return selectors.acs_elements()
 
     def get_object(self) -> AcsElement:
-        element = selectors.get_acs_element(self.kwargs[self.lookup_field])
+        code = self.kwargs[self.lookup_field]
+        edition = self.request.query_params.get("edition") or None
+        element = selectors.get_acs_element(code, edition)
         if element is None:
-            raise exceptions.NotFound(f"No ACS element with code {self.kwargs[self.lookup_field]!r}.")
+            in_edition = f" in edition {edition!r}" if edition else ""
+            raise exceptions.NotFound(f"No ACS element with code {code!r}{in_edition}.")
         return element

@@ -134,6 +134,7 @@ def test_exam_filter_without_json_containment(
         ({"area": "IIIII"}, "area"),
         ({"area": "4"}, "area"),
         ({"task": "AB"}, "task"),
+        ({"edition": "x" * 41}, "edition"),
         ({"ordering": "description"}, "ordering"),
         ({"ordering": "code,-nope"}, "ordering"),
     ],
@@ -240,6 +241,12 @@ def test_detail_prefers_the_current_edition(
     body = api_client.get(f"{LIST}/PA.I.A.K1").json()
     assert body["edition"] == "current"
     assert api_client.get(LIST, {"search": "PA.I.A.K1"}).json()["count"] == 2
+
+    older = api_client.get(f"{LIST}/pa-i-a-k1", {"edition": "FAA-S-ACS-6B"}).json()
+    assert (older["edition"], older["description"]) == ("FAA-S-ACS-6B", "Older wording.")
+    assert codes(api_client, edition="FAA-S-ACS-6B") == ["PA.I.A.K1"]
+    body = assert_problem(api_client.get(f"{LIST}/PA.I.A.K1", {"edition": "FAA-S-ACS-5"}), 404)
+    assert "FAA-S-ACS-5" in body["detail"]
 
 
 def test_catalogue_is_read_only(api_client: APIClient, loaded_catalog: Path) -> None:
