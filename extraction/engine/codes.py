@@ -154,7 +154,10 @@ class CodeTrie:
 # --------------------------------------------------------------------------- tokens
 
 _CODEISH = re.compile(r"[A-Za-z0-9|$]")
-_SPLIT = re.compile(r"[\s,;]+")
+# Codes are separated by blanks, semicolons, or commas that are followed by a blank or by the
+# start of another code (a prefix is two letters that are not both roman numerals). A comma
+# inside a code (``PA,III.B.R1``) is a misread dot and does not split.
+_SPLIT = re.compile(r"\s+|;|,(?=\s|$|(?![IVX]{2})[A-Z]{2}[.,]|PLT)")
 
 
 def tokens_of_row(text: str) -> list[str]:
