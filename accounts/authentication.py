@@ -1,8 +1,9 @@
 """DRF authentication with Clerk RS256 session tokens, verified against Clerk's JWKS.
 
 Keys are cached per process; any JWKS request (first load, expiry, unknown ``kid``) happens at most
-once per cool-down, so a flood of forged tokens, or an unreachable Clerk, cannot turn into a flood
-of outgoing requests or requests queued behind a slow fetch.
+once per cool-down (sooner, but still rate-limited, after a failed fetch), so a flood of forged
+tokens or an unreachable Clerk cannot turn into a flood of outgoing requests. Requests whose key is
+cached never wait for a fetch in progress.
 """
 
 from __future__ import annotations
@@ -22,31 +23,45 @@ from rest_framework.request import Request
 from accounts.models import User
 from accounts.services import user_get_or_create_from_claims
 
+MAX_JWKS_BYTES = 1_000_000
+
 
 class JWKSClient:
     """Fetches and caches the RSA signing keys of a JWKS document, keyed by ``kid``."""
 
-    def __init__(self, url: str, *, ttl: int, cooldown: int, timeout: float = 5.0) -> None:
+    def __init__(
+        self, url: str, *, ttl: int, cooldown: int, failure_retry: int = 30, timeout: float = 5.0
+    ) -> None:
         self.url = url
         self.ttl = ttl
         self.cooldown = cooldown
+        # After a failed fetch the next attempt may come sooner than the cool-down (but never more
+        # often than this), so a blip at start-up does not lock every user out for a whole cool-down.
+        self.failure_retry = min(failure_retry, cooldown)
         self.timeout = timeout
         self._keys: dict[str, Any] = {}
         self._fetched_at: float | None = None
         self._last_attempt: float | None = None
+        self._last_failed = False
         self._lock = threading.Lock()
 
     def _fetch(self) -> None:
         self._last_attempt = monotonic()
+        self._last_failed = True
         with urllib.request.urlopen(self.url, timeout=self.timeout) as response:  # noqa: S310
-            document = json.loads(response.read())
+            document = json.loads(response.read(MAX_JWKS_BYTES))
+        entries = document.get("keys") if isinstance(document, dict) else None
         keys: dict[str, Any] = {}
-        for jwk in document.get("keys", []):
-            if jwk.get("kty") != "RSA" or not jwk.get("kid") or jwk.get("use", "sig") != "sig":
+        for jwk in entries if isinstance(entries, list) else []:
+            if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or not jwk.get("kid"):
                 continue
-            keys[str(jwk["kid"])] = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
+            if jwk.get("use", "sig") == "sig":
+                keys[str(jwk["kid"])] = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
+        if not keys:
+            raise ValueError("The JWKS document has no RSA signing key.")
         self._keys = keys
         self._fetched_at = monotonic()
+        self._last_failed = False
 
     def _fresh(self, now: float) -> bool:
         return self._fetched_at is not None and now - self._fetched_at <= self.ttl
@@ -59,7 +74,8 @@ class JWKSClient:
         with self._lock:
             now = monotonic()
             wanted = kid not in self._keys or not self._fresh(now)
-            allowed = self._last_attempt is None or now - self._last_attempt >= self.cooldown
+            wait = self.failure_retry if self._last_failed else self.cooldown
+            allowed = self._last_attempt is None or now - self._last_attempt >= wait
             if wanted and allowed:
                 # On failure the last good key set keeps serving until the next attempt is allowed.
                 with contextlib.suppress(OSError, ValueError, jwt.PyJWTError):

@@ -20,7 +20,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a format marker, not a secret)
 MAX_MESSAGE_ID_LENGTH = 200
-_REPLAY_KEY = "accounts:clerk-webhook:{}"
+
+
+def _replay_key(message_id: str) -> str:
+    # Hashed: a header value may hold characters or lengths some cache backends refuse as keys.
+    return "accounts:clerk-webhook:" + hashlib.sha256(message_id.encode("utf-8", "replace")).hexdigest()
 
 
 class WebhookRejected(Exception):
@@ -86,9 +90,9 @@ def replay_window(tolerance: int) -> int:
 
 def claim_delivery(message_id: str, tolerance: int) -> bool:
     """Record a verified delivery id; False when it was already seen (a replay). Atomic in the cache."""
-    return bool(cache.add(_REPLAY_KEY.format(message_id), 1, timeout=replay_window(tolerance)))
+    return bool(cache.add(_replay_key(message_id), 1, timeout=replay_window(tolerance)))
 
 
 def release_delivery(message_id: str) -> None:
     """Forget a delivery whose processing failed, so Clerk's retry of it is accepted."""
-    cache.delete(_REPLAY_KEY.format(message_id))
+    cache.delete(_replay_key(message_id))

@@ -51,12 +51,17 @@ class JWKSServer:
     def __init__(self) -> None:
         self.keys: list[dict[str, Any]] = []
         self.hits = 0
+        self.body: bytes | None = None  # when set, served instead of the key set
+        self.failing = False
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.hits += 1
-                body = json.dumps({"keys": server.keys}).encode()
+                if server.failing:
+                    self.send_error(503)
+                    return
+                body = server.body if server.body is not None else json.dumps({"keys": server.keys}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

@@ -233,6 +233,34 @@ def test_only_rsa_signing_keys_are_loaded(api_client, jwks_server, make_token, s
     assert get_me(api_client, make_token()).status_code == 200
 
 
+def test_failed_first_fetch_is_retried_soon_but_rate_limited(
+    api_client, jwks_server, make_token, clock, settings
+) -> None:
+    jwks_server.failing = True
+    for _ in range(3):
+        assert get_me(api_client, make_token()).status_code == 401
+    assert jwks_server.hits == 1
+    jwks_server.failing = False
+    clock.advance(31)
+    assert settings.CLERK_JWKS_REFETCH_COOLDOWN_SECONDS > 31
+    assert get_me(api_client, make_token()).status_code == 200
+    assert jwks_server.hits == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2]", b'{"keys": "nope"}', b'{"keys": [1, {"kty": "RSA"}]}', b'{"keys": []}'],
+)
+def test_unusable_jwks_documents_keep_the_previous_keys(
+    api_client, jwks_server, make_token, clock, settings, body: bytes
+) -> None:
+    assert get_me(api_client, make_token()).status_code == 200
+    jwks_server.body = body
+    clock.advance(settings.CLERK_JWKS_CACHE_SECONDS + 1)
+    assert get_me(api_client, make_token()).status_code == 200
+    assert jwks_server.hits == 2
+
+
 def test_unreachable_jwks_rejects_without_a_cached_key(api_client, jwks_server, make_token) -> None:
     jwks_server.close()
     assert_rejected(get_me(api_client, make_token()), "signing key")

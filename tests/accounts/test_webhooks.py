@@ -180,6 +180,12 @@ def test_webhook_needs_no_csrf_token() -> None:
     assert deliver(client, user_event()).status_code == 200
 
 
+def test_oversized_body_is_413(api_client) -> None:
+    body = b'{"type": "user.created", "data": {"pad": "' + b"x" * (3 * 1024 * 1024) + b'"}}'
+    response = api_client.post(URL, data=body, content_type="application/json", **svix_headers(body))
+    assert_problem(response, 413, "payload_too_large")
+
+
 def test_unconfigured_secret_is_503(api_client, settings) -> None:
     settings.CLERK_WEBHOOK_SECRET = ""
     assert_problem(deliver(api_client, user_event()), 503, "webhooks_not_configured")
