@@ -29,8 +29,6 @@ __all__ = ["ENGINE_VERSION", "SHIPPED_CATALOG", "get_catalog", "reset_catalog", 
 def _rows_from_db() -> list[dict[str, Any]]:
     """Catalogue rows from the AcsElement table; empty when the table is empty or unreachable."""
     try:
-        from django.db import DatabaseError
-
         from extraction.models import AcsElement
     except Exception:  # Django not configured (plain scripts): the shipped file serves
         return []
@@ -47,8 +45,8 @@ def _rows_from_db() -> list[dict[str, Any]]:
             "exam_codes",
         )
         return [_db_row(r) for r in AcsElement.objects.values(*fields).iterator(chunk_size=4000)]
-    except DatabaseError:
-        logger.warning("AcsElement table unreachable; using the shipped ACS catalogue")
+    except Exception as exc:  # no database, no table yet, no access: the shipped file serves
+        logger.warning("AcsElement table unreadable (%s); using the shipped catalogue", type(exc).__name__)
         return []
 
 
@@ -99,4 +97,7 @@ def reset_catalog() -> None:
 
 def run_extraction(data: bytes, *, options: Mapping[str, Any] | None = None) -> ExtractionResult:
     """Extract one document. Raises ``extraction.engine.ExtractionError`` for refused input."""
-    return extract_document(data, get_catalog(), options=options)
+    from extraction.fallback import apply_vision_fallback  # off unless OPENAI_API_KEY is set
+
+    catalog = get_catalog()
+    return apply_vision_fallback(data, extract_document(data, catalog, options=options), catalog)

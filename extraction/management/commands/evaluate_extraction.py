@@ -9,7 +9,6 @@ lists every document that is not exactly right and what differed.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -57,9 +56,8 @@ class Command(BaseCommand):
             outcome = Outcome(case, predicted, error, elapsed)
             outcomes.append(outcome)
             mark = "ok" if outcome.exact else "MISS " + ",".join(outcome.wrong_fields)
-            print(
-                f"[{i}/{len(cases)}] {case.document.name} ({case.format}) {elapsed:.0f} ms {mark}",
-                file=sys.stderr,
+            self.stderr.write(
+                f"[{i}/{len(cases)}] {case.document.name} ({case.format}) {elapsed:.0f} ms {mark}"
             )
         reports = summarize(outcomes, known_code=catalog.__contains__)
         if options["json"]:

