@@ -221,13 +221,11 @@ class ReportAdmin(admin.ModelAdmin):
     inlines = [ReportCodeInline, CodeCorrectionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
+        return super().get_queryset(request).annotate(code_total=Count("codes"))
+
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
         review_first = Case(When(status=Report.Status.NEEDS_REVIEW, then=Value(0)), default=Value(1))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(review_rank=review_first, code_total=Count("codes"))
-            .order_by("review_rank", "-created_at")
-        )
+        return [review_first.asc(), "-created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

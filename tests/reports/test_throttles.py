@@ -1,0 +1,86 @@
+"""Rate limits: per-IP anonymous and per-user signed-in quotas, headers, 429 problems."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from accounts.models import User
+from extraction.api.throttles import BatchUserThrottle
+from tests.reports.conftest import client_for
+from tests.reports.helpers import upload
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def rates(**scopes: str) -> Iterator[None]:
+    rest = dict(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], **scopes}
+    with override_settings(REST_FRAMEWORK=rest):
+        yield
+
+
+def test_every_throttled_response_carries_rate_limit_headers(pdf: bytes) -> None:
+    with rates(extraction_anon="3/hour"):
+        before = time.time()
+        first = upload(client_for(None), pdf)
+        second = upload(client_for(None), pdf)
+    assert first.status_code == second.status_code == 201
+    assert first["X-RateLimit-Limit"] == "3"
+    assert first["X-RateLimit-Remaining"] == "2"
+    assert second["X-RateLimit-Remaining"] == "1"
+    reset = int(first["X-RateLimit-Reset"])
+    assert before + 3600 <= reset <= time.time() + 3601
+
+
+def test_anonymous_quota_per_ip_then_429_problem_with_retry_after(pdf: bytes) -> None:
+    with rates(extraction_anon="2/hour"):
+        statuses = [upload(client_for(None), pdf).status_code for _ in range(2)]
+        refused = upload(client_for(None), pdf)
+        other_ip = upload(client_for(None), pdf, REMOTE_ADDR="10.1.2.3")
+    assert statuses == [201, 201]
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert refused["X-RateLimit-Remaining"] == "0"
+    assert refused["X-RateLimit-Limit"] == "2"
+    assert other_ip.status_code == 201
+
+
+def test_errors_count_towards_the_quota_too() -> None:
+    with rates(extraction_anon="1/hour"):
+        assert upload(client_for(None), b"").status_code == 422
+        assert upload(client_for(None), b"").status_code == 429
+
+
+def test_signed_in_quota_is_per_user_and_separate_from_anonymous(
+    pdf: bytes, student: User, other_user: User
+) -> None:
+    with rates(extraction_anon="1/hour", extraction_user="2/day"):
+        assert upload(client_for(None), pdf).status_code == 201
+        assert upload(client_for(None), pdf).status_code == 429
+        first = upload(client_for(student), pdf)
+        assert first.status_code == 201
+        assert first["X-RateLimit-Limit"] == "2" and first["X-RateLimit-Remaining"] == "1"
+        assert upload(client_for(student), pdf).status_code == 200
+        refused = upload(client_for(student), pdf)
+        assert refused.status_code == 429
+        assert 3600 < int(refused["Retry-After"]) <= 86400
+        assert upload(client_for(other_user), pdf).status_code == 201
+
+
+def test_rates_come_from_settings_at_request_time() -> None:
+    make: Callable[[], BatchUserThrottle] = BatchUserThrottle
+    with rates(batch_user="7/day"):
+        throttle = make()
+        assert (throttle.num_requests, throttle.duration) == (7, 86400)
+    assert make().num_requests == int(
+        settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["batch_user"].split("/")[0]
+    )
