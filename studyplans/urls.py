@@ -1,5 +1,14 @@
-"""API routes of this app, mounted under /api/v1/."""
+"""API routes of this app, mounted under /api/v1/ (no trailing slashes)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from studyplans.api.views import ReportEndorsementView, StudyPlanViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("study-plans", StudyPlanViewSet, basename="study-plan")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *router.urls,
+    path("reports/<uuid:report_id>/endorsement", ReportEndorsementView.as_view(), name="report-endorsement"),
+]

@@ -1,0 +1,213 @@
+"""Shapes of the study plan API; computed parts (progress, schedule) come from selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from studyplans import selectors
+from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
+
+MAX_REPORTS_PER_PLAN = 20
+MAX_HOURS_PER_WEEK = 80
+MAX_MINUTES_SPENT = 100_000
+
+
+class StudyPlanCreateSerializer(serializers.Serializer):
+    report_ids = serializers.ListField(
+        child=serializers.UUIDField(), min_length=1, max_length=MAX_REPORTS_PER_PLAN
+    )
+    hours_per_week = serializers.IntegerField(min_value=1, max_value=MAX_HOURS_PER_WEEK, default=5)
+    target_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_target_date(self, value: Any) -> Any:
+        if value is not None and value < timezone.localdate():
+            raise serializers.ValidationError("The target date is in the past.")
+        return value
+
+
+class ResourceSnapshotSerializer(serializers.Serializer):
+    publication = serializers.CharField()
+    publication_title = serializers.CharField()
+    chapter = serializers.CharField(allow_blank=True)
+    title = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+    estimated_minutes = serializers.IntegerField()
+
+
+class StudyPlanItemSerializer(serializers.ModelSerializer):
+    resources = ResourceSnapshotSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StudyPlanItem
+        fields = [
+            "id",
+            "code",
+            "description",
+            "element_type",
+            "resources",
+            "estimated_minutes",
+            "week_start",
+            "done",
+            "minutes_spent",
+            "done_at",
+        ]
+        read_only_fields = fields
+
+
+class StudyPlanSectionSerializer(serializers.ModelSerializer):
+    items = StudyPlanItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StudyPlanSection
+        fields = [
+            "title",
+            "prefix",
+            "area",
+            "area_title",
+            "task",
+            "priority",
+            "report_count",
+            "estimated_minutes",
+            "items",
+        ]
+        read_only_fields = fields
+
+
+class AreaProgressSerializer(serializers.Serializer):
+    prefix = serializers.CharField()
+    area = serializers.CharField()
+    area_title = serializers.CharField()
+    done_items = serializers.IntegerField()
+    total_items = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
+class ProgressSummarySerializer(serializers.Serializer):
+    done_items = serializers.IntegerField()
+    total_items = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
+class ProgressSerializer(ProgressSummarySerializer):
+    done_minutes = serializers.IntegerField()
+    minutes_spent = serializers.IntegerField()
+    areas = AreaProgressSerializer(many=True)
+
+
+class ScheduleItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    estimated_minutes = serializers.IntegerField()
+    done = serializers.BooleanField()
+
+
+class ScheduleWeekSerializer(serializers.Serializer):
+    week_start = serializers.DateField()
+    estimated_minutes = serializers.IntegerField()
+    items = ScheduleItemSerializer(many=True)
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class StudyPlanListSerializer(serializers.ModelSerializer):
+    report_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
+        source="reports", many=True, read_only=True
+    )
+    progress = serializers.SerializerMethodField()
+    warnings = WarningSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StudyPlan
+        fields = [
+            "id",
+            "owner",
+            "status",
+            "report_ids",
+            "hours_per_week",
+            "target_date",
+            "start_date",
+            "total_minutes",
+            "progress",
+            "warnings",
+            "generated_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ProgressSummarySerializer)
+    def get_progress(self, plan: StudyPlan) -> dict[str, Any]:
+        return selectors.list_progress(plan)
+
+
+class StudyPlanDetailSerializer(StudyPlanListSerializer):
+    sections = StudyPlanSectionSerializer(many=True, read_only=True)
+    schedule = serializers.SerializerMethodField()
+
+    class Meta(StudyPlanListSerializer.Meta):
+        fields = [*StudyPlanListSerializer.Meta.fields, "sections", "schedule"]
+        read_only_fields = fields
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, plan: StudyPlan) -> dict[str, Any]:
+        return selectors.plan_progress(plan)
+
+    @extend_schema_field(ScheduleWeekSerializer(many=True))
+    def get_schedule(self, plan: StudyPlan) -> list[dict[str, Any]]:
+        return list(
+            ScheduleWeekSerializer(selectors.plan_schedule(selectors.plan_items(plan)), many=True).data
+        )
+
+
+class StudyPlanItemUpdateSerializer(serializers.Serializer):
+    done = serializers.BooleanField(required=False)
+    minutes_spent = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES_SPENT, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields) if isinstance(self.initial_data, dict) else set()
+        if unknown:
+            raise serializers.ValidationError({name: "Unknown field." for name in sorted(unknown)})
+        if not attrs:
+            raise serializers.ValidationError("Send done, minutes_spent or both.")
+        return attrs
+
+
+class StudyPlanItemUpdateResponseSerializer(serializers.Serializer):
+    item = StudyPlanItemSerializer()
+    plan_status = serializers.ChoiceField(choices=StudyPlan.Status.choices)
+    progress = ProgressSerializer()
+
+
+class DeficientTaskSerializer(serializers.Serializer):
+    task = serializers.CharField()
+    title = serializers.CharField()
+    codes = serializers.ListField(child=serializers.CharField())
+
+
+class DeficientAreaSerializer(serializers.Serializer):
+    prefix = serializers.CharField()
+    area = serializers.CharField()
+    title = serializers.CharField()
+    tasks = DeficientTaskSerializer(many=True)
+
+
+class EndorsementSerializer(serializers.Serializer):
+    report_id = serializers.UUIDField(source="report.pk")
+    regulation = serializers.SerializerMethodField()
+    applicant_name = serializers.CharField()
+    test = serializers.CharField()
+    exam_date = serializers.DateField(allow_null=True)
+    expiration_date = serializers.DateField(allow_null=True)
+    areas = DeficientAreaSerializer(many=True)
+    other_codes = serializers.ListField(child=serializers.CharField())
+    text = serializers.CharField()
+
+    def get_regulation(self, endorsement: selectors.Endorsement) -> str:
+        return "14 CFR 61.39(a)(6)(iii)"

@@ -1,0 +1,245 @@
+"""Study plans, their progress and exports, and the 61.39 endorsement draft of a report.
+
+Who may do what: everyone who may see a report's owner (the owner, their instructors, their
+organization's admins) may read the owner's plans, exports and endorsement drafts, and may
+generate a plan from reports they can see; only the plan's owner records progress on it, so an
+instructor's view of a student's plan is read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from cfipros.api.problems import ProblemError
+from studyplans import exports, selectors, services
+from studyplans.api.serializers import (
+    EndorsementSerializer,
+    StudyPlanCreateSerializer,
+    StudyPlanDetailSerializer,
+    StudyPlanItemSerializer,
+    StudyPlanItemUpdateResponseSerializer,
+    StudyPlanItemUpdateSerializer,
+    StudyPlanListSerializer,
+)
+from studyplans.models import StudyPlan
+
+EXPORT_FORMATS = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
+}
+ENDORSEMENT_FORMATS = ("json", "text")
+
+
+def _problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(description=f"{description} (application/problem+json).")
+
+
+class JSONOnlyNegotiation(DefaultContentNegotiation):
+    """``?format=`` names an export or text format here, not a DRF renderer: always answer JSON
+    for API payloads and errors, and let the view build the file response itself."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, str(renderer.media_type)
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _requested_format(request: Request, allowed: tuple[str, ...] | list[str], default: str | None) -> str:
+    value = request.query_params.get("format")
+    if value is None:
+        if default is None:
+            raise ProblemError(422, "invalid_format", "Give ?format=" + "|".join(allowed) + ".")
+        return default
+    if value not in allowed:
+        raise ProblemError(
+            422,
+            "invalid_format",
+            f"Unknown format {value!r}; use one of: " + ", ".join(allowed) + ".",
+            errors={"format": [f"Must be one of: {', '.join(allowed)}."]},
+        )
+    return value
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Study plans visible to the caller",
+        responses={200: StudyPlanListSerializer(many=True), 401: _problem("Not signed in")},
+    ),
+    retrieve=extend_schema(
+        summary="One study plan with sections, items, schedule and progress",
+        responses={200: StudyPlanDetailSerializer, 404: _problem("No such plan visible to the caller")},
+    ),
+)
+@extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)])
+class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    content_negotiation_class = JSONOnlyNegotiation
+    serializer_class = StudyPlanListSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[StudyPlan]:
+        return selectors.plan_list(_user(self.request))
+
+    def get_serializer_class(self) -> type[Any]:
+        if self.action == "retrieve":
+            return StudyPlanDetailSerializer
+        if self.action == "create":
+            return StudyPlanCreateSerializer
+        return StudyPlanListSerializer
+
+    def _visible_plan(self, pk: Any) -> StudyPlan:
+        try:
+            plan_id = int(pk)
+        except (TypeError, ValueError):
+            plan_id = 0
+        plan = selectors.plan_detail(_user(self.request), plan_id)
+        if plan is None:
+            raise ProblemError(404, "not_found", "No study plan with this id is visible to you.")
+        return plan
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plan = self._visible_plan(kwargs.get("pk"))
+        return Response(StudyPlanDetailSerializer(plan).data)
+
+    @extend_schema(
+        summary="Generate a study plan from reports",
+        request=StudyPlanCreateSerializer,
+        responses={
+            201: StudyPlanDetailSerializer,
+            404: _problem("A report is not visible to the caller"),
+            422: _problem("Invalid body, or reports of different people"),
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = StudyPlanCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = services.study_plan_create(user=_user(request), **serializer.validated_data)
+        detail = self._visible_plan(plan.pk)
+        return Response(
+            StudyPlanDetailSerializer(detail).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/study-plans/{plan.pk}"},
+        )
+
+    @extend_schema(
+        summary="Record progress on one item (the plan's owner only)",
+        request=StudyPlanItemUpdateSerializer,
+        parameters=[OpenApiParameter("item_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={
+            200: StudyPlanItemUpdateResponseSerializer,
+            403: _problem("The caller may read this plan but not change it"),
+            404: _problem("No such plan or item visible to the caller"),
+            422: _problem("Invalid body"),
+        },
+    )
+    @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>\d+)")
+    def item(self, request: Request, pk: str | None = None, item_id: str | None = None) -> Response:
+        plan = self._visible_plan(pk)
+        items = selectors.plan_items(plan)
+        item = next((i for i in items if str(i.pk) == item_id), None)
+        if item is None:
+            raise ProblemError(404, "not_found", "This plan has no item with this id.")
+        if plan.owner_id != _user(request).pk:
+            raise ProblemError(403, "read_only", "Only the plan's owner records progress on it.")
+        serializer = StudyPlanItemUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.study_plan_item_update(plan=plan, item=item, **serializer.validated_data)
+        return Response(
+            {
+                "item": StudyPlanItemSerializer(item).data,
+                "plan_status": plan.status,
+                "progress": selectors.plan_progress(plan, items),
+            }
+        )
+
+    @extend_schema(
+        summary="Export a plan as PDF, CSV or iCalendar",
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, enum=list(EXPORT_FORMATS)
+            )
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "text/calendar"): OpenApiTypes.STR,
+            404: _problem("No such plan visible to the caller"),
+            422: _problem("Unknown format"),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="export")
+    def export(self, request: Request, pk: str | None = None) -> HttpResponse:
+        plan = self._visible_plan(pk)
+        fmt = _requested_format(request, list(EXPORT_FORMATS), None)
+        sections = list(plan.sections.all())
+        items_by_section = {section.pk: list(section.items.all()) for section in sections}
+        items = [item for section in sections for item in items_by_section[section.pk]]
+        schedule = selectors.plan_schedule(items)
+        if fmt == "pdf":
+            body: bytes | str = exports.plan_pdf(
+                plan, sections, items_by_section, list(plan.reports.all()), schedule
+            )
+        elif fmt == "csv":
+            body = exports.plan_csv(sections, items_by_section)
+        else:
+            body = exports.plan_ics(plan, schedule)
+        response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="study-plan-{plan.pk}.{fmt}"'
+        return response
+
+
+class ReportEndorsementView(APIView):
+    """``GET /api/v1/reports/{id}/endorsement``: the draft an instructor reviews and signs."""
+
+    content_negotiation_class = JSONOnlyNegotiation
+
+    @extend_schema(
+        summary="Draft of the 14 CFR 61.39 endorsement for a report's deficient areas",
+        parameters=[
+            OpenApiParameter("report_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=list(ENDORSEMENT_FORMATS),
+                description="json (default) or text; `Accept: text/plain` also selects text.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): EndorsementSerializer,
+            (200, "text/plain"): OpenApiTypes.STR,
+            404: _problem("No such report visible to the caller"),
+            422: _problem("Unknown format"),
+        },
+    )
+    def get(self, request: Request, report_id: Any) -> Response | HttpResponse:
+        accept = request.META.get("HTTP_ACCEPT", "")
+        default = "text" if "text/plain" in accept and "application/json" not in accept else "json"
+        fmt = _requested_format(request, ENDORSEMENT_FORMATS, default)
+        report = selectors.report_visible(_user(request), report_id)
+        if report is None:
+            raise ProblemError(404, "not_found", "No report with this id is visible to you.")
+        endorsement = selectors.endorsement_for(report)
+        if fmt == "text":
+            return HttpResponse(endorsement.text, content_type="text/plain; charset=utf-8")
+        return Response(EndorsementSerializer(endorsement).data)

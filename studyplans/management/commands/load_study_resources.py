@@ -1,0 +1,31 @@
+"""Load the shipped starter mapping of ACS tasks to FAA chapters (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from studyplans.services import ResourceFileError, load_starter_resources
+
+
+class Command(BaseCommand):
+    help = (
+        "Load studyplans/data/resources.csv. Rows are keyed, so a re-run changes nothing; rows staff "
+        "edited in the admin (curated) are kept unless --force."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Overwrite curated rows with the starter values."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = load_starter_resources(force=options["force"])
+        except ResourceFileError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
+            f"kept curated {result.kept_curated}"
+        )
