@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from extraction.engine import ENGINE_VERSION, Catalog, ExtractionResult, extract_document
+from extraction.engine import ENGINE_VERSION, Catalog, ExtractionResult, extract_document, warm_up
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ def get_catalog() -> Catalog:
                 else:
                     _catalog = Catalog.from_json(SHIPPED_CATALOG)
                     logger.info("ACS catalogue: %d elements from %s", len(_catalog), SHIPPED_CATALOG.name)
+                warm_up(_catalog)
     return _catalog
 
 

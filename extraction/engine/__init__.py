@@ -8,7 +8,7 @@ Public API::
 """
 
 from .catalog import Catalog
-from .pipeline import ENGINE_VERSION, extract_document
+from .pipeline import ENGINE_VERSION, extract_document, warm_up
 from .types import CatalogEntry, CodeDetail, ExtractionError, ExtractionResult, Unresolved
 
 __all__ = [
@@ -20,4 +20,5 @@ __all__ = [
     "ExtractionResult",
     "Unresolved",
     "extract_document",
+    "warm_up",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -172,8 +173,11 @@ def page_text_rows(page: object, index: int) -> list[Row]:
         textpage.close()
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def usable_text(rows: list[Row]) -> bool:
-    return sum(ch.isalnum() for r in rows for ch in r.text) >= MIN_TEXT_CHARS
+    return len(_NOT_ALNUM.sub("", "".join(r.text for r in rows))) >= MIN_TEXT_CHARS
 
 
 def render_page(page: object) -> Image:
