@@ -20,6 +20,9 @@ class User(AbstractUser):
     # Set when Clerk reports the user deleted: the row stays (it owns reports and plans) but is
     # deactivated and scrubbed, and later, out-of-order user events for it are ignored.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Clerk's ``updated_at`` (ms since the epoch) of the last event applied: older deliveries,
+    # which Clerk may send late or out of order, do not overwrite newer data.
+    clerk_updated_at = models.BigIntegerField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.email or self.clerk_id or self.username
@@ -32,6 +35,7 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    clerk_updated_at = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -53,6 +57,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
     clerk_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    clerk_updated_at = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

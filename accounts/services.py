@@ -86,6 +86,32 @@ def _text(data: dict[str, Any], key: str, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def _event_version(data: dict[str, Any]) -> int | None:
+    """Clerk's ``updated_at`` (ms since the epoch) of the object in the payload, if any."""
+    value = data.get("updated_at")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _update_if_newer(
+    instance: User | Organization | Membership,
+    fields: dict[str, Any],
+    version: int | None,
+    always: tuple[str, ...] = (),
+) -> None:
+    """Write the changed ``fields`` unless the row already reflects a newer Clerk event, so a late
+    or retried older delivery cannot undo a newer one. ``always`` names auto fields to save along."""
+    stored = instance.clerk_updated_at
+    if stored is not None and version is not None and version < stored:
+        return
+    if version is not None:
+        fields = {**fields, "clerk_updated_at": version}
+    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, fields[name])
+    if changed:
+        instance.save(update_fields=[*changed, *always])
+
+
 def user_upsert_from_clerk(data: dict[str, Any]) -> User | None:
     """Create or refresh a user from a ``user.created``/``user.updated`` payload.
 
@@ -93,7 +119,7 @@ def user_upsert_from_clerk(data: dict[str, Any]) -> User | None:
     it is one of ours. A user already deleted in Clerk is left alone, so a late update cannot revive it.
     """
     clerk_id = _required_str(data, "id", "data.id")
-    user = _get_or_create_user(clerk_id)
+    user = User.objects.select_for_update().get(pk=_get_or_create_user(clerk_id).pk)
     if user.deleted_at is not None:
         return None
     fields = {
@@ -104,11 +130,7 @@ def user_upsert_from_clerk(data: dict[str, Any]) -> User | None:
     metadata = data.get("public_metadata")
     if isinstance(metadata, dict) and metadata.get("role") in User.Role.values:
         fields["role"] = metadata["role"]
-    changed = [name for name, value in fields.items() if getattr(user, name) != value]
-    for name in changed:
-        setattr(user, name, fields[name])
-    if changed:
-        user.save(update_fields=changed)
+    _update_if_newer(user, fields, _event_version(data))
     return user
 
 
@@ -134,10 +156,9 @@ def user_delete_from_clerk(data: dict[str, Any]) -> None:
 def organization_upsert_from_clerk(data: dict[str, Any]) -> Organization:
     clerk_id = _required_str(data, "id", "data.id")
     name = _required_str(data, "name", "data.name")[:200]
-    organization = _get_or_create_organization(clerk_id, name)
-    if organization.name != name:
-        organization.name = name
-        organization.save(update_fields=["name", "updated_at"])
+    created = _get_or_create_organization(clerk_id, name)
+    organization = Organization.objects.select_for_update().get(pk=created.pk)
+    _update_if_newer(organization, {"name": name}, _event_version(data), always=("updated_at",))
     return organization
 
 
@@ -178,29 +199,31 @@ def membership_upsert_from_clerk(data: dict[str, Any]) -> Membership | None:
     user = _get_or_create_user(user_id, identifier if "@" in identifier else "")
     if user.deleted_at is not None:
         return None
+    version = _event_version(data)
+    memberships = Membership.objects.select_for_update()
     membership = (
-        Membership.objects.filter(clerk_id=membership_id).first()
-        or Membership.objects.filter(user=user, organization=organization).first()
+        memberships.filter(clerk_id=membership_id).first()
+        or memberships.filter(user=user, organization=organization).first()
     )
     if membership is None:
         try:
             with transaction.atomic():
                 return Membership.objects.create(
-                    clerk_id=membership_id, user=user, organization=organization, role=role
+                    clerk_id=membership_id,
+                    user=user,
+                    organization=organization,
+                    role=role,
+                    clerk_updated_at=version,
                 )
         except IntegrityError:
-            membership = Membership.objects.get(user=user, organization=organization)
+            membership = memberships.get(user=user, organization=organization)
     desired = {
         "clerk_id": membership_id,
         "user_id": user.pk,
         "organization_id": organization.pk,
         "role": role,
     }
-    changed = [name for name, value in desired.items() if getattr(membership, name) != value]
-    for name in changed:
-        setattr(membership, name, desired[name])
-    if changed:
-        membership.save(update_fields=changed)
+    _update_if_newer(membership, desired, version)
     return membership
 
 

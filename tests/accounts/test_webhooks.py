@@ -431,3 +431,41 @@ def test_membership_identifier_that_is_not_an_email_is_not_stored(api_client) ->
     event["data"]["public_user_data"]["identifier"] = "+15555550100"
     deliver(api_client, event)
     assert User.objects.get().email == ""
+
+
+# Late or out-of-order deliveries
+
+
+def test_older_user_update_does_not_overwrite_a_newer_one(api_client) -> None:
+    newer = user_event(
+        "updated", updated_at=2_000, email_addresses=[{"id": "idn_2", "email_address": "new@x.org"}]
+    )
+    older = user_event(
+        "updated", updated_at=1_000, email_addresses=[{"id": "idn_2", "email_address": "old@x.org"}]
+    )
+    deliver(api_client, newer)
+    assert deliver(api_client, older).status_code == 200
+    user = User.objects.get()
+    assert (user.email, user.clerk_updated_at) == ("new@x.org", 2_000)
+    deliver(api_client, user_event("updated", updated_at=3_000, first_name="Bessie"))
+    assert User.objects.get().first_name == "Bessie"
+
+
+def test_older_organization_update_does_not_rename_back(api_client) -> None:
+    newer = org_event("updated", name="Purdue Aviation")
+    newer["data"]["updated_at"] = 2_000
+    older = org_event("updated", name="Purdue Flight")
+    older["data"]["updated_at"] = 1_000
+    deliver(api_client, newer)
+    deliver(api_client, older)
+    assert Organization.objects.get().name == "Purdue Aviation"
+
+
+def test_older_membership_update_does_not_change_the_role_back(api_client) -> None:
+    promoted = membership_event("updated", role="org:admin")
+    promoted["data"]["updated_at"] = 2_000
+    original = membership_event("created", role="org:member")
+    original["data"]["updated_at"] = 1_000
+    deliver(api_client, promoted)
+    deliver(api_client, original)
+    assert Membership.objects.get().role == "admin"
