@@ -1,0 +1,331 @@
+"""Vision model fallback for documents OCR reads with low confidence (off unless configured).
+
+When ``OPENAI_API_KEY`` is set, an OCR result whose confidence stays below
+``EXTRACTION_FALLBACK_THRESHOLD`` is read a second time by a vision model through any
+OpenAI-compatible chat-completions server. The model's transcription is cleaned and verified
+with the engine's own rules (codes outside the catalogue never pass) and merged with the OCR
+result: agreement raises confidence, the vision reading replaces only OCR values that were
+themselves uncertain, and whatever neither side confirms ends in ``unresolved``.
+
+Text-layer PDFs are never sent: their text is exact, so a model cannot read them better.
+Cost is bounded by a client timeout, one retry and a daily call cap counted in the cache;
+any failure leaves the OCR result as it was. See ``docs/extraction-fallback.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+
+from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved
+from extraction.engine import fields as F
+from extraction.engine.codes import PLT_RE, SEARCH_COST, CodeTrie, normalize_strict
+from extraction.engine.parse import _check_expiration, _detail, _exam_prefixes, _finish_confidence
+from extraction.engine.types import CodeKind
+from extraction.engine.vision import VisionAnswer, read_document
+
+if TYPE_CHECKING:
+    from openai import OpenAI
+
+logger = logging.getLogger(__name__)
+
+VISION_CONF = 0.85  # a value only the vision model read, after cleaning and verification
+AGREEMENT_CONF = 0.98  # OCR and the vision model read the same value independently
+DISAGREEMENT_CONF = 0.6  # a confident OCR value the vision model contradicts: kept, flagged
+MAX_RETRIES = 1
+CALLS_KEY = "extraction:vision-fallback:calls:{day}"
+CALLS_TTL_SECONDS = 2 * 24 * 3600
+
+# Result fields merged one by one; exam_code always follows exam_title.
+_FIELDS = (
+    "applicant_name",
+    "ftn",
+    "applicant_id",
+    "exam_id",
+    "exam_title",
+    "exam_date",
+    "exam_site",
+    "score",
+    "grade",
+    "take",
+    "expiration_date",
+)
+
+
+def is_enabled() -> bool:
+    return bool(settings.configured and getattr(settings, "OPENAI_API_KEY", ""))
+
+
+def wants_fallback(result: ExtractionResult) -> bool:
+    """Only OCR readings below the threshold: the text layer of a PDF is already exact."""
+    return (
+        is_enabled()
+        and result.path == "ocr"
+        and result.confidence < float(settings.EXTRACTION_FALLBACK_THRESHOLD)
+    )
+
+
+def calls_key(day: dt.date | None = None) -> str:
+    return CALLS_KEY.format(day=(day or dt.datetime.now(dt.UTC).date()).isoformat())
+
+
+def reserve_call() -> bool:
+    """Count one call against today's cap (UTC) with an atomic increment; False when spent.
+
+    A cache that cannot count means no call: the cap must hold even when Redis is away.
+    """
+    cap = int(settings.OPENAI_DAILY_CALL_CAP)
+    if cap <= 0:
+        return False
+    key = calls_key()
+    try:
+        cache.add(key, 0, CALLS_TTL_SECONDS)
+        count = cache.incr(key)
+    except Exception as exc:
+        logger.warning("vision fallback skipped: call counter unavailable (%s)", type(exc).__name__)
+        return False
+    return count <= cap
+
+
+def make_client() -> OpenAI:
+    from openai import OpenAI
+
+    return OpenAI(
+        api_key=settings.OPENAI_API_KEY,
+        base_url=settings.OPENAI_BASE_URL or None,
+        timeout=float(settings.OPENAI_TIMEOUT_SECONDS),
+        max_retries=MAX_RETRIES,
+    )
+
+
+def apply_vision_fallback(data: bytes, result: ExtractionResult, catalog: Catalog) -> ExtractionResult:
+    """The OCR result, or its merge with a vision reading when the fallback is on and wanted."""
+    if not wants_fallback(result):
+        return result
+    if not reserve_call():
+        logger.info("vision fallback skipped: daily call cap reached")
+        return result
+    started = time.perf_counter()
+    try:
+        answer = read_document(make_client(), data, str(settings.OPENAI_MODEL))
+    except Exception as exc:
+        # Type only: messages of API errors can quote the request, and the request is personal.
+        logger.warning("vision fallback failed (%s); keeping the OCR result", type(exc).__name__)
+        return result
+    merged = merge(result, answer, catalog, threshold=float(settings.EXTRACTION_FALLBACK_THRESHOLD))
+    merged.elapsed_ms = round(result.elapsed_ms + (time.perf_counter() - started) * 1000, 2)
+    logger.info(
+        "vision fallback: confidence %.3f -> %.3f, path %s", result.confidence, merged.confidence, merged.path
+    )
+    return merged
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def clean_fields(answer: VisionAnswer) -> tuple[dict[str, object], dict[str, float]]:
+    """The transcription's field values through the same cleaning as OCR text, with confidences."""
+    t = answer.text
+    values: dict[str, object] = {
+        "applicant_name": F.clean_name(t["applicant_name"] or ""),
+        "ftn": F.clean_ftn(t["ftn"] or ""),
+        "applicant_id": _applicant_id(t["applicant_id"] or ""),
+        "exam_id": F.clean_digits(t["exam_id"] or "", min_len=6),
+        "exam_date": F.parse_date(t["exam_date"] or ""),
+        "exam_site": F.clean_site(t["exam_site"] or ""),
+        "score": answer.score if answer.score is not None and 0 <= answer.score <= 100 else None,
+        "grade": F.parse_grade(t["grade"] or ""),
+        "take": answer.take if answer.take is not None and 1 <= answer.take <= 99 else None,
+        "expiration_date": F.parse_date(t["expiration_date"] or ""),
+    }
+    conf = {name: VISION_CONF if value is not None else 0.0 for name, value in values.items()}
+    title, code, title_conf = F.clean_title(t["exam_title"] or "")
+    values["exam_title"], values["exam_code"] = title, code
+    conf["exam_title"] = conf["exam_code"] = round(VISION_CONF * title_conf, 3) if title else 0.0
+    return values, conf
+
+
+def _applicant_id(raw: str) -> str | None:
+    return F.clean_digits(raw, min_len=4) or (F.clean_ftn(raw) if raw else None)
+
+
+@dataclass(slots=True)
+class _VisionCodes:
+    """Vision code readings sorted by how far the catalogue confirms them."""
+
+    exact: dict[str, str] = field(default_factory=dict)  # catalogue code in the exam's prefixes -> raw
+    weak: dict[str, tuple[str, Unresolved]] = field(default_factory=dict)  # needs OCR agreement
+    rejected: list[Unresolved] = field(default_factory=list)
+
+
+def _plt(token: str) -> str | None:
+    code = re.sub(r"[\s.\-]", "", token.upper())
+    return code if PLT_RE.match(code) else None
+
+
+def code_kind_of(tokens: tuple[str, ...]) -> CodeKind | None:
+    """``plt`` when most tokens are learning statement codes, ``acs`` otherwise; None without tokens."""
+    if not tokens:
+        return None
+    plt = sum(1 for t in tokens if _plt(t))
+    return "plt" if plt * 2 > len(tokens) else "acs"
+
+
+def verify_codes(
+    tokens: tuple[str, ...], kind: str, prefixes: frozenset[str], catalog: Catalog
+) -> _VisionCodes:
+    """Each token against the catalogue. Only an exact catalogue code of the exam passes alone.
+
+    A near miss the engine's resolver can correct, or a catalogue code of another exam, is
+    accepted only where OCR read the same code; anything else is rejected to ``unresolved``.
+    """
+    out = _VisionCodes()
+    for token in tokens:
+        plt = _plt(token)
+        if kind == "plt":
+            if plt:
+                out.exact.setdefault(plt, token)
+            else:
+                out.rejected.append(Unresolved(token, "not a learning statement code"))
+            continue
+        if plt:
+            out.rejected.append(Unresolved(token, "not an ACS code"))
+            continue
+        strict = normalize_strict(token)
+        if strict is not None and strict in catalog:
+            if strict.split(".")[0] in prefixes:
+                out.exact.setdefault(strict, token)
+            else:
+                out.weak[strict] = (token, Unresolved(token, "outside the exam's ACS prefixes", [strict]))
+            continue
+        res = catalog.resolver.resolve(token, prefixes)
+        if res.code is not None:
+            out.weak[res.code] = (token, Unresolved(token, "not in the catalogue as read", res.candidates))
+        else:
+            out.rejected.append(Unresolved(token, "not in the catalogue", res.candidates))
+    return out
+
+
+# --------------------------------------------------------------------------- merge
+
+
+def merge(
+    ocr: ExtractionResult, answer: VisionAnswer, catalog: Catalog, *, threshold: float
+) -> ExtractionResult:
+    """One result from the OCR reading and the vision transcription (see the module docstring).
+
+    ``path`` says which reading the result rests on: ``vision`` when every value in it was read
+    by the vision model (OCR agreeing or not), ``ocr+vision`` when some come from OCR alone.
+    """
+    values, vconf = clean_fields(answer)
+    merged = replace(
+        ocr,
+        codes=[],
+        codes_detail=[],
+        unresolved=[],
+        field_confidence={},
+    )
+    conf: dict[str, float] = {}
+    from_ocr = from_vision = False
+    for name in _FIELDS:
+        o, v = getattr(ocr, name), values[name]
+        oc = ocr.field_confidence.get(name, 0.0)
+        take_vision = False
+        if v is None:
+            c = oc
+            from_ocr |= o is not None
+        elif o == v:
+            c = max(oc, AGREEMENT_CONF)
+            from_vision = True
+        elif o is None or oc < threshold:
+            take_vision, c = True, vconf[name]
+            from_vision = True
+        else:
+            c = min(oc, DISAGREEMENT_CONF)
+            from_ocr = True
+        setattr(merged, name, v if take_vision else o)
+        conf[name] = round(c, 3)
+        if name == "exam_title":  # the test code travels with the title it was read from
+            code = values["exam_code"] if take_vision else ocr.exam_code
+            merged.exam_code = code if isinstance(code, str) else None
+            conf["exam_code"] = round(c, 3)
+    _check_expiration(merged, conf, VISION_CONF)
+
+    kind = ocr.code_kind if (ocr.codes or ocr.unresolved or not answer.codes) else code_kind_of(answer.codes)
+    merged.code_kind = kind
+    prefixes = _exam_prefixes(merged, catalog) or _voted_prefixes(ocr, answer, catalog)
+    seen = verify_codes(answer.codes, kind or "acs", prefixes, catalog)
+
+    details: dict[str, CodeDetail] = {}
+    unresolved: list[Unresolved] = []
+    ocr_codes = {d.code: d for d in ocr.codes_detail}
+    # Vision codes OCR did not read: an uncertain OCR code close to one of them is taken for
+    # a misreading of the same printed code (III read as II) and gives way to it.
+    newcomers = CodeTrie(c for c in seen.exact if c not in ocr_codes)
+    for code, d in ocr_codes.items():
+        if code in seen.exact or code in seen.weak:
+            agreed = AGREEMENT_CONF if code.split(".")[0] in prefixes or kind == "plt" else d.confidence
+            details[code] = replace(d, confidence=round(max(d.confidence, agreed), 3))
+            from_vision = True
+        elif d.confidence >= threshold:
+            details[code] = d
+            from_ocr = True
+        elif newcomers.search(d.raw, SEARCH_COST) or newcomers.search(code, SEARCH_COST):
+            from_vision = True
+        else:
+            unresolved.append(Unresolved(d.raw, "not confirmed by the vision model", [code]))
+            from_ocr = True
+    for code, raw in seen.exact.items():
+        if code not in details:
+            details[code] = _code_detail(catalog, code, kind, raw)
+            from_vision = True
+    unresolved += [u for code, (_, u) in seen.weak.items() if code not in details]
+    unresolved += seen.rejected
+    for u in ocr.unresolved:
+        if not any(c in details for c in u.candidates):
+            unresolved.append(u)
+            from_ocr = True
+
+    merged.codes = sorted(details)
+    merged.codes_detail = [details[c] for c in merged.codes]
+    merged.unresolved = unresolved
+    _finish_confidence(merged, conf)
+    merged.path = "vision" if not from_ocr else ("ocr+vision" if from_vision else ocr.path)
+    return merged
+
+
+def _code_detail(catalog: Catalog, code: str, kind: CodeKind | None, raw: str) -> CodeDetail:
+    if kind == "plt":
+        return CodeDetail(code, "", "", "", "", VISION_CONF, raw)
+    return _detail(catalog, code, VISION_CONF, raw)
+
+
+def _voted_prefixes(ocr: ExtractionResult, answer: VisionAnswer, catalog: Catalog) -> frozenset[str]:
+    """Without a known exam code, the prefix most codes carry (as the OCR path decides it)."""
+    votes = Counter(
+        s.split(".")[0]
+        for s in [*ocr.codes, *(normalize_strict(t) for t in answer.codes)]
+        if s and s.split(".")[0] in catalog.by_prefix
+    )
+    return frozenset(p for p, _ in votes.most_common(1))
+
+
+__all__ = [
+    "apply_vision_fallback",
+    "calls_key",
+    "clean_fields",
+    "is_enabled",
+    "make_client",
+    "merge",
+    "reserve_call",
+    "verify_codes",
+    "wants_fallback",
+]
