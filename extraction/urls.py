@@ -3,12 +3,14 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
+from extraction.api.batches import BatchViewSet
 from extraction.api.catalog import AcsElementViewSet
 from extraction.api.reports import ClaimResultView, ExtractionView, ReportViewSet, SharedResultView
 
 router = SimpleRouter(trailing_slash=False)
 router.register("acs-codes", AcsElementViewSet, basename="acs-code")
 router.register("reports", ReportViewSet, basename="report")
+router.register("batches", BatchViewSet, basename="batch")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,

@@ -145,6 +145,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a ``status``; each choice set gets its own component name.
+    "ENUM_NAME_OVERRIDES": {
+        "BatchStatusEnum": "extraction.models.Batch.Status",
+        "BatchFileStatusEnum": "extraction.models.BatchFile.Status",
+        "ReportStatusEnum": "extraction.models.Report.Status",
+    },
 }
 
 # Clerk identity (RS256 session JWTs) and webhooks (Svix signatures).
@@ -168,12 +174,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120)}
+# A message a dead worker held comes back after the visibility timeout; the sweep that returns it
+# runs every interval x throttle seconds (kombu's default is 10 x 10).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 # Periodic jobs (run ``celery -A cfipros beat``); their modules are imported by every worker.
 CELERY_IMPORTS = ["extraction.retention"]
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-results": {"task": "extraction.purge_expired_reports", "schedule": 3600.0},
 }
+
+# Batches: each file's bytes wait for a worker in Redis for at most the transit TTL. The hard time
+# limit stays below the visibility timeout so a slow file is not handed to a second worker.
+BATCH_TRANSIT_TTL_SECONDS = env_int("BATCH_TRANSIT_TTL_SECONDS", 1800)
+BATCH_TASK_SOFT_TIME_LIMIT = env_int("BATCH_TASK_SOFT_TIME_LIMIT", 90)
+BATCH_TASK_TIME_LIMIT = env_int("BATCH_TASK_TIME_LIMIT", 110)
+BATCH_TASK_MAX_RETRIES = env_int("BATCH_TASK_MAX_RETRIES", 5)
+BATCH_TASK_MAX_ATTEMPTS = env_int("BATCH_TASK_MAX_ATTEMPTS", 3)
+BATCH_TASK_QUEUE = env_str("BATCH_TASK_QUEUE")
 
 # Optional vision-model fallback for low-confidence extractions; off unless a key is set.
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")

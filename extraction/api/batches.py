@@ -1,0 +1,384 @@
+"""Batches: a class's reports uploaded at once, processed by workers, summarized together.
+
+- ``POST /api/v1/batches``: 1..30 files in ``files``; answers 202 while workers read them.
+- ``GET /api/v1/batches`` and ``GET /api/v1/batches/{id}``: progress, files and summary.
+- ``GET /api/v1/batches/{id}/export?format=csv|json``: the batch's reports as a download.
+
+Only the owner sees a batch; for anyone else it does not exist (404).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+
+from accounts.models import User
+from cfipros.api.problems import ProblemError
+from extraction import batch_selectors, batches
+from extraction.api.throttles import BatchUserThrottle, RateLimitHeadersMixin
+from extraction.models import Batch, BatchFile
+
+EXPORT_FORMATS = ("csv", "json")
+CSV_COLUMNS = [
+    "report_id",
+    "file_names",
+    "applicant_name",
+    "exam_code",
+    "exam_date",
+    "score",
+    "grade",
+    "take",
+    "code",
+    "task",
+    "task_title",
+    "description",
+]
+# A spreadsheet treats a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(description=f"{description} (application/problem+json).")
+
+
+# --- Serializers (output shapes; values come from the selectors) ---------------------------------
+
+
+class BatchUploadSerializer(serializers.Serializer[dict[str, Any]]):
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        help_text="1 to 30 PDF, PNG, JPEG or WebP files; at most 15 MB each and 100 MB together.",
+    )
+
+
+class FileErrorSerializer(serializers.Serializer[dict[str, Any]]):
+    code = serializers.CharField(help_text="The engine's error code, or payload_expired, timeout, ...")
+    message = serializers.CharField()
+
+
+class BatchFileSerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=BatchFile.Status.choices)
+    report_id = serializers.UUIDField(allow_null=True)
+    error = serializers.SerializerMethodField()
+
+    @extend_schema_field(FileErrorSerializer(allow_null=True))
+    def get_error(self, obj: BatchFile) -> dict[str, str] | None:
+        if not obj.error_code:
+            return None
+        return {"code": obj.error_code, "message": obj.error_message}
+
+
+class BatchAcceptedSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Batch.Status.choices)
+    total_files = serializers.IntegerField()
+    files = BatchFileSerializer(many=True)
+
+
+class BatchListSerializer(serializers.Serializer[Batch]):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Batch.Status.choices)
+    total_files = serializers.IntegerField()
+    processed_files = serializers.SerializerMethodField()
+    succeeded_files = serializers.IntegerField()
+    failed_files = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_processed_files(self, obj: Batch) -> int:
+        return int(obj.succeeded_files + obj.failed_files)  # type: ignore[attr-defined]
+
+
+class CodeFrequencySerializer(serializers.Serializer[dict[str, Any]]):
+    code = serializers.CharField()
+    reports = serializers.IntegerField(help_text="Reports of the batch that carry this code.")
+    share = serializers.FloatField(help_text="reports / reports in the batch.")
+
+
+class WeakAreaSerializer(serializers.Serializer[dict[str, Any]]):
+    task = serializers.CharField(help_text="ACS task as prefix.area.task, e.g. PA.I.B.")
+    title = serializers.CharField(help_text="The task's title in the ACS.")
+    area_title = serializers.CharField(help_text="The area of operation's title.")
+    reports = serializers.IntegerField()
+    share = serializers.FloatField(help_text="More than 0.3 by definition.")
+
+
+class ScoreStatsSerializer(serializers.Serializer[dict[str, Any]]):
+    count = serializers.IntegerField(help_text="Reports with a printed score.")
+    min = serializers.IntegerField(allow_null=True)
+    max = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+
+
+class ExamCountSerializer(serializers.Serializer[dict[str, Any]]):
+    exam_code = serializers.CharField()
+    reports = serializers.IntegerField()
+
+
+class BatchSummarySerializer(serializers.Serializer[dict[str, Any]]):
+    reports = serializers.IntegerField(help_text="Distinct reports the batch produced so far.")
+    code_frequencies = CodeFrequencySerializer(many=True)
+    weak_areas = WeakAreaSerializer(
+        many=True, help_text="ACS tasks found in more than 30% of the batch's reports."
+    )
+    score = ScoreStatsSerializer()
+    exam_distribution = ExamCountSerializer(many=True)
+
+
+class BatchDetailSerializer(BatchListSerializer):
+    files = BatchFileSerializer(many=True)
+    summary = BatchSummarySerializer()
+
+
+class ExportCodeSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    task = serializers.CharField(allow_null=True)
+    task_title = serializers.CharField()
+    description = serializers.CharField()
+
+
+class ExportReportSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    applicant_name = serializers.CharField()
+    exam_code = serializers.CharField()
+    exam_title = serializers.CharField()
+    exam_date = serializers.DateField(allow_null=True)
+    score = serializers.IntegerField(allow_null=True)
+    grade = serializers.CharField()
+    take = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    codes = ExportCodeSerializer(many=True)
+
+
+class BatchExportSerializer(BatchDetailSerializer):
+    reports = ExportReportSerializer(many=True)
+
+
+# --- Views -----------------------------------------------------------------------------------------
+
+
+class _JSONOnlyNegotiation(DefaultContentNegotiation):
+    """The export reads ``?format=`` itself; errors are always problem+json."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        first = next(iter(renderers))
+        return first, first.media_type
+
+
+def _detail_data(batch: Batch, files: list[BatchFile], reports: list[Any]) -> dict[str, Any]:
+    data = dict(BatchListSerializer(batch).data)
+    data["files"] = BatchFileSerializer(files, many=True).data
+    data["summary"] = batch_selectors.batch_summary(reports)
+    return data
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The caller's batches, newest first",
+        responses={200: BatchListSerializer(many=True), 401: _problem("Not signed in")},
+    ),
+    retrieve=extend_schema(
+        summary="A batch's progress, files and summary",
+        description=(
+            "`status` is pending until a worker starts, processing while files remain, then "
+            "completed (every file read), partial (some failed) or failed (none read). The "
+            "summary covers the reports produced so far: how many reports carry each code, the "
+            "ACS tasks found in more than 30% of them, score statistics and the exams taken."
+        ),
+        responses={200: BatchDetailSerializer, 404: _problem("No batch of the caller has this id")},
+    ),
+)
+@extend_schema(tags=["batches"])
+class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A class's reports uploaded together, read by workers, and summarized."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = BatchListSerializer
+    parser_classes = [MultiPartParser]
+    throttle_classes = [BatchUserThrottle]
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not isinstance(user, User):
+            return Batch.objects.none()
+        return batch_selectors.batches_of(user)
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        """Only creating a batch counts against the daily batch allowance."""
+        if self.action != "create":
+            return []
+        return super().get_throttles()
+
+    def _owned_batch(self) -> Batch:
+        assert isinstance(self.request.user, User)
+        try:
+            batch_id = UUID(str(self.kwargs["pk"]))
+        except ValueError:
+            raise ProblemError(404, "not_found", "No batch has this id.") from None
+        batch = batch_selectors.batch_of(self.request.user, batch_id)
+        if batch is None:
+            raise ProblemError(404, "not_found", "No batch has this id.")
+        return batch
+
+    @extend_schema(
+        operation_id="batches_create",
+        summary="Upload a batch of reports",
+        description=(
+            "Accepts 1 to 30 files in the multipart field `files` (15 MB each, 100 MB together) "
+            "and answers 202 at once; workers read the files and `GET /api/v1/batches/{id}` "
+            "shows their progress. The files are held only until a worker has read them, and "
+            "never stored. Limited to 20 batches a day per user."
+        ),
+        request={"multipart/form-data": BatchUploadSerializer},
+        parameters=[],
+        responses={
+            202: BatchAcceptedSerializer,
+            401: _problem("Not signed in"),
+            413: _problem("A file larger than 15 MB (`file_too_large`) or more than 100 MB in all"),
+            422: _problem("No files (`no_files`) or more than 30 (`too_many_files`)"),
+            429: _problem("Daily batch limit reached; see Retry-After"),
+            503: _problem("The processing queue is unavailable"),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        uploads = request.FILES.getlist("files")
+        try:
+            batches.check_batch_limits([upload.size or 0 for upload in uploads])
+            incoming = [batches.IncomingFile(name=u.name or "", data=u.read()) for u in uploads]
+        except batches.BatchRejected as exc:
+            raise ProblemError(exc.status, exc.code, exc.message) from None
+        finally:
+            for upload in uploads:
+                upload.close()
+        try:
+            batch = batches.batch_create(owner=request.user, files=incoming)
+        except batches.TransitUnavailable:
+            raise ProblemError(
+                503, "queue_unavailable", "Batches cannot be accepted right now; try again shortly."
+            ) from None
+        finally:
+            del incoming
+        files = batch_selectors.batch_files(batch)
+        body = {
+            "id": batch.pk,
+            "status": batch.status,
+            "total_files": batch.total_files,
+            "files": files,
+        }
+        return Response(
+            BatchAcceptedSerializer(body).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": f"/api/v1/batches/{batch.pk}"},
+        )
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        batch = self._owned_batch()
+        files = batch_selectors.batch_files(batch)
+        reports = batch_selectors.batch_reports(files)
+        return Response(_detail_data(batch, files, reports))
+
+    @extend_schema(
+        operation_id="batches_export",
+        summary="Download a batch's reports",
+        description=(
+            "`format=csv`: one row per report and code (a report without codes has one row with "
+            "an empty code). `format=json`: the batch detail plus every report with its codes."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, enum=list(EXPORT_FORMATS)
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): BatchExportSerializer,
+            404: _problem("No batch of the caller has this id"),
+            422: _problem("`format` is not csv or json (`invalid_format`)"),
+        },
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=_JSONOnlyNegotiation)
+    def export(self, request: Request, pk: str | None = None) -> HttpResponse:
+        export_format = request.query_params.get("format", "")
+        if export_format not in EXPORT_FORMATS:
+            raise ProblemError(
+                422,
+                "invalid_format",
+                "Choose format=csv or format=json.",
+                errors={"format": [f"Must be one of: {', '.join(EXPORT_FORMATS)}."]},
+            )
+        batch = self._owned_batch()
+        files = batch_selectors.batch_files(batch)
+        reports = batch_selectors.batch_reports(files)
+        if export_format == "csv":
+            content = _csv(files, reports)
+            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        else:
+            data = _detail_data(batch, files, reports)
+            data["reports"] = ExportReportSerializer(reports, many=True).data
+            response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}.{export_format}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv(files: list[BatchFile], reports: list[batch_selectors.ReportRow]) -> str:
+    names: dict[UUID, list[str]] = {}
+    for f in files:
+        if f.report_id is not None:
+            names.setdefault(f.report_id, []).append(f.name)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for report in reports:
+        head = [
+            report.id,
+            "; ".join(names.get(report.id, [])),
+            report.applicant_name,
+            report.exam_code,
+            report.exam_date.isoformat() if report.exam_date else "",
+            report.score,
+            report.grade,
+            report.take,
+        ]
+        codes: list[batch_selectors.CodeRow | None] = [*report.codes] or [None]
+        for code in codes:
+            tail = [code.code, code.task, code.task_title, code.description] if code else ["", "", "", ""]
+            writer.writerow([_cell(v) for v in head + tail])
+    return out.getvalue()

@@ -1,0 +1,94 @@
+"""Fixtures of the batch tests: an instructor and a stranger, a clean throttle, PA codes in the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from extraction.adapter import get_catalog, reset_catalog
+from extraction.models import AcsDocument, AcsElement
+from tests.batches.documents import AktrSpec, aktr_pdf, class_of_reports
+
+
+def _clear_batch_throttle() -> None:
+    client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match="*throttle_batch_user*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def clean_batch_throttle() -> Iterator[None]:
+    _clear_batch_throttle()
+    yield
+    _clear_batch_throttle()
+
+
+@pytest.fixture
+def engine_catalog(db: None) -> None:
+    """The engine's process-wide catalogue must know the codes the fixtures print."""
+    if "PA.I.B.K1a" not in get_catalog() or "IR.I.B.K1" not in get_catalog():
+        reset_catalog()
+        get_catalog()
+
+
+@pytest.fixture
+def cfi(db: None) -> User:
+    return User.objects.create(username="cfi", clerk_id="user_batch_cfi", role=User.Role.CFI)
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    return User.objects.create(username="stranger", clerk_id="user_batch_stranger")
+
+
+@pytest.fixture
+def cfi_client(cfi: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(cfi)
+    return client
+
+
+@pytest.fixture
+def class_pdfs() -> Callable[[int], list[tuple[str, bytes, AktrSpec]]]:
+    """``n`` text reports of distinct students as (file name, bytes, spec)."""
+
+    def make(count: int) -> list[tuple[str, bytes, AktrSpec]]:
+        return [
+            (f"student-{i + 1}.pdf", aktr_pdf(spec), spec) for i, spec in enumerate(class_of_reports(count))
+        ]
+
+    return make
+
+
+@pytest.fixture
+def pa_task_elements(db: None) -> list[AcsElement]:
+    """Catalogue rows for two codes, so summaries can name their tasks (the engine keeps its own)."""
+    get_catalog()
+    doc, _ = AcsDocument.objects.get_or_create(prefix="PA", defaults={"title": "Private Pilot Airplane"})
+    common = {"document": doc, "prefix": "PA", "area": "I", "area_title": "Preflight Preparation"}
+    return [
+        AcsElement.objects.create(
+            **common,
+            code="PA.I.B.K1a",
+            task="B",
+            task_title="Airworthiness Requirements",
+            element_type="K",
+            number=1,
+            sub_letter="a",
+            description="Location and expiration dates of required aircraft certificates",
+        ),
+        AcsElement.objects.create(
+            **common,
+            code="PA.I.C.K2",
+            task="C",
+            task_title="Weather Information",
+            element_type="K",
+            number=2,
+            description="Weather products.",
+        ),
+    ]
