@@ -21,7 +21,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from accounts.models import User
-from accounts.services import user_get_or_create_from_claims
+from accounts.services import CLERK_ID_MAX_LENGTH, user_get_or_create_from_claims
 
 MAX_JWKS_BYTES = 1_000_000
 
@@ -147,7 +147,8 @@ def verify_session_token(token: str) -> dict[str, Any]:
     azp = claims.get("azp")
     if azp is not None and azp not in settings.CLERK_AUTHORIZED_PARTIES:
         raise exceptions.AuthenticationFailed("Token authorized party is not accepted.")
-    if not isinstance(claims["sub"], str) or not claims["sub"]:
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject or len(subject) > CLERK_ID_MAX_LENGTH:
         raise exceptions.AuthenticationFailed("Invalid token subject.")
     return claims
 

@@ -59,11 +59,24 @@ def membership_role_from_clerk(clerk_role: str) -> str:
     return CLERK_MEMBERSHIP_ROLES.get(clerk_role.strip().lower(), Membership.Role.STUDENT)
 
 
+CLERK_ID_MAX_LENGTH = 64
+
+
 def _required_str(data: dict[str, Any], key: str, path: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise ClerkEventError(f"The event has no usable {path}.", {path: ["This field is required."]})
     return value.strip()
+
+
+def _clerk_id(data: dict[str, Any], key: str, path: str) -> str:
+    value = _required_str(data, key, path)
+    if len(value) > CLERK_ID_MAX_LENGTH:
+        raise ClerkEventError(
+            f"The event's {path} is too long.",
+            {path: [f"Ensure this field has no more than {CLERK_ID_MAX_LENGTH} characters."]},
+        )
+    return value
 
 
 def _object(data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
@@ -118,7 +131,7 @@ def user_upsert_from_clerk(data: dict[str, Any]) -> User | None:
     ``public_metadata.role`` (only writable from Clerk's backend, so trusted) sets the user role when
     it is one of ours. A user already deleted in Clerk is left alone, so a late update cannot revive it.
     """
-    clerk_id = _required_str(data, "id", "data.id")
+    clerk_id = _clerk_id(data, "id", "data.id")
     user = User.objects.select_for_update().get(pk=_get_or_create_user(clerk_id).pk)
     if user.deleted_at is not None:
         return None
@@ -140,7 +153,7 @@ def user_delete_from_clerk(data: dict[str, Any]) -> None:
     The row is kept because it owns reports and study plans; personal data (email, names) is erased.
     A deletion for a user never seen leaves a tombstone so that a late ``user.created`` is ignored.
     """
-    clerk_id = _required_str(data, "id", "data.id")
+    clerk_id = _clerk_id(data, "id", "data.id")
     user = _get_or_create_user(clerk_id)
     if user.deleted_at is None:
         user.is_active = False
@@ -154,7 +167,7 @@ def user_delete_from_clerk(data: dict[str, Any]) -> None:
 
 
 def organization_upsert_from_clerk(data: dict[str, Any]) -> Organization:
-    clerk_id = _required_str(data, "id", "data.id")
+    clerk_id = _clerk_id(data, "id", "data.id")
     name = _required_str(data, "name", "data.name")[:200]
     created = _get_or_create_organization(clerk_id, name)
     organization = Organization.objects.select_for_update().get(pk=created.pk)
@@ -175,22 +188,22 @@ def _get_or_create_organization(clerk_id: str, name: str) -> Organization:
 
 def organization_delete_from_clerk(data: dict[str, Any]) -> None:
     """Delete the organization and its memberships; users and what they own are untouched."""
-    clerk_id = _required_str(data, "id", "data.id")
+    clerk_id = _clerk_id(data, "id", "data.id")
     Organization.objects.filter(clerk_id=clerk_id).delete()
 
 
 def _membership_parties(data: dict[str, Any]) -> tuple[str, dict[str, Any], str, dict[str, Any]]:
     organization = _object(data, "organization", "data.organization")
-    org_id = _required_str(organization, "id", "data.organization.id")
+    org_id = _clerk_id(organization, "id", "data.organization.id")
     member = _object(data, "public_user_data", "data.public_user_data")
-    user_id = _required_str(member, "user_id", "data.public_user_data.user_id")
+    user_id = _clerk_id(member, "user_id", "data.public_user_data.user_id")
     return org_id, organization, user_id, member
 
 
 def membership_upsert_from_clerk(data: dict[str, Any]) -> Membership | None:
     """Create or refresh a membership; the user and organization are created if not seen yet,
     since Clerk does not order deliveries. Memberships of deleted users are not recreated."""
-    membership_id = _required_str(data, "id", "data.id")
+    membership_id = _clerk_id(data, "id", "data.id")
     org_id, organization_data, user_id, member = _membership_parties(data)
     role_value = data.get("role")
     role = membership_role_from_clerk(role_value if isinstance(role_value, str) else "")
@@ -228,7 +241,7 @@ def membership_upsert_from_clerk(data: dict[str, Any]) -> Membership | None:
 
 
 def membership_delete_from_clerk(data: dict[str, Any]) -> None:
-    membership_id = _required_str(data, "id", "data.id")
+    membership_id = _clerk_id(data, "id", "data.id")
     org_id, _, user_id, _ = _membership_parties(data)
     Membership.objects.filter(
         Q(clerk_id=membership_id) | Q(user__clerk_id=user_id, organization__clerk_id=org_id)

@@ -142,11 +142,16 @@ def test_missing_required_claim_is_rejected(api_client, jwks_server, make_token)
     assert_rejected(get_me(api_client, make_token(exp=None)))
 
 
-def test_non_string_subject_is_rejected(api_client, jwks_server, make_token, signing_key) -> None:
+@pytest.mark.parametrize("subject", ["", "u" * 65])
+def test_unusable_subject_is_rejected(api_client, jwks_server, signing_key, subject: str) -> None:
     token = jwt.encode(
-        {**claims_for(), "sub": ""}, signing_key.private, algorithm="RS256", headers={"kid": signing_key.kid}
+        {**claims_for(), "sub": subject},
+        signing_key.private,
+        algorithm="RS256",
+        headers={"kid": signing_key.kid},
     )
-    assert_rejected(get_me(api_client, token))
+    assert_rejected(get_me(api_client, token), "subject")
+    assert not User.objects.exists()
 
 
 def test_token_without_azp_is_accepted(api_client, jwks_server, make_token) -> None:
