@@ -161,8 +161,9 @@ _SPLIT = re.compile(r"\s+|;|,(?=\s|$|(?![IVX]{2})[A-Z]{2}[.,]|PLT)")
 
 
 def tokens_of_row(text: str) -> list[str]:
-    """Candidate tokens of a code row: separators unified, spaces next to dots closed."""
+    """Candidate tokens of a code row: spaces next to dots and inside ``PLT 087`` closed."""
     text = re.sub(r"\s*\.\s*", ".", text)
+    text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)
     out = []
     for tok in _SPLIT.split(text):
         tok = tok.strip(".,;:()[]{}<>\"'`*")

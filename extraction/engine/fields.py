@@ -213,11 +213,11 @@ def clean_title(raw: str) -> tuple[str | None, str | None, float]:
         name = value
         conf = 0.6
     known = EXAM_TITLES.get(code or "")
-    if known is None and code is None:
-        # No code in parentheses: a known title alone gives the code.
+    if known is None:
+        # No code in parentheses, or one misread by a letter: a known title gives the code.
         for c, t in EXAM_TITLES.items():
-            if _similar(name, t):
-                code, known = c, t
+            if _similar(name, t) and (code is None or _levenshtein(code, c, 1) <= 1):
+                code, known, conf = c, t, min(conf, 0.8)
                 break
     if known is not None and name != known:
         if _similar(name, known):
@@ -226,9 +226,9 @@ def clean_title(raw: str) -> tuple[str | None, str | None, float]:
             conf = min(conf, 0.8)
     elif known is None:
         conf = min(conf, 0.9)
-    if code:
+    if code and m:
         return f"{name} ({code})", code, conf
-    return name, None, conf
+    return name, code, conf  # printed without a code: the title stays as printed
 
 
 def _similar(a: str, b: str) -> bool:

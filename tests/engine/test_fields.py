@@ -1,0 +1,130 @@
+"""Header field parsing: labels, dates, numbers, titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.engine import fields as F
+from extraction.engine.codes import plt_of, tokens_of_row
+from extraction.engine.layout import Row, Segment, group_rows, rows_from_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("04/03/2026", "2026-04-03"),
+        ("4/3/2026", "2026-04-03"),
+        ("03-APR-2026", "2026-04-03"),
+        ("03-Apr-2026", "2026-04-03"),
+        ("April 03, 2026", "2026-04-03"),
+        ("April 3 2026", "2026-04-03"),
+        ("Sept 30, 2026", "2026-09-30"),
+        ("2026-04-03", "2026-04-03"),
+        ("04/03/26", "2026-04-03"),
+        ("O4/O3/2O26", "2026-04-03"),  # OCR letters for digits
+        ("03-APR-2O26", "2026-04-03"),
+        ("Aprll 03, 2026", "2026-04-03"),  # month name one letter off
+        ("02/30/2026", None),
+        ("", None),
+        ("N/A", None),
+    ],
+)
+def test_dates(raw: str, iso: str | None) -> None:
+    assert F.parse_date(raw) == iso
+
+
+def test_labels_with_colons_several_per_row() -> None:
+    rows = rows_from_text("NAME: DOE, JANE Q FTN: A1B2C3D4\nEXAM ID: 123 EXAM: Private Pilot Airplane (PAR)")
+    hits = {h.field: h.value for h in F.find_labels(rows)}
+    assert hits == {
+        "applicant_name": "DOE, JANE Q",
+        "ftn": "A1B2C3D4",
+        "exam_id": "123",
+        "exam_title": "Private Pilot Airplane (PAR)",
+    }
+
+
+def test_label_variants() -> None:
+    text = "\n".join(
+        [
+            "APPLICANT NAME: DOE, JANE",
+            "FAA TRACKING NUMBER: A1B2C3D4",
+            "TEST ID: 99",
+            "TEST DATE: 04/03/2026",
+            "TEST SITE: AB123",
+            "TEST SCORE: 80",
+            "RESULT: PASS",
+            "ATTEMPT: 2",
+            "Applicant ID: 555",
+        ]
+    )
+    fields = [h.field for h in F.find_labels(rows_from_text(text))]
+    assert fields == ["applicant_name", "ftn", "exam_id", "exam_date", "exam_site", "score", "grade", "take",
+                      "applicant_id"]  # fmt: skip
+
+
+def test_bare_labels_only_at_segment_starts() -> None:
+    rows = rows_from_text("NAME   DOE, JANE\nLast name   First name\ncompetent to pass the test")
+    hits = F.find_labels(rows)
+    assert [(h.field, h.value) for h in hits] == [("applicant_name", "DOE, JANE")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "score"),
+    [("94%", 94), ("94", 94), ("9O %", 90), ("N/A", None), ("--", None), ("PASS", None), ("", None)],
+)
+def test_score(raw: str, score: int | None) -> None:
+    assert F.parse_score(raw)[0] == score
+
+
+def test_grade_take_ids() -> None:
+    assert F.parse_grade("PASS") == "PASS"
+    assert F.parse_grade("FAlL") == "FAIL"
+    assert F.parse_grade("maybe") is None
+    assert F.parse_take("2") == 2
+    assert F.parse_take("l") == 1
+    assert F.parse_take("") is None
+    assert F.clean_ftn("AO1I8Q2Z") == "A011802Z"
+    assert F.clean_digits("46631757855581305B", min_len=6) == "466317578555813058"
+    assert F.clean_site("KD6O122") == "KD60122"
+    assert F.clean_site("K060122") == "KO60122"
+
+
+def test_titles() -> None:
+    assert F.clean_title("Private Pilot Airplane (PAR)") == ("Private Pilot Airplane (PAR)", "PAR", 1.0)
+    title, code, conf = F.clean_title("Prlvate Pilot Airpiane (PAR)")
+    assert (title, code) == ("Private Pilot Airplane (PAR)", "PAR") and conf < 1
+    title, code, _ = F.clean_title("Private Pilot Airplane (PAB)")
+    assert (title, code) == ("Private Pilot Airplane (PAR)", "PAR")
+    assert F.clean_title("Private Pilot Airplane")[:2] == ("Private Pilot Airplane", "PAR")
+    assert F.clean_title("Glider Pilot (GLX)")[:2] == ("Glider Pilot (GLX)", "GLX")
+
+
+def test_expiration_rule() -> None:
+    assert F.expiration_for("2022-02-26", "UAG") == "2024-02-29"
+    assert F.expiration_for("2026-01-04", "ATM") == "2031-01-31"
+    assert F.expiration_for("2025-11-13", None) == "2027-11-30"
+
+
+def test_code_tokens() -> None:
+    assert tokens_of_row("PA.I.C.K2a, PA.III.B.R1,PA.IX.A.K3") == ["PA.I.C.K2a", "PA.III.B.R1", "PA.IX.A.K3"]
+    assert tokens_of_row("PA. I. C. K2a   PA,III.B.R1;PA.I.B.K1") == [
+        "PA.I.C.K2a",
+        "PA,III.B.R1",
+        "PA.I.B.K1",
+    ]
+    assert tokens_of_row("PLT 087, PLT161") == ["PLT087", "PLT161"]
+    assert plt_of("PLTl6I") == "PLT161"
+    assert plt_of("PLT16") is None
+
+
+def test_rows_group_cells_by_height() -> None:
+    segs = [
+        Segment("NAME:", 60, 100, 90, 110),
+        Segment("DOE, JANE", 200, 101, 260, 111),
+        Segment("FTN:", 60, 120, 80, 130),
+        Segment("A1B2C3D4", 200, 120, 250, 130),
+    ]
+    rows = group_rows(segs, 0)
+    assert [r.text for r in rows] == ["NAME:   DOE, JANE", "FTN:   A1B2C3D4"]
+    assert isinstance(rows[0], Row)
