@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
@@ -16,9 +17,12 @@ from django.http import HttpRequest
 from studyplans import services
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection, StudyResource, StudyTask
 
+URL_FIELD: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
+
 
 class StudyResourceInline(admin.TabularInline):
     model = StudyResource
+    formfield_overrides = URL_FIELD
     extra = 1
     fields = [
         "element_code",
@@ -75,6 +79,7 @@ class StudyResourceAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["task"]
     autocomplete_fields = ["task"]
+    formfield_overrides = URL_FIELD
     readonly_fields = ["key", "created_at", "updated_at"]
 
     def save_model(self, request: HttpRequest, obj: StudyResource, form: ModelForm, change: bool) -> None:

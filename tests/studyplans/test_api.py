@@ -18,8 +18,11 @@ from tests.studyplans.conftest import catalog_codes, client_for, load_prefixes, 
 
 pytestmark = pytest.mark.django_db
 
-EXAMS = {"PA": ("PAR", "Private Pilot Airplane"), "IR": ("IRA", "Instrument Rating Airplane"),
-         "CA": ("CAX", "Commercial Pilot Airplane")}
+EXAMS = {
+    "PA": ("PAR", "Private Pilot Airplane"),
+    "IR": ("IRA", "Instrument Rating Airplane"),
+    "CA": ("CAX", "Commercial Pilot Airplane"),
+}
 
 
 def fifteen_codes(prefix: str) -> list[str]:
@@ -53,7 +56,9 @@ def test_fifteen_code_plan_meets_the_bars(prefix: str, student: User) -> None:
     assert sorted(scheduled) == sorted(item["id"] for item in items)
     assert body["progress"]["total_items"] == 15
     assert {"title", "area", "task", "priority", "estimated_minutes", "items"} <= set(body["sections"][0])
-    assert {"id", "code", "description", "element_type", "resources", "estimated_minutes", "done"} <= set(items[0])
+    assert {"id", "code", "description", "element_type", "resources", "estimated_minutes", "done"} <= set(
+        items[0]
+    )
 
 
 def test_codes_from_several_reports_are_merged(student: User) -> None:
@@ -70,7 +75,9 @@ def test_codes_from_several_reports_are_merged(student: User) -> None:
 
 def test_target_date_warnings(student: User) -> None:
     load_prefixes("PA")
-    report = make_report(student, ["PA.I.C.K1"], exam_date=dt.date.today().replace(day=1) - dt.timedelta(days=700))
+    report = make_report(
+        student, ["PA.I.C.K1"], exam_date=dt.date.today().replace(day=1) - dt.timedelta(days=700)
+    )
     target = dt.date.today() + dt.timedelta(days=90)
     body = create_plan(student, [str(report.pk)], target_date=target.isoformat())
     assert "target_after_expiry" in {w["code"] for w in body["warnings"]}
@@ -83,7 +90,10 @@ def test_target_date_warnings(student: User) -> None:
         ({"report_ids": []}, "report_ids"),
         ({"report_ids": ["not-a-uuid"]}, "report_ids"),
         ({"report_ids": ["00000000-0000-0000-0000-000000000001"], "hours_per_week": 0}, "hours_per_week"),
-        ({"report_ids": ["00000000-0000-0000-0000-000000000001"], "target_date": "2000-01-01"}, "target_date"),
+        (
+            {"report_ids": ["00000000-0000-0000-0000-000000000001"], "target_date": "2000-01-01"},
+            "target_date",
+        ),
     ],
 )
 def test_invalid_create_body_is_422(student: User, body: dict, field: str) -> None:
@@ -184,7 +194,9 @@ def test_patch_validation_is_422(student: User, payload: dict) -> None:
     report = make_report(student, ["PA.I.A.K1"])
     body = create_plan(student, [str(report.pk)])
     item_id = body["sections"][0]["items"][0]["id"]
-    response = client_for(student).patch(f"/api/v1/study-plans/{body['id']}/items/{item_id}", payload, format="json")
+    response = client_for(student).patch(
+        f"/api/v1/study-plans/{body['id']}/items/{item_id}", payload, format="json"
+    )
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
 
@@ -205,7 +217,7 @@ def test_only_the_owner_records_progress(student: User, instructor: User, strang
 
 def _plan_with_report(student: User) -> tuple[dict, list[str]]:
     load_prefixes("PA")
-    codes = fifteen_codes("PA") + ["PLT123"]
+    codes = [*fifteen_codes("PA"), "PLT123"]
     report = make_report(student, codes)
     return create_plan(student, [str(report.pk)], hours_per_week=2), codes
 
@@ -262,7 +274,9 @@ def test_export_of_invisible_plan_is_404(student: User, stranger: User) -> None:
 
 def test_endorsement_text_and_json(student: User, instructor: User) -> None:
     load_prefixes("PA")
-    report = make_report(student, ["PA.I.C.K1", "PA.I.C.K2", "PA.III.A.K1", "PLT001"], exam_date=dt.date(2026, 4, 3))
+    report = make_report(
+        student, ["PA.I.C.K1", "PA.I.C.K2", "PA.III.A.K1", "PLT001"], exam_date=dt.date(2026, 4, 3)
+    )
     url = f"/api/v1/reports/{report.pk}/endorsement"
     body = client_for(student).get(url).json()
     assert body["applicant_name"] == "Jane Q Student"
@@ -276,8 +290,16 @@ def test_endorsement_text_and_json(student: User, instructor: User) -> None:
     assert text.status_code == 200
     assert text["Content-Type"].startswith("text/plain")
     content = text.content.decode()
-    for expected in ("Jane Q Student", "Private Pilot Airplane (PAR)", "Weather Information", "61.39",
-                     "Preflight Preparation", "Instructor signature", "Certificate number", "PLT001"):
+    for expected in (
+        "Jane Q Student",
+        "Private Pilot Airplane (PAR)",
+        "Weather Information",
+        "61.39",
+        "Preflight Preparation",
+        "Instructor signature",
+        "Certificate number",
+        "PLT001",
+    ):
         assert expected in content
     accept = client_for(student).get(url, HTTP_ACCEPT="text/plain")
     assert accept["Content-Type"].startswith("text/plain")

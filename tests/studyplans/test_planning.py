@@ -23,8 +23,14 @@ def resource(minutes: int, element_code: str = "") -> ResourceInfo:
     return ResourceInfo(
         element_code=element_code,
         estimated_minutes=minutes,
-        snapshot={"publication": "FAA-H-8083-25C", "chapter": "Chapter 1", "title": "T", "url": "",
-                  "publication_title": "PHAK", "estimated_minutes": minutes},
+        snapshot={
+            "publication": "FAA-H-8083-25C",
+            "chapter": "Chapter 1",
+            "title": "T",
+            "url": "",
+            "publication_title": "PHAK",
+            "estimated_minutes": minutes,
+        },
     )
 
 
@@ -57,7 +63,9 @@ def test_items_risk_then_knowledge_then_skill_and_each_code_once() -> None:
 def test_minutes_share_task_resources_and_add_element_resources() -> None:
     key = ("PA", "I", "C")
     resources = {key: [resource(60), resource(20, "PA.I.C.K1")]}
-    draft = build_plan([missed("PA.I.C.K1"), missed("PA.I.C.K2")], resources, dates(), hours_per_week=5, start=START)
+    draft = build_plan(
+        [missed("PA.I.C.K1"), missed("PA.I.C.K2")], resources, dates(), hours_per_week=5, start=START
+    )
     by_code = {i.code: i for i in draft.items}
     assert by_code["PA.I.C.K1"].estimated_minutes == 10 + 20 + 30
     assert by_code["PA.I.C.K2"].estimated_minutes == 10 + 30
@@ -100,7 +108,9 @@ def test_warning_when_target_after_expiry_and_not_enough_time() -> None:
     )
     codes = {w["code"] for w in draft.warnings}
     assert codes == {"target_after_expiry", "not_enough_time"}
-    assert expiry.isoformat() in next(w["message"] for w in draft.warnings if w["code"] == "target_after_expiry")
+    assert expiry.isoformat() in next(
+        w["message"] for w in draft.warnings if w["code"] == "target_after_expiry"
+    )
 
 
 def test_atp_knowledge_test_is_valid_60_months() -> None:
@@ -108,13 +118,21 @@ def test_atp_knowledge_test_is_valid_60_months() -> None:
     private = ReportDates(exam_code="PAR", exam_date=dt.date(2024, 3, 10), expiration_date=None)
     assert planning.knowledge_test_expiry(atp) == dt.date(2029, 3, 31)
     assert planning.knowledge_test_expiry(private) == dt.date(2026, 3, 31)
-    printed = ReportDates(exam_code="PAR", exam_date=dt.date(2024, 3, 10), expiration_date=dt.date(2026, 3, 30))
+    printed = ReportDates(
+        exam_code="PAR", exam_date=dt.date(2024, 3, 10), expiration_date=dt.date(2026, 3, 30)
+    )
     assert planning.knowledge_test_expiry(printed) == dt.date(2026, 3, 30)
 
 
 def test_no_warning_when_time_and_validity_suffice() -> None:
-    draft = build_plan([missed("PA.I.A.K1")], {}, dates(dt.date(2025, 12, 1)), hours_per_week=5, start=START,
-                       target_date=dt.date(2026, 3, 1))
+    draft = build_plan(
+        [missed("PA.I.A.K1")],
+        {},
+        dates(dt.date(2025, 12, 1)),
+        hours_per_week=5,
+        start=START,
+        target_date=dt.date(2026, 3, 1),
+    )
     assert draft.warnings == []
 
 

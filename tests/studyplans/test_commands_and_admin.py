@@ -1,0 +1,96 @@
+"""Regenerating plans after code corrections, from the command line and from the admin."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import User
+from extraction.models import AcsElement, ReportCode
+from studyplans.models import StudyPlan, StudyResource, StudyTask
+from studyplans.services import study_plan_create, study_plan_item_update
+from tests.studyplans.conftest import load_prefixes, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("regenerate_study_plans", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_regenerate_only_plans_whose_codes_changed(student: User) -> None:
+    load_prefixes("PA")
+    report = make_report(student, ["PA.I.A.K1", "PA.I.B.K1"])
+    untouched = make_report(student, ["PA.II.A.K1"])
+    plan = study_plan_create(user=student, report_ids=[report.pk])
+    other = study_plan_create(user=student, report_ids=[untouched.pk])
+    done_item = plan.items.get(code="PA.I.A.K1")
+    study_plan_item_update(plan=plan, item=done_item, done=True, minutes_spent=15)
+    assert "0 out of date" in run()
+
+    ReportCode.objects.filter(report=report, code="PA.I.B.K1").update(
+        code="PA.I.B.K2", element=AcsElement.objects.get(code="PA.I.B.K2")
+    )
+    dry = run("--dry-run")
+    assert "1 out of date" in dry and f"would regenerate plan {plan.pk}" in dry
+    assert set(plan.items.values_list("code", flat=True)) == {"PA.I.A.K1", "PA.I.B.K1"}
+
+    out = run()
+    assert f"[1/1] regenerated plan {plan.pk}" in out
+    plan.refresh_from_db()
+    assert set(plan.items.values_list("code", flat=True)) == {"PA.I.A.K1", "PA.I.B.K2"}
+    kept = plan.items.get(code="PA.I.A.K1")
+    assert kept.done and kept.minutes_spent == 15
+    assert other.items.count() == 1
+    assert "0 out of date" in run()
+
+
+def test_admin_pages_and_regenerate_action(student: User) -> None:
+    load_prefixes("PA")
+    report = make_report(student, ["PA.I.A.K1", "PA.I.C.K1"])
+    plan = study_plan_create(user=student, report_ids=[report.pk])
+    staff = User.objects.create_superuser("staff", "staff@example.com", "pw-staff-123")
+    client = Client()
+    client.force_login(staff)
+    task = StudyTask.objects.get(prefix="PA", area="I", task="C")
+    resource = task.resources.first()
+    assert resource is not None
+    for url in (
+        "/admin/studyplans/studyplan/",
+        f"/admin/studyplans/studyplan/{plan.pk}/change/",
+        "/admin/studyplans/studytask/?prefix=PA",
+        f"/admin/studyplans/studytask/{task.pk}/change/",
+        "/admin/studyplans/studyresource/?q=weather",
+        f"/admin/studyplans/studyresource/{resource.pk}/change/",
+        f"/admin/studyplans/studyplansection/{plan.sections.first().pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
+
+    data = {
+        "task": task.pk,
+        "element_code": "",
+        "publication": resource.publication,
+        "publication_title": resource.publication_title,
+        "chapter": resource.chapter,
+        "title": "Edited by staff",
+        "url": resource.url,
+        "estimated_minutes": 15,
+        "position": resource.position,
+    }
+    response = client.post(f"/admin/studyplans/studyresource/{resource.pk}/change/", data)
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.curated and resource.title == "Edited by staff"
+
+    response = client.post(
+        "/admin/studyplans/studyplan/", {"action": "regenerate", "_selected_action": [plan.pk]}
+    )
+    assert response.status_code == 302
+    item = StudyPlan.objects.get(pk=plan.pk).items.get(code="PA.I.C.K1")
+    assert any(r["title"] == "Edited by staff" for r in item.resources)
+    assert StudyResource.objects.filter(curated=True).count() == 1

@@ -1,0 +1,58 @@
+"""Generation cost: a fixed number of SQL queries whatever the number of codes, and fast."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from studyplans.services import study_plan_create
+from tests.studyplans.conftest import catalog_codes, load_prefixes, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def spread(prefix: str, count: int) -> list[str]:
+    codes = catalog_codes(prefix)
+    step = len(codes) // count
+    return [codes[i * step] for i in range(count)]
+
+
+def test_query_count_is_bounded_and_independent_of_code_count(student: User) -> None:
+    load_prefixes("PA")
+    small = make_report(student, spread("PA", 5))
+    large = make_report(student, [*spread("PA", 15), "PLT001", "PA.IX.Z.K9"])
+    with CaptureQueriesContext(connection) as five:
+        study_plan_create(user=student, report_ids=[small.pk])
+    with CaptureQueriesContext(connection) as fifteen:
+        plan = study_plan_create(user=student, report_ids=[large.pk])
+    assert plan.items.count() == 17
+    assert len(five) == len(fifteen)
+    assert len(fifteen) <= 10, [q["sql"][:80] for q in fifteen.captured_queries]
+
+
+def test_two_reports_cost_the_same_queries(student: User) -> None:
+    load_prefixes("PA")
+    one = make_report(student, spread("PA", 15))
+    two = make_report(student, spread("PA", 10))
+    with CaptureQueriesContext(connection) as single:
+        study_plan_create(user=student, report_ids=[one.pk])
+    with CaptureQueriesContext(connection) as double:
+        study_plan_create(user=student, report_ids=[one.pk, two.pk])
+    assert len(single) == len(double)
+
+
+def test_fifteen_codes_generate_within_50_ms(student: User) -> None:
+    load_prefixes("PA")
+    report = make_report(student, spread("PA", 15))
+    study_plan_create(user=student, report_ids=[report.pk])
+    timings = []
+    for _ in range(7):
+        start = time.perf_counter()
+        study_plan_create(user=student, report_ids=[report.pk])
+        timings.append(time.perf_counter() - start)
+    assert statistics.median(timings) <= 0.050, timings
