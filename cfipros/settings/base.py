@@ -150,6 +150,7 @@ SPECTACULAR_SETTINGS = {
         "BatchStatusEnum": "extraction.models.Batch.Status",
         "BatchFileStatusEnum": "extraction.models.BatchFile.Status",
         "ReportStatusEnum": "extraction.models.Report.Status",
+        "StudyPlanStatusEnum": "studyplans.models.StudyPlan.Status",
     },
 }
 
