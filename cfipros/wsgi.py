@@ -7,3 +7,20 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cfipros.settings.production")
 
 application = get_wsgi_application()
+
+
+def _warm_up() -> None:
+    """Build the extraction catalogue now, in each worker, so no request pays for it.
+
+    Any connection opened for it is closed again: under ``gunicorn --preload`` this runs in the
+    master, and workers must not inherit its socket.
+    """
+    from django.db import connections
+
+    from extraction.adapter import get_catalog
+
+    get_catalog()
+    connections.close_all()
+
+
+_warm_up()

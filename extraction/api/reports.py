@@ -116,7 +116,7 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
 
         owner = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
         stored = services.report_store_result(owner=owner, result=result)
-        report = selectors.report_with_codes(stored.report.pk)
+        report = stored.report
         body = ReportSerializer(report).data
         if owner is None:
             body.update(_personal_from_result(result))
