@@ -1,0 +1,264 @@
+"""Measure OCR accuracy and time per page on a directory of AKTR samples with truth files.
+
+Runs before any parser exists, so accuracy is judged on the raw OCR text:
+
+* codes: share of truth codes found verbatim in the page text once spaces are removed,
+  and whether the code sits on a line of its own row segment (``code_tokens``), i.e. the
+  row grouping split it cleanly;
+* fields: share of header values (name, FTN or applicant id, exam id, site, score, take,
+  exam date in any printed style) found in the text;
+* exact: documents where every code and every field was found;
+* time: per page, median and p95 (other processes share the CPU, so compare variants run
+  in the same invocation and quote medians).
+
+Usage::
+
+    python bench/bench_ocr.py DIR [--variant rapid --variant tesseract] [--only photo]
+        [--rotate 90] [--json out.json] [--show-misses]
+
+Only image-based documents are used: scans (PDFs without a text layer, rendered at the
+resolution of their embedded image), PNGs and photos.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from extraction.engine import ocr  # noqa: E402
+
+Recognizer = Callable[[Image.Image], str]
+
+
+def _render_pdf(path: Path) -> list[Image.Image]:
+    import pypdfium2 as pdfium
+
+    pages: list[Image.Image] = []
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            if page.get_textpage().get_text_range().strip():
+                return []
+            width, _ = page.get_size()
+            scale = 300 / 72
+            for obj in page.get_objects():
+                if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE:
+                    px_w, _ = obj.get_px_size()
+                    scale = max(150 / 72, min(px_w / width, 400 / 72))
+                    break
+            pages.append(page.render(scale=scale, grayscale=True).to_pil())
+    finally:
+        doc.close()
+    return pages
+
+
+def _load_pages(path: Path) -> list[Image.Image]:
+    if path.suffix.lower() == ".pdf":
+        return _render_pdf(path)
+    with Image.open(path) as im:
+        im.load()
+        return [im.copy()]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _date_forms(iso: str) -> list[str]:
+    d = date.fromisoformat(iso)
+    return [
+        d.strftime("%m/%d/%Y"),
+        d.strftime("%d-%b-%Y").upper(),
+        d.strftime("%B %d, %Y"),
+        d.strftime("%Y-%m-%d"),
+    ]
+
+
+def _field_values(truth: dict[str, object]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for key in ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site", "exam_title"):
+        value = truth.get(key)
+        if value:
+            values[key] = [str(value)]
+    if truth.get("score") is not None:
+        values["score"] = [f"{truth['score']}%", f"SCORE:{truth['score']}"]
+    if truth.get("exam_date"):
+        values["exam_date"] = _date_forms(str(truth["exam_date"]))
+    if truth.get("expiration_date"):
+        values["expiration_date"] = _date_forms(str(truth["expiration_date"]))
+    return values
+
+
+@dataclass
+class DocResult:
+    file: str
+    fmt: str
+    codes_total: int = 0
+    codes_found: int = 0
+    codes_clean: int = 0
+    fields_total: int = 0
+    fields_found: int = 0
+    page_ms: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return self.codes_found == self.codes_total and self.fields_found == self.fields_total
+
+
+def _segments(text: str) -> set[str]:
+    """Row pieces and comma-separated items, squashed, as the parser would see tokens."""
+    out: set[str] = set()
+    for line in text.splitlines():
+        for piece in re.split(r" {3,}|,|;", line):
+            squashed = _squash(piece)
+            if squashed:
+                out.add(squashed)
+    return out
+
+
+def score_document(text: str, truth: dict[str, object], result: DocResult) -> None:
+    flat = _squash(text).upper()
+    segments = {s.upper() for s in _segments(text)}
+    codes = [str(c) for c in truth.get("codes", []) or []]  # type: ignore[union-attr]
+    result.codes_total = len(codes)
+    for code in codes:
+        if code.upper() in flat:
+            result.codes_found += 1
+        else:
+            result.misses.append(f"code {code}")
+        if code.upper() in segments:
+            result.codes_clean += 1
+    for key, forms in _field_values(truth).items():
+        result.fields_total += 1
+        if any(_squash(f).upper() in flat for f in forms):
+            result.fields_found += 1
+        else:
+            result.misses.append(f"{key} {forms[0]}")
+
+
+def rapid_recognizer(image: Image.Image) -> str:
+    return ocr.recognize_image(image).text
+
+
+def tesseract_recognizer(image: Image.Image) -> str:
+    """Tesseract 5 through its command line (page segmentation 4: one column of rows)."""
+    import io
+
+    buf = io.BytesIO()
+    image.convert("L").save(buf, format="PNG")
+    proc = subprocess.run(
+        ["tesseract", "stdin", "stdout", "--psm", "4", "-l", "eng"],
+        input=buf.getvalue(),
+        capture_output=True,
+        check=True,
+        env={"OMP_THREAD_LIMIT": "2", "PATH": "/usr/bin:/bin"},
+    )
+    return proc.stdout.decode("utf-8", "replace")
+
+
+VARIANTS: dict[str, Recognizer] = {
+    "rapid": rapid_recognizer,
+    "tesseract": tesseract_recognizer,
+}
+
+
+def run(
+    directory: Path, variant: str, only: set[str], rotate: int, limit: int | None
+) -> list[DocResult]:
+    recognizer = VARIANTS[variant]
+    results: list[DocResult] = []
+    truth_files = sorted(directory.glob("*.json"))
+    for truth_path in truth_files:
+        truth = json.loads(truth_path.read_text())
+        fmt = str(truth.get("format", ""))
+        if fmt == "text" or (only and fmt not in only):
+            continue
+        doc_path = directory / str(truth["file"])
+        pages = _load_pages(doc_path)
+        if not pages:
+            continue
+        result = DocResult(file=doc_path.name, fmt=fmt)
+        texts: list[str] = []
+        for page in pages:
+            if rotate:
+                page = page.rotate(rotate, expand=True, fillcolor="white")
+            start = time.perf_counter()
+            texts.append(recognizer(page))
+            result.page_ms.append((time.perf_counter() - start) * 1000.0)
+        score_document("\n".join(texts), truth, result)
+        results.append(result)
+        if limit is not None and len(results) >= limit:
+            break
+    return results
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def summarize(variant: str, results: list[DocResult]) -> dict[str, object]:
+    summary: dict[str, object] = {"variant": variant}
+    for fmt in ("scan", "png", "photo", "all"):
+        group = [r for r in results if fmt == "all" or r.fmt == fmt]
+        if not group:
+            continue
+        codes_total = sum(r.codes_total for r in group)
+        page_ms = [ms for r in group for ms in r.page_ms]
+        summary[fmt] = {
+            "docs": len(group),
+            "exact": sum(r.exact for r in group),
+            "code_recall": round(sum(r.codes_found for r in group) / max(codes_total, 1), 4),
+            "code_clean": round(sum(r.codes_clean for r in group) / max(codes_total, 1), 4),
+            "field_recall": round(
+                sum(r.fields_found for r in group) / max(sum(r.fields_total for r in group), 1), 4
+            ),
+            "page_ms_p50": round(statistics.median(page_ms), 1),
+            "page_ms_p95": round(_p95(page_ms), 1),
+        }
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--variant", action="append", choices=sorted(VARIANTS))
+    parser.add_argument("--only", action="append", choices=["scan", "png", "photo"])
+    parser.add_argument("--rotate", type=int, default=0, help="turn every page first")
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--json", type=Path, help="write the summaries here")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+
+    ocr.warm_up()
+    summaries = []
+    for variant in args.variant or ["rapid"]:
+        results = run(args.directory, variant, set(args.only or []), args.rotate, args.limit)
+        summary = summarize(variant, results)
+        summaries.append(summary)
+        print(json.dumps(summary, indent=1))
+        if args.show_misses:
+            for r in results:
+                if r.misses:
+                    print(f"  {r.file}: {'; '.join(r.misses)}")
+    if args.json:
+        args.json.write_text(json.dumps(summaries, indent=1))
+
+
+if __name__ == "__main__":
+    main()
