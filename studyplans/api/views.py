@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -43,6 +44,7 @@ EXPORT_FORMATS = {
     "ics": "text/calendar; charset=utf-8",
 }
 ENDORSEMENT_FORMATS = ("json", "text")
+PLAN_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 def _problem(description: str) -> OpenApiResponse:
@@ -88,13 +90,15 @@ def _requested_format(request: Request, allowed: tuple[str, ...] | list[str], de
     ),
     retrieve=extend_schema(
         summary="One study plan with sections, items, schedule and progress",
+        parameters=[PLAN_ID],
         responses={200: StudyPlanDetailSerializer, 404: _problem("No such plan visible to the caller")},
     ),
 )
-@extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)])
 class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     content_negotiation_class = JSONOnlyNegotiation
+    parser_classes = [JSONParser]
     serializer_class = StudyPlanListSerializer
+    lookup_value_regex = r"\d+"
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[StudyPlan]:
@@ -144,7 +148,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         summary="Record progress on one item (the plan's owner only)",
         request=StudyPlanItemUpdateSerializer,
-        parameters=[OpenApiParameter("item_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[PLAN_ID, OpenApiParameter("item_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses={
             200: StudyPlanItemUpdateResponseSerializer,
             403: _problem("The caller may read this plan but not change it"),
@@ -175,9 +179,10 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         summary="Export a plan as PDF, CSV or iCalendar",
         parameters=[
+            PLAN_ID,
             OpenApiParameter(
                 "format", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, enum=list(EXPORT_FORMATS)
-            )
+            ),
         ],
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
