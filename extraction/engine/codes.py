@@ -215,7 +215,6 @@ class Resolver:
         if strict is not None and strict in self.catalog:
             return Resolution(strict, 0.0, [strict])
         cleaned = token.translate(_SEPARATORS)
-        cleaned = re.sub(r"\.{2,}", ".", cleaned)
         if not prefixes:
             return Resolution(None, 9.0, [], "no ACS prefix known for this exam")
         found = self._trie(prefixes).search(cleaned, SEARCH_COST)
