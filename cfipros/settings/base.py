@@ -136,6 +136,9 @@ REST_FRAMEWORK = {
         "batch_user": env_str("THROTTLE_BATCH_USER", "20/day"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Client IP for per-IP throttles: the N-th address from the right of X-Forwarded-For when N
+    # trusted proxies sit in front; 0 ignores the header, which a client could otherwise forge.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {

@@ -84,3 +84,19 @@ def test_rates_come_from_settings_at_request_time() -> None:
     assert make().num_requests == int(
         settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["batch_user"].split("/")[0]
     )
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_ip_quota(pdf: bytes) -> None:
+    with rates(extraction_anon="1/hour"):
+        assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 201
+        assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_the_key(pdf: bytes) -> None:
+    rest = dict(settings.REST_FRAMEWORK)
+    rest["NUM_PROXIES"] = 1
+    rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "extraction_anon": "1/hour"}
+    with override_settings(REST_FRAMEWORK=rest):
+        assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 201
+        assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
+        assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 201
