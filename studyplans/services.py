@@ -13,7 +13,6 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -294,27 +293,59 @@ def _element_info(element: AcsElement) -> planning.ElementInfo:
     )
 
 
+RESOURCE_COLUMNS = (
+    "task__prefix",
+    "task__area",
+    "task__task",
+    "task__area_title",
+    "task__task_title",
+    "element_code",
+    "publication",
+    "publication_title",
+    "chapter",
+    "title",
+    "url",
+    "estimated_minutes",
+)
+
+
 def _resources_for(keys: set[planning.TaskKey]) -> dict[planning.TaskKey, list[planning.ResourceInfo]]:
-    """Every resource of the given tasks in one query, whatever the number of tasks."""
+    """Every resource of the given tasks in one query, whatever the number of tasks.
+
+    The filter is the product of the wanted prefixes, areas and letters (a small superset that
+    the unique (prefix, area, task) index answers); rows of other tasks are dropped here.
+    """
     found: dict[planning.TaskKey, list[planning.ResourceInfo]] = {}
     if not keys:
         return found
-    condition = Q()
-    for prefix, area, task in sorted(keys):
-        condition |= Q(task__prefix=prefix, task__area=area, task__task=task)
-    for resource in (
-        StudyResource.objects.filter(condition)
-        .select_related("task")
+    rows = (
+        StudyResource.objects.filter(
+            task__prefix__in={k[0] for k in keys},
+            task__area__in={k[1] for k in keys},
+            task__task__in={k[2] for k in keys},
+        )
         .order_by("task_id", "element_code", "position", "id")
-    ):
-        key = (resource.task.prefix, resource.task.area, resource.task.task)
+        .values_list(*RESOURCE_COLUMNS)
+    )
+    for prefix, area, task, area_title, task_title, element_code, *snapshot in rows:
+        key = (prefix, area, task)
+        if key not in keys:
+            continue
+        publication, publication_title, chapter, title, url, minutes = snapshot
         found.setdefault(key, []).append(
             planning.ResourceInfo(
-                element_code=resource.element_code,
-                estimated_minutes=resource.estimated_minutes,
-                snapshot=resource.snapshot(),
-                task_title=resource.task.task_title,
-                area_title=resource.task.area_title,
+                element_code=element_code,
+                estimated_minutes=minutes,
+                snapshot={
+                    "publication": publication,
+                    "publication_title": publication_title,
+                    "chapter": chapter,
+                    "title": title,
+                    "url": url,
+                    "estimated_minutes": minutes,
+                },
+                task_title=task_title,
+                area_title=area_title,
             )
         )
     return found
@@ -325,6 +356,17 @@ def _collect_inputs(reports: Sequence[Report]) -> _Inputs:
     rows = list(
         ReportCode.objects.filter(report_id__in=list(index))
         .select_related("element")
+        .only(
+            "report_id",
+            "code",
+            "element__prefix",
+            "element__area",
+            "element__area_title",
+            "element__task",
+            "element__task_title",
+            "element__element_type",
+            "element__description",
+        )
         .order_by("report_id", "position", "id")
     )
     codes = [

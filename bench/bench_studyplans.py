@@ -1,0 +1,174 @@
+"""Time of study plan generation (``studyplans.services.study_plan_create``) for a 15-code report.
+
+Creates (when missing) and migrates a dedicated PostgreSQL database, loads the PA, IR and CA
+catalogue and the starter resources, stores one 15-code report per ACS, then generates N plans
+per report and prints median / p95 / max wall time and the SQL query count of one generation.
+With ``--write`` the figures and the command are written to docs/performance.md, section
+"Study plans" (replaced in place, the rest of the file untouched).
+
+Usage::
+
+    .venv/bin/python bench/bench_studyplans.py [--runs 200] [--write]
+        [--database postgres://postgres@127.0.0.1:5432/cfipros_bench_studyplans] [--keep-db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PREFIXES = {"PA": ("PAR", "Private Pilot Airplane"), "IR": ("IRA", "Instrument Rating Airplane"),
+            "CA": ("CAX", "Commercial Pilot Airplane")}
+SECTION = "## Study plans"
+
+
+def _admin(database_url: str):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    parsed = urlparse(database_url)
+    conn = psycopg.connect(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+    return conn, parsed.path.lstrip("/")
+
+
+def ensure_database(database_url: str) -> None:
+    conn, name = _admin(database_url)
+    with conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(database_url: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    conn, name = _admin(database_url)
+    with conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def run(runs: int) -> dict[str, float]:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from extraction.catalog_loader import SHIPPED_CATALOG, load_catalog, read_catalog_file
+    from extraction.models import AcsElement, Report, ReportCode
+    from studyplans.models import StudyPlan
+    from studyplans.services import study_plan_create
+
+    call_command("migrate", verbosity=0)
+    rows = [row for row in read_catalog_file(SHIPPED_CATALOG) if row.prefix in PREFIXES]
+    load_catalog(rows)
+    call_command("load_study_resources", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    user, _ = User.objects.get_or_create(username="bench-studyplans")
+    StudyPlan.objects.filter(owner=user).delete()
+    Report.objects.filter(owner=user).delete()
+    reports = []
+    for prefix, (exam_code, title) in PREFIXES.items():
+        codes = [row.code for row in rows if row.prefix == prefix]
+        picked = [codes[i * (len(codes) // 15)] for i in range(15)]
+        report = Report.objects.create(
+            owner=user, exam_code=exam_code, exam_title=title, exam_date=dt.date.today(), score=75, grade="PASS"
+        )
+        elements = {e.code: e for e in AcsElement.objects.filter(code__in=picked)}
+        ReportCode.objects.bulk_create(
+            [ReportCode(report=report, code=c, element=elements.get(c), position=i) for i, c in enumerate(picked)]
+        )
+        reports.append(report)
+    for report in reports:
+        study_plan_create(user=user, report_ids=[report.pk])
+    timings: list[float] = []
+    for index in range(runs):
+        report = reports[index % len(reports)]
+        start = time.perf_counter()
+        study_plan_create(user=user, report_ids=[report.pk])
+        timings.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        study_plan_create(user=user, report_ids=[reports[0].pk])
+    StudyPlan.objects.filter(owner=user).delete()
+    return {
+        "runs": runs,
+        "median": statistics.median(timings),
+        "p95": percentile(timings, 0.95),
+        "max": max(timings),
+        "queries": len(queries),
+    }
+
+
+def write_section(figures: dict[str, float], command: str) -> None:
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    body = (
+        f"{SECTION}\n\n"
+        f"Generation of one plan from a 15-code report (PA, IR and CA reports in turn, real catalogue "
+        f"codes, starter resources loaded), `studyplans.services.study_plan_create`, measured in-process "
+        f"against PostgreSQL on {platform.machine()} / Python {platform.python_version()}, "
+        f"{dt.date.today().isoformat()}:\n\n"
+        f"| runs | median | p95 | max | SQL queries |\n|---|---|---|---|---|\n"
+        f"| {int(figures['runs'])} | {figures['median']:.1f} ms | {figures['p95']:.1f} ms | "
+        f"{figures['max']:.1f} ms | {int(figures['queries'])} |\n\n"
+        f"Target: at most 50 ms and 10 queries; the query count does not depend on the number of codes "
+        f"(tests/studyplans/test_generation_performance.py).\n\n"
+        f"Command: `{command}`\n"
+    )
+    start = text.find(SECTION)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + body
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + body + (text[end + 1 :] if end != -1 else "")
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/cfipros_bench_studyplans")
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--write", action="store_true", help="Write the figures to docs/performance.md.")
+    args = parser.parse_args()
+
+    ensure_database(args.database)
+    os.environ["DATABASE_URL"] = args.database
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cfipros.settings.test")
+    import django
+
+    django.setup()
+    try:
+        figures = run(args.runs)
+    finally:
+        if not args.keep_db:
+            drop_database(args.database)
+    print(
+        f"study plan generation, 15 codes, {int(figures['runs'])} runs: median {figures['median']:.1f} ms, "
+        f"p95 {figures['p95']:.1f} ms, max {figures['max']:.1f} ms, {int(figures['queries'])} SQL queries"
+    )
+    if args.write:
+        write_section(figures, f".venv/bin/python bench/bench_studyplans.py --runs {args.runs} --write")
+
+
+if __name__ == "__main__":
+    main()
