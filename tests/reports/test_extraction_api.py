@@ -11,6 +11,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 from fpdf import FPDF
+from fpdf.enums import EncryptionMethod
 
 from accounts.models import User
 from extraction.models import AcsElement, Report
@@ -147,6 +148,18 @@ def test_too_many_pages_is_413() -> None:
     response = upload(client_for(None), _pdf_pages(11))
     assert response.status_code == 413
     assert response.json()["code"] == "too_many_pages"
+
+
+def test_password_protected_pdf_is_422() -> None:
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="user", encryption_method=EncryptionMethod.RC4)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(0, 6, "AIRMAN KNOWLEDGE TEST REPORT")
+    response = upload(client_for(None), bytes(pdf.output()))
+    assert response.status_code == 422
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "encrypted_pdf"
 
 
 def test_readable_document_that_is_not_a_report_is_422() -> None:
