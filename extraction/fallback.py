@@ -267,25 +267,32 @@ def merge(
     details: dict[str, CodeDetail] = {}
     unresolved: list[Unresolved] = []
     ocr_codes = {d.code: d for d in ocr.codes_detail}
-    # Vision codes OCR did not read: an uncertain OCR code close to one of them is taken for
-    # a misreading of the same printed code (III read as II) and gives way to it.
-    newcomers = CodeTrie(c for c in seen.exact if c not in ocr_codes)
+    newcomers = [c for c in seen.exact if c not in ocr_codes]
+    settling = {c for u in ocr.unresolved for c in u.candidates if c in newcomers}
+    unconfirmed = [d for c, d in ocr_codes.items() if c not in seen.exact and c not in seen.weak]
+    pairs = pair_readings(unconfirmed, [c for c in newcomers if c not in settling])
     for code, d in ocr_codes.items():
         if code in seen.exact or code in seen.weak:
             agreed = AGREEMENT_CONF if code.split(".")[0] in prefixes or kind == "plt" else d.confidence
             details[code] = replace(d, confidence=round(max(d.confidence, agreed), 3))
             from_vision = True
+        elif code in pairs and d.confidence >= threshold:
+            details[code] = replace(d, confidence=round(min(d.confidence, DISAGREEMENT_CONF), 3))
+            from_ocr = True
+        elif code in pairs:
+            vision_code = pairs[code]
+            details[vision_code] = _code_detail(catalog, vision_code, kind, seen.exact[vision_code])
+            from_vision = True
         elif d.confidence >= threshold:
             details[code] = d
             from_ocr = True
-        elif newcomers.search(d.raw, SEARCH_COST) or newcomers.search(code, SEARCH_COST):
-            from_vision = True
         else:
             unresolved.append(Unresolved(d.raw, "not confirmed by the vision model", [code]))
             from_ocr = True
-    for code, raw in seen.exact.items():
-        if code not in details:
-            details[code] = _code_detail(catalog, code, kind, raw)
+    paired = set(pairs.values())
+    for code in newcomers:
+        if code not in paired:
+            details[code] = _code_detail(catalog, code, kind, seen.exact[code])
             from_vision = True
     unresolved += [u for code, (_, u) in seen.weak.items() if code not in details]
     unresolved += seen.rejected
@@ -300,6 +307,30 @@ def merge(
     _finish_confidence(merged, conf)
     merged.path = "vision" if not from_ocr else ("ocr+vision" if from_vision else ocr.path)
     return merged
+
+
+def pair_readings(ocr_codes: list[CodeDetail], vision_codes: list[str]) -> dict[str, str]:
+    """OCR code -> vision code, for readings that look like one printed code read two ways.
+
+    Codes each side read and the other did not are paired one to one, closest first, when the
+    engine's confusion-aware distance (from the OCR text or its resolved code) allows it: the
+    same line read ``PA.II.A.K1`` by OCR and ``PA.III.A.K1`` by the model is a disagreement
+    about one code, not two codes.
+    """
+    if not ocr_codes or not vision_codes:
+        return {}
+    trie = CodeTrie(vision_codes)
+    options: list[tuple[float, str, str]] = []
+    for d in ocr_codes:
+        best: dict[str, float] = {}
+        for cost, code in [*trie.search(d.raw, SEARCH_COST), *trie.search(d.code, SEARCH_COST)]:
+            best[code] = min(cost, best.get(code, cost))
+        options += [(cost, d.code, code) for code, cost in best.items()]
+    pairs: dict[str, str] = {}
+    for _, ocr_code, vision_code in sorted(options):
+        if ocr_code not in pairs and vision_code not in pairs.values():
+            pairs[ocr_code] = vision_code
+    return pairs
 
 
 def _code_detail(catalog: Catalog, code: str, kind: CodeKind | None, raw: str) -> CodeDetail:
@@ -325,6 +356,7 @@ __all__ = [
     "is_enabled",
     "make_client",
     "merge",
+    "pair_readings",
     "reserve_call",
     "verify_codes",
     "wants_fallback",

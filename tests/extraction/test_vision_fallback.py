@@ -305,6 +305,23 @@ def test_a_confident_ocr_value_the_model_contradicts_is_kept_and_flagged(
     assert result.path == "ocr+vision"
 
 
+def test_one_printed_code_read_two_ways_is_one_code(enabled: FakeModelServer, catalog: Catalog) -> None:
+    enabled.answer_with(answer(codes=["PA.I.C.K2a", "PA.III.A.K1", "PA.IX.A.S1"]))
+    ocr = ocr_result(
+        codes=["PA.I.C.K2a", "PA.II.A.K1"],
+        codes_detail=[detail("PA.I.C.K2a", 0.9), detail("PA.II.A.K1", 0.9)],
+        unresolved=[],
+    )
+    result = fallback.apply_vision_fallback(photo(), ocr, catalog)
+
+    # The confident OCR reading stays but is flagged; the code OCR missed is added.
+    assert result.codes == ["PA.I.C.K2a", "PA.II.A.K1", "PA.IX.A.S1"]
+    flagged = {d.code: d.confidence for d in result.codes_detail}
+    assert flagged["PA.II.A.K1"] <= 0.6 and flagged["PA.IX.A.S1"] == fallback.VISION_CONF
+    assert result.confidence <= 0.6
+    assert result.path == "ocr+vision"
+
+
 def test_pdf_pages_are_sent_as_png(enabled: FakeModelServer, catalog: Catalog) -> None:
     data = text_pdf(["AIRMAN KNOWLEDGE TEST REPORT", "NAME: DOE, JANE Q"], pages=2)
     fallback.apply_vision_fallback(data, ocr_result(source_format="pdf_scan", pages=2), catalog)
