@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=cfipros.settings.production SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=api.cfipros.com
 
-.PHONY: run test venv system-deps services migrate catalog lint typecheck pytest contract contract-check bench bench-extraction worker
+.PHONY: run test venv system-deps services migrate catalog lint typecheck pytest contract contract-check bench bench-extraction worker beat bench-api
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
@@ -70,6 +70,14 @@ test: venv services
 
 worker: venv
 	$(VENV)/bin/celery -A cfipros worker --loglevel INFO --concurrency 2
+
+# Periodic jobs (hourly purge of expired anonymous results); run one beside the workers.
+beat: venv
+	@mkdir -p var
+	$(VENV)/bin/celery -A cfipros beat --loglevel INFO --schedule var/celerybeat-schedule
+
+bench-api: venv services
+	$(PY) bench/bench_api.py --requests 300
 
 bench: venv
 	$(PY) bench/run.py
