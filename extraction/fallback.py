@@ -116,11 +116,12 @@ def apply_vision_fallback(data: bytes, result: ExtractionResult, catalog: Catalo
     started = time.perf_counter()
     try:
         answer = read_document(make_client(), data, str(settings.OPENAI_MODEL))
+        merged = merge(result, answer, catalog, threshold=float(settings.EXTRACTION_FALLBACK_THRESHOLD))
     except Exception as exc:
         # Type only: messages of API errors can quote the request, and the request is personal.
+        # A fallback must never make a result worse than OCR alone, so nothing escapes.
         logger.warning("vision fallback failed (%s); keeping the OCR result", type(exc).__name__)
         return result
-    merged = merge(result, answer, catalog, threshold=float(settings.EXTRACTION_FALLBACK_THRESHOLD))
     merged.elapsed_ms = round(result.elapsed_ms + (time.perf_counter() - started) * 1000, 2)
     logger.info(
         "vision fallback: confidence %.3f -> %.3f, path %s", result.confidence, merged.confidence, merged.path
@@ -245,7 +246,8 @@ def merge(
         elif o == v:
             c = max(oc, AGREEMENT_CONF)
             from_vision = True
-        elif o is None or oc < threshold:
+        elif (o is None and name != "score") or oc < threshold:
+            # A confident missing score is a reading too: the report prints PASS/FAIL only.
             take_vision, c = True, vconf[name]
             from_vision = True
         else:

@@ -322,6 +322,16 @@ def test_one_printed_code_read_two_ways_is_one_code(enabled: FakeModelServer, ca
     assert result.path == "ocr+vision"
 
 
+def test_a_confident_missing_score_is_not_replaced(enabled: FakeModelServer, catalog: Catalog) -> None:
+    confidence = {**ocr_result().field_confidence, "score": 0.9}
+    result = fallback.apply_vision_fallback(
+        photo(), ocr_result(score=None, field_confidence=confidence), catalog
+    )
+
+    assert result.score is None
+    assert result.field_confidence["score"] <= 0.6
+
+
 def test_pdf_pages_are_sent_as_png(enabled: FakeModelServer, catalog: Catalog) -> None:
     data = text_pdf(["AIRMAN KNOWLEDGE TEST REPORT", "NAME: DOE, JANE Q"], pages=2)
     fallback.apply_vision_fallback(data, ocr_result(source_format="pdf_scan", pages=2), catalog)
