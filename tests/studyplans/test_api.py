@@ -315,3 +315,19 @@ def test_endorsement_visibility_and_format(student: User, stranger: User, other_
     bad = client_for(student).get(url + "?format=xml")
     assert bad.status_code == 422
     assert bad["Content-Type"] == "application/problem+json"
+
+
+def test_report_without_codes_gives_an_empty_completed_plan(student: User) -> None:
+    report = make_report(student, [], score=100)
+    body = create_plan(student, [str(report.pk)])
+    assert body["sections"] == [] and body["schedule"] == []
+    assert body["status"] == "completed"
+    assert body["progress"]["percent"] == 100.0
+    text = client_for(student).get(f"/api/v1/reports/{report.pk}/endorsement?format=text").content.decode()
+    assert "no deficient subject areas" in text
+
+
+def test_duplicate_report_ids_count_once(student: User) -> None:
+    report = make_report(student, ["PA.I.A.K1"])
+    body = create_plan(student, [str(report.pk), str(report.pk)])
+    assert body["report_ids"] == [str(report.pk)]
