@@ -124,7 +124,8 @@ class StudyPlan(models.Model):
 class StudyPlanSection(models.Model):
     """The missed elements of one ACS task (or the codes to review with an instructor)."""
 
-    plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="sections")
+    # The unique (plan, position) index serves lookups by plan; no separate plan index to maintain.
+    plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="sections", db_index=False)
     position = models.PositiveSmallIntegerField()
     prefix = models.CharField(max_length=4, blank=True)
     area = models.CharField(max_length=8, blank=True)
@@ -148,7 +149,8 @@ class StudyPlanSection(models.Model):
 class StudyPlanItem(models.Model):
     """One missed code to study; ``week_start`` places it in the plan's weekly schedule."""
 
-    plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="items")
+    # The unique (plan, code) index serves lookups by plan; no separate plan index to maintain.
+    plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="items", db_index=False)
     section = models.ForeignKey(StudyPlanSection, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=32)
@@ -169,7 +171,6 @@ class StudyPlanItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="unique_plan_item_code"),
         ]
-        indexes = [models.Index(fields=["plan", "week_start"], name="study_item_plan_week")]
 
     def __str__(self) -> str:
         return self.code
