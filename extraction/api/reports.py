@@ -50,8 +50,6 @@ ENGINE_ERROR_STATUS: dict[str, int] = {
     "not_an_aktr": 422,
 }
 
-PROBLEM = "application/problem+json"
-
 
 def _problem(description: str) -> OpenApiResponse:
     return OpenApiResponse(description=f"{description} (application/problem+json).")
@@ -104,7 +102,8 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
         upload.is_valid(raise_exception=True)
         uploaded = upload.validated_data["file"]
         if uploaded.size is not None and uploaded.size > settings.MAX_UPLOAD_FILE_BYTES:
-            raise ProblemError(413, "file_too_large", "The file is larger than 15 MB.")
+            limit_mb = settings.MAX_UPLOAD_FILE_BYTES / (1024 * 1024)
+            raise ProblemError(413, "file_too_large", f"The file is larger than {limit_mb:g} MB.")
         data = uploaded.read()
         try:
             result = run_extraction(data)
