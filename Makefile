@@ -31,12 +31,14 @@ migrate: venv
 
 catalog: migrate
 	$(PY) manage.py load_acs_catalog
+	$(PY) manage.py load_study_resources
 
 run: export DJANGO_SETTINGS_MODULE ?= cfipros.settings.local
 run: venv
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_acs_catalog
+	$(PY) manage.py load_study_resources
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "  CFIPros API      http://$(HOST):$(PORT)/api/v1/"
