@@ -17,10 +17,12 @@ from uuid import UUID
 import redis
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init, worker_process_init
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 
 from extraction import batches
+from extraction.adapter import get_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +67,24 @@ def process_batch_file(self: Task, batch_file_id: str) -> str:
             file_id, batches.TIMEOUT, "Reading this file took too long; try a clearer scan or photo."
         )
     return str(status or "skipped")
+
+
+@worker_init.connect
+def _build_catalog_before_fork(**kwargs: Any) -> None:
+    """Build the catalogue once in the main worker process; pool processes inherit it by fork.
+
+    The database connection used for it is closed before any pool process exists.
+    """
+    get_catalog()
+    connections.close_all()
+
+
+@worker_process_init.connect
+def _load_ocr_models(**kwargs: Any) -> None:
+    """Load the OCR models in each pool process (their thread pools do not survive a fork).
+
+    The first scan of a batch then costs what every other scan costs.
+    """
+    from extraction.engine import ocr
+
+    ocr.warm_up()
