@@ -108,6 +108,14 @@ MONTHS.update({m.upper(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["SEPT"] = 9
 
 
+_LABEL_ONLY = re.compile(rf"\s*(?:{_ALTERNATION})\s*[:;]?\s*", re.IGNORECASE)
+
+
+def is_label_only(text: str) -> bool:
+    """A row that is one field label and nothing else (its value missing or on the next row)."""
+    return _LABEL_ONLY.fullmatch(text) is not None
+
+
 @dataclass(slots=True)
 class LabelHit:
     field: str

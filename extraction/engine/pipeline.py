@@ -12,6 +12,7 @@ from typing import Any
 
 from . import sources
 from .catalog import Catalog
+from .fields import is_label_only
 from .layout import Row, Segment, group_rows, rows_from_text
 from .parse import parse_rows
 from .sniff import sniff
@@ -146,7 +147,54 @@ def _ocr(image: Any, page: int) -> list[Row]:
         # Lines already are visual rows; keep them as such (no re-grouping of whole rows).
         rows.append(Row(text, page, y0, y1, float(line.confidence), [seg]))
     rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
+    lonely = [r for r in rows if is_label_only(r.text) and r.segments]
+    if lonely:
+        rotation = int(getattr(ocr_page, "rotation", 0) or 0)
+        upright = image.rotate(rotation, expand=True) if rotation else image
+        for row in lonely[:MAX_SECOND_LOOKS]:
+            _second_look(upright, row, recognize_image)
     return rows
+
+
+MAX_SECOND_LOOKS = 4
+
+
+def _second_look(upright: Any, row: Row, recognize: Any) -> None:
+    """A label row without its value: OCR the strip right of the label once more, enlarged.
+
+    Page-level detection drops lone narrow glyphs (``TAKE:   1`` loses its ``1``); a crop
+    three times larger with a white margin brings them back. A strip that is blank (the value
+    sits on the next row) adds nothing.
+    """
+    from PIL import ImageOps
+
+    seg = row.segments[-1]
+    height = max(seg.y1 - seg.y0, 8.0)
+    box = (
+        int(seg.x1),
+        int(max(0.0, seg.y0 - 0.5 * height)),
+        int(min(upright.width, seg.x1 + 12 * height)),
+        int(min(upright.height, seg.y1 + 0.5 * height)),
+    )
+    if box[2] - box[0] < height or box[3] - box[1] < height:
+        return
+    crop = upright.crop(box)
+    crop = crop.resize((crop.width * 3, crop.height * 3))
+    crop = ImageOps.expand(crop, border=int(height * 2), fill="white")
+    result = recognize(crop)
+    found = [ln for ln in getattr(result, "lines", None) or [] if ln.text.strip()]
+    if not found:
+        return
+    if getattr(result, "rotation", 0):
+        # A lone tall glyph can make the recogniser turn the crop: its boxes are then in the
+        # turned frame, so trust the confidence rather than the position.
+        best = max(found, key=lambda ln: ln.confidence)
+    else:
+        centre = crop.height / 2
+        best = min(found, key=lambda ln: abs((ln.box[1] + ln.box[3]) / 2 - centre))
+    value = unicodedata.normalize("NFKC", best.text.strip())
+    row.text = f"{row.text.rstrip()}   {value}"
+    row.confidence = min(row.confidence, float(best.confidence)) * 0.95
 
 
 __all__ = ["ENGINE_VERSION", "extract_document", "group_rows", "warm_up"]

@@ -260,3 +260,29 @@ def test_stacked_label_above_value(fake_ocr: list[FakePage], catalog: Catalog) -
     assert result.applicant_name == "DOE, JANE Q"
     assert result.exam_date == "2026-04-03"
     assert result.codes == ["PA.I.C.K2a"]
+
+
+def test_second_look_recovers_a_value_the_page_ocr_dropped(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    page = page_of([*HEADER, "PA.I.C.K2a", *FOOTER])
+    take = next(i for i, line in enumerate(page.lines) if line.text.startswith("TAKE"))
+    page.lines[take] = FakeLine("TAKE:", 0.99, (100.0, 50.0 * take, 200.0, 50.0 * take + 40))
+    fake_ocr.append(page)
+    fake_ocr.append(FakePage([FakeLine("2", 0.98, (10.0, 180.0, 40.0, 220.0))]))  # the enlarged strip
+    result = extract_document(png_bytes(), catalog)
+    assert result.take == 2
+    assert result.field_confidence["take"] < 0.95
+
+
+def test_second_look_on_a_blank_strip_keeps_the_next_row_value(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = ["AIRMAN KNOWLEDGE TEST REPORT", "APPLICANT NAME", "DOE, JANE Q", "EXAM DATE:   04/03/2026"]
+    lines += ["EXAM:   Private Pilot Airplane (PAR)", "EXAM ID:   123456789012345678", "GRADE:   FAIL"]
+    page = page_of([*lines, "PA.I.C.K2a", *FOOTER[1:]])
+    page.lines[1] = FakeLine("APPLICANT NAME", 0.99, (100.0, 50.0, 300.0, 90.0))
+    fake_ocr.append(page)
+    fake_ocr.append(FakePage())  # nothing right of the label
+    result = extract_document(png_bytes(), catalog)
+    assert result.applicant_name == "DOE, JANE Q"
