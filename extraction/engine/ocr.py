@@ -25,6 +25,7 @@ by a second lock so a process never runs more than ``INTRA_OP_THREADS`` math thr
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 import unicodedata
@@ -43,6 +44,7 @@ DET_LONG_SIDE = 1024
 # Pages larger than this are scaled down before cropping lines: 400 dpi letter is ~4400 px,
 # and more pixels add memory without adding legibility.
 MAX_LONG_SIDE = 4400
+# Math threads per process; OCR_THREADS overrides it (read when the models load).
 INTRA_OP_THREADS = 2
 MIN_PIECE_SCORE = 0.3
 ROW_JOIN = "   "
@@ -85,6 +87,14 @@ class _Piece:
     score: float
 
 
+def _threads() -> int:
+    try:
+        value = int(os.environ.get("OCR_THREADS", INTRA_OP_THREADS))
+    except ValueError:
+        value = INTRA_OP_THREADS
+    return max(1, min(value, os.cpu_count() or 1))
+
+
 def _session(path: Path) -> Any:
     """An onnxruntime session bounded to ``INTRA_OP_THREADS`` threads that sleep when idle.
 
@@ -94,7 +104,7 @@ def _session(path: Path) -> Any:
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = INTRA_OP_THREADS
+    opts.intra_op_num_threads = _threads()
     opts.inter_op_num_threads = 1
     opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
