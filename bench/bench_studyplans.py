@@ -115,6 +115,7 @@ def run(runs: int) -> dict[str, float]:
         "p95": percentile(timings, 0.95),
         "max": max(timings),
         "queries": len(queries),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -126,7 +127,8 @@ def write_section(figures: dict[str, float], command: str) -> None:
         f"Generation of one plan from a 15-code report (PA, IR and CA reports in turn, real catalogue "
         f"codes, starter resources loaded), `studyplans.services.study_plan_create`, measured in-process "
         f"against PostgreSQL on {platform.machine()} / Python {platform.python_version()}, "
-        f"{dt.date.today().isoformat()}:\n\n"
+        f"{dt.date.today().isoformat()}, load average {figures['load']:.1f} on {os.cpu_count()} cores "
+        f"(the machine is shared; each statement waits for CPU under load):\n\n"
         f"| runs | median | p95 | max | SQL queries |\n|---|---|---|---|---|\n"
         f"| {int(figures['runs'])} | {figures['median']:.1f} ms | {figures['p95']:.1f} ms | "
         f"{figures['max']:.1f} ms | {int(figures['queries'])} |\n\n"
