@@ -86,7 +86,16 @@ def _requested_format(request: Request, allowed: tuple[str, ...] | list[str], de
 @extend_schema_view(
     list=extend_schema(
         summary="Study plans visible to the caller",
-        responses={200: StudyPlanListSerializer(many=True), 401: _problem("Not signed in")},
+        parameters=[
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=list(StudyPlan.Status.values)
+            )
+        ],
+        responses={
+            200: StudyPlanListSerializer(many=True),
+            401: _problem("Not signed in"),
+            422: _problem("Unknown status"),
+        },
     ),
     retrieve=extend_schema(
         summary="One study plan with sections, items, schedule and progress",
@@ -102,7 +111,18 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[StudyPlan]:
-        return selectors.plan_list(_user(self.request))
+        plans = selectors.plan_list(_user(self.request))
+        wanted = self.request.query_params.get("status") if self.action == "list" else None
+        if wanted is not None:
+            if wanted not in StudyPlan.Status.values:
+                raise ProblemError(
+                    422,
+                    "invalid_input",
+                    f"Unknown status {wanted!r}.",
+                    errors={"status": [f"Must be one of: {', '.join(StudyPlan.Status.values)}."]},
+                )
+            plans = plans.filter(status=wanted)
+        return plans
 
     def get_serializer_class(self) -> type[Any]:
         if self.action == "retrieve":

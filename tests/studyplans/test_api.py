@@ -331,3 +331,18 @@ def test_duplicate_report_ids_count_once(student: User) -> None:
     report = make_report(student, ["PA.I.A.K1"])
     body = create_plan(student, [str(report.pk), str(report.pk)])
     assert body["report_ids"] == [str(report.pk)]
+
+
+def test_list_filters_by_status(student: User) -> None:
+    report = make_report(student, ["PA.I.A.K1"])
+    body = create_plan(student, [str(report.pk)])
+    create_plan(student, [str(report.pk)])
+    item_id = body["sections"][0]["items"][0]["id"]
+    client = client_for(student)
+    client.patch(f"/api/v1/study-plans/{body['id']}/items/{item_id}", {"done": True}, format="json")
+    completed = client.get("/api/v1/study-plans?status=completed").json()
+    assert [plan["id"] for plan in completed["results"]] == [body["id"]]
+    assert client.get("/api/v1/study-plans?status=active").json()["count"] == 1
+    bad = client.get("/api/v1/study-plans?status=archived")
+    assert bad.status_code == 422
+    assert bad["Content-Type"] == "application/problem+json"
