@@ -94,3 +94,44 @@ def test_admin_pages_and_regenerate_action(student: User) -> None:
     item = StudyPlan.objects.get(pk=plan.pk).items.get(code="PA.I.C.K1")
     assert any(r["title"] == "Edited by staff" for r in item.resources)
     assert StudyResource.objects.filter(curated=True).count() == 1
+
+
+def test_inline_edit_under_a_task_marks_the_resource_curated() -> None:
+    load_prefixes("UA")
+    staff = User.objects.create_superuser("staff", "staff@example.com", "pw-staff-123")
+    client = Client()
+    client.force_login(staff)
+    task = StudyTask.objects.get(prefix="UA", area="I", task="D")
+    resources = list(task.resources.order_by("id"))
+    fields = [
+        "element_code",
+        "publication",
+        "publication_title",
+        "chapter",
+        "title",
+        "url",
+        "estimated_minutes",
+        "position",
+    ]
+    data = {
+        "prefix": task.prefix,
+        "area": task.area,
+        "task": task.task,
+        "area_title": task.area_title,
+        "task_title": task.task_title,
+        "resources-TOTAL_FORMS": str(len(resources)),
+        "resources-INITIAL_FORMS": str(len(resources)),
+        "resources-MIN_NUM_FORMS": "0",
+        "resources-MAX_NUM_FORMS": "1000",
+    }
+    for index, resource in enumerate(resources):
+        data[f"resources-{index}-id"] = str(resource.pk)
+        data[f"resources-{index}-task"] = str(task.pk)
+        for name in fields:
+            data[f"resources-{index}-{name}"] = str(getattr(resource, name))
+    data["resources-0-estimated_minutes"] = "33"
+    response = client.post(f"/admin/studyplans/studytask/{task.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    edited, *others = StudyResource.objects.filter(task=task).order_by("id")
+    assert edited.curated and edited.estimated_minutes == 33
+    assert not any(other.curated for other in others)
