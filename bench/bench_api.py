@@ -182,10 +182,12 @@ def main() -> None:
         if not args.keep_db:
             drop_database(args.database)
 
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"POST /api/v1/extractions (text PDF, {len(body)} bytes), {args.requests} sequential requests, "
         f"{args.workers} gunicorn workers: p50 {statistics.median(times):.1f} ms, "
-        f"p95 {percentile(times, 95):.1f} ms, max {max(times):.1f} ms"
+        f"p95 {percentile(times, 95):.1f} ms, max {max(times):.1f} ms (load average {load}, "
+        f"{os.cpu_count()} cores)"
     )
 
 
