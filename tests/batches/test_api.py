@@ -308,3 +308,14 @@ def test_export_runs_a_bounded_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(4):
         assert cfi_client.get(f"/api/v1/batches/{completed_batch['id']}/export?format=csv").status_code == 200
+
+
+def test_a_request_announcing_more_than_the_batch_cap_is_refused_unread(
+    cfi_client: APIClient, settings
+) -> None:
+    settings.MAX_BATCH_BYTES = 10_000
+    response = cfi_client.post(
+        "/api/v1/batches", {"files": [SimpleUploadedFile("a.pdf", b"%PDF-1.4")]}, CONTENT_LENGTH=str(10**9)
+    )
+    _problem(response, 413, "payload_too_large")
+    assert not Batch.objects.exists()
