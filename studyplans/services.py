@@ -589,6 +589,8 @@ def study_plan_item_update(
     if not fields:
         return item
     with transaction.atomic():
+        # Lock the plan row so two requests finishing the last two items agree on the status.
+        StudyPlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).first()
         item.save(update_fields=fields)
         remaining = StudyPlanItem.objects.filter(plan=plan, done=False).exists()
         status = StudyPlan.Status.ACTIVE if remaining else StudyPlan.Status.COMPLETED
