@@ -440,7 +440,8 @@ def _write_draft(plan: StudyPlan, draft: planning.PlanDraft, previous: dict[str,
 
 
 def _status_for(items: Sequence[StudyPlanItem]) -> str:
-    if items and all(item.done for item in items):
+    """Completed when nothing is left to study (including a plan with no items)."""
+    if all(item.done for item in items):
         return StudyPlan.Status.COMPLETED
     return StudyPlan.Status.ACTIVE
 

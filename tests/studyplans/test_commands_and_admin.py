@@ -135,3 +135,13 @@ def test_inline_edit_under_a_task_marks_the_resource_curated() -> None:
     edited, *others = StudyResource.objects.filter(task=task).order_by("id")
     assert edited.curated and edited.estimated_minutes == 33
     assert not any(other.curated for other in others)
+
+
+def test_deleting_a_report_empties_the_plan_on_regeneration(student: User) -> None:
+    report = make_report(student, ["PA.I.A.K1"])
+    plan = study_plan_create(user=student, report_ids=[report.pk])
+    report.delete()
+    assert "[1/1] regenerated" in run()
+    plan.refresh_from_db()
+    assert plan.items.count() == 0 and plan.status == "completed"
+    assert "0 out of date" in run()
