@@ -162,12 +162,13 @@ def page_text_rows(page: object, index: int) -> list[Row]:
         for i in range(textpage.count_rects()):
             left, bottom, right, top = textpage.get_rect(i)
             text = textpage.get_text_bounded(left, bottom, right, top)
+            if "\n" in text or "\r" in text:
+                # With tight leading the rectangle also catches glyphs of the neighbouring
+                # line; pdfium puts them on a line of their own. The rectangle's own run is
+                # the longest line.
+                text = max(text.replace("\r", "\n").split("\n"), key=len)
             if text.strip():
-                segments.append(
-                    Segment(
-                        text.replace("\r", " ").replace("\n", " "), left, height - top, right, height - bottom
-                    )
-                )
+                segments.append(Segment(text, left, height - top, right, height - bottom))
         return group_rows(segments, index)
     finally:
         textpage.close()

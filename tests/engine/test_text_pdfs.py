@@ -176,3 +176,32 @@ def test_text_path_is_fast(catalog: Catalog) -> None:
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     assert times[int(0.95 * (len(times) - 1))] < 150
+
+
+def test_tight_leading_does_not_leak_glyphs_between_lines(catalog: Catalog) -> None:
+    from fpdf import FPDF
+
+    lines = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "NAME: DOE, JANE",
+        "FTN: A1B2C3D4",
+        "EXAM ID: 123456789012345678",
+        "EXAM: Private Pilot Airplane (PAR)",
+        "EXAM DATE: 03/14/2026",
+        "SCORE: 80",
+        "GRADE: PASS",
+        "TAKE: 1",
+        "The ACS codes listed below identify the knowledge areas answered incorrectly.",
+        "PA.I.C.K2a",
+        "PA.III.B.R1",
+        "EXPIRATION DATE: 03/31/2028",
+        "DO NOT LOSE THIS REPORT",
+    ]
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    for i, line in enumerate(lines):
+        pdf.text(60, 80 + 9 * i, line)  # 9 pt leading for a 10 pt font
+    result = extract_document(bytes(pdf.output()), catalog)
+    assert (result.applicant_name, result.ftn, result.take, result.score) == ("DOE, JANE", "A1B2C3D4", 1, 80)
+    assert result.codes == ["PA.I.C.K2a", "PA.III.B.R1"]
