@@ -146,7 +146,7 @@ AIM_HELICOPTER = R("AIM", "Chapter 10", "Helicopter Operations", 30)
 
 CFR61_QUALIFICATIONS = R(
     "CFR61",
-    "Subparts A, C, D and E",
+    "Subparts A-G",
     "Certificates, ratings, recent experience, privileges and limitations",
     40,
 )
@@ -457,7 +457,7 @@ REMOTE_PILOT_RULES: Rules = [
         r"operating rules",
         (
             R("CFR107", "Subpart B", "Operating rules", 60),
-            R("AC1072", "Chapter 5", "Operations", 45),
+            R("AC1072", "Operating rules", "Guidance on the part 107 operating rules", 45),
             R("RPSG", "Chapter 1", "Applicable Regulations", 45),
         ),
     ),
@@ -479,7 +479,7 @@ REMOTE_PILOT_RULES: Rules = [
         r"waivers",
         (R("CFR107", "Subpart E", "Waivers", 15), R("RPSG", "Chapter 1", "Applicable Regulations", 45)),
     ),
-    (r"remote identification", (R("CFR89", "Subparts A-D", "Remote identification requirements", 30),)),
+    (r"remote identification", (R("CFR89", "Entire part", "Remote identification requirements", 30),)),
     (
         r"^airspace classification$",
         (
@@ -590,7 +590,7 @@ MECHANIC_RULES: Rules = [
         (
             _g("Regulations, Maintenance Forms, Records, and Publications"),
             CFR43_RECORDS,
-            R("CFR65", "Subparts A, D and E", "Mechanics and inspection authorization", 20),
+            R("CFR65", "Subpart D", "Mechanics and inspection authorization", 20),
         ),
     ),
     (r"physics", (_g("Physics for Aviation"),)),
