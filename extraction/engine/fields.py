@@ -65,6 +65,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "DATE TAKEN",
         "DATE OF EXAMINATION",
         "TESTING DATE",
+        "DATE",
     ),
     "exam_site": (
         "EXAM SITE ID",
@@ -317,6 +318,7 @@ def parse_score(raw: str) -> tuple[int | None, float]:
     text = raw.split("   ")[0].strip()
     if not text or re.fullmatch(r"(?i)n\s*/?\s*a|none|-+|—|not\s+applicable|pass|fail|\*+", text):
         return None, 1.0 if text else 0.9
+    text = re.sub(r"(\d)[.,]\d+\s*%?$", r"\1", text)  # 94.0% -> 94
     digits = clean_digits(text)
     if digits is None or len(digits) > 3:
         return None, 0.3
