@@ -50,6 +50,7 @@ class ResourceImportResult:
     updated: int = 0
     unchanged: int = 0
     kept_curated: int = 0
+    removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -174,10 +175,14 @@ def _ensure_tasks(rows: Sequence[_ResourceRow]) -> dict[tuple[str, str, str], St
 
 
 @transaction.atomic
-def import_resources(rows: Sequence[_ResourceRow], *, force: bool = False) -> ResourceImportResult:
+def import_resources(
+    rows: Sequence[_ResourceRow], *, force: bool = False, prune_keyed: bool = False
+) -> ResourceImportResult:
     """Upsert rows matched by ``key``, else ``id``, else (task, element, publication, chapter).
 
     A row staff have curated is left as it is unless ``force``; the result counts it as kept.
+    With ``prune_keyed`` (the starter reload), keyed rows that are no longer in the file and were
+    not curated are removed, so a revised starter mapping leaves no stale duplicates behind.
     """
     tasks = _ensure_tasks(rows)
     existing = list(StudyResource.objects.all())
@@ -228,6 +233,10 @@ def import_resources(rows: Sequence[_ResourceRow], *, force: bool = False) -> Re
     )
     result.created = len(to_create)
     result.updated = len(to_update)
+    if prune_keyed:
+        keys = {row.key for row in rows if row.key}
+        stale = [r.pk for r in existing if r.key and r.key not in keys and (force or not r.curated)]
+        result.removed = StudyResource.objects.filter(pk__in=stale).delete()[0]
     return result
 
 
@@ -235,7 +244,7 @@ def load_starter_resources(*, force: bool = False) -> ResourceImportResult:
     """Load the shipped starter mapping; staff-curated rows survive unless ``force``."""
     with STARTER_CSV.open(encoding="utf-8", newline="") as handle:
         rows = read_resource_csv(handle)
-    return import_resources(rows, force=force)
+    return import_resources(rows, force=force, prune_keyed=True)
 
 
 def export_resources(out: TextIOBase | Any) -> int:

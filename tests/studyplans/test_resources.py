@@ -90,6 +90,25 @@ def test_load_is_idempotent_and_keeps_curated_rows() -> None:
 
 
 @pytest.mark.django_db
+def test_reload_removes_starter_rows_dropped_from_the_file_but_not_staff_rows() -> None:
+    call_command("load_study_resources", stdout=io.StringIO())
+    task = StudyTask.objects.get(prefix="PA", area="I", task="C")
+    common = {"task": task, "publication": "FAA-H-8083-28", "publication_title": "Aviation Weather Handbook"}
+    StudyResource.objects.create(key="PA.I.C|old|row", chapter="Old", title="Dropped from the file", **common)
+    StudyResource.objects.create(
+        key="PA.I.C|old|kept", chapter="Kept", title="Curated", curated=True, **common
+    )
+    StudyResource.objects.create(chapter="Staff", title="Added by staff", **common)
+    out = io.StringIO()
+    call_command("load_study_resources", stdout=out)
+    assert "removed 1" in out.getvalue()
+    assert set(task.resources.filter(publication="FAA-H-8083-28").values_list("chapter", flat=True)) == {
+        "Kept",
+        "Staff",
+    }
+
+
+@pytest.mark.django_db
 def test_export_then_import_round_trips(tmp_path: Path) -> None:
     call_command("load_study_resources", stdout=io.StringIO())
     path = tmp_path / "resources.csv"

@@ -12,7 +12,8 @@ from studyplans.services import ResourceFileError, load_starter_resources
 class Command(BaseCommand):
     help = (
         "Load studyplans/data/resources.csv. Rows are keyed, so a re-run changes nothing; rows staff "
-        "edited in the admin (curated) are kept unless --force."
+        "edited in the admin (curated) are kept unless --force; starter rows dropped from the file "
+        "are removed unless curated."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,5 +28,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
-            f"kept curated {result.kept_curated}"
+            f"kept curated {result.kept_curated}, removed {result.removed}"
         )
