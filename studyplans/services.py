@@ -201,7 +201,9 @@ def import_resources(
             or (by_id.get(row.id) if row.id else None)
             or by_natural.get(natural)
         )
-        curated = row.curated if row.curated is not None else (current.curated if current else False)
+        # The file's own curated column wins; otherwise --force hands the row back to the file.
+        kept_flag = bool(current and current.curated and not force)
+        curated = row.curated if row.curated is not None else kept_flag
         if current is None:
             resource = StudyResource(task=task, key=row.key, curated=curated, **row.values)
             to_create.append(resource)

@@ -87,6 +87,7 @@ def test_load_is_idempotent_and_keeps_curated_rows() -> None:
     assert "updated 1" in out.getvalue()
     edited.refresh_from_db()
     assert edited.estimated_minutes == 60 and edited.title == "Weather Theory"
+    assert not edited.curated
 
 
 @pytest.mark.django_db
