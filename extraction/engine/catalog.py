@@ -22,19 +22,16 @@ if TYPE_CHECKING:
 class Catalog:
     """Code -> entry, plus per-prefix and per-exam-code indexes for candidate search."""
 
-    __slots__ = ("_resolver", "by_prefix", "by_task", "entries", "prefixes_by_exam")
+    __slots__ = ("_resolver", "by_prefix", "entries", "prefixes_by_exam")
 
     def __init__(
         self, entries: Iterable[CatalogEntry], exam_codes: Mapping[str, Iterable[str]] | None = None
     ):
         self.entries: dict[str, CatalogEntry] = {}
         self.by_prefix: dict[str, set[str]] = defaultdict(set)
-        # (prefix, area, task) -> codes: the neighbourhood the corrector searches.
-        self.by_task: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         for entry in entries:
             self.entries[entry.code] = entry
             self.by_prefix[entry.prefix].add(entry.code)
-            self.by_task[(entry.prefix, entry.area, entry.task)].append(entry.code)
         self._resolver: Resolver | None = None
         self.prefixes_by_exam: dict[str, set[str]] = defaultdict(set)
         for exam, prefixes in (exam_codes or {}).items():

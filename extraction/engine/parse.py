@@ -208,7 +208,7 @@ def _parse_codes(
         result.unresolved = unresolved
         return
 
-    prefixes = _exam_prefixes(result, catalog)
+    exam_prefixes = prefixes = _exam_prefixes(result, catalog)
     if not prefixes:
         votes = Counter(
             s.split(".")[0]
@@ -236,7 +236,7 @@ def _parse_codes(
             unresolved.append(Unresolved(tok, res.reason, res.candidates))
             continue
         c = max(0.0, 1.0 - res.cost / 2) * _PATH_CONF.get(path, 0.9) * rc
-        if res.code.split(".")[0] not in _exam_prefixes(result, catalog) and result.exam_code:
+        if res.code.split(".")[0] not in exam_prefixes and result.exam_code:
             c *= 0.7
         prev = details.get(res.code)
         if prev is None or prev.confidence < c:

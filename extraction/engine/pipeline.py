@@ -13,7 +13,7 @@ from typing import Any
 from . import sources
 from .catalog import Catalog
 from .fields import is_label_only
-from .layout import Row, Segment, group_rows, rows_from_text
+from .layout import Row, Segment, rows_from_text
 from .parse import parse_rows
 from .sniff import sniff
 from .types import ExtractionError, ExtractionResult
@@ -197,4 +197,4 @@ def _second_look(upright: Any, row: Row, recognize: Any) -> None:
     row.confidence = min(row.confidence, float(best.confidence)) * 0.95
 
 
-__all__ = ["ENGINE_VERSION", "extract_document", "group_rows", "warm_up"]
+__all__ = ["ENGINE_VERSION", "extract_document", "warm_up"]
