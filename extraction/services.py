@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -212,14 +212,11 @@ def report_delete(*, report: Report) -> None:
     report.delete()
 
 
-def purge_expired_reports(*, now: Any = None) -> int:
-    """Delete anonymous results past their expiry; returns how many reports went."""
+def purge_expired_reports(*, now: datetime | None = None) -> int:
+    """Delete anonymous results past their expiry (codes go with them); returns how many went."""
     cutoff = now or timezone.now()
-    expired = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff)
-    count = expired.count()
-    if count:
-        expired.delete()
-    return count
+    _, per_model = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff).delete()
+    return per_model.get(Report._meta.label, 0)
 
 
 # --- Staff review ----------------------------------------------------------------------------------
