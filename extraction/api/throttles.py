@@ -7,6 +7,7 @@ so configuration (and tests) can change them.
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -58,7 +59,7 @@ def rate_limit_headers(throttle: SimpleRateThrottle) -> dict[str, str]:
     return {
         "X-RateLimit-Limit": str(limit),
         "X-RateLimit-Remaining": str(max(0, limit - len(history))),
-        "X-RateLimit-Reset": str(int(reset + 0.999)),
+        "X-RateLimit-Reset": str(math.ceil(reset)),
     }
 
 
