@@ -220,7 +220,9 @@ def plan_ics(plan: StudyPlan, schedule: Sequence[dict[str, Any]]) -> bytes:
         event.add("dtend", start + dt.timedelta(days=7))
         codes = [entry["code"] for entry in week["items"]]
         event.add(
-            "summary", f"Study session {number}: {len(codes)} items, {_hours(week['estimated_minutes'])}"
+            "summary",
+            f"Study session {number}: {len(codes)} item{'s' if len(codes) != 1 else ''}, "
+            f"{_hours(week['estimated_minutes'])}",
         )
         event.add("description", "Study this week: " + ", ".join(codes))
         event.add("transp", "TRANSPARENT")

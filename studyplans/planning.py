@@ -34,6 +34,10 @@ WEIGHT_ELEMENTS = 10
 TYPE_WEIGHT = {"R": 3, "K": 2, "S": 1}
 TYPE_ORDER = {"R": 0, "K": 1, "S": 2}
 ROUND_TO = 5
+# A task's chapters are read in full once this many of its elements are missed; with fewer, a
+# proportional part is read (a targeted review), but never less than MIN_READING_MINUTES each.
+FULL_READING_AT = 3
+MIN_READING_MINUTES = 15
 
 REVIEW_WITH_INSTRUCTOR = "Review with your instructor."
 UNMATCHED_DESCRIPTION = "This code is not in the ACS catalogue. " + REVIEW_WITH_INSTRUCTOR
@@ -149,6 +153,14 @@ def _code_sort_key(code: str) -> tuple[int, int, str, str]:
     return (TYPE_ORDER[match["type"]], int(match["number"]), match["sub"], code)
 
 
+def _reading_minutes(task_level: Sequence[ResourceInfo], missed: int) -> float:
+    """Reading time of a task's chapters for ``missed`` elements: proportional up to full."""
+    coverage = min(1.0, missed / FULL_READING_AT)
+    return sum(
+        min(r.estimated_minutes, max(MIN_READING_MINUTES, r.estimated_minutes * coverage)) for r in task_level
+    )
+
+
 def _round_up(minutes: float) -> int:
     return int(math.ceil(minutes / ROUND_TO) * ROUND_TO)
 
@@ -194,7 +206,7 @@ def _task_section(
         + sum(TYPE_WEIGHT[t] * n for t, n in counts.items())
     )
     task_level = [r for r in resources if not r.element_code]
-    share = sum(r.estimated_minutes for r in task_level) / len(codes)
+    share = _reading_minutes(task_level, len(codes)) / len(codes)
     section = SectionDraft(
         prefix=prefix,
         area=area,

@@ -67,11 +67,24 @@ def test_minutes_share_task_resources_and_add_element_resources() -> None:
         [missed("PA.I.C.K1"), missed("PA.I.C.K2")], resources, dates(), hours_per_week=5, start=START
     )
     by_code = {i.code: i for i in draft.items}
-    assert by_code["PA.I.C.K1"].estimated_minutes == 10 + 20 + 30
-    assert by_code["PA.I.C.K2"].estimated_minutes == 10 + 30
+    # Two of three elements missed: two thirds of the 60-minute chapter, shared by the two items.
+    assert by_code["PA.I.C.K1"].estimated_minutes == 10 + 20 + 20
+    assert by_code["PA.I.C.K2"].estimated_minutes == 10 + 20
     assert len(by_code["PA.I.C.K1"].resources) == 2
     assert len(by_code["PA.I.C.K2"].resources) == 1
-    assert draft.total_minutes == 100
+    assert draft.total_minutes == 80
+
+
+def test_chapters_are_read_in_full_from_three_missed_elements() -> None:
+    key = ("PA", "I", "C")
+    resources = {key: [resource(60), resource(10)]}
+    one = build_plan([missed("PA.I.C.K1")], resources, dates(), hours_per_week=5, start=START)
+    # One element: a third of the hour-long chapter (20), the short one in full (10).
+    assert one.total_minutes == 10 + 20 + 10
+    codes = [missed(f"PA.I.C.K{n}") for n in range(1, 5)]
+    four = build_plan(codes, resources, dates(), hours_per_week=5, start=START)
+    # Full chapters (70 min) shared by four items: 10 + 17.5 each, rounded up to 30.
+    assert four.total_minutes == 4 * 30
 
 
 def test_plt_and_unknown_codes_get_an_instructor_review_item() -> None:
@@ -104,7 +117,7 @@ def test_warning_when_target_after_expiry_and_not_enough_time() -> None:
         dates(exam),
         hours_per_week=1,
         start=START,
-        target_date=dt.date(2026, 2, 15),
+        target_date=dt.date(2026, 2, 1),
     )
     codes = {w["code"] for w in draft.warnings}
     assert codes == {"target_after_expiry", "not_enough_time"}
