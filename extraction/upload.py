@@ -55,6 +55,7 @@ class UploadSizeLimitMiddleware:
                     instance=request.path,
                 )
                 response = JsonResponse(body, status=413, content_type=PROBLEM_CONTENT_TYPE)
+                response["Content-Length"] = str(len(response.content))
                 response["Connection"] = "close"
                 return response
         return self.get_response(request)
