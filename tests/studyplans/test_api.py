@@ -346,3 +346,19 @@ def test_list_filters_by_status(student: User) -> None:
     bad = client.get("/api/v1/study-plans?status=archived")
     assert bad.status_code == 422
     assert bad["Content-Type"] == "application/problem+json"
+
+
+def test_detail_query_count_does_not_grow_with_items(student: User) -> None:
+    load_prefixes("PA")
+    small = create_plan(student, [str(make_report(student, fifteen_codes("PA")[:2]).pk)])
+    large = create_plan(student, [str(make_report(student, fifteen_codes("PA")).pk)])
+    client = client_for(student)
+    counts = []
+    for plan in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/study-plans/{plan['id']}").status_code == 200
+        counts.append(len(queries))
+        with CaptureQueriesContext(connection) as export:
+            assert client.get(f"/api/v1/study-plans/{plan['id']}/export?format=csv").status_code == 200
+        counts.append(len(export))
+    assert counts[0] == counts[2] and counts[1] == counts[3]
