@@ -195,6 +195,27 @@ def test_logs_carry_no_identity_token_or_document_text(
         assert secret not in text
 
 
+def test_console_handler_redacts_and_a_crash_on_a_share_link_logs_no_token(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    console = [
+        h for h in logging.getLogger().handlers if any(isinstance(f, RedactSecretsFilter) for f in h.filters)
+    ]
+    assert console, "the root console handler must carry the redaction filter"
+
+    def broken(token: str) -> None:
+        raise RuntimeError(f"lookup failed for {token}")
+
+    monkeypatch.setattr("extraction.selectors.report_by_share_token", broken)
+    caplog.handler.addFilter(RedactSecretsFilter())
+    token = secrets.token_urlsafe(32)
+    response = client_for(None).get(f"/api/v1/results/{token}")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Unhandled API error on /api/v1/results/[redacted]" in caplog.text
+    assert token not in caplog.text
+
+
 def test_redaction_filter_rewrites_paths_bearer_tokens_and_exam_ids() -> None:
     token = secrets.token_urlsafe(32)
     assert redact(f"GET /api/v1/results/{token}/claim 409") == "GET /api/v1/results/[redacted]/claim 409"
