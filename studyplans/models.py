@@ -8,6 +8,7 @@ picks the element-specific ones for the element it is planning.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from extraction.models import AcsElement, Report
@@ -71,6 +72,17 @@ class StudyResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} {self.chapter}: {self.title}".strip()
+
+    def clean(self) -> None:
+        """An element-level resource must name an element of its own task."""
+        if not self.element_code:
+            return
+        prefix, _, rest = self.element_code.partition(".")
+        parts = [prefix, *rest.split(".")]
+        task = getattr(self, "task", None) if self.task_id else None
+        if len(parts) != 4 or task is None or parts[:3] != [task.prefix, task.area, task.task]:
+            expected = f"{task.key}.K1" if task is not None else "PA.I.C.K1"
+            raise ValidationError({"element_code": f"Give an element of this task, like {expected}."})
 
     def snapshot(self) -> dict[str, object]:
         """The resource as copied onto a plan item, so later edits do not rewrite old plans."""

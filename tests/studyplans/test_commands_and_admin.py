@@ -145,3 +145,28 @@ def test_deleting_a_report_empties_the_plan_on_regeneration(student: User) -> No
     plan.refresh_from_db()
     assert plan.items.count() == 0 and plan.status == "completed"
     assert "0 out of date" in run()
+
+
+def test_admin_refuses_an_element_of_another_task() -> None:
+    load_prefixes("UA")
+    staff = User.objects.create_superuser("staff", "staff@example.com", "pw-staff-123")
+    client = Client()
+    client.force_login(staff)
+    task = StudyTask.objects.get(prefix="UA", area="I", task="D")
+    data = {
+        "task": task.pk,
+        "element_code": "UA.I.E.K1",
+        "publication": "14 CFR Part 107",
+        "publication_title": "Small Unmanned Aircraft Systems",
+        "chapter": "§ 107.205",
+        "title": "List of regulations subject to waiver",
+        "url": "",
+        "estimated_minutes": 10,
+        "position": 5,
+    }
+    response = client.post("/admin/studyplans/studyresource/add/", data)
+    assert response.status_code == 200
+    assert "Give an element of this task" in response.content.decode()
+    data["element_code"] = "UA.I.D.K1"
+    assert client.post("/admin/studyplans/studyresource/add/", data).status_code == 302
+    assert StudyResource.objects.get(element_code="UA.I.D.K1").curated
