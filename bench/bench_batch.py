@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -176,7 +177,12 @@ def process_cpu_seconds(pid: int) -> float:
     return total
 
 
-def run_batch(client: Any, documents: list[tuple[str, bytes, str, list[str] | None]], timeout: float) -> dict:
+def run_batch(
+    client: Any,
+    documents: list[tuple[str, bytes, str, list[str] | None]],
+    timeout: float,
+    on_tick: Callable[[float], None] | None = None,
+) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from extraction.models import Batch
@@ -192,6 +198,8 @@ def run_batch(client: Any, documents: list[tuple[str, bytes, str, list[str] | No
     while Batch.objects.values_list("status", flat=True).get(pk=batch_id) not in finished:
         if time.perf_counter() - started > timeout:
             raise SystemExit(f"batch {batch_id} not finished after {timeout:.0f}s")
+        if on_tick is not None:
+            on_tick(time.perf_counter() - started)
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     detail = client.get(f"/api/v1/batches/{batch_id}").json()
@@ -236,6 +244,13 @@ def main() -> None:
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/cfipros_bench_batch")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--kill-after",
+        type=float,
+        help="SIGKILL the worker (all its processes) this many seconds into each measured batch, then "
+        "start another; the run then also checks that every file has exactly one report",
+    )
+    parser.add_argument("--visibility-timeout", type=int, default=120, help="CELERY_VISIBILITY_TIMEOUT")
     args = parser.parse_args()
 
     queue = f"bench-batch-{uuid4().hex[:10]}"
@@ -250,6 +265,9 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "THROTTLE_BATCH_USER": "10000/day",
         "LOG_LEVEL": "WARNING",
+        "CELERY_VISIBILITY_TIMEOUT": str(args.visibility_timeout),
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
     }
     if args.ocr_threads:
         env["OCR_THREADS"] = str(args.ocr_threads)
@@ -264,6 +282,7 @@ def main() -> None:
     from rest_framework.test import APIClient
 
     from accounts.models import User
+    from extraction.models import Report
 
     if args.samples:
         documents = sample_documents(args.samples, args.files)
@@ -276,23 +295,33 @@ def main() -> None:
     print(f"documents: {len(documents)} ({kinds}), {megabytes:.1f} MB; workers: {args.concurrency}")
 
     log_path = Path("/tmp") / f"{queue}.log"
-    worker = start_worker({**env, "LOG_LEVEL": "INFO"}, queue, args.concurrency, log_path)
+    worker_env = {**env, "LOG_LEVEL": "INFO"}
+    workers = [start_worker(worker_env, queue, args.concurrency, log_path)]
     try:
         user, _ = User.objects.get_or_create(
             username="bench-batch", defaults={"clerk_id": "user_bench_batch"}
         )
         client = APIClient()
         client.force_authenticate(user)
-        # One image per worker process first, so the measured batch meets warm OCR sessions.
-        images = [d for d in documents if d[2] == "image/jpeg" or "scan" in d[0]]
-        warm = (images or documents)[: args.concurrency]
+        # One photo per worker process first (other students), so the measured batch meets warm
+        # OCR sessions and every measured file makes a new report.
+        warm = generated_documents({"photo": args.concurrency}, args.seed + 7919)
         run_batch(client, warm, args.timeout)
         timings = []
         for run in range(args.runs):
             load_before = os.getloadavg()[0]
-            cpu_before = process_cpu_seconds(worker.pid)
-            result = run_batch(client, documents, args.timeout)
-            cpu = process_cpu_seconds(worker.pid) - cpu_before
+            cpu_before = process_cpu_seconds(workers[-1].pid)
+            reports_before = Report.objects.filter(owner=user).count()
+            killed: list[float] = []
+
+            def kill_and_replace(elapsed: float, killed: list[float] = killed) -> None:
+                if args.kill_after is not None and not killed and elapsed >= args.kill_after:
+                    os.killpg(workers[-1].pid, signal.SIGKILL)
+                    workers[-1].wait()
+                    killed.append(elapsed)
+                    workers.append(start_worker(worker_env, queue, args.concurrency, log_path))
+
+            result = run_batch(client, documents, args.timeout, kill_and_replace)
             outcome = check(documents, result["detail"])
             timings.append(result["seconds"])
             print(
@@ -301,18 +330,31 @@ def main() -> None:
                 f"status {result['detail']['status']}; files {outcome['statuses']}; "
                 f"errors {outcome['errors'] or 'none'}; codes exact {outcome['codes_exact']}"
             )
-            print(
-                f"       worker CPU {cpu:.1f} s (>= {cpu / args.concurrency:.1f} s on "
-                f"{args.concurrency} idle cores); load average {load_before:.1f} before, "
-                f"{os.getloadavg()[0]:.1f} after"
-            )
+            if killed:
+                files = result["detail"]["files"]
+                with_report = [f["report_id"] for f in files if f["report_id"]]
+                print(
+                    f"       worker SIGKILLed at {killed[0]:.1f} s and replaced; "
+                    f"{len(with_report)}/{len(files)} files have a report, "
+                    f"{len(set(with_report))} distinct; owner's reports "
+                    f"+{Report.objects.filter(owner=user).count() - reports_before}; "
+                    f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+                )
+            else:
+                cpu = process_cpu_seconds(workers[-1].pid) - cpu_before
+                print(
+                    f"       worker CPU {cpu:.1f} s (>= {cpu / args.concurrency:.1f} s on "
+                    f"{args.concurrency} idle cores); load average {load_before:.1f} before, "
+                    f"{os.getloadavg()[0]:.1f} after"
+                )
         if len(timings) > 1:
             print(
                 f"median {statistics.median(timings):.2f} s, best {min(timings):.2f} s, "
                 f"worst {max(timings):.2f} s"
             )
     finally:
-        stop_worker(worker)
+        for running in workers:
+            stop_worker(running)
         from django.db import connections
 
         connections.close_all()
