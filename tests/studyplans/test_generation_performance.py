@@ -1,9 +1,8 @@
-"""Generation cost: a fixed number of SQL queries whatever the number of codes, and fast."""
+"""Generation cost: a fixed number of SQL queries whatever the number of codes.
+
+Time is measured by bench/bench_studyplans.py, not asserted here."""
 
 from __future__ import annotations
-
-import statistics
-import time
 
 import pytest
 from django.db import connection
@@ -44,24 +43,3 @@ def test_two_reports_cost_the_same_queries(student: User) -> None:
     with CaptureQueriesContext(connection) as double:
         study_plan_create(user=student, report_ids=[one.pk, two.pk])
     assert len(single) == len(double)
-
-
-def test_fifteen_codes_generate_within_50_ms(student: User) -> None:
-    """The test machine is shared with other suites, so scheduling noise is filtered by taking the
-    best run of a round for the 50 ms bar (up to three rounds); the median only guards against
-    gross regressions. bench/bench_studyplans.py reports the median and p95."""
-    load_prefixes("PA")
-    report = make_report(student, spread("PA", 15))
-    study_plan_create(user=student, report_ids=[report.pk])
-    rounds = []
-    for _ in range(3):
-        timings = []
-        for _ in range(9):
-            start = time.perf_counter()
-            study_plan_create(user=student, report_ids=[report.pk])
-            timings.append(time.perf_counter() - start)
-        rounds.append(timings)
-        if min(timings) <= 0.050:
-            break
-    assert min(rounds[-1]) <= 0.050, rounds
-    assert statistics.median(rounds[-1]) <= 0.150, rounds
