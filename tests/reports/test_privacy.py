@@ -11,11 +11,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 
 from accounts.models import User
@@ -133,9 +135,9 @@ def test_no_model_can_store_a_file_and_uploads_stay_in_memory() -> None:
     assert settings.FILE_UPLOAD_HANDLERS == ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 
-def test_marker_documents_leave_no_trace(student: User) -> None:
+def test_marker_documents_leave_no_trace(student: User, django_capture_on_commit_callbacks: Any) -> None:
     started = time.time() - 1
-    anonymous, claimed, owned = Marked(), Marked(), Marked()
+    anonymous, claimed, owned, batched = Marked(), Marked(), Marked(), Marked()
 
     anon_response = upload(client_for(None), anonymous.pdf)
     assert anon_response.status_code == 201
@@ -150,23 +152,35 @@ def test_marker_documents_leave_no_trace(student: User) -> None:
     assert owned_response.status_code == 201
     owned_id = owned_response.json()["id"]
 
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = client_for(student).post(
+            "/api/v1/batches",
+            {"files": [SimpleUploadedFile("b.pdf", batched.pdf, content_type="application/pdf")]},
+            format="multipart",
+        )
+    assert batch.status_code == 202, batch.content
+    batch_report = Report.objects.get(batch_files__batch_id=batch.json()["id"])
+    assert batch_report.exam_id == batched.exam_id
+
     # Anonymous and claimed uploads: nothing identifying and nothing of the file, anywhere.
     for doc in (anonymous, claimed):
         for marker in doc.identity:
             assert tables_containing(marker) == {}, marker
     # An owner keeps the normalized result of their report, in that report's row only.
-    for marker in (owned.name, owned.exam_id, owned.ftn):
-        assert tables_containing(marker) == {Report._meta.db_table: 1}, marker
+    for doc in (owned, batched):
+        for marker in (doc.name, doc.exam_id, doc.ftn):
+            assert tables_containing(marker) == {Report._meta.db_table: 1}, marker
     assert Report.objects.get(pk=owned_id).owner == student
 
-    # The document's own bytes: never in the database, the cache or a file, whoever uploaded it.
-    for doc in (anonymous, claimed, owned):
+    # The document's own bytes: never in the database, the cache or a file, whoever uploaded it
+    # and however (batch files cross Redis and must be gone from it once processed).
+    for doc in (anonymous, claimed, owned, batched):
         for needle in doc.document_only:
             text = needle.decode("latin-1")
             assert tables_containing(text) == {}, needle[:40]
             assert not cache_holds(needle)
-    all_needles = [n for doc in (anonymous, claimed, owned) for n in doc.document_only]
-    all_needles += [m.encode() for m in anonymous.identity + claimed.identity + owned.identity]
+    all_needles = [n for doc in (anonymous, claimed, owned, batched) for n in doc.document_only]
+    all_needles += [m.encode() for doc in (anonymous, claimed, owned, batched) for m in doc.identity]
     assert files_holding(all_needles, started) == []
 
     # Deleting the owned report removes what was kept.
