@@ -128,8 +128,9 @@ def _live_result(token: str) -> Report:
     if report is None:
         raise ProblemError(404, "not_found", "No result has this link.")
     if report.expires_at is not None and report.expires_at <= timezone.now():
+        hours = settings.ANONYMOUS_RESULT_TTL_HOURS
         raise ProblemError(
-            410, "expired", "This result has expired; anonymous results are kept for 24 hours."
+            410, "expired", f"This result has expired; anonymous results are kept {hours} hours."
         )
     return report
 
