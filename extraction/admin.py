@@ -94,6 +94,9 @@ class ReportCodeInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReportCode]:
+        return super().get_queryset(request).select_related("element")
+
     def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
         return False
 
