@@ -108,6 +108,9 @@ class CodeCorrectionInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CodeCorrection]:
+        return super().get_queryset(request).select_related("user")
+
     def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
         return False
 
