@@ -120,7 +120,10 @@ def batch_create(*, owner: User, files: Sequence[IncomingFile]) -> Batch:
         except Exception as exc:
             _discard_quietly(list(payloads))
             raise TransitUnavailable from exc
-        transaction.on_commit(partial(dispatch_files, [row.id for row in rows]))
+        # Largest first: big files are the scans and photos that need OCR, and starting them
+        # early keeps one worker from finishing a long file alone at the end of the batch.
+        largest_first = sorted(rows, key=lambda row: (-row.size, row.position))
+        transaction.on_commit(partial(dispatch_files, [row.id for row in largest_first]))
     logger.info("batch %s accepted with %d files", batch.pk, len(files))
     return batch
 

@@ -50,7 +50,20 @@ def test_tasks_are_queued_only_after_commit(
     assert queued == []
     for callback in callbacks:
         callback()
-    assert queued == [str(f.id) for f in _files(batch)]
+    assert sorted(queued) == sorted(str(f.id) for f in _files(batch))
+
+
+def test_the_largest_files_are_queued_first(
+    cfi: User, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    queued: list[str] = []
+    monkeypatch.setattr(tasks.process_batch_file, "apply_async", lambda args, queue: queued.append(args[0]))
+    files = [batches.IncomingFile(name, b"x" * size) for name, size in (("a", 10), ("b", 300), ("c", 20))]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batches.batch_create(owner=cfi, files=files)
+    by_id = {str(f.id): f.name for f in _files(batch)}
+    assert [by_id[i] for i in queued] == ["b", "c", "a"]
+    transit.discard(*(f.id for f in _files(batch)))
 
 
 def test_a_redelivered_task_makes_no_second_report(cfi: User) -> None:
