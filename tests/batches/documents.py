@@ -134,7 +134,7 @@ _GIVEN = ["WEI", "PRIYA", "JONAS", "AMARA", "LUCA", "SOFIA", "MATEO", "INGRID"]
 
 
 def class_of_reports(count: int, *, seed: int = 7, exam_code: str = "PAR") -> list[AktrSpec]:
-    """``count`` distinct students of one class; every third shares the task ``PA.I.B``."""
+    """``count`` distinct students of one exam, each missing one to three of the exam's few codes."""
     rng = random.Random(seed)
     pool = EXAMS[exam_code][1]
     specs = []
