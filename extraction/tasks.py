@@ -38,8 +38,11 @@ class BatchFileTask(Task):
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         """Retries exhausted or a bug: the file fails visibly rather than staying ``processing``."""
         logger.error("batch file task %s failed: %s", task_id, type(exc).__name__)
+        file_id = args[0] if args else (kwargs or {}).get("batch_file_id")
+        if file_id is None:
+            return
         batches.batch_file_fail(
-            UUID(str(args[0])), batches.PROCESSING_ERROR, "The file could not be processed; upload it again."
+            UUID(str(file_id)), batches.PROCESSING_ERROR, "The file could not be processed; upload it again."
         )
 
 
