@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from unittest.mock import patch
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache, caches
 from django.test import override_settings
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from accounts.models import User
-from extraction.api.throttles import BatchUserThrottle
+from extraction.api.throttles import BatchUserThrottle, ExtractionAnonThrottle
 from tests.reports.conftest import client_for
 from tests.reports.helpers import upload
 
@@ -100,3 +105,48 @@ def test_behind_a_trusted_proxy_the_forwarded_client_address_is_the_key(pdf: byt
         assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 201
         assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
         assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 201
+
+
+def _anonymous_request(ip: str = "198.51.100.7") -> Request:
+    return Request(APIRequestFactory().post("/api/v1/extractions", REMOTE_ADDR=ip))
+
+
+def test_counters_are_one_sorted_set_per_client_in_redis(pdf: bytes) -> None:
+    with rates(extraction_anon="5/hour"):
+        upload(client_for(None), pdf, REMOTE_ADDR="198.51.100.9")
+    client = cache._cache.get_client(None, write=False)  # type: ignore[attr-defined]
+    key = "cfipros:throttle_extraction_anon_198.51.100.9"
+    assert client.type(key) == b"zset"
+    assert client.zcard(key) == 1
+    assert 0 < client.ttl(key) <= 3600
+
+
+def test_concurrent_requests_never_take_more_than_the_limit() -> None:
+    """Several workers racing for the last slots: the window admits exactly the limit."""
+    with rates(extraction_anon="5/hour"):
+
+        def attempt(_: int) -> bool:
+            return ExtractionAnonThrottle().allow_request(_anonymous_request(), view=None)  # type: ignore[arg-type]
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(attempt, range(40)))
+    assert outcomes.count(True) == 5
+
+
+def test_without_redis_the_cache_window_applies_with_the_same_headers(pdf: bytes) -> None:
+    locmem = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle-test"}
+    }
+    with override_settings(CACHES=locmem), rates(extraction_anon="2/hour"):
+        from rest_framework.throttling import SimpleRateThrottle
+
+        with patch.object(SimpleRateThrottle, "cache", caches["default"]):
+            first = upload(client_for(None), pdf)
+            upload(client_for(None), pdf)
+            refused = upload(client_for(None), pdf)
+            caches["default"].clear()
+    assert first.status_code == 201
+    assert first["X-RateLimit-Limit"] == "2" and first["X-RateLimit-Remaining"] == "1"
+    assert refused.status_code == 429
+    assert refused["X-RateLimit-Remaining"] == "0"
+    assert 3590 <= int(refused["Retry-After"]) <= 3600
