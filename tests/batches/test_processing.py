@@ -294,3 +294,15 @@ def test_redis_payloads_carry_a_ttl(settings) -> None:
     assert isinstance(store, transit.RedisStore)
     assert 0 < store.client.ttl(transit._key(file_id)) <= 90
     transit.discard(file_id)
+
+
+def test_the_failure_handler_finds_the_file_by_keyword_or_not_at_all(cfi: User) -> None:
+    batch = _accept(cfi, 1)
+    (file,) = _files(batch)
+    tasks.process_batch_file.on_failure(KeyError("x"), "task-id", (), {}, None)
+    file.refresh_from_db()
+    assert file.status == "pending"
+    tasks.process_batch_file.on_failure(KeyError("x"), "task-id", (), {"batch_file_id": str(file.id)}, None)
+    file.refresh_from_db()
+    assert (file.status, file.error_code) == ("failed", "processing_error")
+    transit.discard(file.id)
