@@ -206,6 +206,7 @@ VARIANTS: dict[str, Recognizer] = {
     "rapid-det768": _rapid_with(DET_LONG_SIDE=768),
     "rapid-det896": _rapid_with(DET_LONG_SIDE=896),
     "rapid-det1280": _rapid_with(DET_LONG_SIDE=1280),
+    "rapid-pad320": _rapid_with(REC_MIN_WIDTH=320),
     "tesseract": tesseract_recognizer,
 }
 

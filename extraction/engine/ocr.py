@@ -48,10 +48,8 @@ MAX_LONG_SIDE = 4400
 INTRA_OP_THREADS = 2
 MIN_PIECE_SCORE = 0.3
 ROW_JOIN = "   "
-# Pieces recognised per batch of rows: small enough that reading stops soon after the
-# end-of-report row, large enough to keep the recogniser's batches full.
-REC_CHUNK = 16
-REC_BATCH = 8
+# Narrower line crops are padded to this width before recognition (0: no padding).
+REC_MIN_WIDTH = 0
 _END_MARKERS = ("DONOTLOSETHISREPORT", "INSTRUCTOR'SSTATEMENT", "INSTRUCTORSSTATEMENT")
 
 Quad = NDArray[np.float64]
@@ -172,36 +170,21 @@ class _Models:
         probs = self.cls.run(None, {self.cls.get_inputs()[0].name: batch})[0]
         return float(np.mean(probs[:, 1] > probs[:, 0]))
 
-    def recognize(self, crops: list[imaging.Array]) -> list[tuple[str, float]]:
-        """Text and mean character probability per crop, decoded over printable ASCII.
+    def recognize(self, crop: imaging.Array) -> tuple[str, float]:
+        """Text and mean character probability of one line crop, decoded over printable ASCII.
+
+        One crop per call: padding a crop to share a batch with wider ones measurably changes
+        what the model reads (and costs more CPU than it saves), so each line is read alone
+        and the result never depends on its neighbours.
 
         The multilingual model also knows CJK glyphs and full-width punctuation; a report
         holds neither, and restricting the decoder to ASCII turns readings such as a CJK
         glyph for ``III`` into the nearest Latin characters with an honest, lower score.
         """
-        if not crops:
-            return []
-        widths = [max(1, math.ceil(48 * c.shape[1] / max(c.shape[0], 1))) for c in crops]
-        order = sorted(range(len(crops)), key=lambda i: widths[i])
-        out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-        start = 0
-        while start < len(order):
-            end = start + 1
-            # Batch neighbours in width order while padding stays under a third.
-            while end < len(order) and end - start < REC_BATCH:
-                if widths[order[end]] * (end - start + 1) > 1.33 * sum(
-                    widths[order[k]] for k in range(start, end + 1)
-                ):
-                    break
-                end += 1
-            ids = order[start:end]
-            width = max(widths[i] for i in ids)
-            batch = np.stack([_fit_strip(crops[i], 48, width) for i in ids])
-            probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
-            for row, i in zip(probs, ids, strict=True):
-                out[i] = self._decode(row)
-            start = end
-        return out
+        width = max(REC_MIN_WIDTH, math.ceil(48 * crop.shape[1] / max(crop.shape[0], 1)))
+        batch = _fit_strip(crop, 48, width)[np.newaxis]
+        probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
+        return self._decode(probs[0])
 
     def _decode(self, probs: NDArray[np.float32]) -> tuple[str, float]:
         sub = probs[:, self.rec_classes]
@@ -389,27 +372,16 @@ def _recognize_locked(models: _Models, rgb: imaging.Array, full_page: bool) -> t
 
     rows = _group_rows(quads, imaging.dominant_skew(quads))
     lines: list[OcrLine] = []
-    pending: list[list[Quad]] = []
-    for index, row in enumerate(rows):
-        pending.append(row)
-        if sum(len(r) for r in pending) < REC_CHUNK and index + 1 < len(rows):
+    for row in rows:
+        pieces = []
+        for q in row:
+            text, score = models.recognize(imaging.crop_quad(rgb, q))
+            text = unicodedata.normalize("NFKC", text).strip()
+            if text and score >= MIN_PIECE_SCORE:
+                pieces.append(_Piece(quad=q, text=text, score=score))
+        if not pieces:
             continue
-        crops = [imaging.crop_quad(rgb, q) for r in pending for q in r]
-        results = iter(models.recognize(crops))
-        ended = False
-        for pending_row in pending:
-            pieces = []
-            for q in pending_row:
-                text, score = next(results)
-                text = unicodedata.normalize("NFKC", text).strip()
-                if text and score >= MIN_PIECE_SCORE:
-                    pieces.append(_Piece(quad=q, text=text, score=score))
-            if not pieces or ended:
-                continue
-            line = _line(pieces)
-            lines.append(line)
-            ended = not full_page and _is_end_marker(line.text)
-        pending = []
-        if ended:
+        lines.append(_line(pieces))
+        if not full_page and _is_end_marker(lines[-1].text):
             break
     return lines, rotation
