@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .data.exams import DEFAULT_VALIDITY_MONTHS, EXAM_TITLES, VALIDITY_MONTHS
+from .data.exams import DEFAULT_VALIDITY_MONTHS, EXAM_PREFIXES, EXAM_TITLES, VALIDITY_MONTHS
 from .layout import Row
 
 LABELS: dict[str, tuple[str, ...]] = {
@@ -204,7 +204,12 @@ def clean_site(raw: str) -> str | None:
     return token
 
 
-_TITLE_CODE = re.compile(r"\(\s*([A-Z0-9]{3})\s*\)?\s*$")
+# The test code in parentheses at the end of the title; OCR may turn a parenthesis into a
+# bracket or a brace, or lose one of the two.
+_TITLE_CODE = re.compile(
+    r"[(\[{]\s*(?P<code>[A-Z0-9]{3})\s*[)\]}]?\s*$|(?<=\s)(?P<open>[A-Z0-9]{3})\s*[)\]}]\s*$"
+)
+_BARE_CODE = re.compile(r"(?<=\s)(?P<code>[A-Z]{3})$")  # both parentheses lost
 
 
 def clean_title(raw: str) -> tuple[str | None, str | None, float]:
@@ -212,12 +217,18 @@ def clean_title(raw: str) -> tuple[str | None, str | None, float]:
     value = _SPACES.sub(" ", raw).strip(" .,:;_")
     if not value:
         return None, None, 0.0
-    m = _TITLE_CODE.search(value) or re.search(r"\(\s*([A-Za-z0-9]{3})\s*\)", value)
+    m = (
+        _TITLE_CODE.search(value)
+        or re.search(r"\(\s*(?P<code>[A-Za-z0-9]{3})\s*\)", value)
+        or _known_bare_code(value)
+    )
     code = None
     conf = 1.0
     if m:
-        code = m.group(1).upper().translate(str.maketrans("0158", "OISB"))
+        code = (m.group("code") or m.group("open")).upper().translate(str.maketrans("0158", "OISB"))
         name = value[: m.start()].strip()
+        if not re.fullmatch(r"\(\s*\w{3}\s*\)\s*", m.group(0)):
+            conf = 0.95  # a parenthesis misread or lost
     else:
         name = value
         conf = 0.6
@@ -238,6 +249,12 @@ def clean_title(raw: str) -> tuple[str | None, str | None, float]:
     if code and m:
         return f"{name} ({code})", code, conf
     return name, code, conf  # printed without a code: the title stays as printed
+
+
+def _known_bare_code(value: str) -> re.Match[str] | None:
+    """A known test code closing a title whose parentheses OCR dropped (``... Small UAG``)."""
+    m = _BARE_CODE.search(value)
+    return m if m and m.group("code") in EXAM_PREFIXES | EXAM_TITLES else None
 
 
 def _similar(a: str, b: str) -> bool:

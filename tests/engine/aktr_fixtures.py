@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import random
 import struct
 import zlib
 from dataclasses import dataclass, field, replace
@@ -67,13 +68,24 @@ def _end_of_month(d: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
+DATE_STYLES = ("us", "us_short", "dmy", "dmy_title", "long", "long_short", "abbr", "iso")
+
+
 def format_date(d: dt.date, style: str) -> str:
     if style == "us":
         return d.strftime("%m/%d/%Y")
+    if style == "us_short":
+        return f"{d.month}/{d.day}/{d.year}"
     if style == "dmy":
         return d.strftime("%d-%b-%Y").upper()
+    if style == "dmy_title":
+        return d.strftime("%d-%b-%Y")
     if style == "long":
         return d.strftime("%B %d, %Y")
+    if style == "long_short":
+        return f"{d.strftime('%B')} {d.day}, {d.year}"
+    if style == "abbr":
+        return d.strftime("%b %d, %Y")
     if style == "iso":
         return d.isoformat()
     raise ValueError(style)
@@ -103,6 +115,16 @@ class Report:
     two_pages: bool = False
     validity_months: int = 24
     paragraph: str | None = None  # replaces the standard explanatory paragraph
+    font: str = "Helvetica"  # Helvetica | Times | Courier
+    font_size: float = 10
+    heading: str = "Airman Knowledge Test Report"
+    expiration_style: str = "us"
+    grid_columns: int = 3
+    comma_per_line: int = 6
+    no_codes_text: str = "No deficient areas"  # printed when there are no codes ("" prints nothing)
+    print_score: bool = True  # False: the report has no score row at all
+    colon: bool = True  # labels printed with a colon
+    codes_split: int | None = None  # rows of the code block from this one on continue on page 2
 
     def label(self, key: str) -> str:
         return {**DEFAULT_LABELS, **self.labels}[key]
@@ -121,7 +143,7 @@ class Report:
             "exam_title": f"{self.title} ({self.exam_code})",
             "exam_date": self.exam_date.isoformat(),
             "exam_site": self.site,
-            "score": self.score if self.score_text is None else None,
+            "score": self.score if self.score_text is None and self.print_score else None,
             "grade": self.grade,
             "take": self.take,
             "expiration_date": self.expiration.isoformat(),
@@ -134,7 +156,7 @@ class Report:
         score = (
             self.score_text if self.score_text is not None else f"{self.score}{'%' if self.percent else ''}"
         )
-        return [
+        pairs = [
             (self.label("name"), self.name),
             (self.label(ident[0]), ident[1]),
             (self.label("exam_id"), self.exam_id),
@@ -145,6 +167,23 @@ class Report:
             (self.label("grade"), self.grade),
             (self.label("take"), str(self.take)),
         ]
+        return [p for p in pairs if self.print_score or p[0] != self.label("score")]
+
+    def code_lines(self) -> list[list[str]]:
+        """The codes block as printed: rows of cells (one cell per code, or a comma list)."""
+        codes = list(self.codes)
+        if self.codes_layout == "lines":
+            return [[c] for c in codes]
+        if self.codes_layout == "grid":
+            n = self.grid_columns
+            return [codes[i : i + n] for i in range(0, len(codes), n)]
+        if self.codes_layout == "comma":
+            n = self.comma_per_line
+            return [
+                [", ".join(codes[i : i + n]) + ("," if i + n < len(codes) else "")]
+                for i in range(0, len(codes), n)
+            ]
+        raise ValueError(self.codes_layout)
 
 
 def build_pdf(report: Report) -> bytes:
@@ -160,58 +199,55 @@ def build_pdf(report: Report) -> bytes:
         y += 14
     pdf.set_font("Helvetica", "B", 14)
     pdf.set_xy(0, y + 4)
-    pdf.cell(612, 18, "Airman Knowledge Test Report", align="C")
+    pdf.cell(612, 18, report.heading, align="C")
     y += 40
-    pdf.set_font("Helvetica", "", 10)
+    size = report.font_size
+    lead = round(size * 1.6)
+    pdf.set_font(report.font, "", size)
     pairs = report.header_pairs()
+    colon = ":" if report.colon else ""
     if report.header == "stacked":
         for label, value in pairs:
-            pdf.text(60, y, f"{label}: {value}")
-            y += 16
+            pdf.text(60, y, f"{label}{colon} {value}")
+            y += lead
     elif report.header == "paired":
+        right = max(320, 60 + 2 * size + max(pdf.get_string_width(f"{a}{colon} {b}") for a, b in pairs[::2]))
         for i in range(0, len(pairs), 2):
             for j, (label, value) in enumerate(pairs[i : i + 2]):
-                pdf.text(60 + 260 * j, y, f"{label}: {value}")
-            y += 16
+                pdf.text(right if j else 60, y, f"{label}{colon} {value}")
+            y += lead
     elif report.header == "table":
+        value_x = 60 + max(pdf.get_string_width(f"{label}{colon}") for label, _ in pairs) + 3 * size
         for label, value in pairs:
-            pdf.text(60, y, f"{label}:")
-            pdf.text(200, y, value)
-            y += 16
+            pdf.text(60, y, f"{label}{colon}")
+            pdf.text(value_x, y, value)
+            y += lead
     else:
         raise ValueError(report.header)
     y += 10
     pdf.set_xy(60, y)
     standard = PARAGRAPH_ACS if report.code_kind == "acs" else PARAGRAPH_PLT
-    pdf.multi_cell(492, 11, report.paragraph or standard)
+    pdf.multi_cell(492, size * 1.1, report.paragraph or standard)
     y = pdf.get_y() + 16
-    codes = list(report.codes)
-    if not codes:
-        pdf.text(60, y, "No deficient areas")
-        y += 16
-    elif report.codes_layout == "lines":
-        for code in codes:
-            pdf.text(60, y, code)
-            y += 14
-    elif report.codes_layout == "grid":
-        for i in range(0, len(codes), 3):
-            for j, code in enumerate(codes[i : i + 3]):
-                pdf.text(60 + 164 * j, y, code)
-            y += 14
-    elif report.codes_layout == "comma":
-        for i in range(0, len(codes), 6):
-            chunk = codes[i : i + 6]
-            tail = "," if i + 6 < len(codes) else ""
-            pdf.text(60, y, ", ".join(chunk) + tail)
-            y += 14
-    else:
-        raise ValueError(report.codes_layout)
+    lines = report.code_lines()
+    if not lines and report.no_codes_text:
+        pdf.text(60, y, report.no_codes_text)
+        y += lead
+    column = (492 / max(report.grid_columns, 1)) if report.codes_layout == "grid" else 0
+    for i, cells in enumerate(lines):
+        if i and i == report.codes_split:
+            pdf.add_page()
+            y = 60.0
+        for j, cell in enumerate(cells):
+            pdf.text(60 + column * j, y, cell)
+        y += round(size * 1.4)
     y += 12
-    pdf.text(60, y, f"{report.label('expiration')}: {format_date(report.expiration, 'us')}")
+    expiration = format_date(report.expiration, report.expiration_style)
+    pdf.text(60, y, f"{report.label('expiration')}{colon} {expiration}")
     y += 24
-    pdf.set_font("Helvetica", "B", 10)
+    pdf.set_font(report.font, "B", size)
     pdf.text(60, y, "DO NOT LOSE THIS REPORT")
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font(report.font, "", 8)
     if report.two_pages:
         pdf.add_page()
         y = 60
@@ -236,6 +272,214 @@ def plt_report(**kw: Any) -> Report:
         codes_layout="comma",
     )
     return replace(base, **kw)
+
+
+# --------------------------------------------------------------------------- random variants
+
+LABEL_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "name": ("NAME", "APPLICANT NAME", "APPLICANT"),
+    "ftn": ("FTN", "FAA TRACKING NUMBER", "FAA TRACKING NUMBER (FTN)"),
+    "applicant_id": ("APPLICANT ID", "APPLICANT ID NUMBER", "STUDENT ID"),
+    "exam_id": ("EXAM ID", "TEST ID", "EXAM ID NUMBER"),
+    "exam": ("EXAM", "TEST", "EXAM TITLE", "TEST NAME"),
+    "exam_date": ("EXAM DATE", "TEST DATE", "DATE TAKEN", "DATE"),
+    "exam_site": ("EXAM SITE", "TEST SITE", "TESTING CENTER", "SITE ID"),
+    "score": ("SCORE", "TEST SCORE", "EXAM SCORE"),
+    "grade": ("GRADE", "RESULT", "TEST RESULT"),
+    "take": ("TAKE", "ATTEMPT", "TAKE NUMBER"),
+    "expiration": ("EXPIRATION DATE", "EXPIRES", "VALID UNTIL"),
+}
+# Test codes with titles as a report prints them; the ones of the engine's own table plus
+# tests whose reports the samples do not show (their titles here are only plausible prints).
+ACS_EXAMS: dict[str, str] = {
+    "PAR": "Private Pilot Airplane",
+    "CAX": "Commercial Pilot Airplane",
+    "IRA": "Instrument Rating Airplane",
+    "ATM": "Airline Transport Pilot Multiengine Airplane",
+    "ATS": "Airline Transport Pilot Single Engine Airplane",
+    "FOI": "Fundamentals of Instructing",
+    "FIA": "Flight Instructor Airplane",
+    "AFA": "Flight Instructor Airplane - Added Rating",
+    "FIP": "Flight Instructor Powered-Lift",
+    "IPA": "Flight Instructor Instrument Powered-Lift",
+    "FRH": "Flight Instructor Rotorcraft/Helicopter",
+    "HFA": "Flight Instructor Helicopter - Added Rating",
+    "PRH": "Private Pilot Helicopter",
+    "CRH": "Commercial Pilot Rotorcraft/Helicopter",
+    "IRH": "Instrument Rating Helicopter",
+    "UAG": "Unmanned Aircraft General - Small",
+    "AMA": "Aviation Mechanic Airframe",
+    "AMG": "Aviation Mechanic General",
+    "AMP": "Aviation Mechanic Powerplant",
+    "PPL": "Private Pilot Powered-Lift",
+    "CPL": "Commercial Pilot Powered-Lift",
+    "IPL": "Instrument Rating Powered-Lift",
+    "APL": "Airline Transport Pilot Powered-Lift",
+    "MCN": "Military Competency Non-Instructor",
+}
+PLT_EXAMS: dict[str, str] = {
+    "PAR": "Private Pilot Airplane",
+    "IRA": "Instrument Rating Airplane",
+    "CAX": "Commercial Pilot Airplane",
+    "ATM": "Airline Transport Pilot Multiengine Airplane",
+    "ADX": "Aircraft Dispatcher",
+    "FEX": "Flight Engineer Basic",
+    "FIH": "Flight Instructor Helicopter",
+    "PRH": "Private Pilot Helicopter",
+}
+# Test code -> (ACS prefix, share of the codes) for tests whose reports mix prefixes.
+MIXED_PREFIXES: dict[str, tuple[str, ...]] = {
+    "FIA": ("AI", "AI", "FI"),
+    "AFA": ("AI", "FI"),
+    "FIP": ("IL", "FI"),
+    "IPA": ("IL", "FI"),
+    "FRH": ("HI", "FI"),
+    "HFA": ("HI", "FI"),
+}
+SURNAMES = (
+    "KOWALSKI", "NGUYEN", "O'BRIEN", "SMITH-JONES", "MCALLISTER", "DE LA CRUZ", "VAN DER BERG",
+    "D'ANGELO", "LINDQVIST", "OKAFOR", "TANAKA", "ST. JAMES", "LI", "MULLER", "HERNANDEZ-LOPEZ",
+    "O'NEIL", "DUBOIS", "NG",
+)  # fmt: skip
+GIVEN = ("PRIYA", "JAMES", "MARY ANN", "JEAN-LUC", "WEI", "ZOE", "AISHA", "ROBERT", "LIAM", "JO")
+SUFFIXES = ("", "", "", "", " JR", " SR", " III", " II")
+FTN_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"  # FTNs use neither I, O nor Q
+SITE_LETTERS = "ABCDEFGHJK"
+
+
+def random_report(seed: int, codes_by_prefix: dict[str, list[str]]) -> Report:
+    """One deterministic report drawn across every dimension the family varies on.
+
+    ``codes_by_prefix``: sorted catalogue codes per ACS prefix (the codes are drawn from it).
+    """
+    rng = random.Random(seed)
+    legacy = rng.random() < 0.2
+    exams = PLT_EXAMS if legacy else {c: t for c, t in ACS_EXAMS.items() if _prefixes_of(c, codes_by_prefix)}
+    exam_code = rng.choice(sorted(exams))
+    if legacy:
+        start, span = dt.date(2012, 1, 1), 365 * 8
+    else:
+        start, span = dt.date(2020, 6, 1), 365 * 7
+    exam_date = start + dt.timedelta(days=rng.randrange(span))
+    if rng.random() < 0.15:  # month ends and leap days are where expiration rules slip
+        exam_date = rng.choice(
+            [dt.date(2024, 2, 29), dt.date(2023, 12, 31), dt.date(2025, 8, 31), dt.date(2021, 1, 31)]
+        )
+    n_codes = rng.choice([0, 1, 2, 3, 5, 8, 12, 15, 20]) if rng.random() < 0.9 else rng.randrange(0, 31)
+    if legacy:
+        codes = [f"PLT{n:03d}" for n in rng.sample(range(1, 541), n_codes)]
+    else:
+        prefixes = _prefixes_of(exam_code, codes_by_prefix)
+        codes = sorted({rng.choice(codes_by_prefix[rng.choice(prefixes)]) for _ in range(n_codes)})
+    if rng.random() < 0.3:
+        rng.shuffle(codes)
+    score = rng.randrange(40, 101)
+    surname, given = rng.choice(SURNAMES), rng.choice(GIVEN)
+    initial = rng.choice(["", "", f" {rng.choice('ABCDEFGHJKLMR')}"])
+    suffix = rng.choice(SUFFIXES)
+    first = f"{given}{initial}"
+    name = f"{surname}{suffix}, {first}" if rng.random() < 0.5 else f"{surname}, {first}{suffix}"
+    labels = {key: rng.choice(options) for key, options in LABEL_SPELLINGS.items()}
+    if rng.random() < 0.5:
+        labels = {}
+    header = rng.choice(["stacked", "paired", "table", "table"])
+    no_score = rng.random()
+    lines = max(len(codes), 1)
+    return Report(
+        name=name,
+        ftn=None if legacy else "A" + "".join(rng.choice(FTN_ALPHABET) for _ in range(7)),
+        applicant_id=str(rng.randrange(10**8, 10**9)) if legacy else None,
+        exam_id="".join(rng.choice("0123456789") for _ in range(18)),
+        title=exams[exam_code],
+        exam_code=exam_code,
+        exam_date=exam_date,
+        site="".join(rng.choice(SITE_LETTERS) for _ in range(2)) + str(rng.randrange(1000, 100000)),
+        score=score,
+        score_text=rng.choice(["N/A", "--", "n/a"]) if no_score < 0.08 else None,
+        print_score=no_score >= 0.04,
+        percent=rng.random() < 0.5,
+        grade="PASS" if score >= 70 else "FAIL",
+        take=rng.choice([1, 1, 1, 2, 2, 3, 4]),
+        codes=codes,
+        code_kind="plt" if legacy else "acs",
+        header=header,
+        codes_layout=rng.choice(["lines", "grid", "comma"]),
+        date_style=rng.choice(DATE_STYLES),
+        expiration_style=rng.choice(["us", "us", rng.choice(DATE_STYLES)]),
+        labels=labels,
+        two_pages=rng.random() < 0.3,
+        validity_months=60 if exam_code == "ATM" else 24,
+        font=rng.choice(["Helvetica", "Times", "Courier"]),
+        font_size=rng.choice([9, 10, 10, 11]),
+        heading=rng.choice(["Airman Knowledge Test Report", "AIRMAN KNOWLEDGE TEST REPORT"]),
+        grid_columns=rng.choice([2, 3, 4, 5]),
+        comma_per_line=rng.choice([3, 4, 6]),
+        no_codes_text=rng.choice(["No deficient areas", "NONE", ""]),
+        colon=header != "table" or rng.random() < 0.8,
+        codes_split=rng.randrange(1, lines) if lines > 1 and rng.random() < 0.1 else None,
+    )
+
+
+def _prefixes_of(exam_code: str, codes_by_prefix: dict[str, list[str]]) -> tuple[str, ...]:
+    from extraction.engine.data.exams import EXAM_PREFIXES
+
+    wanted = MIXED_PREFIXES.get(exam_code) or EXAM_PREFIXES.get(exam_code, ())
+    return tuple(p for p in wanted if codes_by_prefix.get(p))
+
+
+def codes_by_prefix(catalog: Any) -> dict[str, list[str]]:
+    """Sorted catalogue codes per ACS prefix, the pool :func:`random_report` draws from."""
+    return {p: sorted(codes) for p, codes in catalog.by_prefix.items()}
+
+
+def photograph(pdf: bytes, seed: int) -> bytes:
+    """An image of the report's first page the way users upload one, chosen by the seed.
+
+    A third are clean PNG renders (150-300 dpi), a third scanned PDFs (the page as an image
+    inside a PDF, 200-300 dpi, slightly tilted), a third phone photos: a quarter turn or none,
+    a few degrees of skew, light falling off across the page, JPEG at quality 55-90, 120-250 dpi.
+    """
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageChops, ImageFilter
+
+    rng = random.Random(seed * 7919 + 1)
+    mode = ("png", "scan", "photo")[seed % 3]
+    low, high = {"png": (150, 300), "scan": (200, 300), "photo": (120, 250)}[mode]
+    dpi = rng.randint(low, high)
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        page = doc[0]
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = bitmap.to_pil().convert("L")
+        bitmap.close()
+        page.close()
+    finally:
+        doc.close()
+    out = io.BytesIO()
+    if mode == "png":
+        image.save(out, format="PNG")
+        return out.getvalue()
+    if mode == "scan":
+        image = image.rotate(rng.uniform(-1.0, 1.0), expand=True, fillcolor=255, resample=Image.BICUBIC)
+        scan = FPDF(unit="pt", format="letter")
+        scan.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+        scan.add_page()
+        scan.image(image, x=0, y=0, w=612, h=792)
+        return bytes(scan.output())
+    angle = rng.choice([0, 0, 90, 180, 270]) + rng.uniform(-4.0, 4.0)
+    width, height = image.size
+    # A lamp off the page's centre: a radial fall-off, cropped off-centre and stretched smooth.
+    cx, cy = rng.randint(64, 192), rng.randint(64, 192)
+    light = Image.radial_gradient("L").crop((cx - 64, cy - 64, cx + 64, cy + 64))
+    depth = rng.uniform(0.25, 0.5)
+    shade = light.resize((width, height), Image.BILINEAR).point(lambda v: 255 - int(v * depth))
+    image = ImageChops.multiply(image, shade)
+    image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.0, 0.8)))
+    image = image.rotate(angle, expand=True, fillcolor=rng.randint(90, 160), resample=Image.BICUBIC)
+    image.convert("RGB").save(out, format="JPEG", quality=rng.randint(55, 90))
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- bad inputs

@@ -128,3 +128,23 @@ def test_rows_group_cells_by_height() -> None:
     rows = group_rows(segs, 0)
     assert [r.text for r in rows] == ["NAME:   DOE, JANE", "FTN:   A1B2C3D4"]
     assert isinstance(rows[0], Row)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Unmanned Aircraft General - Small UAG)",  # opening parenthesis lost
+        "Unmanned Aircraft General - Small (UAG",  # closing parenthesis lost
+        "Unmanned Aircraft General - Small [UAG]",
+        "Unmanned Aircraft General - Small {UAG)",
+        "Unmanned Aircraft General - Small UAG",  # both lost, the code is a known one
+    ],
+)
+def test_title_code_survives_misread_parentheses(raw: str) -> None:
+    title, code, conf = F.clean_title(raw)
+    assert (title, code) == ("Unmanned Aircraft General - Small (UAG)", "UAG")
+    assert conf < 1.0
+
+
+def test_unknown_bare_word_is_not_a_test_code() -> None:
+    assert F.clean_title("Glider Pilot ABC")[:2] == ("Glider Pilot ABC", None)

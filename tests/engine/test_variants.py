@@ -1,0 +1,48 @@
+"""Generated report variants beyond the hand-picked ones: every dimension the family varies on.
+
+:func:`random_report` draws label spellings, date styles, header and code layouts, fonts,
+test codes (with their prefixes), names with apostrophes, hyphens and suffixes, month ends
+and leap days, reports without a score, two pages and codes continued on page 2. Every one
+must come out exact from its text PDF.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from extraction.engine import Catalog, extract_document
+from extraction.engine.serialize import FIELDS
+from tests.engine.aktr_fixtures import Report, build_pdf, codes_by_prefix, random_report
+
+SEEDS = range(150)
+
+
+@pytest.fixture(scope="module")
+def reports(catalog: Catalog) -> list[Report]:
+    by_prefix = codes_by_prefix(catalog)
+    return [random_report(seed, by_prefix) for seed in SEEDS]
+
+
+def test_generated_variants_cover_the_family(reports: list[Report]) -> None:
+    """The draw is wide enough to mean something (and stays so when the generator changes)."""
+    assert len({r.exam_code for r in reports}) >= 15
+    assert Counter(r.header for r in reports).keys() == {"stacked", "paired", "table"}
+    assert Counter(r.codes_layout for r in reports).keys() == {"lines", "grid", "comma"}
+    assert len({r.date_style for r in reports}) == 8
+    assert len({r.font for r in reports}) == 3
+    assert any(not r.print_score for r in reports) and any(r.score_text for r in reports)
+    assert any(r.codes_split for r in reports) and any(r.two_pages for r in reports)
+    assert any(not r.codes for r in reports) and any(len(r.codes) >= 15 for r in reports)
+    assert any(r.code_kind == "plt" for r in reports) and any(not r.colon for r in reports)
+    assert any("'" in r.name for r in reports) and any("-" in r.name for r in reports)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_generated_variant_is_exact(seed: int, reports: list[Report], catalog: Catalog) -> None:
+    report = reports[seed]
+    result = extract_document(build_pdf(report), catalog)
+    got = {f: getattr(result, f) for f in FIELDS}
+    assert got == report.expected()
+    assert result.unresolved == []

@@ -1,0 +1,132 @@
+"""Run the engine over generated report variants and list every document it gets wrong.
+
+Not part of the test suite (the OCR half takes seconds per page); the text half of it runs in
+``test_variants.py``. Usage::
+
+    python -m tests.engine.variant_sweep --text 400
+    python -m tests.engine.variant_sweep --images 30 --start 1000
+
+Text variants are built by :func:`aktr_fixtures.random_report`; image variants render the
+same reports and photograph them (:func:`aktr_fixtures.photograph`): rotation by a quarter
+turn plus a few degrees, 120-300 dpi, uneven light, JPEG artefacts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from extraction.engine import Catalog, ExtractionError, extract_document, warm_up
+from extraction.engine.serialize import FIELDS
+from tests.engine.aktr_fixtures import Report, build_pdf, codes_by_prefix, photograph, random_report
+
+SHIPPED = Path(__file__).resolve().parents[2] / "extraction" / "data" / "acs_catalog.json.gz"
+
+
+def cache_ocr(directory: Path) -> None:
+    """Keep each page's OCR output on disk, so a re-run after a parser change skips the models."""
+    from extraction.engine import ocr
+
+    directory.mkdir(parents=True, exist_ok=True)
+    recognize = ocr.recognize_image
+
+    def cached(image: Any, **kwargs: Any) -> Any:
+        key = hashlib.sha256(image.tobytes() + repr((image.size, kwargs)).encode()).hexdigest()
+        path = directory / f"{key}.pickle"
+        if path.exists():
+            return pickle.loads(path.read_bytes())  # noqa: S301 (our own cache)
+        page = recognize(image, **kwargs)
+        path.write_bytes(pickle.dumps(page))
+        return page
+
+    ocr.recognize_image = cached  # type: ignore[assignment]
+
+
+def compare(report: Report, result: Any) -> dict[str, tuple[object, object]]:
+    """Field -> (expected, got) for every field the result gets wrong."""
+    expected = report.expected()
+    got = {f: getattr(result, f) for f in FIELDS}
+    return {f: (expected[f], got[f]) for f in FIELDS if expected[f] != got[f]}
+
+
+def show_rows(data: bytes) -> None:
+    """The rows the parser saw (the OCR is served from the cache when one is set)."""
+    from extraction.engine import pipeline, sources
+    from extraction.engine.sniff import sniff
+
+    kind = sniff(data)
+    if kind == "pdf":
+        with sources.open_pdf(data) as pdf:
+            page = pdf[0]  # type: ignore[index]
+            rows = sources.page_text_rows(page, 0)
+            if not sources.usable_text(rows):
+                rows = pipeline._ocr(sources.render_page(page), 0)
+    else:
+        rows = pipeline._ocr(sources.decode_image(data, kind), 0)
+    for row in rows:
+        print(f"    {row.confidence:.2f} {row.text!r}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--text", type=int, default=0, help="text-PDF variants to run")
+    parser.add_argument("--images", type=int, default=0, help="image variants to run (OCR: slow)")
+    parser.add_argument("--start", type=int, default=0, help="first seed")
+    parser.add_argument("--ocr-cache", type=Path, help="directory that keeps OCR output between runs")
+    parser.add_argument("--show", action="store_true", help="print the rows of documents gone wrong")
+    args = parser.parse_args()
+    if args.ocr_cache:
+        cache_ocr(args.ocr_cache)
+    catalog = Catalog.from_json(SHIPPED)
+    warm_up(catalog)
+    by_prefix = codes_by_prefix(catalog)
+    failures = 0
+    for kind, count in (("text", args.text), ("image", args.images)):
+        times: list[float] = []
+        exact = 0
+        tp = fp = fn = 0
+        for seed in range(args.start, args.start + count):
+            report = random_report(seed, by_prefix)
+            data = build_pdf(report)
+            if kind == "image":
+                data = photograph(data, seed)
+            started = time.perf_counter()
+            try:
+                result = extract_document(data, catalog)
+            except ExtractionError as exc:
+                print(f"{kind} seed {seed}: refused {exc.code}: {exc.message}")
+                if args.show:
+                    show_rows(data)
+                failures += 1
+                fn += len(set(report.codes))
+                continue
+            times.append((time.perf_counter() - started) * 1000)
+            wrong = compare(report, result)
+            want, got = set(report.codes), set(result.codes)
+            tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+            if wrong:
+                failures += 1
+                print(f"{kind} seed {seed}: {wrong} unresolved={[u.raw for u in result.unresolved]}")
+                if args.show:
+                    show_rows(data)
+            else:
+                exact += 1
+        if count:
+            times.sort()
+            p95 = times[max(0, int(0.95 * len(times) + 0.5) - 1)] if times else 0.0
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+            print(
+                f"{kind}: {exact}/{count} exact, code F1 {f1:.4f} (fp {fp}, fn {fn}), "
+                f"p50 {times[len(times) // 2] if times else 0:.1f} ms, p95 {p95:.1f} ms",
+                file=sys.stderr,
+            )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
