@@ -210,6 +210,12 @@ class Resolver:
             trie = self._tries[prefixes] = CodeTrie(codes)
         return trie
 
+    def nearby(self, token: str, prefixes: frozenset[str], max_cost: float) -> list[tuple[float, str]]:
+        """Catalogue codes of the prefixes within ``max_cost`` of the token, cheapest first."""
+        if not prefixes:
+            return []
+        return self._trie(prefixes).search(token.translate(_SEPARATORS), max_cost)
+
     def resolve(self, token: str, prefixes: frozenset[str]) -> Resolution:
         strict = normalize_strict(token)
         if strict is not None and strict in self.catalog:

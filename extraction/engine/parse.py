@@ -8,7 +8,17 @@ from collections.abc import Sequence
 
 from . import fields as F
 from .catalog import Catalog
-from .codes import PLT_RE, Resolver, looks_like_acs, normalize_strict, plt_of, tokens_of_row
+from .codes import (
+    ACCEPT_COST,
+    MARGIN,
+    PLT_RE,
+    Resolution,
+    Resolver,
+    looks_like_acs,
+    normalize_strict,
+    plt_of,
+    tokens_of_row,
+)
 from .data.exams import EXAM_PREFIXES
 from .layout import Row
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
@@ -216,8 +226,10 @@ def _parse_codes(
             if (s := normalize_strict(t)) and s.split(".")[0] in catalog.by_prefix
         )
         prefixes = frozenset(p for p, _ in votes.most_common(1)) or frozenset(catalog.by_prefix)
-    for tok, rc in acs_tokens:
-        res = resolver.resolve(tok, prefixes)
+    reads = [(tok, rc, resolver.resolve(tok, prefixes)) for tok, rc in acs_tokens]
+    if path != "text":
+        reads = _follow_print_order(reads, resolver, prefixes)
+    for tok, rc, res in reads:
         strict = normalize_strict(tok)
         if res.code is None and strict is not None:
             # Printed in the grammar but outside the exam's prefixes or the catalogue.
@@ -244,6 +256,59 @@ def _parse_codes(
     result.codes = sorted(details)
     result.codes_detail = [details[c] for c in result.codes]
     result.unresolved = unresolved
+
+
+ORDER_SLIP = 0.6  # confusion a print-order repair may undo: a lost or doubled stroke (III read as II)
+ORDER_PENALTY = 0.3  # added to the repaired code's cost: the order is evidence, not a reading
+
+
+def _follow_print_order(
+    reads: list[tuple[str, float, Resolution]], resolver: Resolver, prefixes: frozenset[str]
+) -> list[tuple[str, float, Resolution]]:
+    """Reports print their codes sorted: use that order where a reading breaks it.
+
+    Many OCR slips turn a code into another catalogue code (``AM.III.I.K4`` read as
+    ``AM.II.I.K4``), which the catalogue alone cannot catch; printed between ``AM.III.F.K9``
+    and ``AM.III.K.R2`` it is out of place. A reading out of place (or left unresolved) whose
+    neighbours in the sorted run leave room for exactly one catalogue code a confusion away
+    becomes that code (printed codes are a set: a neighbour's own code does not fit). Readings not printed in order (three in four at least) are left alone.
+    """
+    codes = [res.code for _, _, res in reads]
+    known = [i for i, c in enumerate(codes) if c is not None]
+    if len(known) < 4:
+        return reads
+    run = _sorted_run(known, codes)
+    if len(run) < len(known) - max(1, len(known) // 4):
+        return reads
+    out = list(reads)
+    for i, (tok, rc, res) in enumerate(reads):
+        if i in run:
+            continue
+        lo = max((codes[k] or "" for k in run if k < i), default=None)
+        hi = min((codes[k] or "" for k in run if k > i), default=None)
+        budget = res.cost + ORDER_SLIP if res.code else ACCEPT_COST
+        fits = [
+            (cost, c)
+            for cost, c in resolver.nearby(tok, prefixes, min(budget, ACCEPT_COST))
+            if c != res.code and (lo is None or lo < c) and (hi is None or c < hi)
+        ]
+        if not fits or (len(fits) > 1 and fits[1][0] - fits[0][0] < MARGIN):
+            continue
+        cost, code = fits[0]
+        out[i] = (tok, rc, Resolution(code, cost + ORDER_PENALTY, [c for _, c in fits[:5]], "print order"))
+    return out
+
+
+def _sorted_run(indexes: list[int], codes: list[str | None]) -> set[int]:
+    """Indexes of the longest run of codes that is sorted in reading order."""
+    best: dict[int, list[int]] = {}
+    for n, i in enumerate(indexes):
+        best[i] = [i]
+        for j in indexes[:n]:
+            if (codes[j] or "") <= (codes[i] or "") and len(best[j]) + 1 > len(best[i]):
+                best[i] = [*best[j], i]
+    longest: list[int] = max(best.values(), key=lambda run: len(run), default=[])
+    return set(longest)
 
 
 def _detail(catalog: Catalog, code: str, confidence: float, raw: str) -> CodeDetail:

@@ -206,17 +206,23 @@ def build_pdf(report: Report) -> bytes:
     pdf.set_font(report.font, "", size)
     pairs = report.header_pairs()
     colon = ":" if report.colon else ""
-    if report.header == "stacked":
+    header = report.header
+    if header == "paired":
+        left_end = 60 + 2 * size + max(pdf.get_string_width(f"{a}{colon} {b}") for a, b in pairs[::2])
+        widest_right = max(pdf.get_string_width(f"{a}{colon} {b}") for a, b in pairs[1::2])
+        right = min(max(320, left_end), 590 - widest_right)  # both columns on the page
+        if right < left_end:  # two columns do not fit this font: one column instead
+            header = "stacked"
+    if header == "stacked":
         for label, value in pairs:
             pdf.text(60, y, f"{label}{colon} {value}")
             y += lead
-    elif report.header == "paired":
-        right = max(320, 60 + 2 * size + max(pdf.get_string_width(f"{a}{colon} {b}") for a, b in pairs[::2]))
+    elif header == "paired":
         for i in range(0, len(pairs), 2):
             for j, (label, value) in enumerate(pairs[i : i + 2]):
                 pdf.text(right if j else 60, y, f"{label}{colon} {value}")
             y += lead
-    elif report.header == "table":
+    elif header == "table":
         value_x = 60 + max(pdf.get_string_width(f"{label}{colon}") for label, _ in pairs) + 3 * size
         for label, value in pairs:
             pdf.text(60, y, f"{label}{colon}")
@@ -432,12 +438,13 @@ def codes_by_prefix(catalog: Any) -> dict[str, list[str]]:
     return {p: sorted(codes) for p, codes in catalog.by_prefix.items()}
 
 
-def photograph(pdf: bytes, seed: int) -> bytes:
-    """An image of the report's first page the way users upload one, chosen by the seed.
+def image_variant(report: Report, seed: int) -> tuple[Report, bytes]:
+    """The report the way users upload a picture of it, chosen by the seed, and its truth.
 
-    A third are clean PNG renders (150-300 dpi), a third scanned PDFs (the page as an image
+    A third are clean PNG renders (150-300 dpi), a third scanned PDFs (every page as an image
     inside a PDF, 200-300 dpi, slightly tilted), a third phone photos: a quarter turn or none,
-    a few degrees of skew, light falling off across the page, JPEG at quality 55-90, 120-250 dpi.
+    a few degrees of skew, light falling off across the page, JPEG at quality 55-90, 120-250
+    dpi. A picture shows one page, so its report keeps all codes on page 1.
     """
     import io
 
@@ -446,28 +453,34 @@ def photograph(pdf: bytes, seed: int) -> bytes:
 
     rng = random.Random(seed * 7919 + 1)
     mode = ("png", "scan", "photo")[seed % 3]
+    if mode != "scan":
+        report = replace(report, codes_split=None)
     low, high = {"png": (150, 300), "scan": (200, 300), "photo": (120, 250)}[mode]
     dpi = rng.randint(low, high)
-    doc = pdfium.PdfDocument(pdf)
+    doc = pdfium.PdfDocument(build_pdf(report))
+    pages = []
     try:
-        page = doc[0]
-        bitmap = page.render(scale=dpi / 72, grayscale=True)
-        image = bitmap.to_pil().convert("L")
-        bitmap.close()
-        page.close()
+        for index in range(len(doc) if mode == "scan" else 1):
+            page = doc[index]
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            pages.append(bitmap.to_pil().convert("L"))
+            bitmap.close()
+            page.close()
     finally:
         doc.close()
     out = io.BytesIO()
     if mode == "png":
-        image.save(out, format="PNG")
-        return out.getvalue()
+        pages[0].save(out, format="PNG")
+        return report, out.getvalue()
     if mode == "scan":
-        image = image.rotate(rng.uniform(-1.0, 1.0), expand=True, fillcolor=255, resample=Image.BICUBIC)
         scan = FPDF(unit="pt", format="letter")
         scan.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
-        scan.add_page()
-        scan.image(image, x=0, y=0, w=612, h=792)
-        return bytes(scan.output())
+        for image in pages:
+            image = image.rotate(rng.uniform(-1.0, 1.0), expand=True, fillcolor=255, resample=Image.BICUBIC)
+            scan.add_page()
+            scan.image(image, x=0, y=0, w=612, h=792)
+        return report, bytes(scan.output())
+    image = pages[0]
     angle = rng.choice([0, 0, 90, 180, 270]) + rng.uniform(-4.0, 4.0)
     width, height = image.size
     # A lamp off the page's centre: a radial fall-off, cropped off-centre and stretched smooth.
@@ -479,7 +492,7 @@ def photograph(pdf: bytes, seed: int) -> bytes:
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.0, 0.8)))
     image = image.rotate(angle, expand=True, fillcolor=rng.randint(90, 160), resample=Image.BICUBIC)
     image.convert("RGB").save(out, format="JPEG", quality=rng.randint(55, 90))
-    return out.getvalue()
+    return report, out.getvalue()
 
 
 # --------------------------------------------------------------------------- bad inputs

@@ -7,7 +7,7 @@ Not part of the test suite (the OCR half takes seconds per page); the text half 
     python -m tests.engine.variant_sweep --images 30 --start 1000
 
 Text variants are built by :func:`aktr_fixtures.random_report`; image variants render the
-same reports and photograph them (:func:`aktr_fixtures.photograph`): rotation by a quarter
+same reports and photograph them (:func:`aktr_fixtures.image_variant`): rotation by a quarter
 turn plus a few degrees, 120-300 dpi, uneven light, JPEG artefacts.
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 
 from extraction.engine import Catalog, ExtractionError, extract_document, warm_up
 from extraction.engine.serialize import FIELDS
-from tests.engine.aktr_fixtures import Report, build_pdf, codes_by_prefix, photograph, random_report
+from tests.engine.aktr_fixtures import Report, build_pdf, codes_by_prefix, image_variant, random_report
 
 SHIPPED = Path(__file__).resolve().parents[2] / "extraction" / "data" / "acs_catalog.json.gz"
 
@@ -92,9 +92,10 @@ def main() -> int:
         tp = fp = fn = 0
         for seed in range(args.start, args.start + count):
             report = random_report(seed, by_prefix)
-            data = build_pdf(report)
             if kind == "image":
-                data = photograph(data, seed)
+                report, data = image_variant(report, seed)
+            else:
+                data = build_pdf(report)
             started = time.perf_counter()
             try:
                 result = extract_document(data, catalog)

@@ -1,0 +1,60 @@
+"""OCR slips that the catalogue alone cannot catch, repaired from what else the report says.
+
+Found by running generated image variants (``variant_sweep.py``) through the real OCR; here
+the recognizer is a stand-in that returns the slip, so the repair is tested without models.
+"""
+
+from __future__ import annotations
+
+from extraction.engine import Catalog, extract_document
+from tests.engine.test_ocr_path import FOOTER, HEADER, FakePage, fake_ocr, page_of, png_bytes
+
+__all__ = ["fake_ocr"]  # the fixture, imported for the tests below
+
+SORTED_AM = ["AM.II.L.S7", "AM.II.M.R1", "AM.III.A.K7", "AM.III.F.K9", "AM.III.I.K4", "AM.III.K.R2"]
+
+
+def _header(title: str) -> list[str]:
+    return [line.replace("Private Pilot Airplane (PAR)", title) for line in HEADER]
+
+
+def test_valid_code_read_out_of_print_order_is_repaired(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    # AM.III.I.K4 read as AM.II.I.K4: also a catalogue code, but out of place in the sorted list.
+    seen = [c.replace("AM.III.I.K4", "AM.II.I.K4") for c in SORTED_AM]
+    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == sorted(SORTED_AM)
+    detail = {d.code: d for d in result.codes_detail}
+    assert detail["AM.III.I.K4"].raw == "AM.II.I.K4"
+    assert detail["AM.III.I.K4"].confidence < detail["AM.III.K.R2"].confidence
+    assert result.unresolved == []
+
+
+def test_grid_rows_are_read_in_print_order(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    seen = ["AM.II.L.S7   AM.II.M.R1   AM.III.A.K7", "AM.III.F.K9   AM.II.I.K4   AM.III.K.R2"]
+    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
+    assert extract_document(png_bytes(), catalog).codes == sorted(SORTED_AM)
+
+
+def test_ambiguous_reading_is_settled_by_its_neighbours(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    # "K2?" alone could be K2a, K2b, K2c ...; between K2a and K2c only K2b fits.
+    codes = ["PA.I.B.K1", "PA.I.C.K2a", "PA.I.C.K2%", "PA.I.C.K2c", "PA.III.B.R1"]
+    fake_ocr.append(page_of([*HEADER, *codes, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.I.C.K2a", "PA.I.C.K2b", "PA.I.C.K2c", "PA.III.B.R1"]
+    assert result.unresolved == []
+
+
+def test_codes_printed_in_no_order_are_taken_as_read(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    codes = ["PA.IX.A.K3", "PA.II.A.K1", "PA.I.C.K2a", "PA.IV.A.K1", "PA.II.B.R1", "PA.I.A.K1"]
+    fake_ocr.append(page_of([*HEADER, *codes, *FOOTER]))
+    assert extract_document(png_bytes(), catalog).codes == sorted(codes)
+
+
+def test_text_layer_codes_are_never_reordered(catalog: Catalog) -> None:
+    from tests.engine.aktr_fixtures import Report, build_pdf
+
+    codes = ["AM.II.L.S7", "AM.II.M.R1", "AM.III.A.K7", "AM.III.F.K9", "AM.II.I.K4", "AM.III.K.R2"]
+    report = Report(title="Aviation Mechanic Airframe", exam_code="AMA", codes=codes)
+    result = extract_document(build_pdf(report), catalog)
+    assert result.codes == sorted(codes)
