@@ -271,7 +271,8 @@ def _follow_print_order(
     ``AM.II.I.K4``), which the catalogue alone cannot catch; printed between ``AM.III.F.K9``
     and ``AM.III.K.R2`` it is out of place. A reading out of place (or left unresolved) whose
     neighbours in the sorted run leave room for exactly one catalogue code a confusion away
-    becomes that code (printed codes are a set: a neighbour's own code does not fit). Readings not printed in order (three in four at least) are left alone.
+    becomes that code (printed codes are a set: a neighbour's own code does not fit).
+    Readings not printed in order (three in four at least) are left alone.
     """
     codes = [res.code for _, _, res in reads]
     known = [i for i, c in enumerate(codes) if c is not None]
