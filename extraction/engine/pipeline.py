@@ -12,9 +12,9 @@ from typing import Any
 
 from . import sources
 from .catalog import Catalog
-from .fields import is_label_only
+from .fields import find_labels, is_label_only
 from .layout import Row, Segment, rows_from_text
-from .parse import parse_rows
+from .parse import is_aktr, parse_rows
 from .sniff import sniff
 from .types import ExtractionError, ExtractionResult
 
@@ -101,7 +101,8 @@ def _from_pdf(data: bytes, catalog: Catalog, opts: Mapping[str, Any]) -> Extract
                 if sources.usable_text(page_rows):
                     text_pages += 1
                 else:
-                    page_rows = _ocr(sources.render_page(page), index)
+                    image = sources.render_page(page)
+                    page_rows = _ocr_first_page(image) if index == 0 else _ocr(image, index)
                     ocr_pages += 1
             finally:
                 page.close()
@@ -121,13 +122,30 @@ def _from_pdf(data: bytes, catalog: Catalog, opts: Mapping[str, Any]) -> Extract
 
 def _from_image(data: bytes, kind: str, catalog: Catalog) -> ExtractionResult:
     image = sources.decode_image(data, kind)  # type: ignore[arg-type]
-    rows = _ocr(image, 0)
+    rows = _ocr_first_page(image)
     if not rows:
         raise ExtractionError("not_an_aktr", "No text was found in the image.")
     result = parse_rows(rows, catalog, path="ocr")
     result.source_format = "image"
     result.pages = 1
     return result
+
+
+def _ocr_first_page(image: Any) -> list[Row]:
+    """OCR of a report's first page, read once more turned half a turn when the first reading
+    shows no report at all: an orientation vote gone wrong reads an upright page upside down
+    into glyph soup, and the turned page brings the vote back upright. A page that reads as a
+    report the first time costs nothing more.
+    """
+    rows = _ocr(image, 0)
+    if not rows or _looks_like_report(rows):
+        return rows
+    turned = _ocr(image.rotate(180, expand=True), 0)
+    return turned if _looks_like_report(turned) else rows
+
+
+def _looks_like_report(rows: list[Row]) -> bool:
+    return is_aktr(rows, find_labels(rows))
 
 
 def _ocr(image: Any, page: int) -> list[Row]:

@@ -6,6 +6,8 @@ the recognizer is a stand-in that returns the slip, so the repair is tested with
 
 from __future__ import annotations
 
+import pytest
+
 from extraction.engine import Catalog, extract_document
 from tests.engine.test_ocr_path import FOOTER, HEADER, FakePage, fake_ocr, page_of, png_bytes
 
@@ -58,3 +60,23 @@ def test_text_layer_codes_are_never_reordered(catalog: Catalog) -> None:
     report = Report(title="Aviation Mechanic Airframe", exam_code="AMA", codes=codes)
     result = extract_document(build_pdf(report), catalog)
     assert result.codes == sorted(codes)
+
+
+def test_page_read_upside_down_is_read_again_turned(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    # An orientation vote gone wrong turns an upright page into glyph soup, reversed.
+    soup = ["Suure", "DO E   OR", "X//0 :029", "GRAE ADS", "Airn  rn Rort", "U.SPPI DI DIDION"]
+    fake_ocr.append(page_of(soup, confidence=0.65))
+    fake_ocr.append(page_of([*HEADER, "PA.I.C.K2a", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.C.K2a"]
+    assert result.applicant_name == "OKAFOR, WEI"
+
+
+def test_a_page_that_is_no_report_either_way_is_refused(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    from extraction.engine import ExtractionError
+
+    fake_ocr.append(page_of(["Quarterly maintenance invoice", "Fuel: 340 gallons"]))
+    fake_ocr.append(page_of(["eciovni ecnanetniam ylretrauQ"]))
+    with pytest.raises(ExtractionError) as err:
+        extract_document(png_bytes(), catalog)
+    assert err.value.code == "not_an_aktr"
