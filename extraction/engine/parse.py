@@ -180,6 +180,23 @@ def _exam_prefixes(result: ExtractionResult, catalog: Catalog) -> frozenset[str]
     return frozenset(p for p in prefixes if p in catalog.by_prefix)
 
 
+_PREFIX_FIX = str.maketrans("1l|05842", "IIIOSBAZ")
+
+
+def _voted_prefixes(tokens: Sequence[str], catalog: Catalog) -> frozenset[str]:
+    """ACS prefixes of a report whose test code is unknown or unread, from its codes' heads.
+
+    Every prefix that opens at least a fifth of the tokens counts (an FIA report mixes AI and
+    FI codes); the head is read with the digit-for-letter slips of OCR (``A1`` is ``AI``).
+    """
+    votes = Counter(
+        head for t in tokens if (head := t[:2].upper().translate(_PREFIX_FIX)) in catalog.by_prefix
+    )
+    total = sum(votes.values())
+    chosen = frozenset(p for p, n in votes.items() if n * 5 >= total)
+    return chosen or frozenset(catalog.by_prefix)
+
+
 def _parse_codes(
     rows: Sequence[Row], consumed: set[int], result: ExtractionResult, catalog: Catalog, path: str
 ) -> None:
@@ -220,12 +237,7 @@ def _parse_codes(
 
     exam_prefixes = prefixes = _exam_prefixes(result, catalog)
     if not prefixes:
-        votes = Counter(
-            s.split(".")[0]
-            for t, _ in acs_tokens
-            if (s := normalize_strict(t)) and s.split(".")[0] in catalog.by_prefix
-        )
-        prefixes = frozenset(p for p, _ in votes.most_common(1)) or frozenset(catalog.by_prefix)
+        prefixes = _voted_prefixes([t for t, _ in acs_tokens], catalog)
     reads = [(tok, rc, resolver.resolve(tok, prefixes)) for tok, rc in acs_tokens]
     if path != "text":
         reads = _follow_print_order(reads, resolver, prefixes)

@@ -80,3 +80,34 @@ def test_a_page_that_is_no_report_either_way_is_refused(fake_ocr: list[FakePage]
     with pytest.raises(ExtractionError) as err:
         extract_document(png_bytes(), catalog)
     assert err.value.code == "not_an_aktr"
+
+
+def test_unread_title_leaves_every_prefix_of_the_codes_in_play(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    # The title line is lost; the codes mix AI and FI (an FIA report) and one FI code is misread.
+    header = [line for line in HEADER if not line.startswith("EXAM:")]
+    codes = ["AI.II.A.K1", "AI.IX.F.R2", "AI.X.E.R7", "FI.I.A.K2b", "Fl.I.A.Rl"]
+    fake_ocr.append(page_of([*header, *codes, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.exam_code is None
+    assert result.codes == ["AI.II.A.K1", "AI.IX.F.R2", "AI.X.E.R7", "FI.I.A.K2b", "FI.I.A.R1"]
+    assert all(c in catalog for c in result.codes)
+
+
+@pytest.mark.parametrize(
+    ("exam", "prefixes"),
+    [
+        ("PAR", {"PA"}), ("CAX", {"CA"}), ("IRA", {"IR"}), ("ATM", {"AA"}), ("ATS", {"AA"}),
+        ("FOI", {"FI"}), ("FIA", {"AI", "FI"}), ("AFA", {"AI", "FI"}), ("PRH", {"PH"}),
+        ("CRH", {"CH"}), ("IRH", {"IH"}), ("UAG", {"UA"}), ("AMA", {"AM"}), ("AMG", {"AM"}),
+        ("AMP", {"AM"}), ("FRH", {"HI", "FI"}), ("FIH", {"HI", "FI"}), ("PPL", {"PL"}),
+        ("CPL", {"CP"}), ("IPL", {"IP"}), ("APL", {"AP"}), ("MCN", {"MC"}),
+    ],
+)  # fmt: skip
+def test_every_test_code_maps_to_its_acs_prefixes(exam: str, prefixes: set[str], catalog: Catalog) -> None:
+    from extraction.engine.parse import _exam_prefixes
+    from extraction.engine.types import ExtractionResult
+
+    got = _exam_prefixes(ExtractionResult(exam_code=exam), catalog)
+    assert prefixes <= got  # the catalogue may add (FOI also appears in the AI and HI standards)

@@ -41,6 +41,7 @@ EXAM_PREFIXES: dict[str, tuple[str, ...]] = {
     "FIP": ("IL", "FI"),
     "IPA": ("IL", "FI"),
     "FRH": ("HI", "FI"),
+    "FIH": ("HI", "FI"),
     "HFA": ("HI", "FI"),
     "PRH": ("PH",),
     "CRH": ("CH",),
