@@ -133,7 +133,7 @@ def _status(batch_id: str) -> str:
     return Batch.objects.values_list("status", flat=True).get(pk=batch_id)
 
 
-def test_a_worker_process_completes_a_batch(start_worker, cfi: User) -> None:
+def test_a_worker_process_completes_a_batch(start_worker, cfi: User, tmp_path: Path) -> None:
     specs = class_of_reports(4, seed=21)
     batch_id = _upload(cfi, [(f"s{i}.pdf", aktr_pdf(s), "application/pdf") for i, s in enumerate(specs)])
     assert _status(batch_id) == Batch.Status.PENDING
@@ -147,6 +147,11 @@ def test_a_worker_process_completes_a_batch(start_worker, cfi: User) -> None:
     scores = list(Report.objects.filter(batch_files__batch=batch).order_by("batch_files__position"))
     assert [r.score for r in scores] == [s.score for s in specs]
     assert all(transit.get(f.id) is None for f in files), "payloads must be gone once processed"
+    logs = "".join(log.read_text(errors="replace") for log in tmp_path.glob("worker-*.log"))
+    assert "succeeded" in logs
+    for spec in specs:
+        for private in (spec.name, spec.ftn, spec.exam_id):
+            assert private not in logs
 
 
 def test_a_killed_worker_loses_no_file_and_duplicates_no_report(start_worker, cfi: User) -> None:
