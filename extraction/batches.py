@@ -132,7 +132,7 @@ def _discard_quietly(file_ids: list[UUID]) -> None:
     try:
         transit.discard(*file_ids)
     except Exception:
-        logger.warning("could not delete transit payloads of a refused batch; their TTL will", exc_info=True)
+        logger.warning("could not delete transit payloads; they expire with their TTL", exc_info=True)
 
 
 def dispatch_files(file_ids: Sequence[UUID]) -> None:
