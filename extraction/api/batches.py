@@ -275,21 +275,19 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         assert isinstance(request.user, User)
         uploads = request.FILES.getlist("files")
         try:
+            # Sizes first: nothing is read when the upload breaks a limit.
             batches.check_batch_limits([upload.size or 0 for upload in uploads])
             incoming = [batches.IncomingFile(name=u.name or "", data=u.read()) for u in uploads]
+            batch = batches.batch_create(owner=request.user, files=incoming)
         except batches.BatchRejected as exc:
             raise ProblemError(exc.status, exc.code, exc.message) from None
-        finally:
-            for upload in uploads:
-                upload.close()
-        try:
-            batch = batches.batch_create(owner=request.user, files=incoming)
         except batches.TransitUnavailable:
             raise ProblemError(
                 503, "queue_unavailable", "Batches cannot be accepted right now; try again shortly."
             ) from None
         finally:
-            del incoming
+            for upload in uploads:
+                upload.close()
         files = batch_selectors.batch_files(batch)
         body = {
             "id": batch.pk,
