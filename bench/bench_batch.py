@@ -380,6 +380,11 @@ def main() -> None:
         if not args.keep_db:
             drop_database(args.database)
         log_path.unlink(missing_ok=True)
+        import redis
+
+        redis.Redis.from_url(args.redis).delete(
+            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def queue(settings) -> Iterator[str]:
     yield name
     conf.broker_url, conf.task_always_eager = saved
     celery_app._after_fork()
-    redis.Redis.from_url(BROKER_URL).delete(name)
+    redis.Redis.from_url(BROKER_URL).delete(
+        name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}"
+    )
 
 
 def _database_url(settings) -> str:
