@@ -160,10 +160,18 @@ _CODEISH = re.compile(r"[A-Za-z0-9|$]")
 _SPLIT = re.compile(r"\s+|;|,(?=\s|$|(?![IVX]{2})[A-Z]{2}[.,]|PLT)")
 
 
+# Two codes OCR glued together (a narrow grid gap lost): a number, or a number and its
+# sub-letter, directly followed by the next code's prefix. No code has that inside it.
+_GLUED = re.compile(r"(?<=\d)(?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])(?=[A-Z]{2}[.,])")
+
+
 def tokens_of_row(text: str) -> list[str]:
-    """Candidate tokens of a code row: spaces next to dots and inside ``PLT 087`` closed."""
+    """Candidate tokens of a code row: spaces next to dots, inside ``PLT 087`` and between an
+    element letter and its number (``K 2a``) closed; codes glued together split."""
     text = re.sub(r"\s*\.\s*", ".", text)
     text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)
+    text = re.sub(r"(\.[KRSkrs])\s+(?=\d{1,2}[a-z]?\b)", r"\1", text)
+    text = _GLUED.sub(" ", text)
     out = []
     for tok in _SPLIT.split(text):
         tok = tok.strip(".,;:()[]{}<>\"'`*")

@@ -148,3 +148,11 @@ def test_title_code_survives_misread_parentheses(raw: str) -> None:
 
 def test_unknown_bare_word_is_not_a_test_code() -> None:
     assert F.clean_title("Glider Pilot ABC")[:2] == ("Glider Pilot ABC", None)
+
+
+def test_code_tokens_glued_or_split_by_ocr() -> None:
+    assert tokens_of_row("AA.I.E.K2AA.I.F.K1b") == ["AA.I.E.K2", "AA.I.F.K1b"]
+    assert tokens_of_row("PA.I.C.K2aPA.III.B.R1,PA.IX.A.K3") == ["PA.I.C.K2a", "PA.III.B.R1", "PA.IX.A.K3"]
+    assert tokens_of_row("PLT087PLT161") == ["PLT087", "PLT161"]
+    assert tokens_of_row("PA.I.C.K 2a   PA.III.B.R 1") == ["PA.I.C.K2a", "PA.III.B.R1"]
+    assert tokens_of_row("UA.I.B.K21a   AM.II.E.S20") == ["UA.I.B.K21a", "AM.II.E.S20"]
