@@ -490,9 +490,33 @@ def image_variant(report: Report, seed: int) -> tuple[Report, bytes]:
     shade = light.resize((width, height), Image.BILINEAR).point(lambda v: 255 - int(v * depth))
     image = ImageChops.multiply(image, shade)
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.0, 0.8)))
-    image = image.rotate(angle, expand=True, fillcolor=rng.randint(90, 160), resample=Image.BICUBIC)
+    background = rng.randint(90, 160)
+    image = image.rotate(angle, expand=True, fillcolor=background, resample=Image.BICUBIC)
+    image = _keystone(image, rng.uniform(0.0, 0.06), rng.choice([True, False]), background)
     image.convert("RGB").save(out, format="JPEG", quality=rng.randint(55, 90))
     return report, out.getvalue()
+
+
+def _keystone(image: Any, squeeze: float, top: bool, background: int) -> Any:
+    """The phone not held parallel to the page: one edge of the picture narrower by ``squeeze``."""
+    import numpy as np
+    from PIL import Image
+
+    w, h = image.size
+    inset = squeeze * w / 2
+    # Where each corner of the output comes from in the input (the narrow edge spreads out).
+    near, far = (inset, 0.0) if top else (0.0, inset)
+    source = [(-near, 0), (w + near, 0), (w + far, h), (-far, h)]
+    target = [(0, 0), (w, 0), (w, h), (0, h)]
+    rows = []
+    for (x, y), (u, v) in zip(target, source, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    flat = np.array([c for corner in source for c in corner], dtype=float)
+    coeffs = np.linalg.solve(np.array(rows, dtype=float), flat)
+    return image.transform(
+        (w, h), Image.PERSPECTIVE, tuple(coeffs), resample=Image.BICUBIC, fillcolor=background
+    )
 
 
 # --------------------------------------------------------------------------- bad inputs
