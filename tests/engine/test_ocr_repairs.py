@@ -111,3 +111,11 @@ def test_every_test_code_maps_to_its_acs_prefixes(exam: str, prefixes: set[str],
 
     got = _exam_prefixes(ExtractionResult(exam_code=exam), catalog)
     assert prefixes <= got  # the catalogue may add (FOI also appears in the AI and HI standards)
+
+
+def test_reading_at_an_end_of_the_run_is_left_alone(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    # A grid cell the OCR put first (its row split by skew): out of order, but at the run's end
+    # only one side bounds it, so AM.III.A.K7 is not turned into AM.II.A.K7.
+    codes = ["AM.III.A.K7", "AM.II.L.S7", "AM.II.M.R1", "AM.III.F.K9", "AM.III.I.K4", "AM.III.K.R2"]
+    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *codes, *FOOTER]))
+    assert extract_document(png_bytes(), catalog).codes == sorted(codes)
