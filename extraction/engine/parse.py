@@ -60,7 +60,8 @@ def is_aktr(rows: Sequence[Row], hits: Sequence[F.LabelHit]) -> bool:
     return (marker and core >= 2) or core >= 4
 
 
-def _is_prose(text: str) -> bool:
+def is_prose(text: str) -> bool:
+    """Running text (three words or more): never a value, and codes in it do not count."""
     return len(_WORD.findall(text)) >= 3
 
 
@@ -84,7 +85,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         found, row_conf = h.value, rows[h.row].confidence
         if not found and h.row + 1 < len(rows) and h.row + 1 not in label_rows:
             nxt = rows[h.row + 1]
-            if nxt.page == rows[h.row].page and not _is_prose(nxt.text):
+            if nxt.page == rows[h.row].page and not is_prose(nxt.text):
                 found, row_conf = nxt.text.split("   ")[0], nxt.confidence
                 consumed.add(h.row + 1)
         if found:
@@ -168,7 +169,7 @@ def _code_rows(rows: Sequence[Row], consumed: set[int]) -> list[int]:
             continue
         tokens = tokens_of_row(row.text)
         codeish = sum(1 for t in tokens if looks_like_acs(t) or plt_of(t))
-        if not codeish or (_is_prose(row.text) and codeish * 2 < len(tokens)):
+        if not codeish or (is_prose(row.text) and codeish * 2 < len(tokens)):
             continue
         out.append(i)
     return out

@@ -14,7 +14,7 @@ from . import sources
 from .catalog import Catalog
 from .fields import find_labels, is_label_only
 from .layout import Row, Segment, rows_from_text
-from .parse import is_aktr, parse_rows
+from .parse import is_aktr, is_prose, parse_rows
 from .sniff import sniff
 from .types import ExtractionError, ExtractionResult
 
@@ -165,7 +165,9 @@ def _ocr(image: Any, page: int) -> list[Row]:
         # Lines already are visual rows; keep them as such (no re-grouping of whole rows).
         rows.append(Row(text, page, y0, y1, float(line.confidence), [seg]))
     rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
-    lonely = [r for r in rows if is_label_only(r.text) and r.segments]
+    lonely = [
+        r for i, r in enumerate(rows) if is_label_only(r.text) and r.segments and not _value_below(rows, i)
+    ]
     if lonely:
         rotation = int(getattr(ocr_page, "rotation", 0) or 0)
         upright = image.rotate(rotation, expand=True) if rotation else image
@@ -177,13 +179,70 @@ def _ocr(image: Any, page: int) -> list[Row]:
 MAX_SECOND_LOOKS = 4
 
 
-def _second_look(upright: Any, row: Row, recognize: Any) -> None:
-    """A label row without its value: OCR the strip right of the label once more, enlarged.
+def _value_below(rows: list[Row], index: int) -> bool:
+    """The row under a lone label holds its value (a label printed above it): no second look."""
+    if index + 1 >= len(rows):
+        return False
+    below = rows[index + 1].text
+    return not find_labels(rows_from_text(below)) and not is_prose(below)
 
-    Page-level detection drops lone narrow glyphs (``TAKE:   1`` loses its ``1``); a crop
-    three times larger with a white margin brings them back. A strip that is blank (the value
-    sits on the next row) adds nothing.
+
+def _second_look(upright: Any, row: Row, recognize: Any) -> None:
+    """A label row without its value: OCR the neighbourhood of the label once more, enlarged.
+
+    Page-level detection drops lone narrow glyphs (``TAKE:   1`` loses its ``1``). First the
+    band of the label and the row above it, twice as large on the paper's own shade: with text
+    around it the detector keeps the glyph, and the label read again tells which line holds
+    the value. Failing that, the strip right of the label alone, three times larger. A strip
+    that is blank (the value sits on the next row) adds nothing.
     """
+    found = _band_look(upright, row, recognize) or _strip_look(upright, row, recognize)
+    if found is None:
+        return
+    value, confidence = found
+    row.text = f"{row.text.rstrip()}   {unicodedata.normalize('NFKC', value)}"
+    row.confidence = min(row.confidence, confidence) * 0.95
+
+
+def _band_look(upright: Any, row: Row, recognize: Any) -> tuple[str, float] | None:
+    from PIL import ImageOps
+
+    seg = row.segments[-1]
+    height = max(seg.y1 - seg.y0, 8.0)
+    box = (
+        int(max(0.0, seg.x0 - height)),
+        int(max(0.0, seg.y0 - 1.6 * height)),
+        int(min(upright.width, seg.x1 + 12 * height)),
+        int(min(upright.height, seg.y1 + 0.6 * height)),
+    )
+    if box[2] - box[0] < height or box[3] - box[1] < height:
+        return None
+    crop = upright.crop(box).convert("L")
+    paper = _paper_shade(crop)
+    crop = crop.resize((crop.width * 2, crop.height * 2))
+    crop = ImageOps.expand(crop, border=int(height * 2), fill=paper)
+    fields_wanted = {h.field for h in find_labels([row])}
+    for line in getattr(recognize(crop), "lines", None) or []:
+        text = unicodedata.normalize("NFKC", line.text)
+        for hit in find_labels(rows_from_text(text)):
+            if hit.field in fields_wanted and hit.value:
+                return hit.value, float(line.confidence)
+    return None
+
+
+def _paper_shade(gray: Any) -> int:
+    """The shade of the paper: three quarters of the pixels of a text crop are at most as light."""
+    histogram = gray.histogram()
+    wanted = 0.75 * sum(histogram)
+    seen = 0
+    for shade, count in enumerate(histogram):
+        seen += count
+        if seen >= wanted:
+            return shade
+    return 255
+
+
+def _strip_look(upright: Any, row: Row, recognize: Any) -> tuple[str, float] | None:
     from PIL import ImageOps
 
     seg = row.segments[-1]
@@ -195,14 +254,14 @@ def _second_look(upright: Any, row: Row, recognize: Any) -> None:
         int(min(upright.height, seg.y1 + 0.5 * height)),
     )
     if box[2] - box[0] < height or box[3] - box[1] < height:
-        return
+        return None
     crop = upright.crop(box)
     crop = crop.resize((crop.width * 3, crop.height * 3))
     crop = ImageOps.expand(crop, border=int(height * 2), fill="white")
     result = recognize(crop)
     found = [ln for ln in getattr(result, "lines", None) or [] if ln.text.strip()]
     if not found:
-        return
+        return None
     if getattr(result, "rotation", 0):
         # A lone tall glyph can make the recogniser turn the crop: its boxes are then in the
         # turned frame, so trust the confidence rather than the position.
@@ -210,9 +269,7 @@ def _second_look(upright: Any, row: Row, recognize: Any) -> None:
     else:
         centre = crop.height / 2
         best = min(found, key=lambda ln: abs((ln.box[1] + ln.box[3]) / 2 - centre))
-    value = unicodedata.normalize("NFKC", best.text.strip())
-    row.text = f"{row.text.rstrip()}   {value}"
-    row.confidence = min(row.confidence, float(best.confidence)) * 0.95
+    return best.text.strip(), float(best.confidence)
 
 
 __all__ = ["ENGINE_VERSION", "extract_document", "warm_up"]

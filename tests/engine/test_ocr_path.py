@@ -269,20 +269,33 @@ def test_second_look_recovers_a_value_the_page_ocr_dropped(
     take = next(i for i, line in enumerate(page.lines) if line.text.startswith("TAKE"))
     page.lines[take] = FakeLine("TAKE:", 0.99, (100.0, 50.0 * take, 200.0, 50.0 * take + 40))
     fake_ocr.append(page)
-    fake_ocr.append(FakePage([FakeLine("2", 0.98, (10.0, 180.0, 40.0, 220.0))]))  # the enlarged strip
+    # The band of the label and the row above, read again: the label tells which line holds it.
+    band = [FakeLine("GRADE:   PASS", 0.99, (40.0, 40.0, 500.0, 90.0))]
+    band.append(FakeLine("TAKE:   2", 0.98, (40.0, 130.0, 480.0, 170.0)))
+    fake_ocr.append(FakePage(band))
     result = extract_document(png_bytes(), catalog)
     assert result.take == 2
     assert result.field_confidence["take"] < 0.95
 
 
-def test_second_look_on_a_blank_strip_keeps_the_next_row_value(
+def test_second_look_falls_back_to_the_strip_right_of_the_label(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
+    page = page_of([*HEADER, "PA.I.C.K2a", *FOOTER])
+    take = next(i for i, line in enumerate(page.lines) if line.text.startswith("TAKE"))
+    page.lines[take] = FakeLine("TAKE:", 0.99, (100.0, 50.0 * take, 200.0, 50.0 * take + 40))
+    fake_ocr.append(page)
+    fake_ocr.append(FakePage([FakeLine("GRADE:   PASS", 0.99, (40.0, 40.0, 500.0, 90.0))]))  # band: no value
+    fake_ocr.append(FakePage([FakeLine("2", 0.98, (10.0, 180.0, 40.0, 220.0))]))  # the enlarged strip
+    result = extract_document(png_bytes(), catalog)
+    assert result.take == 2
+
+
+def test_label_above_its_value_needs_no_second_look(fake_ocr: list[FakePage], catalog: Catalog) -> None:
     lines = ["AIRMAN KNOWLEDGE TEST REPORT", "APPLICANT NAME", "DOE, JANE Q", "EXAM DATE:   04/03/2026"]
     lines += ["EXAM:   Private Pilot Airplane (PAR)", "EXAM ID:   123456789012345678", "GRADE:   FAIL"]
     page = page_of([*lines, "PA.I.C.K2a", *FOOTER[1:]])
     page.lines[1] = FakeLine("APPLICANT NAME", 0.99, (100.0, 50.0, 300.0, 90.0))
-    fake_ocr.append(page)
-    fake_ocr.append(FakePage())  # nothing right of the label
+    fake_ocr.append(page)  # no second look: the row below the label holds its value
     result = extract_document(png_bytes(), catalog)
     assert result.applicant_name == "DOE, JANE Q"
