@@ -225,7 +225,8 @@ def clean_title(raw: str) -> tuple[str | None, str | None, float]:
     code = None
     conf = 1.0
     if m:
-        code = (m.group("code") or m.group("open")).upper().translate(str.maketrans("0158", "OISB"))
+        groups = m.groupdict()
+        code = (groups.get("code") or groups["open"]).upper().translate(str.maketrans("0158", "OISB"))
         name = value[: m.start()].strip()
         if not re.fullmatch(r"\(\s*\w{3}\s*\)\s*", m.group(0)):
             conf = 0.95  # a parenthesis misread or lost
