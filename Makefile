@@ -81,8 +81,14 @@ beat: venv
 bench-api: venv services
 	$(PY) bench/bench_api.py --requests 300
 
-bench: venv
-	$(PY) bench/run.py
+# Every benchmark in turn; each also has its own target. Figures go to docs/performance.md.
+bench: bench-extraction bench-api bench-studyplans bench-batch
+
+bench-studyplans: venv services
+	$(PY) bench/bench_studyplans.py --runs 200
+
+bench-batch: venv services
+	$(PY) bench/bench_batch.py --files 30 --concurrency 2
 
 # In-process extraction time (text PDFs: p95 bar 20 ms). SAMPLES=../shared/samples/aktr to use them.
 bench-extraction: venv
