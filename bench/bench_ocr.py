@@ -100,6 +100,10 @@ def _field_values(truth: dict[str, Any]) -> dict[str, list[str]]:
         values["score"] = [f"{truth['score']}%", f"SCORE:{truth['score']}"]
     if truth.get("exam_date"):
         values["exam_date"] = _date_forms(str(truth["exam_date"]))
+    if truth.get("code_kind") == "acs":
+        values["paragraph"] = ["Airman Certification Standards"]
+    elif truth.get("code_kind") == "plt":
+        values["paragraph"] = ["learning statement codes"]
     if truth.get("expiration_date"):
         values["expiration_date"] = _date_forms(str(truth["expiration_date"]))
     return values
@@ -207,6 +211,12 @@ VARIANTS: dict[str, Recognizer] = {
     "rapid-det896": _rapid_with(DET_LONG_SIDE=896),
     "rapid-det1280": _rapid_with(DET_LONG_SIDE=1280),
     "rapid-pad320": _rapid_with(REC_MIN_WIDTH=320),
+    "rapid-nosplit": _rapid_with(SPLIT_RATIO=0.0),
+    "rapid-split30": _rapid_with(SPLIT_RATIO=30.0),
+    "rapid-noretry": _rapid_with(RETRY_BELOW=0.0),
+    "rapid-nocrop": _rapid_with(DET_CROP=False),
+    "rapid-novote": _rapid_with(VOTE_FRAMES=()),
+    "rapid-plain": _rapid_with(SPLIT_RATIO=0.0, RETRY_BELOW=0.0, DET_CROP=False, VOTE_FRAMES=()),
     "tesseract": tesseract_recognizer,
 }
 

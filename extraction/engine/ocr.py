@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 import time
 import unicodedata
@@ -50,6 +51,16 @@ MIN_PIECE_SCORE = 0.3
 ROW_JOIN = "   "
 # Narrower line crops are padded to this width before recognition (0: no padding).
 REC_MIN_WIDTH = 0
+# Lines wider than this many heights are read in parts cut at word gaps (0: never).
+SPLIT_RATIO = 20.0
+# Parts read with less confidence are read again, stretched (0: never).
+RETRY_BELOW = 0.9
+RETRY_STRETCH = 1.3
+# Detect on the inked area of the page only (same scale, less area).
+DET_CROP = True
+# Extra framings (vertical, horizontal growth in line heights) read for code-like text.
+VOTE_FRAMES: tuple[tuple[float, float], ...] = ((0.1, 0.2), (-0.08, 0.0))
+_CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d")
 _END_MARKERS = ("DONOTLOSETHISREPORT", "INSTRUCTOR'SSTATEMENT", "INSTRUCTORSSTATEMENT")
 
 Quad = NDArray[np.float64]
@@ -181,8 +192,37 @@ class _Models:
         holds neither, and restricting the decoder to ASCII turns readings such as a CJK
         glyph for ``III`` into the nearest Latin characters with an honest, lower score.
         """
-        width = max(REC_MIN_WIDTH, math.ceil(48 * crop.shape[1] / max(crop.shape[0], 1)))
-        batch = _fit_strip(crop, 48, width)[np.newaxis]
+        return self._run_rec(crop, 1.0)
+
+    def recognize_line(self, crop: imaging.Array) -> tuple[str, float]:
+        """Read a detected line: long lines in word-aligned parts, doubtful parts twice.
+
+        A part whose confidence stays under ``RETRY_BELOW`` is read again stretched
+        horizontally by ``RETRY_STRETCH`` (more time steps per glyph, which separates
+        thin strokes such as ``III`` on low-resolution photos); the more confident
+        reading wins.
+        """
+        texts: list[str] = []
+        weighted = 0.0
+        chars = 0
+        for part in imaging.split_wide_strip(crop, SPLIT_RATIO) if SPLIT_RATIO else [crop]:
+            text, score = self._run_rec(part, 1.0)
+            if RETRY_BELOW and score < RETRY_BELOW:
+                again, again_score = self._run_rec(part, RETRY_STRETCH)
+                if again_score > score:
+                    text, score = again, again_score
+            text = text.strip()
+            if text:
+                texts.append(text)
+                weighted += score * len(text)
+                chars += len(text)
+        if not chars:
+            return "", 0.0
+        return " ".join(texts), weighted / chars
+
+    def _run_rec(self, crop: imaging.Array, stretch: float) -> tuple[str, float]:
+        width = math.ceil(48 * stretch * crop.shape[1] / max(crop.shape[0], 1))
+        batch = _fit_strip(crop, 48, max(REC_MIN_WIDTH, width), stretch)[np.newaxis]
         probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
         return self._decode(probs[0])
 
@@ -203,10 +243,10 @@ class _Models:
         return "".join(chars), float(np.mean(scores))
 
 
-def _fit_strip(crop: imaging.Array, height: int, width: int) -> NDArray[np.float32]:
-    """Scale a line crop to ``height`` keeping its aspect, normalise to [-1, 1], pad right."""
+def _fit_strip(crop: imaging.Array, height: int, width: int, stretch: float = 1.0) -> NDArray[np.float32]:
+    """Scale a line crop to ``height`` (widened by ``stretch``), normalise to [-1, 1], pad right."""
     h, w = crop.shape[:2]
-    new_w = min(width, max(1, math.ceil(height * w / max(h, 1))))
+    new_w = min(width, max(1, math.ceil(height * stretch * w / max(h, 1))))
     resized = cv2.resize(crop, (new_w, height), interpolation=cv2.INTER_LINEAR)
     out = np.zeros((3, height, width), dtype=np.float32)
     out[:, :, :new_w] = (resized.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)
@@ -350,9 +390,67 @@ def recognize_image(image: Image.Image, *, full_page: bool = False) -> OcrPage:
     return OcrPage(lines=lines, rotation=rotation, elapsed_ms=(time.perf_counter() - start) * 1000.0)
 
 
+def _grow_quad(q: Quad, vertical: float, horizontal: float) -> Quad:
+    """Move the quad's edges outwards (negative: inwards) by fractions of its height."""
+    tl, tr, br, bl = q
+    height = float(np.linalg.norm(bl - tl)) or 1.0
+    ux = (tr - tl) / (float(np.linalg.norm(tr - tl)) or 1.0)
+    uy = (bl - tl) / height
+    dv = uy * vertical * height
+    dh = ux * horizontal * height
+    return np.array([tl - dv - dh, tr - dv + dh, br + dv + dh, bl + dv - dh], dtype=np.float64)
+
+
+def _read_piece(models: _Models, rgb: imaging.Array, q: Quad) -> tuple[str, float]:
+    """Read one detected box; code-like text is read from three framings and voted on.
+
+    The recogniser can flip ``III`` to ``II`` with full confidence when the box moves by a
+    pixel or two, and such a misreading is itself a valid code. Reading the box as
+    detected, slightly enlarged and slightly tightened, then taking each token's majority,
+    removes most of these flips for a few extra short reads per page.
+    """
+    text, score = models.recognize_line(imaging.crop_quad(rgb, q))
+    if not VOTE_FRAMES or not _CODE_LIKE.search(text):
+        return text, score
+    readings = [(text, score)]
+    for vertical, horizontal in VOTE_FRAMES:
+        readings.append(models.recognize_line(imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal))))
+    return _vote(readings)
+
+
+def _vote(readings: list[tuple[str, float]]) -> tuple[str, float]:
+    """Token-wise majority when the readings split into the same number of tokens,
+    otherwise the most frequent whole reading; ties go to the more confident reading."""
+    token_lists = [t.split() for t, _ in readings]
+    if len({len(tokens) for tokens in token_lists}) == 1:
+        voted: list[str] = []
+        for position in range(len(token_lists[0])):
+            candidates = [(tokens[position], readings[i][1]) for i, tokens in enumerate(token_lists)]
+            voted.append(_majority(candidates))
+        return " ".join(voted), float(np.mean([sc for _, sc in readings]))
+    best = _majority(readings)
+    return best, max(sc for t, sc in readings if t == best)
+
+
+def _majority(candidates: list[tuple[str, float]]) -> str:
+    counts: dict[str, int] = {}
+    for value, _ in candidates:
+        counts[value] = counts.get(value, 0) + 1
+    return max(candidates, key=lambda c: (counts[c[0]], c[1]))[0]
+
+
+def _detect_page(models: _Models, rgb: imaging.Array) -> list[Quad]:
+    """Boxes in page coordinates, detected at ``DET_LONG_SIDE`` scale on the inked area only."""
+    h, w = rgb.shape[:2]
+    scale = DET_LONG_SIDE / float(max(h, w))
+    x0, y0, x1, y1 = imaging.content_box(rgb) if DET_CROP else (0, 0, w, h)
+    region = imaging.resize_by(rgb[y0:y1, x0:x1], scale)
+    offset = np.array([x0, y0], dtype=np.float64)
+    return [q / scale + offset for q in models.detect(region)]
+
+
 def _recognize_locked(models: _Models, rgb: imaging.Array, full_page: bool) -> tuple[list[OcrLine], int]:
-    small, scale = imaging.resize_to_long_side(rgb, DET_LONG_SIDE)
-    quads = [q / scale for q in models.detect(small)]
+    quads = _detect_page(models, rgb)
     if not quads:
         return [], 0
 
@@ -375,7 +473,7 @@ def _recognize_locked(models: _Models, rgb: imaging.Array, full_page: bool) -> t
     for row in rows:
         pieces = []
         for q in row:
-            text, score = models.recognize(imaging.crop_quad(rgb, q))
+            text, score = _read_piece(models, rgb, q)
             text = unicodedata.normalize("NFKC", text).strip()
             if text and score >= MIN_PIECE_SCORE:
                 pieces.append(_Piece(quad=q, text=text, score=score))

@@ -90,3 +90,49 @@ def test_illumination_normalisation_flattens_a_shadow() -> None:
     assert paper[:, :50].mean() > 240
     assert paper[:, -50:].mean() > 240
     assert out.min() < 100
+
+
+def _line_strip(text: str, size: int = 40) -> np.ndarray:
+    font = ImageFont.load_default(size=size)
+    _, _, right, bottom = font.getbbox(text)
+    strip = Image.new("L", (int(right) + 20, int(bottom) + 16), 255)
+    ImageDraw.Draw(strip).text((10, 8), text, font=font, fill=0)
+    return imaging.to_rgb_array(strip)
+
+
+def test_wide_strip_is_cut_at_word_gaps_only() -> None:
+    strip = _line_strip(", ".join(["PA.III.B.R1", "PA.I.C.K2a", "PA.XI.A.S5"] * 4))
+    h, w = strip.shape[:2]
+    parts = imaging.split_wide_strip(strip, 10)
+    assert len(parts) > 1
+    assert sum(p.shape[1] for p in parts) == w
+    assert all(p.shape[0] == h for p in parts)
+    # Each cut falls on a column without ink.
+    x = 0
+    for part in parts[:-1]:
+        x += part.shape[1]
+        assert strip[int(h * 0.15) : int(h * 0.85), x].min() > 128
+
+
+def test_narrow_or_gapless_strips_stay_whole() -> None:
+    short = _line_strip("PA.I.C.K2a")
+    assert len(imaging.split_wide_strip(short, 20)) == 1
+    solid = np.zeros((20, 2000, 3), dtype=np.uint8)
+    assert len(imaging.split_wide_strip(solid, 10)) == 1
+
+
+def test_content_box_covers_faint_text_and_skips_empty_paper() -> None:
+    page = Image.new("L", (1700, 2200), 228)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=36)
+    draw.text((150, 150), "NAME:   OKAFOR, WEI", font=font, fill=175)
+    draw.text((900, 900), "PA.I.C.K2a", font=font, fill=175)
+    x0, y0, x1, y1 = imaging.content_box(imaging.to_rgb_array(page))
+    assert x0 <= 150 and y0 <= 150
+    assert x1 >= 900 + 200 and y1 >= 900 + 36
+    assert (x1 - x0) * (y1 - y0) < 0.5 * 1700 * 2200
+
+
+def test_content_box_of_a_blank_page_is_the_page() -> None:
+    arr = imaging.to_rgb_array(Image.new("L", (300, 400), 255))
+    assert imaging.content_box(arr) == (0, 0, 300, 400)
