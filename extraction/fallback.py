@@ -28,6 +28,7 @@ from django.core.cache import cache
 from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved
 from extraction.engine import fields as F
 from extraction.engine.codes import PLT_RE, SEARCH_COST, CodeTrie, normalize_strict
+from extraction.engine.parse import _ORDER as _FIELDS  # merged one by one; exam_code follows exam_title
 from extraction.engine.parse import _check_expiration, _detail, _exam_prefixes, _finish_confidence
 from extraction.engine.types import CodeKind
 from extraction.engine.vision import VisionAnswer, read_document
@@ -43,21 +44,6 @@ DISAGREEMENT_CONF = 0.6  # a confident OCR value the vision model contradicts: k
 MAX_RETRIES = 1
 CALLS_KEY = "extraction:vision-fallback:calls:{day}"
 CALLS_TTL_SECONDS = 2 * 24 * 3600
-
-# Result fields merged one by one; exam_code always follows exam_title.
-_FIELDS = (
-    "applicant_name",
-    "ftn",
-    "applicant_id",
-    "exam_id",
-    "exam_title",
-    "exam_date",
-    "exam_site",
-    "score",
-    "grade",
-    "take",
-    "expiration_date",
-)
 
 
 def is_enabled() -> bool:
