@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from studyplans import services
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection, StudyResource, StudyTask
+from studyplans.starter import RESOURCE_FIELDS
 
 URL_FIELD: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
@@ -24,17 +25,7 @@ class StudyResourceInline(admin.TabularInline):
     model = StudyResource
     formfield_overrides = URL_FIELD
     extra = 1
-    fields = [
-        "element_code",
-        "publication",
-        "publication_title",
-        "chapter",
-        "title",
-        "url",
-        "estimated_minutes",
-        "position",
-        "curated",
-    ]
+    fields = [*RESOURCE_FIELDS, "curated"]
     readonly_fields = ["curated"]
 
 

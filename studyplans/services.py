@@ -21,19 +21,9 @@ from cfipros.api.problems import ProblemError
 from extraction.models import AcsElement, Report, ReportCode
 from studyplans import planning
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection, StudyResource, StudyTask
-from studyplans.starter import CSV_FIELDS, STARTER_CSV
+from studyplans.starter import CSV_FIELDS, RESOURCE_FIELDS, STARTER_CSV
 
 EXPORT_FIELDS = ["id", *CSV_FIELDS, "curated"]
-RESOURCE_FIELDS = (
-    "element_code",
-    "publication",
-    "publication_title",
-    "chapter",
-    "title",
-    "url",
-    "estimated_minutes",
-    "position",
-)
 MAX_RESOURCE_MINUTES = 600
 
 

@@ -22,13 +22,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 STARTER_CSV = DATA_DIR / "resources.csv"
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "extraction" / "data" / "acs_catalog.json.gz"
 
-CSV_FIELDS = [
-    "key",
-    "prefix",
-    "area",
-    "task",
-    "area_title",
-    "task_title",
+# The editable columns of a study resource: the CSV, the loader's updates and the admin share them.
+RESOURCE_FIELDS = (
     "element_code",
     "publication",
     "publication_title",
@@ -37,7 +32,8 @@ CSV_FIELDS = [
     "url",
     "estimated_minutes",
     "position",
-]
+)
+CSV_FIELDS = ["key", "prefix", "area", "task", "area_title", "task_title", *RESOURCE_FIELDS]
 
 HANDBOOKS_URL = "https://www.faa.gov/regulations_policies/handbooks_manuals/aviation"
 AIM_URL = "https://www.faa.gov/air_traffic/publications/atpubs/aim_html/"
