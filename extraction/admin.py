@@ -11,6 +11,7 @@ from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import HttpRequest
 
 from accounts.models import User
+from extraction.engine.codes import PLT_RE
 from extraction.models import AcsDocument, AcsElement, CodeCorrection, Report, ReportCode
 from extraction.selectors import normalize_acs_code
 from extraction.services import report_correct_codes
@@ -83,36 +84,32 @@ class AcsElementAdmin(admin.ModelAdmin):
 # Code changes go through ``report_correct_codes`` so each one is audited in CodeCorrection.
 # ---------------------------------------------------------------------------------------------
 
-_PLT_RE = re.compile(r"^PLT\d{3}$")
 
+class _ReadOnlyInline(admin.TabularInline):
+    """Rows the review shows but never edits: codes change only through ``report_correct_codes``."""
 
-class ReportCodeInline(admin.TabularInline):
-    model = ReportCode
-    fields = ("position", "code", "raw", "confidence", "element")
-    readonly_fields = ("position", "code", "raw", "confidence", "element")
-    ordering = ["position"]
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
+        return False
+
+
+class ReportCodeInline(_ReadOnlyInline):
+    model = ReportCode
+    fields = readonly_fields = ("position", "code", "raw", "confidence", "element")
+    ordering = ["position"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReportCode]:
         return super().get_queryset(request).select_related("element")
 
-    def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
-        return False
 
-
-class CodeCorrectionInline(admin.TabularInline):
+class CodeCorrectionInline(_ReadOnlyInline):
     model = CodeCorrection
-    fields = ("created_at", "user", "before", "after")
-    readonly_fields = ("created_at", "user", "before", "after")
-    extra = 0
-    can_delete = False
+    fields = readonly_fields = ("created_at", "user", "before", "after")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CodeCorrection]:
         return super().get_queryset(request).select_related("user")
-
-    def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
-        return False
 
 
 class ReportReviewForm(forms.ModelForm):
@@ -138,7 +135,7 @@ class ReportReviewForm(forms.ModelForm):
         codes: list[str] = []
         invalid: list[str] = []
         for token in filter(None, raw):
-            code = token.upper() if _PLT_RE.match(token.upper()) else normalize_acs_code(token)
+            code = token.upper() if PLT_RE.match(token.upper()) else normalize_acs_code(token)
             if code is None:
                 invalid.append(token)
             elif code not in codes:
@@ -146,6 +143,31 @@ class ReportReviewForm(forms.ModelForm):
         if invalid:
             raise forms.ValidationError("Not an ACS or PLT code: " + ", ".join(invalid))
         return codes
+
+
+# The applicant's name, FTN, exam id and site are not among them (see above).
+_RESULT_FIELDS = (
+    "id",
+    "exam_code",
+    "exam_title",
+    "exam_date",
+    "score",
+    "grade",
+    "take",
+    "expiration_date",
+    "code_kind",
+    "field_confidence",
+)
+_PROCESSING_FIELDS = (
+    "source_format",
+    "extraction_path",
+    "engine_version",
+    "processing_ms",
+    "owned",
+    "expires_at",
+    "created_at",
+    "updated_at",
+)
 
 
 @admin.register(Report)
@@ -166,63 +188,11 @@ class ReportAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False
-    readonly_fields = [
-        "id",
-        "status",
-        "confidence",
-        "exam_code",
-        "exam_title",
-        "exam_date",
-        "score",
-        "grade",
-        "take",
-        "expiration_date",
-        "code_kind",
-        "unresolved",
-        "field_confidence",
-        "source_format",
-        "extraction_path",
-        "engine_version",
-        "processing_ms",
-        "owned",
-        "expires_at",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = ["status", "confidence", "unresolved", *_RESULT_FIELDS, *_PROCESSING_FIELDS]
     fieldsets = [
         ("Review", {"fields": ["status", "confidence", "unresolved", "corrected_codes"]}),
-        (
-            "Result",
-            {
-                "fields": [
-                    "id",
-                    "exam_code",
-                    "exam_title",
-                    "exam_date",
-                    "score",
-                    "grade",
-                    "take",
-                    "expiration_date",
-                    "code_kind",
-                    "field_confidence",
-                ]
-            },
-        ),
-        (
-            "Processing",
-            {
-                "fields": [
-                    "source_format",
-                    "extraction_path",
-                    "engine_version",
-                    "processing_ms",
-                    "owned",
-                    "expires_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        ("Result", {"fields": _RESULT_FIELDS}),
+        ("Processing", {"fields": _PROCESSING_FIELDS}),
     ]
     inlines = [ReportCodeInline, CodeCorrectionInline]
 
