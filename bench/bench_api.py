@@ -28,11 +28,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import drop_database, ensure_database  # noqa: E402
 from tests.reports.aktr_fixture import AktrSpec, aktr_pdf  # noqa: E402
 
 PYTHON = sys.executable
@@ -43,36 +43,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def admin_connection(database_url: str) -> tuple[object, str]:
-    import psycopg
-
-    parsed = urlparse(database_url)
-    name = parsed.path.lstrip("/")
-    conn = psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-    return conn, name
-
-
-def ensure_database(database_url: str) -> None:
-    conn, name = admin_connection(database_url)
-    with conn:  # type: ignore[attr-defined]
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()  # type: ignore[attr-defined]
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
-
-
-def drop_database(database_url: str) -> None:
-    conn, name = admin_connection(database_url)
-    with conn:  # type: ignore[attr-defined]
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
 
 
 def multipart(data: bytes, boundary: str) -> bytes:

@@ -35,11 +35,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 from uuid import uuid4
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._common import drop_database, ensure_database  # noqa: E402
 
 PYTHON = sys.executable
 KINDS = ("text", "scan", "photo")
@@ -55,34 +56,6 @@ def parse_mix(raw: str, total: int) -> dict[str, int]:
     if unknown or sum(mix.values()) != total:
         raise SystemExit(f"--mix must use {KINDS} and add up to --files ({total})")
     return mix
-
-
-def admin_connection(database_url: str) -> tuple[Any, str]:
-    import psycopg
-
-    parsed = urlparse(database_url)
-    conn = psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-    return conn, parsed.path.lstrip("/")
-
-
-def ensure_database(database_url: str) -> None:
-    conn, name = admin_connection(database_url)
-    with conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(database_url: str) -> None:
-    conn, name = admin_connection(database_url)
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def generated_documents(mix: dict[str, int], seed: int) -> list[tuple[str, bytes, str, list[str] | None]]:

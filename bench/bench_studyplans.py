@@ -23,10 +23,11 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import _common  # noqa: E402
 
 PREFIXES = {
     "PA": ("PAR", "Private Pilot Airplane"),
@@ -36,35 +37,11 @@ PREFIXES = {
 SECTION = "## Study plans"
 
 
-def _admin(database_url: str):  # type: ignore[no-untyped-def]
-    import psycopg
-
-    parsed = urlparse(database_url)
-    conn = psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-    return conn, parsed.path.lstrip("/")
-
-
-def ensure_database(database_url: str) -> None:
-    conn, name = _admin(database_url)
-    with conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def drop_database(database_url: str) -> None:
     from django.db import connections
 
-    connections.close_all()
-    conn, name = _admin(database_url)
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connections.close_all()  # this process holds connections to the database it drops
+    _common.drop_database(database_url)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -174,7 +151,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="Write the figures to docs/performance.md.")
     args = parser.parse_args()
 
-    ensure_database(args.database)
+    _common.ensure_database(args.database)
     os.environ["DATABASE_URL"] = args.database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cfipros.settings.test")
     import django
