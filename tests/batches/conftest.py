@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from extraction.adapter import get_catalog, reset_catalog
-from extraction.models import AcsDocument, AcsElement
+from extraction.models import AcsElement
 from tests.batches.documents import AktrSpec, aktr_pdf, class_of_reports
+from tests.factories import acs_element
 
 
 def _clear_batch_throttle() -> None:
@@ -69,26 +70,17 @@ def class_pdfs() -> Callable[[int], list[tuple[str, bytes, AktrSpec]]]:
 def pa_task_elements(db: None) -> list[AcsElement]:
     """Catalogue rows for two codes, so summaries can name their tasks (the engine keeps its own)."""
     get_catalog()
-    doc, _ = AcsDocument.objects.get_or_create(prefix="PA", defaults={"title": "Private Pilot Airplane"})
-    common = {"document": doc, "prefix": "PA", "area": "I", "area_title": "Preflight Preparation"}
     return [
-        AcsElement.objects.create(
-            **common,
-            code="PA.I.B.K1a",
-            task="B",
+        acs_element(
+            "PA.I.B.K1a",
+            area_title="Preflight Preparation",
             task_title="Airworthiness Requirements",
-            element_type="K",
-            number=1,
-            sub_letter="a",
             description="Location and expiration dates of required aircraft certificates",
         ),
-        AcsElement.objects.create(
-            **common,
-            code="PA.I.C.K2",
-            task="C",
+        acs_element(
+            "PA.I.C.K2",
+            area_title="Preflight Preparation",
             task_title="Weather Information",
-            element_type="K",
-            number=2,
             description="Weather products.",
         ),
     ]

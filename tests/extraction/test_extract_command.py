@@ -11,8 +11,8 @@ from django.core.management import call_command
 
 from extraction.adapter import get_catalog, reset_catalog, run_extraction
 from extraction.engine.serialize import FIELDS
-from extraction.models import AcsDocument, AcsElement
 from tests.engine.aktr_fixtures import Report, bad_inputs, build_pdf, plt_report
+from tests.factories import acs_element
 
 
 def run(*args: str) -> tuple[str, str]:
@@ -72,12 +72,13 @@ def test_summary_table(tmp_path: Path) -> None:
 
 
 def test_catalogue_comes_from_the_table_when_it_has_rows() -> None:
-    doc = AcsDocument.objects.create(prefix="PA", title="Private Pilot Airplane")
-    AcsElement.objects.create(
-        document=doc, code="PA.I.C.K2a", prefix="PA", area="I", area_title="Preflight Preparation", task="C",
-        task_title="Airworthiness Requirements", element_type="K", number=2, sub_letter="a",
-        description="From the table.", exam_codes=["PAR"],
-    )  # fmt: skip
+    acs_element(
+        "PA.I.C.K2a",
+        area_title="Preflight Preparation",
+        task_title="Airworthiness Requirements",
+        description="From the table.",
+        exam_codes=["PAR"],
+    )
     reset_catalog()
     assert len(get_catalog()) == 1
     result = run_extraction(build_pdf(Report(codes=["PA.I.C.K2a"])))

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
 from extraction.adapter import get_catalog, reset_catalog
-from extraction.models import AcsDocument, AcsElement
+from extraction.models import AcsElement
+from tests.factories import acs_element
 from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
 
 
@@ -38,17 +39,10 @@ def engine_catalog(db: None) -> None:
 
 @pytest.fixture
 def pa_element(db: None) -> AcsElement:
-    doc, _ = AcsDocument.objects.get_or_create(prefix="PA", defaults={"title": "Private Pilot Airplane"})
-    return AcsElement.objects.create(
-        document=doc,
-        code="PA.I.A.K1",
-        prefix="PA",
-        area="I",
+    return acs_element(
+        "PA.I.A.K1",
         area_title="Preflight Preparation",
-        task="A",
         task_title="Pilot Qualifications",
-        element_type="K",
-        number=1,
         description="Certification requirements, recent flight experience, and recordkeeping.",
     )
 

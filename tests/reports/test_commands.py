@@ -15,6 +15,7 @@ from extraction.engine import ExtractionResult
 from extraction.models import AcsDocument, AcsElement, Report, ReportCode
 from extraction.retention import purge_expired_reports_task
 from extraction.services import report_create_from_result
+from tests.factories import acs_element
 
 pytestmark = pytest.mark.django_db
 
@@ -53,17 +54,8 @@ def test_purge_runs_hourly_on_celery_beat() -> None:
 
 
 def _element(doc: AcsDocument, code: str) -> AcsElement:
-    return AcsElement.objects.create(
-        document=doc,
-        code=code,
-        prefix="PA",
-        area="I",
-        area_title="Preflight Preparation",
-        task=code.split(".")[2],
-        task_title="t",
-        element_type="K",
-        number=int(code.split(".")[3][1:]),
-        description="d",
+    return acs_element(
+        code, document=doc, area_title="Preflight Preparation", task_title="t", description="d"
     )
 
 

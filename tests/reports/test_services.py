@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from extraction.engine import CodeDetail, ExtractionResult, Unresolved
-from extraction.models import AcsDocument, AcsElement, Report
+from extraction.models import AcsElement, Report
 from extraction.services import exam_id_hash, report_create_from_result, report_store_result
 
 pytestmark = pytest.mark.django_db
@@ -43,24 +43,7 @@ def make_result(**overrides: object) -> ExtractionResult:
     return base
 
 
-@pytest.fixture
-def element() -> AcsElement:
-    doc = AcsDocument.objects.create(prefix="PA", title="Private Pilot Airplane")
-    return AcsElement.objects.create(
-        document=doc,
-        code="PA.I.A.K1",
-        prefix="PA",
-        area="I",
-        area_title="Preflight",
-        task="A",
-        task_title="Certificates",
-        element_type="K",
-        number=1,
-        description="Certification.",
-    )
-
-
-def test_anonymous_result_keeps_no_personal_field_and_expires(element: AcsElement) -> None:
+def test_anonymous_result_keeps_no_personal_field_and_expires(pa_element: AcsElement) -> None:
     report = report_create_from_result(owner=None, result=make_result())
     assert report.owner is None
     assert (report.applicant_name, report.ftn, report.applicant_id, report.exam_id, report.exam_site) == (
@@ -76,12 +59,12 @@ def test_anonymous_result_keeps_no_personal_field_and_expires(element: AcsElemen
     assert len(report.share_token) >= 32
     codes = list(report.codes.order_by("position"))
     assert [c.code for c in codes] == ["PA.I.A.K1", "PA.I.B.K2"]
-    assert codes[0].element == element and codes[1].element is None
+    assert codes[0].element == pa_element and codes[1].element is None
     assert codes[1].raw == "PA.l.B.K2"
     assert report.status == Report.Status.OK
 
 
-def test_owned_result_keeps_fields_and_dedupes_on_exam_id(element: AcsElement) -> None:
+def test_owned_result_keeps_fields_and_dedupes_on_exam_id(pa_element: AcsElement) -> None:
     user = User.objects.create(username="u1")
     first = report_store_result(owner=user, result=make_result())
     assert first.created
