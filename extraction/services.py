@@ -75,6 +75,10 @@ def _result_fields(result: ExtractionResult) -> dict[str, Any]:
     }
 
 
+# What identifies a person or a sitting: kept only on owned reports, blanked when the owner goes.
+PERSONAL_FIELDS = ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site")
+
+
 def _personal_fields(result: ExtractionResult) -> dict[str, Any]:
     """Columns only an owned report keeps."""
     return {
@@ -210,6 +214,20 @@ def report_claim(*, report: Report, user: User) -> Report:
 
 def report_delete(*, report: Report) -> None:
     report.delete()
+
+
+def reports_scrub_personal_fields(*, owner: User) -> int:
+    """Blank the personal fields (and the exam id hash) of every report ``owner`` holds.
+
+    A user deleted in Clerk keeps their reports, as results, but nothing that identifies them.
+    Returns how many reports changed; reports already blank are not rewritten.
+    """
+    blanks = dict.fromkeys(PERSONAL_FIELDS, "")
+    return (
+        Report.objects.filter(owner=owner)
+        .exclude(**blanks, exam_id_hash="")
+        .update(**blanks, exam_id_hash="")
+    )
 
 
 def purge_expired_reports(*, now: datetime | None = None) -> int:

@@ -9,17 +9,12 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from extraction.models import Report
-
-PERSONAL_BLANKS = {"applicant_name": "", "ftn": "", "applicant_id": "", "exam_id": "", "exam_site": ""}
+from extraction.services import reports_scrub_personal_fields
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="extraction.scrub_deleted_owner")
 def scrub_reports_of_deleted_user(sender: type[User], instance: User, **kwargs: Any) -> None:
     """A user deleted in Clerk keeps their row (and reports) but not their identity: the name, FTN,
     applicant id, exam id and site go from every report they own, as from their account."""
-    if instance.deleted_at is None:
-        return
-    Report.objects.filter(owner=instance).exclude(**PERSONAL_BLANKS, exam_id_hash="").update(
-        **PERSONAL_BLANKS, exam_id_hash=""
-    )
+    if instance.deleted_at is not None:
+        reports_scrub_personal_fields(owner=instance)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from extraction.models import Report, ReportCode
+from extraction.services import PERSONAL_FIELDS
 
 
 class CodeDetailSerializer(serializers.ModelSerializer[ReportCode]):
@@ -76,8 +77,6 @@ PUBLIC_FIELDS = [
     "engine_version",
     "processing_ms",
 ]
-
-PERSONAL_FIELDS = ["applicant_name", "ftn", "applicant_id", "exam_id", "exam_site"]
 
 
 class PublicResultSerializer(serializers.ModelSerializer[Report]):

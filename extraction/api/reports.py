@@ -28,7 +28,6 @@ from cfipros.api.problems import ProblemError
 from extraction import selectors, services
 from extraction.adapter import run_extraction
 from extraction.api.report_serializers import (
-    PERSONAL_FIELDS,
     ExtractionUploadSerializer,
     PublicResultSerializer,
     ReportSerializer,
@@ -62,7 +61,7 @@ def _report_location(report: Report) -> str:
 
 
 def _personal_from_result(result: ExtractionResult) -> dict[str, Any]:
-    return {name: getattr(result, name) or None for name in PERSONAL_FIELDS}
+    return {name: getattr(result, name) or None for name in services.PERSONAL_FIELDS}
 
 
 class ExtractionView(RateLimitHeadersMixin, APIView):
