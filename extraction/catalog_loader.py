@@ -22,8 +22,13 @@ from extraction.models import CURRENT_EDITION, AcsDocument, AcsElement
 
 SHIPPED_CATALOG = Path(__file__).resolve().parent / "data" / "acs_catalog.json.gz"
 
+# The parts of an ACS code (PA.I.C.K2a) that the API also accepts alone, as filters.
+PREFIX_PATTERN = r"[A-Z]{2}"
+AREA_PATTERN = r"[IVX]{1,4}"
+TASK_PATTERN = r"[A-Z]"
 ACS_CODE_RE = re.compile(
-    r"^(?P<prefix>[A-Z]{2})\.(?P<area>[IVX]{1,4})\.(?P<task>[A-Z])\.(?P<type>[KRS])(?P<number>\d{1,2})(?P<sub>[a-z]?)$"
+    rf"^(?P<prefix>{PREFIX_PATTERN})\.(?P<area>{AREA_PATTERN})\.(?P<task>{TASK_PATTERN})\."
+    r"(?P<type>[KRS])(?P<number>\d{1,2})(?P<sub>[a-z]?)$"
 )
 
 # Titles of the ACS publications, by prefix. The powered-lift and instructor prefixes other than

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from extraction import selectors
+from extraction.catalog_loader import AREA_PATTERN, PREFIX_PATTERN, TASK_PATTERN
 from extraction.engine.data.exams import EXAM_TITLES
 from extraction.models import AcsElement
 
@@ -75,7 +76,7 @@ class UpperChoiceFilter(django_filters.ChoiceFilter):
 
 class AcsElementFilter(django_filters.FilterSet):
     prefix = UpperCharFilter(
-        validators=[RegexValidator(r"^[A-Z]{2}$", "An ACS prefix is two letters, e.g. PA.")],
+        validators=[RegexValidator(rf"^{PREFIX_PATTERN}$", "An ACS prefix is two letters, e.g. PA.")],
         help_text="ACS prefix, e.g. PA (Private Pilot Airplane).",
     )
     exam = UpperChoiceFilter(
@@ -88,11 +89,13 @@ class AcsElementFilter(django_filters.FilterSet):
         help_text="K knowledge, R risk management, S skill.",
     )
     area = UpperCharFilter(
-        validators=[RegexValidator(r"^[IVX]{1,4}$", "An area of operation is a roman numeral, e.g. IX.")],
+        validators=[
+            RegexValidator(rf"^{AREA_PATTERN}$", "An area of operation is a roman numeral, e.g. IX.")
+        ],
         help_text="Area of operation, roman numeral, e.g. I.",
     )
     task = UpperCharFilter(
-        validators=[RegexValidator(r"^[A-Z]$", "A task is one letter, e.g. C.")],
+        validators=[RegexValidator(rf"^{TASK_PATTERN}$", "A task is one letter, e.g. C.")],
         help_text="Task letter, e.g. C.",
     )
     edition = django_filters.CharFilter(
