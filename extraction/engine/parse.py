@@ -282,10 +282,10 @@ def _follow_print_order(
 
     Many OCR slips turn a code into another catalogue code (``AM.III.I.K4`` read as
     ``AM.II.I.K4``), which the catalogue alone cannot catch; printed between ``AM.III.F.K9``
-    and ``AM.III.K.R2`` it is out of place. A reading out of place (or left unresolved) inside
-    the run whose neighbours in it leave room for exactly one catalogue code a confusion away
-    becomes that code (printed codes are a set: a neighbour's own code does not fit).
-    Readings not printed in order (three in four at least) are left alone.
+    and ``AM.III.K.R2`` it is out of place. A reading out of place (or left unresolved) after
+    the run's first code, whose neighbours in the run leave room for exactly one catalogue
+    code a confusion away, becomes that code (printed codes are a set: a neighbour's own code
+    does not fit). Readings not printed in order (three in four at least) are left alone.
     """
     codes = [res.code for _, _, res in reads]
     known = [i for i, c in enumerate(codes) if c is not None]
@@ -300,13 +300,17 @@ def _follow_print_order(
             continue
         lo = max((codes[k] or "" for k in run if k < i), default=None)
         hi = min((codes[k] or "" for k in run if k > i), default=None)
-        if lo is None or hi is None:
-            continue  # at an end of the run the order bounds one side only: too loose a frame
+        if lo is None:
+            # Before the run's first code only an upper bound frames it: too loose (a grid cell
+            # the OCR put first would turn into a wrong code). After the last code the lower
+            # bound suffices: the common slip drops a stroke (III read as II), which moves a
+            # code back, so a closing code out of place is that slip far more often.
+            continue
         budget = res.cost + ORDER_SLIP if res.code else ACCEPT_COST
         fits = [
             (cost, c)
             for cost, c in resolver.nearby(tok, prefixes, min(budget, ACCEPT_COST))
-            if c != res.code and lo < c < hi
+            if c != res.code and lo < c and (hi is None or c < hi)
         ]
         if not fits or (len(fits) > 1 and fits[1][0] - fits[0][0] < MARGIN):
             continue

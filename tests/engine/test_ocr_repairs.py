@@ -119,3 +119,13 @@ def test_reading_at_an_end_of_the_run_is_left_alone(fake_ocr: list[FakePage], ca
     codes = ["AM.III.A.K7", "AM.II.L.S7", "AM.II.M.R1", "AM.III.F.K9", "AM.III.I.K4", "AM.III.K.R2"]
     fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *codes, *FOOTER]))
     assert extract_document(png_bytes(), catalog).codes == sorted(codes)
+
+
+def test_closing_codes_read_out_of_place_are_repaired(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    # The last two codes lost a stroke each (AM.III.M.* read as AM.II.M.*): after the run's
+    # last code, the lower bound alone frames them.
+    codes = ["AM.I.C.R3", "AM.I.D.S3", "AM.II.C.K3", "AM.II.J.S6", "AM.III.A.K6", "AM.III.B.K3"]
+    codes += ["AM.III.H.S3", "AM.III.L.S2", "AM.III.M.S2"]
+    seen = [*codes[:-1], "AM.II.M.S2, AM.II.M.S9"]
+    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
+    assert extract_document(png_bytes(), catalog).codes == sorted([*codes, "AM.III.M.S9"])
