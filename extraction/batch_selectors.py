@@ -6,7 +6,6 @@ with its counts, one for its files, one for their reports and one for the report
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -18,13 +17,12 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
+from extraction.acs_grammar import ACS_CODE_RE
 from extraction.models import Batch, BatchFile, Report, ReportCode
 
 # A task is a consistent weak area of a batch when it appears in more than this share of the
 # batch's reports (the product's published rule).
 WEAK_AREA_SHARE = 0.3
-
-_ACS_TASK = re.compile(r"^([A-Z]{2})\.([IVX]{1,4})\.([A-Z])\.[KRS]\d{1,2}[a-z]?$")
 
 
 def _with_progress(queryset: QuerySet[Batch]) -> QuerySet[Batch]:
@@ -79,8 +77,8 @@ def _task_of(code: str, element: Mapping[str, Any]) -> str | None:
     """``PA.I.B`` for ``PA.I.B.K1a``: from the catalogue link, or read from the code itself."""
     if element.get("element__prefix"):
         return f"{element['element__prefix']}.{element['element__area']}.{element['element__task']}"
-    match = _ACS_TASK.match(code)
-    return ".".join(match.groups()) if match else None
+    match = ACS_CODE_RE.match(code)
+    return f"{match['prefix']}.{match['area']}.{match['task']}" if match else None
 
 
 def batch_reports(files: list[BatchFile]) -> list[ReportRow]:

@@ -18,18 +18,10 @@ from typing import Any
 
 from django.db import transaction
 
+from extraction.acs_grammar import ACS_CODE_RE
 from extraction.models import CURRENT_EDITION, AcsDocument, AcsElement
 
 SHIPPED_CATALOG = Path(__file__).resolve().parent / "data" / "acs_catalog.json.gz"
-
-# The parts of an ACS code (PA.I.C.K2a) that the API also accepts alone, as filters.
-PREFIX_PATTERN = r"[A-Z]{2}"
-AREA_PATTERN = r"[IVX]{1,4}"
-TASK_PATTERN = r"[A-Z]"
-ACS_CODE_RE = re.compile(
-    rf"^(?P<prefix>{PREFIX_PATTERN})\.(?P<area>{AREA_PATTERN})\.(?P<task>{TASK_PATTERN})\."
-    r"(?P<type>[KRS])(?P<number>\d{1,2})(?P<sub>[a-z]?)$"
-)
 
 # Titles of the ACS publications, by prefix. The powered-lift and instructor prefixes other than
 # AI/HI/FI are not confirmed against FAA publications yet (see docs/catalogue.md).

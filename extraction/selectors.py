@@ -12,7 +12,7 @@ from django.db.models.expressions import OrderBy
 
 from accounts.models import User
 from accounts.selectors import owners_visible_to
-from extraction.catalog_loader import ACS_CODE_RE
+from extraction.acs_grammar import ACS_CODE_RE
 from extraction.engine.data.exams import EXAM_PREFIXES, EXAM_TITLES
 from extraction.models import CURRENT_EDITION, AcsElement, Report, ReportCode
 

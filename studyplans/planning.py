@@ -10,17 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from extraction.acs_grammar import ACS_CODE_RE
+from extraction.engine.codes import PLT_RE as PLT_CODE_RE
 from extraction.engine.fields import expiration_for
-
-ACS_CODE_RE = re.compile(
-    r"^(?P<prefix>[A-Z]{2})\.(?P<area>[IVX]{1,4})\.(?P<task>[A-Z])\.(?P<type>[KRS])(?P<number>\d{1,2})(?P<sub>[a-z]?)$"
-)
-PLT_CODE_RE = re.compile(r"^PLT\d{3}$")
 
 # Minutes of review per element on top of its reading, by element type: a skill element needs a
 # walk-through of the maneuver as well as the reading.

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from extraction import selectors
-from extraction.catalog_loader import AREA_PATTERN, PREFIX_PATTERN, TASK_PATTERN
+from extraction.acs_grammar import AREA_PATTERN, PREFIX_PATTERN, TASK_PATTERN
 from extraction.engine.data.exams import EXAM_TITLES
 from extraction.models import AcsElement
 
