@@ -9,8 +9,6 @@ Only the owner sees a batch; for anyone else it does not exist (404).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -40,25 +38,10 @@ from accounts.models import User
 from cfipros.api.problems import ProblemError
 from extraction import batch_selectors, batches
 from extraction.api.throttles import BatchUserThrottle, RateLimitHeadersMixin
+from extraction.batch_exports import batch_csv
 from extraction.models import Batch, BatchFile
 
 EXPORT_FORMATS = ("csv", "json")
-CSV_COLUMNS = [
-    "report_id",
-    "file_names",
-    "applicant_name",
-    "exam_code",
-    "exam_date",
-    "score",
-    "grade",
-    "take",
-    "code",
-    "task",
-    "task_title",
-    "description",
-]
-# A spreadsheet treats a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _problem(description: str) -> OpenApiResponse:
@@ -340,7 +323,7 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         files = batch_selectors.batch_files(batch)
         reports = batch_selectors.batch_reports(files)
         if export_format == "csv":
-            content = _csv(files, reports)
+            content = batch_csv(files, reports)
             response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         else:
             data = _detail_data(batch, files, reports)
@@ -349,34 +332,3 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}.{export_format}"'
         response["Cache-Control"] = "no-store"
         return response
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv(files: list[BatchFile], reports: list[batch_selectors.ReportRow]) -> str:
-    names: dict[UUID, list[str]] = {}
-    for f in files:
-        if f.report_id is not None:
-            names.setdefault(f.report_id, []).append(f.name)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for report in reports:
-        head = [
-            report.id,
-            "; ".join(names.get(report.id, [])),
-            report.applicant_name,
-            report.exam_code,
-            report.exam_date.isoformat() if report.exam_date else "",
-            report.score,
-            report.grade,
-            report.take,
-        ]
-        codes: list[batch_selectors.CodeRow | None] = [*report.codes] or [None]
-        for code in codes:
-            tail = [code.code, code.task, code.task_title, code.description] if code else ["", "", "", ""]
-            writer.writerow([_cell(v) for v in head + tail])
-    return out.getvalue()
