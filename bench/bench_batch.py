@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import drop_database, ensure_database  # noqa: E402
+from tests.batches.workers import spawn_worker, stop_worker  # noqa: E402
 
 PYTHON = sys.executable
 KINDS = ("text", "scan", "photo")
@@ -98,23 +99,8 @@ def sample_documents(directory: Path, count: int) -> list[tuple[str, bytes, str,
 def start_worker(
     env: dict[str, str], queue: str, concurrency: int, log_path: Path
 ) -> subprocess.Popen[bytes]:
-    command = [
-        PYTHON,
-        "-m",
-        "celery",
-        "-A",
-        "cfipros",
-        "worker",
-        "-Q",
-        queue,
-        "--concurrency",
-        str(concurrency),
-    ]
-    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"]
     log = log_path.open("wb")
-    worker = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    worker = spawn_worker(env, queue, concurrency, log)
     nice = os.getpriority(os.PRIO_PROCESS, 0)
     if nice:
         # The worker leads a session of its own, hence a scheduler autogroup of its own: the
@@ -128,16 +114,6 @@ def start_worker(
             raise SystemExit("worker did not start:\n" + log_path.read_text(errors="replace")[-3000:])
         time.sleep(0.1)
     return worker
-
-
-def stop_worker(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
 
 
 def process_cpu_seconds(pid: int) -> float:
@@ -346,7 +322,7 @@ def main() -> None:
             )
     finally:
         for running in workers:
-            stop_worker(running)
+            stop_worker(running, timeout=20)
         from django.db import connections
 
         connections.close_all()

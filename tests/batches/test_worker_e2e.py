@@ -26,10 +26,10 @@ from cfipros.celery import app as celery_app
 from extraction import transit
 from extraction.models import Batch, BatchFile, Report
 from tests.batches.documents import aktr_pdf, class_of_reports, photo_jpeg
+from tests.batches.workers import spawn_worker, stop_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 BROKER_URL = "redis://127.0.0.1:6379/14"
 VISIBILITY_TIMEOUT = 3
 FINISHED = (Batch.Status.COMPLETED, Batch.Status.PARTIAL, Batch.Status.FAILED)
@@ -77,34 +77,13 @@ def start_worker(queue: str, settings, tmp_path: Path) -> Iterator[Callable[[], 
 
     def start() -> subprocess.Popen[bytes]:
         log = (tmp_path / f"worker-{len(workers)}.log").open("wb")
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cfipros",
-            "worker",
-            "-Q",
-            queue,
-            "--concurrency",
-            "1",
-        ]
-        command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"]
-        worker = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        worker = spawn_worker(env, queue, 1, log)
         workers.append(worker)
         return worker
 
     yield start
     for worker in workers:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+        stop_worker(worker, timeout=10)
     for log in sorted(tmp_path.glob("worker-*.log")):
         sys.stdout.write(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}\n")
 
