@@ -193,8 +193,8 @@ def _second_look(upright: Any, row: Row, recognize: Any) -> None:
     Page-level detection drops lone narrow glyphs (``TAKE:   1`` loses its ``1``). First the
     band of the label and the row above it, twice as large on the paper's own shade: with text
     around it the detector keeps the glyph, and the label read again tells which line holds
-    the value. Failing that, the strip right of the label alone, three times larger. A strip
-    that is blank (the value sits on the next row) adds nothing.
+    the value. Failing that, the strip right of the label alone, three times larger. When
+    neither shows a value, the row stays as it was.
     """
     found = _band_look(upright, row, recognize) or _strip_look(upright, row, recognize)
     if found is None:
