@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -21,6 +22,12 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://cfipros.com/problems/"
+
+
+def problem_response(description: str) -> OpenApiResponse:
+    """The schema entry of an error answer, so every view documents it the same way."""
+    return OpenApiResponse(description=f"{description} (application/problem+json).")
+
 
 TITLES = {
     400: "Bad request",

@@ -10,7 +10,6 @@ Only the owner sees a batch; for anyone else it does not exist (404).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -19,33 +18,27 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from accounts.models import User
-from cfipros.api.problems import ProblemError
+from cfipros.api.negotiation import JSONOnlyNegotiation
+from cfipros.api.problems import ProblemError, problem_response
 from extraction import batch_selectors, batches
 from extraction.api.throttles import BatchUserThrottle, RateLimitHeadersMixin
 from extraction.batch_exports import batch_csv
 from extraction.models import Batch, BatchFile
 
 EXPORT_FORMATS = ("csv", "json")
-
-
-def _problem(description: str) -> OpenApiResponse:
-    return OpenApiResponse(description=f"{description} (application/problem+json).")
 
 
 # --- Serializers (output shapes; values come from the selectors) ---------------------------------
@@ -167,16 +160,6 @@ class BatchExportSerializer(BatchDetailSerializer):
 # --- Views -----------------------------------------------------------------------------------------
 
 
-class _JSONOnlyNegotiation(DefaultContentNegotiation):
-    """The export reads ``?format=`` itself; errors are always problem+json."""
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        first = next(iter(renderers))
-        return first, first.media_type
-
-
 def _detail_data(batch: Batch, files: list[BatchFile], reports: list[Any]) -> dict[str, Any]:
     data = dict(BatchListSerializer(batch).data)
     data["files"] = BatchFileSerializer(files, many=True).data
@@ -187,7 +170,7 @@ def _detail_data(batch: Batch, files: list[BatchFile], reports: list[Any]) -> di
 @extend_schema_view(
     list=extend_schema(
         summary="The caller's batches, newest first",
-        responses={200: BatchListSerializer(many=True), 401: _problem("Not signed in")},
+        responses={200: BatchListSerializer(many=True), 401: problem_response("Not signed in")},
     ),
     retrieve=extend_schema(
         summary="A batch's progress, files and summary",
@@ -197,7 +180,7 @@ def _detail_data(batch: Batch, files: list[BatchFile], reports: list[Any]) -> di
             "summary covers the reports produced so far: how many reports carry each code, the "
             "ACS tasks found in more than 30% of them, score statistics and the exams taken."
         ),
-        responses={200: BatchDetailSerializer, 404: _problem("No batch of the caller has this id")},
+        responses={200: BatchDetailSerializer, 404: problem_response("No batch of the caller has this id")},
     ),
 )
 @extend_schema(tags=["batches"])
@@ -247,11 +230,11 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         parameters=[],
         responses={
             202: BatchAcceptedSerializer,
-            401: _problem("Not signed in"),
-            413: _problem("A file larger than 15 MB (`file_too_large`) or more than 100 MB in all"),
-            422: _problem("No files (`no_files`) or more than 30 (`too_many_files`)"),
-            429: _problem("Daily batch limit reached; see Retry-After"),
-            503: _problem("The processing queue is unavailable"),
+            401: problem_response("Not signed in"),
+            413: problem_response("A file larger than 15 MB (`file_too_large`) or more than 100 MB in all"),
+            422: problem_response("No files (`no_files`) or more than 30 (`too_many_files`)"),
+            429: problem_response("Daily batch limit reached; see Retry-After"),
+            503: problem_response("The processing queue is unavailable"),
         },
     )
     def create(self, request: Request) -> Response:
@@ -305,11 +288,11 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/json"): BatchExportSerializer,
-            404: _problem("No batch of the caller has this id"),
-            422: _problem("`format` is not csv or json (`invalid_format`)"),
+            404: problem_response("No batch of the caller has this id"),
+            422: problem_response("`format` is not csv or json (`invalid_format`)"),
         },
     )
-    @action(detail=True, methods=["get"], content_negotiation_class=_JSONOnlyNegotiation)
+    @action(detail=True, methods=["get"], content_negotiation_class=JSONOnlyNegotiation)
     def export(self, request: Request, pk: str | None = None) -> HttpResponse:
         export_format = request.query_params.get("format", "")
         if export_format not in EXPORT_FORMATS:

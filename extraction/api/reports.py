@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from cfipros.api.problems import ProblemError
+from cfipros.api.problems import ProblemError, problem_response
 from extraction import selectors, services
 from extraction.adapter import run_extraction
 from extraction.api.report_serializers import (
@@ -48,10 +48,6 @@ ENGINE_ERROR_STATUS: dict[str, int] = {
     "encrypted_pdf": 422,
     "not_an_aktr": 422,
 }
-
-
-def _problem(description: str) -> OpenApiResponse:
-    return OpenApiResponse(description=f"{description} (application/problem+json).")
 
 
 def _report_location(report: Report) -> str:
@@ -89,10 +85,10 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
             200: OpenApiResponse(
                 ReportSerializer, description="The caller's existing report for this exam id."
             ),
-            413: _problem("Upload or document too large"),
-            415: _problem("Not a PDF, PNG, JPEG or WebP file"),
-            422: _problem("Missing `file`, or a document that cannot be read as a report"),
-            429: _problem("Rate limit reached; see Retry-After"),
+            413: problem_response("Upload or document too large"),
+            415: problem_response("Not a PDF, PNG, JPEG or WebP file"),
+            422: problem_response("Missing `file`, or a document that cannot be read as a report"),
+            429: problem_response("Rate limit reached; see Retry-After"),
         },
         tags=["extractions"],
     )
@@ -156,8 +152,8 @@ class SharedResultView(_NoIndexMixin, APIView):
         ),
         responses={
             200: PublicResultSerializer,
-            404: _problem("No result has this token"),
-            410: _problem("The anonymous result has expired"),
+            404: problem_response("No result has this token"),
+            410: problem_response("The anonymous result has expired"),
         },
         tags=["results"],
     )
@@ -179,10 +175,10 @@ class ClaimResultView(_NoIndexMixin, APIView):
         request=None,
         responses={
             200: ReportSerializer,
-            401: _problem("Not signed in"),
-            404: _problem("No result has this token"),
-            409: _problem("The result belongs to someone else"),
-            410: _problem("The anonymous result has expired"),
+            401: problem_response("Not signed in"),
+            404: problem_response("No result has this token"),
+            409: problem_response("The result belongs to someone else"),
+            410: problem_response("The anonymous result has expired"),
         },
         tags=["results"],
     )
@@ -221,19 +217,19 @@ class ReportFilter(django_filters.FilterSet):
             "The caller's own reports, and those of the students of every organization where the "
             "caller is an instructor or an admin."
         ),
-        responses={200: ReportSerializer(many=True), 422: _problem("A filter is invalid")},
+        responses={200: ReportSerializer(many=True), 422: problem_response("A filter is invalid")},
     ),
     retrieve=extend_schema(
         summary="One report",
-        responses={200: ReportSerializer, 404: _problem("No visible report has this id")},
+        responses={200: ReportSerializer, 404: problem_response("No visible report has this id")},
     ),
     destroy=extend_schema(
         summary="Delete one's own report",
         description="Only the owner deletes; instructors and admins who may read it get 403.",
         responses={
             204: OpenApiResponse(description="Deleted."),
-            403: _problem("Visible but not the caller's"),
-            404: _problem("No visible report has this id"),
+            403: problem_response("Visible but not the caller's"),
+            404: problem_response("No visible report has this id"),
         },
     ),
 )

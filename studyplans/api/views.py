@@ -8,24 +8,22 @@ instructor's view of a student's plan is read-only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from cfipros.api.problems import ProblemError
+from cfipros.api.negotiation import JSONOnlyNegotiation
+from cfipros.api.problems import ProblemError, problem_response
 from studyplans import exports, selectors, services
 from studyplans.api.serializers import (
     EndorsementSerializer,
@@ -45,21 +43,6 @@ EXPORT_FORMATS = {
 }
 ENDORSEMENT_FORMATS = ("json", "text")
 PLAN_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _problem(description: str) -> OpenApiResponse:
-    return OpenApiResponse(description=f"{description} (application/problem+json).")
-
-
-class JSONOnlyNegotiation(DefaultContentNegotiation):
-    """``?format=`` names an export or text format here, not a DRF renderer: always answer JSON
-    for API payloads and errors, and let the view build the file response itself."""
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, str(renderer.media_type)
 
 
 def _user(request: Request) -> User:
@@ -93,14 +76,17 @@ def _requested_format(request: Request, allowed: tuple[str, ...] | list[str], de
         ],
         responses={
             200: StudyPlanListSerializer(many=True),
-            401: _problem("Not signed in"),
-            422: _problem("Unknown status"),
+            401: problem_response("Not signed in"),
+            422: problem_response("Unknown status"),
         },
     ),
     retrieve=extend_schema(
         summary="One study plan with sections, items, schedule and progress",
         parameters=[PLAN_ID],
-        responses={200: StudyPlanDetailSerializer, 404: _problem("No such plan visible to the caller")},
+        responses={
+            200: StudyPlanDetailSerializer,
+            404: problem_response("No such plan visible to the caller"),
+        },
     ),
 )
 class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -150,8 +136,8 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=StudyPlanCreateSerializer,
         responses={
             201: StudyPlanDetailSerializer,
-            404: _problem("A report is not visible to the caller"),
-            422: _problem("Invalid body, or reports of different people"),
+            404: problem_response("A report is not visible to the caller"),
+            422: problem_response("Invalid body, or reports of different people"),
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -171,9 +157,9 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         parameters=[PLAN_ID, OpenApiParameter("item_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses={
             200: StudyPlanItemUpdateResponseSerializer,
-            403: _problem("The caller may read this plan but not change it"),
-            404: _problem("No such plan or item visible to the caller"),
-            422: _problem("Invalid body"),
+            403: problem_response("The caller may read this plan but not change it"),
+            404: problem_response("No such plan or item visible to the caller"),
+            422: problem_response("Invalid body"),
         },
     )
     @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>\d+)")
@@ -208,8 +194,8 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "text/calendar"): OpenApiTypes.STR,
-            404: _problem("No such plan visible to the caller"),
-            422: _problem("Unknown format"),
+            404: problem_response("No such plan visible to the caller"),
+            422: problem_response("Unknown format"),
         },
     )
     @action(detail=True, methods=["get"], url_path="export")
@@ -253,8 +239,8 @@ class ReportEndorsementView(APIView):
         responses={
             (200, "application/json"): EndorsementSerializer,
             (200, "text/plain"): OpenApiTypes.STR,
-            404: _problem("No such report visible to the caller"),
-            422: _problem("Unknown format"),
+            404: problem_response("No such report visible to the caller"),
+            422: problem_response("Unknown format"),
         },
     )
     def get(self, request: Request, report_id: Any) -> Response | HttpResponse:
