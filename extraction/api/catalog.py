@@ -11,19 +11,20 @@ from django.forms import CharField
 from django_filters import fields as filter_fields
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from cfipros.api.problems import problem_response
 from extraction import selectors
 from extraction.acs_grammar import AREA_PATTERN, PREFIX_PATTERN, TASK_PATTERN
 from extraction.engine.data.exams import EXAM_TITLES
 from extraction.models import AcsElement
 
-PROBLEM_404 = OpenApiResponse(description="No element has this code (application/problem+json).")
-PROBLEM_422 = OpenApiResponse(description="A query parameter is invalid (application/problem+json).")
+PROBLEM_404 = problem_response("No element has this code")
+PROBLEM_422 = problem_response("A query parameter is invalid")
 
 
 class AcsElementSerializer(serializers.ModelSerializer[AcsElement]):
