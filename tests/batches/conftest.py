@@ -5,28 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from extraction.adapter import get_catalog, reset_catalog
 from extraction.models import AcsElement
 from tests.batches.documents import AktrSpec, aktr_pdf, class_of_reports
+from tests.cache_keys import delete_cache_keys
 from tests.factories import acs_element
-
-
-def _clear_batch_throttle() -> None:
-    client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
-    keys = list(client.scan_iter(match="*throttle_batch_user*"))
-    if keys:
-        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)
 def clean_batch_throttle() -> Iterator[None]:
-    _clear_batch_throttle()
+    delete_cache_keys("*throttle_batch_user*")
     yield
-    _clear_batch_throttle()
+    delete_cache_keys("*throttle_batch_user*")
 
 
 @pytest.fixture

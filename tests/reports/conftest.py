@@ -5,28 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
 from extraction.adapter import get_catalog, reset_catalog
 from extraction.models import AcsElement
+from tests.cache_keys import delete_cache_keys
 from tests.factories import acs_element
 from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
 
 
-def _clear_throttle_counters() -> None:
-    client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
-    keys = list(client.scan_iter(match="*throttle_*"))
-    if keys:
-        client.delete(*keys)
-
-
 @pytest.fixture(autouse=True)
 def clean_throttles() -> Iterator[None]:
-    _clear_throttle_counters()
+    delete_cache_keys("*throttle_*")
     yield
-    _clear_throttle_counters()
+    delete_cache_keys("*throttle_*")
 
 
 @pytest.fixture(autouse=True)
