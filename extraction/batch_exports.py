@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 from uuid import UUID
 
+from cfipros.spreadsheet import safe_cell
 from extraction import batch_selectors
 from extraction.models import BatchFile
 
@@ -24,13 +24,6 @@ CSV_COLUMNS = [
     "task_title",
     "description",
 ]
-# A spreadsheet treats a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def batch_csv(files: list[BatchFile], reports: list[batch_selectors.ReportRow]) -> str:
@@ -56,5 +49,5 @@ def batch_csv(files: list[BatchFile], reports: list[batch_selectors.ReportRow]) 
         codes: list[batch_selectors.CodeRow | None] = [*report.codes] or [None]
         for code in codes:
             tail = [code.code, code.task, code.task_title, code.description] if code else ["", "", "", ""]
-            writer.writerow([_cell(v) for v in head + tail])
+            writer.writerow([safe_cell(v) for v in head + tail])
     return out.getvalue()

@@ -12,6 +12,7 @@ from typing import Any
 import icalendar
 from fpdf import FPDF
 
+from cfipros.spreadsheet import safe_cell
 from extraction.models import Report
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
 
@@ -185,23 +186,22 @@ def plan_csv(sections: Sequence[StudyPlanSection], items_by_section: dict[int, l
     writer.writeheader()
     for section in sections:
         for item in items_by_section.get(section.pk, []):
-            writer.writerow(
-                {
-                    "section": section.title,
-                    "priority": section.priority,
-                    "prefix": section.prefix,
-                    "area": section.area,
-                    "task": section.task,
-                    "code": item.code,
-                    "element_type": item.element_type,
-                    "description": item.description,
-                    "resources": " | ".join(_resource_line(r) for r in item.resources),
-                    "estimated_minutes": item.estimated_minutes,
-                    "week_start": item.week_start.isoformat(),
-                    "done": "true" if item.done else "false",
-                    "minutes_spent": item.minutes_spent,
-                }
-            )
+            row = {
+                "section": section.title,
+                "priority": section.priority,
+                "prefix": section.prefix,
+                "area": section.area,
+                "task": section.task,
+                "code": item.code,
+                "element_type": item.element_type,
+                "description": item.description,
+                "resources": " | ".join(_resource_line(r) for r in item.resources),
+                "estimated_minutes": item.estimated_minutes,
+                "week_start": item.week_start.isoformat(),
+                "done": "true" if item.done else "false",
+                "minutes_spent": item.minutes_spent,
+            }
+            writer.writerow({name: safe_cell(value) for name, value in row.items()})
     return out.getvalue()
 
 

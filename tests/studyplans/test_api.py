@@ -244,6 +244,14 @@ def test_csv_export_has_one_row_per_item(student: User) -> None:
     assert sorted(row["code"] for row in rows) == sorted(codes)
 
 
+def test_csv_export_neutralizes_spreadsheet_formulas(student: User) -> None:
+    body, _ = _plan_with_report(student)
+    StudyPlanItem.objects.filter(plan_id=body["id"]).update(description="=HYPERLINK(1)")
+    response = client_for(student).get(f"/api/v1/study-plans/{body['id']}/export?format=csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows and all(row["description"] == "'=HYPERLINK(1)" for row in rows)
+
+
 def test_ics_export_has_one_event_per_week(student: User, instructor: User) -> None:
     body, _ = _plan_with_report(student)
     response = client_for(instructor).get(f"/api/v1/study-plans/{body['id']}/export?format=ics")
