@@ -213,10 +213,9 @@ VARIANTS: dict[str, Recognizer] = {
     "rapid-pad320": _rapid_with(REC_MIN_WIDTH=320),
     "rapid-nosplit": _rapid_with(SPLIT_RATIO=0.0),
     "rapid-split30": _rapid_with(SPLIT_RATIO=30.0),
-    "rapid-noretry": _rapid_with(RETRY_BELOW=0.0),
     "rapid-nocrop": _rapid_with(DET_CROP=False),
     "rapid-novote": _rapid_with(VOTE_FRAMES=()),
-    "rapid-plain": _rapid_with(SPLIT_RATIO=0.0, RETRY_BELOW=0.0, DET_CROP=False, VOTE_FRAMES=()),
+    "rapid-plain": _rapid_with(SPLIT_RATIO=0.0, DET_CROP=False, VOTE_FRAMES=()),
     "tesseract": tesseract_recognizer,
 }
 

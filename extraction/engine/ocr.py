@@ -8,15 +8,23 @@ measured comparison with Tesseract and the reasons for this choice.
 Pipeline of :func:`recognize_image`:
 
 1. Convert to RGB; tiny or uniform images return an empty page.
-2. Detect text boxes on a copy scaled to ``DET_LONG_SIDE`` pixels (detection cost grows
-   with area; report text stays large enough at that size).
+2. Detect text boxes at ``DET_LONG_SIDE`` pixels for the whole page, running the
+   detector only on the inked area (:func:`imaging.content_box`): same scale, about
+   half the area. Lower detection scales were measured to lose codes.
 3. Orientation: when most boxes are taller than wide the page lies on its side and is
    turned by 90 degrees; then the direction classifier votes on the widest lines to tell
    upright from upside down. Boxes are mapped through the rotation, not re-detected.
-4. Each box is cut from the full-resolution image (perspective warp, so a few degrees of
-   skew are undone per line) and recognised in batches.
-5. Pieces are grouped into visual rows using their centres rotated by the page's dominant
-   skew, then joined left to right with three spaces.
+   Skew of a few degrees needs no image rotation: each box is cut from the
+   full-resolution image with a perspective warp.
+4. Boxes are grouped into visual rows (centres rotated by the page's dominant skew),
+   and rows are read top to bottom, each crop alone (no batch padding), decoded over
+   printable ASCII only. Lines wider than ``SPLIT_RATIO`` heights are read in parts cut
+   at word gaps. Code-like lines are read from three framings and voted token by token.
+5. Reading stops after the row that ends the report ("DO NOT LOSE THIS REPORT" or the
+   instructor's statement heading) unless ``full_page=True``.
+
+Settings are module constants (``DET_LONG_SIDE``, ``SPLIT_RATIO``, ``VOTE_FRAMES``,
+``DET_CROP``, ``MIN_PIECE_SCORE``); ``bench/bench_ocr.py`` measures their variants.
 
 Thread safety: the models load once per process behind a lock; inference is serialised
 by a second lock so a process never runs more than ``INTRA_OP_THREADS`` math threads.
@@ -53,9 +61,6 @@ ROW_JOIN = "   "
 REC_MIN_WIDTH = 0
 # Lines wider than this many heights are read in parts cut at word gaps (0: never).
 SPLIT_RATIO = 20.0
-# Parts read with less confidence are read again, stretched (0: never).
-RETRY_BELOW = 0.9
-RETRY_STRETCH = 1.3
 # Detect on the inked area of the page only (same scale, less area).
 DET_CROP = True
 # Extra framings (vertical, horizontal growth in line heights) read for code-like text.
@@ -192,25 +197,18 @@ class _Models:
         holds neither, and restricting the decoder to ASCII turns readings such as a CJK
         glyph for ``III`` into the nearest Latin characters with an honest, lower score.
         """
-        return self._run_rec(crop, 1.0)
+        width = math.ceil(48 * crop.shape[1] / max(crop.shape[0], 1))
+        batch = _fit_strip(crop, 48, max(REC_MIN_WIDTH, width))[np.newaxis]
+        probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
+        return self._decode(probs[0])
 
     def recognize_line(self, crop: imaging.Array) -> tuple[str, float]:
-        """Read a detected line: long lines in word-aligned parts, doubtful parts twice.
-
-        A part whose confidence stays under ``RETRY_BELOW`` is read again stretched
-        horizontally by ``RETRY_STRETCH`` (more time steps per glyph, which separates
-        thin strokes such as ``III`` on low-resolution photos); the more confident
-        reading wins.
-        """
+        """Read a detected line; lines wider than ``SPLIT_RATIO`` heights in word-aligned parts."""
         texts: list[str] = []
         weighted = 0.0
         chars = 0
         for part in imaging.split_wide_strip(crop, SPLIT_RATIO) if SPLIT_RATIO else [crop]:
-            text, score = self._run_rec(part, 1.0)
-            if RETRY_BELOW and score < RETRY_BELOW:
-                again, again_score = self._run_rec(part, RETRY_STRETCH)
-                if again_score > score:
-                    text, score = again, again_score
+            text, score = self.recognize(part)
             text = text.strip()
             if text:
                 texts.append(text)
@@ -219,12 +217,6 @@ class _Models:
         if not chars:
             return "", 0.0
         return " ".join(texts), weighted / chars
-
-    def _run_rec(self, crop: imaging.Array, stretch: float) -> tuple[str, float]:
-        width = math.ceil(48 * stretch * crop.shape[1] / max(crop.shape[0], 1))
-        batch = _fit_strip(crop, 48, max(REC_MIN_WIDTH, width), stretch)[np.newaxis]
-        probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
-        return self._decode(probs[0])
 
     def _decode(self, probs: NDArray[np.float32]) -> tuple[str, float]:
         sub = probs[:, self.rec_classes]
@@ -243,10 +235,10 @@ class _Models:
         return "".join(chars), float(np.mean(scores))
 
 
-def _fit_strip(crop: imaging.Array, height: int, width: int, stretch: float = 1.0) -> NDArray[np.float32]:
-    """Scale a line crop to ``height`` (widened by ``stretch``), normalise to [-1, 1], pad right."""
+def _fit_strip(crop: imaging.Array, height: int, width: int) -> NDArray[np.float32]:
+    """Scale a line crop to ``height`` keeping its aspect, normalise to [-1, 1], pad right."""
     h, w = crop.shape[:2]
-    new_w = min(width, max(1, math.ceil(height * stretch * w / max(h, 1))))
+    new_w = min(width, max(1, math.ceil(height * w / max(h, 1))))
     resized = cv2.resize(crop, (new_w, height), interpolation=cv2.INTER_LINEAR)
     out = np.zeros((3, height, width), dtype=np.float32)
     out[:, :, :new_w] = (resized.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)

@@ -86,3 +86,45 @@ def test_images_without_text_give_an_empty_page(image: Image.Image) -> None:
     page = recognize_image(image)
     assert page.lines == []
     assert page.text == ""
+
+
+def test_code_like_readings_are_voted_token_by_token() -> None:
+    from extraction.engine.ocr import _vote
+
+    readings = [
+        ("AM.II.A.R3, AM.III.E.R1", 1.0),
+        ("AM.III.A.R3, AM.III.E.R1", 0.97),
+        ("AM.III.A.R3, AM.II.E.R1", 0.95),
+    ]
+    text, _ = _vote(readings)
+    assert text == "AM.III.A.R3, AM.III.E.R1"
+    # Different token counts: the most frequent whole reading, ties to confidence.
+    assert _vote([("PA.I.C.K2a", 0.9), ("PA.I.C. K2a", 0.99), ("PA.I.C.K2a", 0.8)])[0] == "PA.I.C.K2a"
+
+
+def test_models_load_from_the_wheel_without_network(tmp_path: object) -> None:
+    """A fresh process with sockets disabled loads the models and reads a line."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import socket\n"
+        "def refuse(*a, **k):\n"
+        "    raise OSError('network disabled')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.socket.connect_ex = refuse\n"
+        "socket.create_connection = refuse\n"
+        "from PIL import Image, ImageDraw, ImageFont\n"
+        "from extraction.engine.ocr import recognize_image\n"
+        "im = Image.new('L', (900, 200), 255)\n"
+        "ImageDraw.Draw(im).text((40, 60), 'PLT058', font=ImageFont.load_default(size=48), fill=0)\n"
+        "print(recognize_image(im).text)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "PLT058"
