@@ -407,6 +407,11 @@ def _read_piece(models: _Models, rgb: imaging.Array, q: Quad) -> tuple[str, floa
     readings = [(text, score)]
     for vertical, horizontal in VOTE_FRAMES:
         readings.append(models.recognize_line(imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal))))
+        texts = [t for t, _ in readings]
+        if len(readings) * 2 > len(VOTE_FRAMES) + 1 and texts.count(texts[0]) == len(texts):
+            # A majority of the planned readings already agree word for word: the
+            # remaining framings cannot change any token's majority.
+            break
     return _vote(readings)
 
 
