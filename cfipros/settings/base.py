@@ -154,6 +154,8 @@ SPECTACULAR_SETTINGS = {
         "BatchFileStatusEnum": "extraction.models.BatchFile.Status",
         "ReportStatusEnum": "extraction.models.Report.Status",
         "StudyPlanStatusEnum": "studyplans.models.StudyPlan.Status",
+        "UserRoleEnum": "accounts.models.User.Role",
+        "MembershipRoleEnum": "accounts.models.Membership.Role",
     },
 }
 
