@@ -331,6 +331,9 @@ def _iso(y: str, mo: str, d: str) -> str | None:
         return None
 
 
+PASSING_SCORE = 70
+
+
 def parse_score(raw: str) -> tuple[int | None, float]:
     """(score, confidence): N/A, dashes or nothing give None."""
     text = raw.split("   ")[0].strip()

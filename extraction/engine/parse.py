@@ -128,12 +128,23 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         conf["score"] = round(base * (rc or 0.9) * sconf, 3) if "score" in raw else 0.8
     text, rc = raw.get("grade", ("", 0.0))
     put("grade", F.parse_grade(text), base * rc)
+    _check_score_against_grade(result, conf)
     text, rc = raw.get("take", ("", 0.0))
     put("take", F.parse_take(text), base * rc)
 
     _parse_codes(rows, consumed, result, catalog, path)
     _finish_confidence(result, conf)
     return result
+
+
+def _check_score_against_grade(result: ExtractionResult, conf: dict[str, float]) -> None:
+    """Every knowledge test passes at 70%: a score on the wrong side of that for the grade was
+    misread (digits are what OCR confuses, the grade word is not), so it is left out, not guessed."""
+    if result.score is None or result.grade is None:
+        return
+    if (result.score >= F.PASSING_SCORE) != (result.grade == "PASS"):
+        result.score = None
+        conf["score"] = 0.3
 
 
 def _check_expiration(result: ExtractionResult, conf: dict[str, float], base: float) -> None:

@@ -191,3 +191,17 @@ def test_tight_leading_does_not_leak_glyphs_between_lines(catalog: Catalog) -> N
     result = extract_document(bytes(pdf.output()), catalog)
     assert (result.applicant_name, result.ftn, result.take, result.score) == ("DOE, JANE", "A1B2C3D4", 1, 80)
     assert result.codes == ["PA.I.C.K2a", "PA.III.B.R1"]
+
+
+@pytest.mark.parametrize(("score", "grade"), [(11, "PASS"), (88, "FAIL")])
+def test_score_on_the_wrong_side_of_the_grade_is_left_out(catalog: Catalog, score: int, grade: str) -> None:
+    result = extract_document(build_pdf(replace(Report(), score=score, grade=grade)), catalog)
+    assert result.grade == grade
+    assert result.score is None
+    assert result.field_confidence["score"] < 0.5
+
+
+@pytest.mark.parametrize(("score", "grade"), [(70, "PASS"), (69, "FAIL")])
+def test_score_at_the_pass_mark_is_kept(catalog: Catalog, score: int, grade: str) -> None:
+    result = extract_document(build_pdf(replace(Report(), score=score, grade=grade)), catalog)
+    assert (result.score, result.grade) == (score, grade)
