@@ -181,6 +181,30 @@ def clean_ftn(raw: str) -> str | None:
     return token.upper().translate(_ALNUM_UPPER_FIX)
 
 
+_FTN_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{7}$")
+_SHORT_LABEL = re.compile(r"(?P<label>[A-Za-z]{2,4})\s*[:;]?(?:\s+(?P<value>\S+))?")
+
+
+def find_misread_ftn(rows: Sequence[Row]) -> tuple[int, str] | None:
+    """Row and FTN of a header pair whose short ``FTN`` label OCR misread (``FN``, ``ETN``).
+
+    Only asked when no label found the FTN: the label must be one edit from ``FTN`` and the
+    value must have an FTN's shape (a letter and seven letters or digits), so that a code row
+    or another field cannot pass for it.
+    """
+    for r, row in enumerate(rows):
+        segments = [seg.strip() for seg in row.text.split("   ") if seg.strip()]
+        for i, segment in enumerate(segments):
+            m = _SHORT_LABEL.fullmatch(segment)
+            if not m or _levenshtein(m.group("label").upper(), "FTN", 1) > 1:
+                continue
+            raw = m.group("value") or (segments[i + 1] if i + 1 < len(segments) else "")
+            value = clean_ftn(raw)
+            if value and _FTN_SHAPE.match(value):
+                return r, value
+    return None
+
+
 def clean_digits(raw: str, min_len: int = 1) -> str | None:
     token = re.sub(r"[\s.,'`-]", "", raw.split("   ")[0])
     token = token.translate(_DIGIT_FIX)

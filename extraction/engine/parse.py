@@ -102,6 +102,11 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
             value = F.clean_name(text)
         elif name == "ftn":
             value = F.clean_ftn(text)
+            if value is None and path != "text" and "applicant_id" not in raw:
+                misread = F.find_misread_ftn(rows)
+                if misread:
+                    consumed.add(misread[0])
+                    value, rc = misread[1], 0.8 * rows[misread[0]].confidence
         elif name == "exam_id":
             value = F.clean_digits(text, min_len=6)
         elif name == "applicant_id":

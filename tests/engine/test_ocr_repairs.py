@@ -129,3 +129,18 @@ def test_closing_codes_read_out_of_place_are_repaired(fake_ocr: list[FakePage], 
     seen = [*codes[:-1], "AM.II.M.S2, AM.II.M.S9"]
     fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
     assert extract_document(png_bytes(), catalog).codes == sorted([*codes, "AM.III.M.S9"])
+
+
+@pytest.mark.parametrize("label", ["FN", "ETN", "FTM", "FIN:"])
+def test_ftn_under_a_misread_label_is_found(fake_ocr: list[FakePage], catalog: Catalog, label: str) -> None:
+    header = [line.replace("FTN:", label) for line in HEADER]
+    fake_ocr.append(page_of([*header, "PA.I.B.K1", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.ftn == "A7G4U8O9".replace("O", "0")
+    assert result.codes == ["PA.I.B.K1"]
+
+
+def test_misread_label_needs_an_ftn_shaped_value(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    header = [line.replace("FTN:   A7G4U8O9", "FN   7G4U8") for line in HEADER]
+    fake_ocr.append(page_of([*header, "PA.I.B.K1", *FOOTER]))
+    assert extract_document(png_bytes(), catalog).ftn is None
