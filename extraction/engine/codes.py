@@ -218,6 +218,14 @@ class Resolver:
             trie = self._tries[prefixes] = CodeTrie(codes)
         return trie
 
+    def sub_letter_is_blind(self, token: str, strict: str) -> bool:
+        """A capital ``I`` sub-letter is the glyph of ``l`` as much as a case slip of ``i``.
+
+        Lowering its case would pick ``i`` unseen; when both codes exist the reading is left to
+        the weighted search (ambiguous there), so print order or ``unresolved`` settles it.
+        """
+        return token.endswith("I") and strict[:-1] + "l" in self.catalog
+
     def nearby(self, token: str, prefixes: frozenset[str], max_cost: float) -> list[tuple[float, str]]:
         """Catalogue codes of the prefixes within ``max_cost`` of the token, cheapest first."""
         if not prefixes:
@@ -226,7 +234,7 @@ class Resolver:
 
     def resolve(self, token: str, prefixes: frozenset[str]) -> Resolution:
         strict = normalize_strict(token)
-        if strict is not None and strict in self.catalog:
+        if strict is not None and strict in self.catalog and not self.sub_letter_is_blind(token, strict):
             return Resolution(strict, 0.0, [strict])
         cleaned = token.translate(_SEPARATORS)
         if not prefixes:

@@ -260,7 +260,7 @@ def _parse_codes(
         reads = _follow_print_order(reads, resolver, prefixes)
     for tok, rc, res in reads:
         strict = normalize_strict(tok)
-        if res.code is None and strict is not None:
+        if res.code is None and strict is not None and not resolver.sub_letter_is_blind(tok, strict):
             # Printed in the grammar but outside the exam's prefixes or the catalogue.
             entry = catalog.get(strict)
             if entry is not None:

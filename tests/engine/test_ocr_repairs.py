@@ -144,3 +144,23 @@ def test_misread_label_needs_an_ftn_shaped_value(fake_ocr: list[FakePage], catal
     header = [line.replace("FTN:   A7G4U8O9", "FN   7G4U8") for line in HEADER]
     fake_ocr.append(page_of([*header, "PA.I.B.K1", *FOOTER]))
     assert extract_document(png_bytes(), catalog).ftn is None
+
+
+def test_capital_i_sub_letter_is_not_lowered_unseen(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    # "K3I": the glyph of K3l as much as a case slip of K3i; after K3i only K3l fits.
+    codes = ["PA.I.B.K1", "PA.I.C.K3i", "PA.I.C.K3I", "PA.I.C.K4", "PA.III.B.R1"]
+    fake_ocr.append(page_of([*HEADER, *codes, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.I.C.K3i", "PA.I.C.K3l", "PA.I.C.K4", "PA.III.B.R1"]
+    assert result.unresolved == []
+
+
+def test_capital_i_sub_letter_both_neighbours_allow_is_unresolved(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    codes = ["PA.I.B.K1", "PA.I.C.K3h", "PA.I.C.K3I", "PA.I.C.K4", "PA.III.B.R1"]
+    fake_ocr.append(page_of([*HEADER, *codes, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.I.C.K3h", "PA.I.C.K4", "PA.III.B.R1"]
+    assert [u.raw for u in result.unresolved] == ["PA.I.C.K3I"]
+    assert {"PA.I.C.K3i", "PA.I.C.K3l"} <= set(result.unresolved[0].candidates)
