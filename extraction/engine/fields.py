@@ -167,10 +167,28 @@ _DIGIT_FIX = str.maketrans(
 _ALNUM_UPPER_FIX = str.maketrans({"O": "0", "Q": "0", "I": "1", "|": "1", "l": "1"})
 
 
-def clean_name(raw: str) -> str | None:
+_CASE_ALIKE = frozenset("cosuvwxzi")  # lower case drawn like its capital (i: a capital I's dot slip)
+
+
+def clean_name(raw: str, *, ocr: bool = False) -> str | None:
     value = _SPACES.sub(" ", raw).strip(" .,:;_-")
     value = re.sub(r"\s*,\s*", ", ", value)
+    if ocr:
+        value = _capitalize_slips(value)
     return value or None
+
+
+def _capitalize_slips(name: str) -> str:
+    """Reports print names in capitals: a lone lower-case letter OCR gave one is a case slip.
+
+    Only letters whose two cases look alike are raised, and only in a name read in capitals
+    at least four in five times (a name printed in mixed case is left as read).
+    """
+    letters = [ch for ch in name if ch.isalpha()]
+    lower = [ch for ch in letters if ch.islower()]
+    if not lower or len(lower) * 5 > len(letters) or any(ch not in _CASE_ALIKE for ch in lower):
+        return name
+    return name.upper()
 
 
 def clean_ftn(raw: str) -> str | None:

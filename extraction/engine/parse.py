@@ -99,7 +99,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     for name in ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site"):
         text, rc = raw.get(name, ("", 0.0))
         if name == "applicant_name":
-            value = F.clean_name(text)
+            value = F.clean_name(text, ocr=path != "text")
         elif name == "ftn":
             value = F.clean_ftn(text)
             if value is None and path != "text" and "applicant_id" not in raw:

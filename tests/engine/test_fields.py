@@ -156,3 +156,17 @@ def test_code_tokens_glued_or_split_by_ocr() -> None:
     assert tokens_of_row("PLT087PLT161") == ["PLT087", "PLT161"]
     assert tokens_of_row("PA.I.C.K 2a   PA.III.B.R 1") == ["PA.I.C.K2a", "PA.III.B.R1"]
     assert tokens_of_row("UA.I.B.K21a   AM.II.E.S20") == ["UA.I.B.K21a", "AM.II.E.S20"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "ocr", "name"),
+    [
+        ("Li II, ZOE", True, "LI II, ZOE"),
+        ("KOWALSKi, PRIYA A", True, "KOWALSKI, PRIYA A"),
+        ("Li II, ZOE", False, "Li II, ZOE"),  # a text layer's case is what was printed
+        ("McAllister, Carlos", True, "McAllister, Carlos"),  # printed in mixed case
+        ("NGUYEn, MARIA", True, "NGUYEn, MARIA"),  # n and N differ: not a case slip
+    ],
+)
+def test_lone_lower_case_slip_in_a_capitals_name(raw: str, ocr: bool, name: str) -> None:
+    assert F.clean_name(raw, ocr=ocr) == name
