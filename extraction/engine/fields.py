@@ -322,6 +322,9 @@ def _levenshtein(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+_MONTH_WORD = r"[A-Za-z][A-Za-z01|]{2,8}"  # a month name, OCR digits for its round or thin letters
+
+
 def parse_date(raw: str) -> str | None:
     """ISO date from 04/03/2026, 03-APR-2026, April 03, 2026, 2026-04-03 (OCR digit slips fixed)."""
     text = _SPACES.sub(" ", raw.split("   ")[0]).strip()
@@ -335,13 +338,15 @@ def parse_date(raw: str) -> str | None:
     if m:
         mo, d, y = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)
-    m = re.search(r"([0-9OoIlSB|]{1,2})\s*[-\s.]\s*([A-Za-z]{3,9})\.?\s*[-\s.,]\s*([0-9OoIlSB|]{2,4})", text)
+    m = re.search(
+        rf"([0-9OoIlSB|]{{1,2}})\s*[-\s.]\s*({_MONTH_WORD})\.?\s*[-\s.,]\s*([0-9OoIlSB|]{{2,4}})", text
+    )
     if m:
         d, mon, y = m.groups()
         month = _month(mon)
         if month:
             return _iso(y.translate(_DIGIT_FIX), str(month), d.translate(_DIGIT_FIX))
-    m = re.search(r"([A-Za-z]{3,9})\.?\s*([0-9OoIlSB|]{1,2})\s*[,.]?\s*([0-9OoIlSB|]{4})", text)
+    m = re.search(rf"({_MONTH_WORD})\.?\s*([0-9OoIlSB|]{{1,2}})\s*[,.]?\s*([0-9OoIlSB|]{{4}})", text)
     if m:
         mon, d, y = m.groups()
         month = _month(mon)
@@ -354,9 +359,11 @@ def _month(name: str) -> int | None:
     key = name.upper().rstrip(".")
     if key in MONTHS:
         return MONTHS[key]
-    key = key.replace("0", "O").replace("1", "I")
-    if key in MONTHS:
-        return MONTHS[key]
+    key = key.replace("0", "O").replace("|", "1")
+    for thin in ("I", "L"):  # a 1 read for a thin letter: I, or the l of Jul and April
+        if key.replace("1", thin) in MONTHS:
+            return MONTHS[key.replace("1", thin)]
+    key = key.replace("1", "I")
     for full, num in MONTHS.items():
         if len(full) >= 3 and len(key) >= 3 and _levenshtein(key, full, 1) <= (1 if len(full) > 3 else 0):
             return num
@@ -383,9 +390,11 @@ def parse_score(raw: str) -> tuple[int | None, float]:
         return None, 1.0 if text else 0.9
     text = re.sub(r"(\d)[.,]\d+\s*%?$", r"\1", text)  # 94.0% -> 94
     digits = clean_digits(text)
-    if digits is None or len(digits) > 3:
+    if digits is None or len(digits) > 4:
         return None, 0.3
     value = int(digits)
+    if value > 100 and digits.endswith("8") and int(digits[:-1]) <= 100:
+        return int(digits[:-1]), 0.7  # 43% read as 438: the percent sign taken for an 8
     return (value, 1.0) if 0 <= value <= 100 else (None, 0.3)
 
 

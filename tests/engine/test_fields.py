@@ -24,6 +24,8 @@ from extraction.engine.layout import Row, Segment, group_rows, rows_from_text
         ("O4/O3/2O26", "2026-04-03"),  # OCR letters for digits
         ("03-APR-2O26", "2026-04-03"),
         ("Aprll 03, 2026", "2026-04-03"),  # month name one letter off
+        ("20-Ju1-2021", "2021-07-20"),  # l of Jul read as 1
+        ("Ju1y 4, 2026", "2026-07-04"),
         ("02/30/2026", None),
         ("", None),
         ("N/A", None),
@@ -71,7 +73,18 @@ def test_bare_labels_only_at_segment_starts() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "score"),
-    [("94%", 94), ("94", 94), ("9O %", 90), ("N/A", None), ("--", None), ("PASS", None), ("", None)],
+    [
+        ("94%", 94),
+        ("94", 94),
+        ("9O %", 90),
+        ("438", 43),  # 43% with the percent sign read as 8
+        ("1008", 100),
+        ("437", None),
+        ("N/A", None),
+        ("--", None),
+        ("PASS", None),
+        ("", None),
+    ],
 )
 def test_score(raw: str, score: int | None) -> None:
     assert F.parse_score(raw)[0] == score
