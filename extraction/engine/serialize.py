@@ -32,6 +32,8 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
     out["unresolved"] = [asdict(u) for u in result.unresolved]
     out["field_confidence"] = dict(result.field_confidence)
     out["confidence"] = result.confidence
+    out["review"] = result.review
+    out["review_reasons"] = list(result.review_reasons)
     out["source_format"] = result.source_format
     out["pages"] = result.pages
     out["path"] = result.path
@@ -42,7 +44,7 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
 def empty_fields() -> dict[str, Any]:
     """Every field of a result, unset: the shape of an error entry."""
     out: dict[str, Any] = {name: None for name in FIELDS}
-    out.update(codes=[], codes_detail=[], unresolved=[], confidence=0.0)
+    out.update(codes=[], codes_detail=[], unresolved=[], confidence=0.0, review=False, review_reasons=[])
     return out
 
 

@@ -18,6 +18,7 @@ ErrorCode = Literal[
     "image_too_large",
     "file_too_large",
     "not_an_aktr",
+    "document_too_complex",
 ]
 
 SourceFormat = Literal["pdf_text", "pdf_scan", "image"]
@@ -86,6 +87,10 @@ class ExtractionResult:
     unresolved: list[Unresolved] = field(default_factory=list)
     field_confidence: dict[str, float] = field(default_factory=dict)
     confidence: float = 0.0
+    # True when any check doubts the result; the reasons are stable strings such as
+    # ``field_missing:score`` or ``code_unresolved`` (see docs/extraction.md).
+    review: bool = False
+    review_reasons: list[str] = field(default_factory=list)
     source_format: SourceFormat = "pdf_text"
     pages: int = 1
     path: str = "text"
