@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Case, Count, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Count, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -78,11 +81,42 @@ class AcsElementAdmin(admin.ModelAdmin):
 
 
 # ---------------------------------------------------------------------------------------------
-# Report review. Reports needing review (low confidence or unresolved tokens) come first. Staff
-# see the engine's result, the raw text of each code and the unresolved tokens; there is no
-# document to show, and the applicant's name, FTN, exam id and site are left out on purpose.
-# Code changes go through ``report_correct_codes`` so each one is audited in CodeCorrection.
+# Report review. Reports needing review (the engine's ``review``, with its reasons) come first.
+# Staff see the engine's result, why it doubted it, the raw text of each code and the unresolved
+# tokens; there is no document to show, and the applicant's name, FTN, exam id and site are left
+# out on purpose. Code changes go through ``report_correct_codes`` so each one is audited in
+# CodeCorrection.
 # ---------------------------------------------------------------------------------------------
+
+
+class ReviewReasonFilter(admin.SimpleListFilter):
+    """Reports whose review reasons include one reason (e.g. ``field_missing:score``).
+
+    The choices are the reasons present in the table, read in one query over the distinct
+    lists. Membership uses JSON containment where the database has it (PostgreSQL) and a match
+    on the stored JSON text of the quoted reason elsewhere (SQLite), which is exact because
+    reasons are plain identifiers without quotes or escapes.
+    """
+
+    title = "review reason"
+    parameter_name = "review_reason"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        lists = Report.objects.order_by().values_list("review_reasons", flat=True).distinct()
+        reasons = {str(reason) for reasons in lists if isinstance(reasons, list) for reason in reasons}
+        return [(reason, reason) for reason in sorted(reasons)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Report]) -> QuerySet[Report]:
+        reason = self.value()
+        return reports_with_reason(queryset, reason) if reason else queryset
+
+
+def reports_with_reason(queryset: QuerySet[Report], reason: str) -> QuerySet[Report]:
+    """The reports of ``queryset`` whose ``review_reasons`` list holds ``reason``."""
+    if connection.features.supports_json_field_contains:
+        return queryset.filter(review_reasons__contains=[reason])
+    as_text = Cast("review_reasons", TextField())
+    return queryset.alias(reasons_text=as_text).filter(reasons_text__contains=json.dumps(reason))
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -180,17 +214,31 @@ class ReportAdmin(admin.ModelAdmin):
         "exam_date",
         "score",
         "confidence",
+        "reasons",
         "code_count",
         "created_at",
     ]
-    list_filter = ["status", "exam_code", ("exam_date", admin.DateFieldListFilter), "source_format"]
+    list_filter = [
+        "status",
+        ReviewReasonFilter,
+        "exam_code",
+        ("exam_date", admin.DateFieldListFilter),
+        "source_format",
+    ]
     search_fields = ["exam_code", "codes__code"]
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False
-    readonly_fields = ["status", "confidence", "unresolved", *_RESULT_FIELDS, *_PROCESSING_FIELDS]
+    readonly_fields = [
+        "status",
+        "reasons",
+        "confidence",
+        "unresolved",
+        *_RESULT_FIELDS,
+        *_PROCESSING_FIELDS,
+    ]
     fieldsets = [
-        ("Review", {"fields": ["status", "confidence", "unresolved", "corrected_codes"]}),
+        ("Review", {"fields": ["status", "reasons", "confidence", "unresolved", "corrected_codes"]}),
         ("Result", {"fields": _RESULT_FIELDS}),
         ("Processing", {"fields": _PROCESSING_FIELDS}),
     ]
@@ -209,6 +257,11 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.display(description="id")
     def short_id(self, obj: Report) -> str:
         return str(obj.pk)[:8]
+
+    @admin.display(description="review reasons")
+    def reasons(self, obj: Report) -> str:
+        """The engine's reasons, one comma-separated line; they stay once staff have confirmed."""
+        return ", ".join(obj.review_reasons) or "-"
 
     @admin.display(description="codes", ordering="code_total")
     def code_count(self, obj: Report) -> int:

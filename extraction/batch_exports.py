@@ -19,6 +19,8 @@ CSV_COLUMNS = [
     "score",
     "grade",
     "take",
+    "status",
+    "review_reasons",
     "code",
     "task",
     "task_title",
@@ -45,6 +47,8 @@ def batch_csv(files: list[BatchFile], reports: list[batch_selectors.ReportRow]) 
             report.score,
             report.grade,
             report.take,
+            report.status,
+            "; ".join(report.review_reasons),
         ]
         codes: list[batch_selectors.CodeRow | None] = [*report.codes] or [None]
         for code in codes:

@@ -71,6 +71,12 @@ class ReportRow:
     take: int | None
     status: str
     codes: list[CodeRow] = field(default_factory=list)
+    review_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def review(self) -> bool:
+        """Still awaiting staff review (see ``Report.review``)."""
+        return self.status == Report.Status.NEEDS_REVIEW
 
 
 def _task_of(code: str, element: Mapping[str, Any]) -> str | None:
@@ -89,7 +95,16 @@ def batch_reports(files: list[BatchFile]) -> list[ReportRow]:
     rows = {
         r["id"]: ReportRow(**r)
         for r in Report.objects.filter(pk__in=ids).values(
-            "id", "applicant_name", "exam_code", "exam_title", "exam_date", "score", "grade", "take", "status"
+            "id",
+            "applicant_name",
+            "exam_code",
+            "exam_title",
+            "exam_date",
+            "score",
+            "grade",
+            "take",
+            "status",
+            "review_reasons",
         )
     }
     codes = ReportCode.objects.filter(report_id__in=ids).order_by("report_id", "position", "code")
@@ -120,9 +135,11 @@ def _round(value: float) -> float:
 
 
 def batch_summary(reports: list[ReportRow]) -> dict[str, Any]:
-    """Code frequencies, consistent weak areas, score statistics and exam distribution.
+    """Code frequencies, consistent weak areas, score statistics, exam distribution, reviews.
 
     Counts are of reports, not of printed lines: a code or task counts once per report.
+    ``needs_review`` counts the reports whose result the engine doubted and staff have not yet
+    confirmed, so an instructor knows how much of the summary may still change.
     """
     total = len(reports)
     code_counts: Counter[str] = Counter()
@@ -153,6 +170,7 @@ def batch_summary(reports: list[ReportRow]) -> dict[str, Any]:
         exams[report.exam_code or ""] += 1
     return {
         "reports": total,
+        "needs_review": sum(1 for r in reports if r.review),
         "code_frequencies": [
             {"code": code, "reports": count, "share": _round(count / total)}
             for code, count in sorted(code_counts.items(), key=lambda item: (-item[1], item[0]))

@@ -114,6 +114,11 @@ class Report(models.Model):
     field_confidence = models.JSONField(default=dict, blank=True)
     unresolved = models.JSONField(default=list, blank=True, help_text="[{raw, reason, candidates}]")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OK)
+    review_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Why the engine doubted the result, e.g. field_missing:score; kept after staff review.",
+    )
 
     source_format = models.CharField(max_length=16, blank=True)
     extraction_path = models.CharField(max_length=32, blank=True)
@@ -141,6 +146,11 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exam_code or 'report'} {self.exam_date or ''} ({self.pk})".strip()
+
+    @property
+    def review(self) -> bool:
+        """Whether the result still awaits staff review: the engine doubted it and nobody confirmed it."""
+        return self.status == self.Status.NEEDS_REVIEW
 
 
 class ReportCode(models.Model):

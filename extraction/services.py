@@ -47,10 +47,6 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
-def _needs_review(result: ExtractionResult) -> bool:
-    return bool(result.unresolved) or result.confidence < settings.REPORT_REVIEW_CONFIDENCE
-
-
 def _result_fields(result: ExtractionResult) -> dict[str, Any]:
     """Columns every report keeps, anonymous or owned."""
     return {
@@ -67,7 +63,9 @@ def _result_fields(result: ExtractionResult) -> dict[str, Any]:
         "unresolved": [
             {"raw": u.raw, "reason": u.reason, "candidates": list(u.candidates)} for u in result.unresolved
         ],
-        "status": Report.Status.NEEDS_REVIEW if _needs_review(result) else Report.Status.OK,
+        # The engine alone decides whether a result is doubtful; the report only records it.
+        "status": Report.Status.NEEDS_REVIEW if result.review else Report.Status.OK,
+        "review_reasons": list(result.review_reasons),
         "source_format": result.source_format,
         "extraction_path": result.path,
         "engine_version": ENGINE_VERSION,
@@ -244,10 +242,11 @@ def purge_expired_reports(*, now: datetime | None = None) -> int:
 def report_correct_codes(*, report: Report, user: User, codes: list[str]) -> CodeCorrection | None:
     """Replace a report's codes with a staff-reviewed list and record who changed what.
 
-    Saving the same list on a report that needs review confirms it (recorded with before equal to
-    after); saving it on a reviewed report changes nothing and returns ``None``. A code the engine
-    had keeps its raw text and confidence; a code staff added carries confidence 1.0. The
-    unresolved tokens stay as the evidence that was reviewed.
+    Either way the report leaves review (status ``ok``). Saving the same list on a report that
+    needs review confirms it (recorded with before equal to after); saving it on a reviewed report
+    changes nothing and returns ``None``. A code the engine had keeps its raw text and confidence;
+    a code staff added carries confidence 1.0. The unresolved tokens and the review reasons stay
+    as the evidence that was reviewed.
     """
     wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     existing = {rc.code: rc for rc in ReportCode.objects.filter(report=report).order_by("position")}

@@ -108,10 +108,9 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BATCH_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Reports: anonymous results live 24 h; below this confidence (or with unresolved tokens) a report
-# is queued for staff review. Exam ids are compared through a keyed HMAC, never in clear.
+# Reports: anonymous results live 24 h; the engine's ``review`` decides which ones staff review.
+# Exam ids are compared through a keyed HMAC, never in clear.
 ANONYMOUS_RESULT_TTL_HOURS = env_int("ANONYMOUS_RESULT_TTL_HOURS", 24)
-REPORT_REVIEW_CONFIDENCE = env_float("REPORT_REVIEW_CONFIDENCE", 0.9)
 EXAM_ID_HASH_KEY = env_str("EXAM_ID_HASH_KEY", SECRET_KEY)
 
 REST_FRAMEWORK = {

@@ -52,7 +52,10 @@ class BatchUploadSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class FileErrorSerializer(serializers.Serializer[dict[str, Any]]):
-    code = serializers.CharField(help_text="The engine's error code, or payload_expired, timeout, ...")
+    code = serializers.CharField(
+        help_text="The engine's error code (not_an_aktr, document_too_complex, ...), or the batch's own "
+        "(payload_expired, timeout, ...)."
+    )
     message = serializers.CharField()
 
 
@@ -120,6 +123,9 @@ class ExamCountSerializer(serializers.Serializer[dict[str, Any]]):
 
 class BatchSummarySerializer(serializers.Serializer[dict[str, Any]]):
     reports = serializers.IntegerField(help_text="Distinct reports the batch produced so far.")
+    needs_review = serializers.IntegerField(
+        help_text="Of those, reports the engine doubted that staff have not confirmed yet."
+    )
     code_frequencies = CodeFrequencySerializer(many=True)
     weak_areas = WeakAreaSerializer(
         many=True, help_text="ACS tasks found in more than 30% of the batch's reports."
@@ -149,7 +155,11 @@ class ExportReportSerializer(serializers.Serializer[Any]):
     score = serializers.IntegerField(allow_null=True)
     grade = serializers.CharField()
     take = serializers.IntegerField(allow_null=True)
-    status = serializers.CharField()
+    status = serializers.CharField(help_text="ok or needs_review.")
+    review = serializers.BooleanField(help_text="True while the result awaits staff review.")
+    review_reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why the engine doubted the result."
+    )
     codes = ExportCodeSerializer(many=True)
 
 
@@ -178,7 +188,12 @@ def _detail_data(batch: Batch, files: list[BatchFile], reports: list[Any]) -> di
             "`status` is pending until a worker starts, processing while files remain, then "
             "completed (every file read), partial (some failed) or failed (none read). The "
             "summary covers the reports produced so far: how many reports carry each code, the "
-            "ACS tasks found in more than 30% of them, score statistics and the exams taken."
+            "ACS tasks found in more than 30% of them, score statistics, the exams taken and how "
+            "many reports still need review. A failed file's `error.code` is the engine's "
+            "(`unsupported_type`, `empty_file`, `corrupt_file`, `encrypted_pdf`, `not_an_aktr`, "
+            "`document_too_complex`, `too_many_pages`, `image_too_large`, `file_too_large`) or the "
+            "batch's own (`payload_expired`, `timeout`, `too_many_attempts`, `processing_error`, "
+            "`queue_unavailable`)."
         ),
         responses={200: BatchDetailSerializer, 404: problem_response("No batch of the caller has this id")},
     ),
@@ -278,7 +293,8 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         summary="Download a batch's reports",
         description=(
             "`format=csv`: one row per report and code (a report without codes has one row with "
-            "an empty code). `format=json`: the batch detail plus every report with its codes."
+            "an empty code), with the report's `status` and `review_reasons` (separated by `; `). "
+            "`format=json`: the batch detail plus every report with its codes and review state."
         ),
         parameters=[
             OpenApiParameter(

@@ -72,6 +72,8 @@ PUBLIC_FIELDS = [
     "field_confidence",
     "confidence",
     "status",
+    "review",
+    "review_reasons",
     "source_format",
     "extraction_path",
     "engine_version",
@@ -90,6 +92,16 @@ class PublicResultSerializer(serializers.ModelSerializer[Report]):
     codes_detail = CodeDetailSerializer(source="codes", many=True, read_only=True)
     unresolved = UnresolvedSerializer(many=True, read_only=True)
     field_confidence = serializers.DictField(child=serializers.FloatField(), read_only=True)
+    review = serializers.BooleanField(
+        read_only=True,
+        help_text="True while the result awaits staff review (status needs_review): the engine doubted it.",
+    )
+    review_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Why the engine doubted the result, stable strings such as field_missing:score or "
+        "code_unresolved; kept once staff have reviewed it.",
+    )
 
     class Meta:
         model = Report

@@ -38,6 +38,9 @@ from extraction.models import Report
 
 # HTTP status of each engine refusal: the type is not ours (415), the document is bigger than the
 # engine accepts in bytes, pages or pixels (413), or it cannot be read as a report (422).
+# ``document_too_complex`` is 422, not 413: the upload is within every size cap and well formed,
+# but its content (a page with pathologically many text runs, a compression bomb) is more than the
+# engine will process; sending fewer bytes is not the remedy that 413 suggests.
 ENGINE_ERROR_STATUS: dict[str, int] = {
     "unsupported_type": 415,
     "file_too_large": 413,
@@ -47,6 +50,7 @@ ENGINE_ERROR_STATUS: dict[str, int] = {
     "corrupt_file": 422,
     "encrypted_pdf": 422,
     "not_an_aktr": 422,
+    "document_too_complex": 422,
 }
 
 
@@ -77,7 +81,9 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
             "same exam id uploaded again returns the same report (200 instead of 201). Engine "
             "refusals keep the engine's error code as `code`: 415 `unsupported_type`; 413 "
             "`file_too_large`, `too_many_pages`, `image_too_large`; 422 `empty_file`, "
-            "`corrupt_file`, `encrypted_pdf`, `not_an_aktr`."
+            "`corrupt_file`, `encrypted_pdf`, `not_an_aktr`, `document_too_complex` (well formed "
+            "but more than the engine will process). `status` is `needs_review` exactly when the "
+            "engine doubted the result (`review`); `review_reasons` says why."
         ),
         request={"multipart/form-data": ExtractionUploadSerializer},
         responses={
@@ -87,7 +93,9 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
             ),
             413: problem_response("Upload or document too large"),
             415: problem_response("Not a PDF, PNG, JPEG or WebP file"),
-            422: problem_response("Missing `file`, or a document that cannot be read as a report"),
+            422: problem_response(
+                "Missing `file`, or a document that cannot be read as a report or is too complex"
+            ),
             429: problem_response("Rate limit reached; see Retry-After"),
         },
         tags=["extractions"],

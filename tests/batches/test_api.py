@@ -13,6 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from extraction import batches
+from extraction.adapter import run_extraction
+from extraction.engine import ExtractionResult
 from extraction.models import Batch, BatchFile, Report
 from tests.batches.documents import AktrSpec
 
@@ -282,6 +285,45 @@ def test_export_json_carries_reports_and_summary(completed_batch: dict, cfi_clie
     assert len(body["reports"]) == 5
     assert sorted(c["code"] for c in body["reports"][0]["codes"]) == completed_batch["specs"][0].codes
     assert body["summary"]["reports"] == 5
+
+
+def test_reviews_show_in_the_summary_and_both_exports(
+    cfi_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    docs = class_pdfs(3)
+    doubted = docs[1][2].exam_id
+
+    def engine(data: bytes) -> ExtractionResult:
+        result = run_extraction(data)
+        if result.exam_id == doubted:
+            result.review, result.review_reasons = True, ["field_missing:take", "low_ocr_confidence"]
+        return result
+
+    monkeypatch.setattr(batches, "run_extraction", engine)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_id = _upload(cfi_client, [(name, data) for name, data, _ in docs]).json()["id"]
+    assert cfi_client.get(f"/api/v1/batches/{batch_id}").json()["summary"]["needs_review"] == 1
+
+    body = json.loads(cfi_client.get(f"/api/v1/batches/{batch_id}/export?format=json").content)
+    assert body["summary"]["needs_review"] == 1
+    by_id = {r["id"]: r for r in body["reports"]}
+    states = [by_id[f["report_id"]] for f in body["files"]]
+    assert [(r["status"], r["review"], r["review_reasons"]) for r in states] == [
+        ("needs_review", True, ["field_missing:take", "low_ocr_confidence"])
+        if spec.exam_id == doubted
+        else ("ok", False, [])
+        for _, _, spec in docs
+    ]
+
+    csv_text = cfi_client.get(f"/api/v1/batches/{batch_id}/export?format=csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    review_by_file = {(r["file_names"], r["status"], r["review_reasons"]) for r in rows}
+    assert review_by_file == {
+        (name, "needs_review", "field_missing:take; low_ocr_confidence")
+        if spec.exam_id == doubted
+        else (name, "ok", "")
+        for name, _, spec in docs
+    }
 
 
 def test_export_neutralizes_spreadsheet_formulas(

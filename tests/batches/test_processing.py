@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
 from extraction import batches, tasks, transit
+from extraction.engine import ExtractionError
 from extraction.models import Batch, BatchFile, Report
 from tests.batches.documents import aktr_pdf, class_of_reports
 
@@ -183,6 +184,23 @@ def test_an_unexpected_error_fails_the_file(cfi: User, monkeypatch) -> None:
     tasks.process_batch_file.apply(args=[str(file.id)], throw=False)
     file.refresh_from_db()
     assert (file.status, file.error_code) == ("failed", "processing_error")
+
+
+def test_a_document_too_complex_for_the_engine_fails_with_the_engines_code(cfi: User, monkeypatch) -> None:
+    batch = _accept(cfi, 1)
+    (file,) = _files(batch)
+
+    def refuse(data: bytes) -> None:
+        raise ExtractionError("document_too_complex", "A page holds more text runs than the engine reads.")
+
+    monkeypatch.setattr(batches, "run_extraction", refuse)
+    assert tasks.process_batch_file.apply(args=[str(file.id)]).get() == "failed"
+    file.refresh_from_db()
+    assert (file.status, file.error_code, file.report_id) == ("failed", "document_too_complex", None)
+    assert file.error_message == "A page holds more text runs than the engine reads."
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.FAILED
+    transit.discard(file.id)
 
 
 def test_the_soft_time_limit_fails_the_file(cfi: User, monkeypatch) -> None:

@@ -55,8 +55,16 @@ def test_exam_distribution_is_ordered_by_count() -> None:
     ]
 
 
+def test_needs_review_counts_the_reports_awaiting_review() -> None:
+    reports = [_report(["PA.I.B.K1a"]) for _ in range(4)]
+    reports[1].status = "needs_review"
+    reports[3].status = "needs_review"
+    summary = batch_summary(reports)
+    assert (summary["reports"], summary["needs_review"]) == (4, 2)
+
+
 def test_an_empty_batch_has_an_empty_summary() -> None:
     summary = batch_summary([])
-    assert summary["reports"] == 0
+    assert summary["reports"] == summary["needs_review"] == 0
     assert summary["code_frequencies"] == summary["weak_areas"] == summary["exam_distribution"] == []
     assert summary["score"]["median"] is None

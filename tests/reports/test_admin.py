@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from extraction.admin import reports_with_reason
 from extraction.engine import CodeDetail, ExtractionResult, Unresolved
 from extraction.models import CodeCorrection, Report
 from extraction.services import report_correct_codes, report_create_from_result
@@ -13,7 +16,10 @@ from extraction.services import report_correct_codes, report_create_from_result
 pytestmark = pytest.mark.django_db
 
 
-def make(confidence: float = 1.0, unresolved: list[Unresolved] | None = None, **fields: object) -> Report:
+def make(
+    reasons: list[str] | None = None, unresolved: list[Unresolved] | None = None, **fields: object
+) -> Report:
+    """A stored report; ``reasons`` makes the engine ask for review with them."""
     codes = ["PA.I.A.K1", "PA.I.B.K2"]
     result = ExtractionResult(
         exam_code="PAR",
@@ -22,7 +28,9 @@ def make(confidence: float = 1.0, unresolved: list[Unresolved] | None = None, **
         codes=codes,
         codes_detail=[CodeDetail(c, "", "", "", "K", 0.61, c.replace("I", "l")) for c in codes],
         unresolved=unresolved or [],
-        confidence=confidence,
+        confidence=0.9,
+        review=bool(reasons),
+        review_reasons=list(reasons or []),
     )
     for name, value in fields.items():
         setattr(result, name, value)
@@ -43,7 +51,7 @@ def staff_client(staff: User) -> Client:
 
 def test_changelist_lists_needs_review_first_and_filters(staff_client: Client) -> None:
     ok = make()
-    review = make(confidence=0.4)
+    review = make(["low_confidence"])
     newest_ok = make()
     response = staff_client.get("/admin/extraction/report/")
     assert response.status_code == 200
@@ -75,7 +83,7 @@ def test_change_page_shows_codes_and_tokens_but_no_identity(staff_client: Client
 
 
 def test_staff_correction_is_recorded(staff_client: Client, staff: User) -> None:
-    report = make(confidence=0.4, unresolved=[Unresolved("PA.I.?.K3", "ambiguous", [])])
+    report = make(["code_unresolved"], unresolved=[Unresolved("PA.I.?.K3", "ambiguous", [])])
     url = f"/admin/extraction/report/{report.pk}/change/"
     form = {
         "corrected_codes": "PA.I.A.K1\npa.i.c.k3, PLT058",
@@ -99,7 +107,8 @@ def test_staff_correction_is_recorded(staff_client: Client, staff: User) -> None
         "PA.I.C.K3",
         "PLT058",
     ]
-    assert report.status == Report.Status.OK
+    assert report.status == Report.Status.OK and not report.review
+    assert report.review_reasons == ["code_unresolved"]  # kept as the evidence that was reviewed
     correction = CodeCorrection.objects.get(report=report)
     assert correction.user == staff
     assert correction.before == ["PA.I.A.K1", "PA.I.B.K2"]
@@ -125,10 +134,65 @@ def test_invalid_code_is_refused(staff_client: Client) -> None:
 
 
 def test_service_confirmation_and_no_op(staff: User) -> None:
-    review = make(confidence=0.4)
+    review = make(["low_confidence"])
     confirmation = report_correct_codes(report=review, user=staff, codes=["PA.I.A.K1", "PA.I.B.K2"])
     assert confirmation is not None and confirmation.before == confirmation.after
     review.refresh_from_db()
-    assert review.status == Report.Status.OK
+    assert review.status == Report.Status.OK and not review.review
+    assert review.review_reasons == ["low_confidence"]
     assert report_correct_codes(report=review, user=staff, codes=["PA.I.A.K1", "PA.I.B.K2"]) is None
     assert CodeCorrection.objects.count() == 1
+
+
+def test_change_page_and_list_show_the_review_reasons(staff_client: Client) -> None:
+    report = make(["field_missing:score", "score_grade_mismatch"])
+    page = staff_client.get(f"/admin/extraction/report/{report.pk}/change/").content.decode()
+    assert "field_missing:score, score_grade_mismatch" in page
+    listing = staff_client.get("/admin/extraction/report/").content.decode()
+    assert "field_missing:score, score_grade_mismatch" in listing
+
+
+def test_filter_by_review_reason(staff_client: Client) -> None:
+    both = make(["field_missing:score", "code_unresolved"])
+    unresolved_only = make(["code_unresolved"])
+    make(["field_missing:exam_date"])
+    make()
+    url = "/admin/extraction/report/"
+    choices = staff_client.get(url).context["cl"].filter_specs
+    (reason_filter,) = [f for f in choices if getattr(f, "parameter_name", "") == "review_reason"]
+    assert [value for value, _ in reason_filter.lookup_choices] == [
+        "code_unresolved",
+        "field_missing:exam_date",
+        "field_missing:score",
+    ]
+    listed = staff_client.get(url, {"review_reason": "code_unresolved"}).context["cl"].result_list
+    assert {r.pk for r in listed} == {both.pk, unresolved_only.pk}
+    listed = staff_client.get(url, {"review_reason": "field_missing:score"}).context["cl"].result_list
+    assert [r.pk for r in listed] == [both.pk]
+
+
+@pytest.mark.parametrize("json_contains", [True, False], ids=["json-containment", "json-text"])
+def test_reason_matching_is_exact_on_either_backend_path(monkeypatch, json_contains: bool) -> None:
+    """PostgreSQL uses JSON containment; SQLite, lacking it, matches the quoted reason in the text."""
+    monkeypatch.setattr(connection.features, "supports_json_field_contains", json_contains)
+    dated = make(["field_missing:exam_date"])
+    make(["field_missing:score"])
+    make()
+    everything = Report.objects.all()
+    assert list(reports_with_reason(everything, "field_missing:exam_date")) == [dated]
+    assert not reports_with_reason(everything, "field_missing:exam").exists()
+    assert not reports_with_reason(everything, "exam_date").exists()
+
+
+def test_changelist_query_count_does_not_grow_with_the_reports(staff_client: Client) -> None:
+    def changelist_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get("/admin/extraction/report/").status_code == 200
+        return len(captured)
+
+    make(["code_unresolved"])
+    make()
+    few = changelist_queries()
+    for i in range(10):
+        make([f"field_missing:{'score' if i % 2 else 'take'}", "low_confidence"] if i % 3 else None)
+    assert changelist_queries() == few

@@ -14,6 +14,9 @@ from fpdf import FPDF
 from fpdf.enums import EncryptionMethod
 
 from accounts.models import User
+from extraction import adapter
+from extraction.api import reports as reports_api
+from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import AcsElement, Report
 from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
 from tests.reports.conftest import client_for
@@ -47,6 +50,7 @@ def test_anonymous_extraction_returns_result_and_keeps_no_identity(
         "raw": "PA.I.A.K1",
     }
     assert body["unresolved"] == [] and body["status"] == "ok" and body["confidence"] == 1.0
+    assert body["review"] is False and body["review_reasons"] == []
     assert body["owner"] is None
     assert len(body["share_token"]) >= 32
     assert response["Location"] == f"/api/v1/results/{body['share_token']}"
@@ -208,3 +212,42 @@ def test_announced_oversized_body_is_refused_before_it_is_read(path: str, settin
 def test_body_within_the_cap_passes_the_size_gate(pdf: bytes) -> None:
     with override_settings(MAX_UPLOAD_FILE_BYTES=len(pdf)):
         assert upload(client_for(None), pdf).status_code == 201
+
+
+def test_a_document_too_complex_for_the_engine_is_422(monkeypatch: pytest.MonkeyPatch, pdf: bytes) -> None:
+    def refuse(data: bytes) -> ExtractionResult:
+        raise ExtractionError("document_too_complex", "A page holds more text runs than the engine reads.")
+
+    monkeypatch.setattr(reports_api, "run_extraction", refuse)
+    response = upload(client_for(None), pdf)
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert (body["code"], body["status"]) == ("document_too_complex", 422)
+    assert body["detail"] == "A page holds more text runs than the engine reads."
+    assert Report.objects.count() == 0
+
+
+def test_a_result_the_engine_doubts_needs_review_everywhere_it_is_shown(
+    monkeypatch: pytest.MonkeyPatch, pdf: bytes, student: User
+) -> None:
+    reasons = ["field_missing:score", "code_unresolved"]
+
+    def doubtful(data: bytes) -> ExtractionResult:
+        result = adapter.run_extraction(data)
+        result.review, result.review_reasons = True, list(reasons)
+        return result
+
+    monkeypatch.setattr(reports_api, "run_extraction", doubtful)
+    created = upload(client_for(None), pdf).json()
+    assert (created["status"], created["review"], created["review_reasons"]) == (
+        "needs_review",
+        True,
+        reasons,
+    )
+    shared = client_for(None).get(f"/api/v1/results/{created['share_token']}").json()
+    assert (shared["status"], shared["review"], shared["review_reasons"]) == ("needs_review", True, reasons)
+    claimed = client_for(student).post(f"/api/v1/results/{created['share_token']}/claim").json()
+    assert (claimed["review"], claimed["review_reasons"]) == (True, reasons)
+    listed = client_for(student).get("/api/v1/reports", {"status": "needs_review"}).json()["results"]
+    assert [(r["id"], r["review"], r["review_reasons"]) for r in listed] == [(created["id"], True, reasons)]

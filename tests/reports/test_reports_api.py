@@ -107,7 +107,7 @@ def test_newest_first_and_limit_offset(student: User) -> None:
 def test_filters(student: User) -> None:
     jan = make_report(student, 0)
     feb = make_report(student, 40, exam_code="IRA")
-    review = make_report(student, 80, confidence=0.3)
+    review = make_report(student, 80, review=True, review_reasons=["field_missing:score"])
     client = client_for(student)
     assert ids(client.get("/api/v1/reports", {"exam_code": "ira"}).json()) == [str(feb.pk)]
     assert set(ids(client.get("/api/v1/reports", {"date_from": "2026-02-01"}).json())) == {
@@ -140,13 +140,19 @@ def test_list_query_count_does_not_grow_with_the_page(
     count: int, student: User, instructor: User, pa_element: AcsElement
 ) -> None:
     for n in range(count):
-        make_report(student, n)
+        flagged = n % 2 == 0
+        make_report(student, n, review=flagged, review_reasons=["low_ocr_confidence"] if flagged else [])
     client = client_for(instructor)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/v1/reports", {"limit": 100})
     assert response.status_code == 200
     assert len(response.json()["results"]) == count
     assert all(len(r["codes_detail"]) == 3 for r in response.json()["results"])
+    assert sum(r["review"] for r in response.json()["results"]) == (count + 1) // 2
+    assert all(
+        r["review_reasons"] == (["low_ocr_confidence"] if r["review"] else [])
+        for r in response.json()["results"]
+    )
     assert len(queries) <= 5, [q["sql"] for q in queries]
 
 

@@ -98,13 +98,49 @@ def test_no_exam_id_never_dedupes() -> None:
 @pytest.mark.parametrize(
     ("overrides", "status"),
     [
-        ({"confidence": 0.5}, Report.Status.NEEDS_REVIEW),
-        ({"unresolved": [Unresolved("PA.X.?.K1", "ambiguous", ["PA.X.A.K1"])]}, Report.Status.NEEDS_REVIEW),
+        ({"review": True, "review_reasons": ["field_missing:score"]}, Report.Status.NEEDS_REVIEW),
+        # The engine alone decides: a low confidence or an unresolved token it did not flag is ok,
+        (
+            {"confidence": 0.05, "unresolved": [Unresolved("PA.X.?.K1", "ambiguous", ["PA.X.A.K1"])]},
+            Report.Status.OK,
+        ),
+        # and a flagged result is reviewed whatever its confidence.
+        (
+            {"confidence": 0.999, "review": True, "review_reasons": ["prefix_mismatch"]},
+            Report.Status.NEEDS_REVIEW,
+        ),
         ({}, Report.Status.OK),
     ],
 )
-def test_review_status(overrides: dict[str, object], status: str) -> None:
-    report = report_create_from_result(owner=None, result=make_result(**overrides))
+def test_status_follows_the_engines_review_exactly(overrides: dict[str, object], status: str) -> None:
+    result = make_result(**overrides)
+    report = report_create_from_result(owner=None, result=result)
+    report.refresh_from_db()
     assert report.status == status
+    assert report.review is result.review
+    assert report.review_reasons == result.review_reasons
     if "unresolved" in overrides:
         assert report.unresolved == [{"raw": "PA.X.?.K1", "reason": "ambiguous", "candidates": ["PA.X.A.K1"]}]
+
+
+def test_an_owners_upload_again_follows_the_new_review_both_ways() -> None:
+    user = User.objects.create(username="again")
+    flagged = make_result(review=True, review_reasons=["low_ocr_confidence", "field_missing:take"])
+    report = report_create_from_result(owner=user, result=flagged)
+    assert (report.status, report.review_reasons) == (
+        Report.Status.NEEDS_REVIEW,
+        ["low_ocr_confidence", "field_missing:take"],
+    )
+    cleared = report_create_from_result(owner=user, result=make_result())
+    assert cleared.pk == report.pk
+    cleared.refresh_from_db()
+    assert (cleared.status, cleared.review_reasons) == (Report.Status.OK, [])
+    again = report_create_from_result(
+        owner=user, result=make_result(review=True, review_reasons=["code_unresolved"])
+    )
+    again.refresh_from_db()
+    assert (again.pk, again.status, again.review_reasons) == (
+        report.pk,
+        Report.Status.NEEDS_REVIEW,
+        ["code_unresolved"],
+    )
