@@ -50,6 +50,17 @@ class Outcome:
     def exact(self) -> bool:
         return not self.wrong_fields
 
+    @property
+    def confidence(self) -> float | None:
+        """The engine's probability that the whole result is right; ``None`` when it refused."""
+        if self.predicted is None:
+            return None
+        return float(self.predicted.get("confidence") or 0.0)
+
+    @property
+    def review(self) -> bool:
+        return bool(self.predicted and self.predicted.get("review"))
+
 
 def load_cases(directory: Path) -> list[Case]:
     cases = []
@@ -91,6 +102,33 @@ class FormatReport:
     field_right: dict[str, int] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
     codes_outside_catalogue: int = 0
+    # Read documents (refusals excluded) with any wrong field or code, fully right ones, and how
+    # many of each the engine's ``review`` flagged.
+    wrong_read: int = 0
+    wrong_flagged: int = 0
+    right_read: int = 0
+    right_flagged: int = 0
+
+    @property
+    def review_recall(self) -> float | None:
+        return self.wrong_flagged / self.wrong_read if self.wrong_read else None
+
+    @property
+    def false_alarm_rate(self) -> float | None:
+        return self.right_flagged / self.right_read if self.right_read else None
+
+    def review_dict(self) -> dict[str, Any]:
+        recall, false_alarms = self.review_recall, self.false_alarm_rate
+        return {
+            "wrong_documents": self.wrong_read,
+            "wrong_flagged": self.wrong_flagged,
+            "recall": None if recall is None else round(recall, 4),
+            "right_documents": self.right_read,
+            "right_flagged": self.right_flagged,
+            "false_alarm_rate": None if false_alarms is None else round(false_alarms, 4),
+            "meets_bars": (recall is None or recall >= REVIEW_RECALL_BAR)
+            and (false_alarms is None or false_alarms <= REVIEW_FALSE_ALARM_BAR),
+        }
 
     @property
     def precision(self) -> float:
@@ -122,6 +160,7 @@ class FormatReport:
             },
             "p50_ms": round(percentile(self.times, 50), 1),
             "p95_ms": round(percentile(self.times, 95), 1),
+            "review": self.review_dict(),
         }
 
 
@@ -141,6 +180,12 @@ def summarize(outcomes: Iterable[Outcome], known_code: Any = None) -> list[Forma
                 continue
             wrong = set(o.wrong_fields)
             rep.exact += not wrong
+            if wrong:
+                rep.wrong_read += 1
+                rep.wrong_flagged += o.review
+            else:
+                rep.right_read += 1
+                rep.right_flagged += o.review
             for f in (*SCALAR_FIELDS, "codes"):
                 if f not in wrong:
                     rep.field_right[f] = rep.field_right.get(f, 0) + 1
@@ -155,6 +200,114 @@ def summarize(outcomes: Iterable[Outcome], known_code: Any = None) -> list[Forma
     ordered = [reports[f] for f in FORMATS if f in reports]
     ordered += [r for f, r in sorted(reports.items()) if f not in FORMATS]
     return [*ordered, total]
+
+
+# The issue's bars for ``review``: it flags at least 90% of the documents with anything wrong and
+# at most 10% of the fully right ones.
+REVIEW_RECALL_BAR = 0.9
+REVIEW_FALSE_ALARM_BAR = 0.1
+
+# Confidence bins of the reliability table; the last one includes 1.0.
+CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.0))
+
+
+@dataclass(slots=True)
+class ReliabilityBin:
+    """Documents whose confidence falls in [low, high): does the engine's confidence mean what it says?"""
+
+    low: float
+    high: float
+    documents: int = 0
+    confidence_sum: float = 0.0
+    exact: int = 0
+
+    @property
+    def mean_confidence(self) -> float | None:
+        return self.confidence_sum / self.documents if self.documents else None
+
+    @property
+    def exact_rate(self) -> float | None:
+        return self.exact / self.documents if self.documents else None
+
+    def as_dict(self) -> dict[str, Any]:
+        mean, rate = self.mean_confidence, self.exact_rate
+        return {
+            "low": self.low,
+            "high": self.high,
+            "documents": self.documents,
+            "mean_confidence": None if mean is None else round(mean, 4),
+            "exact_rate": None if rate is None else round(rate, 4),
+        }
+
+
+def reliability(outcomes: Iterable[Outcome]) -> list[ReliabilityBin]:
+    """Read documents by confidence bin with their observed exact rate; refusals have no confidence."""
+    bins = [ReliabilityBin(low, high) for low, high in CONFIDENCE_BINS]
+    for o in outcomes:
+        confidence = o.confidence
+        if confidence is None:
+            continue
+        value = min(max(confidence, 0.0), 1.0)
+        target = next((b for b in bins if value < b.high), bins[-1])
+        target.documents += 1
+        target.confidence_sum += value
+        target.exact += o.exact
+    return bins
+
+
+def calibration_error(bins: list[ReliabilityBin]) -> float | None:
+    """Expected calibration error: |mean confidence - exact rate| per bin, weighted by documents."""
+    total = sum(b.documents for b in bins)
+    if not total:
+        return None
+    return (
+        sum(
+            b.documents * abs(b.confidence_sum / b.documents - b.exact / b.documents)
+            for b in bins
+            if b.documents
+        )
+        / total
+    )
+
+
+def render_reliability(bins: list[ReliabilityBin], reports: list[FormatReport]) -> str:
+    """The reliability table (confidence bins against exactness) and the review flags per format."""
+    rows = [("confidence", "docs", "mean conf", "exact rate")]
+    for b in bins:
+        mean, rate = b.mean_confidence, b.exact_rate
+        closing = "]" if b is bins[-1] else ")"
+        rows.append(
+            (
+                f"[{b.low:.2f}, {b.high:.2f}{closing}",
+                str(b.documents),
+                "-" if mean is None else f"{mean:.3f}",
+                "-" if rate is None else f"{100 * rate:.1f}%",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["reliability (read documents; refusals excluded)"]
+    lines += [
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        for row in rows
+    ]
+    ece = calibration_error(bins)
+    lines.append("calibration error: " + ("-" if ece is None else f"{ece:.4f}"))
+    lines.append("")
+    lines.append(
+        f"review flags (bars: wrong flagged >= {100 * REVIEW_RECALL_BAR:.0f}%, "
+        f"right flagged <= {100 * REVIEW_FALSE_ALARM_BAR:.0f}%)"
+    )
+    fw = max(len(r.format) for r in reports)
+    for r in reports:
+        recall, false_alarms = r.review_recall, r.false_alarm_rate
+        recall_text = "-" if recall is None else f"{100 * recall:.1f}%"
+        alarm_text = "-" if false_alarms is None else f"{100 * false_alarms:.1f}%"
+        verdict = "meets bars" if r.review_dict()["meets_bars"] else "MISSES BARS"
+        lines.append(
+            f"{r.format.ljust(fw)}  wrong flagged {r.wrong_flagged}/{r.wrong_read} ({recall_text})"
+            f"  right flagged {r.right_flagged}/{r.right_read} ({alarm_text})  {verdict}"
+        )
+    return "\n".join(lines)
 
 
 def render_table(reports: list[FormatReport]) -> str:

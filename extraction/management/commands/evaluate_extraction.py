@@ -2,8 +2,11 @@
 
 Per format (text, scan, png, photo): documents exactly right, code precision / recall / F1,
 accuracy of each field, p50 / p95 time per document (measured in-process around the engine
-call, catalogue already built). ``--json`` prints the same figures as JSON; ``--failures``
-lists every document that is not exactly right and what differed.
+call, catalogue already built), and how many wrong and right documents the engine's ``review``
+flags. Then a reliability table: confidence bins against the observed exact rate, so one sees
+whether ``confidence`` is a probability that the document is right. ``--json`` prints the same
+figures as JSON; ``--failures`` lists every document that is not exactly right, what
+differed and whether review flagged it, then the exactly right documents review flagged.
 """
 
 from __future__ import annotations
@@ -18,7 +21,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from extraction.adapter import get_catalog
 from extraction.engine import ExtractionError, extract_document
 from extraction.engine.serialize import result_to_dict
-from extraction.evaluation import FORMATS, Outcome, load_cases, render_table, summarize
+from extraction.evaluation import (
+    FORMATS,
+    Outcome,
+    calibration_error,
+    load_cases,
+    reliability,
+    render_reliability,
+    render_table,
+    summarize,
+)
 
 
 class Command(BaseCommand):
@@ -30,7 +42,11 @@ class Command(BaseCommand):
             "--format", action="append", choices=FORMATS, dest="formats", help="only this format (repeatable)"
         )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-        parser.add_argument("--failures", action="store_true", help="list the documents not exactly right")
+        parser.add_argument(
+            "--failures",
+            action="store_true",
+            help="list the documents not exactly right, and the right ones that review flags",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         directory = Path(options["directory"])
@@ -56,24 +72,47 @@ class Command(BaseCommand):
             outcome = Outcome(case, predicted, error, elapsed)
             outcomes.append(outcome)
             mark = "ok" if outcome.exact else "MISS " + ",".join(outcome.wrong_fields)
+            if outcome.review:
+                mark += " review:" + ",".join(_reasons(outcome))
             self.stderr.write(
                 f"[{i}/{len(cases)}] {case.document.name} ({case.format}) {elapsed:.0f} ms {mark}"
             )
         reports = summarize(outcomes, known_code=catalog.__contains__)
+        bins = reliability(outcomes)
         if options["json"]:
-            payload = {"documents": len(outcomes), "formats": [r.as_dict() for r in reports]}
+            ece = calibration_error(bins)
+            payload = {
+                "documents": len(outcomes),
+                "formats": [r.as_dict() for r in reports],
+                "reliability": [b.as_dict() for b in bins],
+                "calibration_error": None if ece is None else round(ece, 4),
+                "review": reports[-1].review_dict(),
+            }
             self.stdout.write(json.dumps(payload, indent=2))
         else:
             self.stdout.write(render_table(reports))
+            self.stdout.write("")
+            self.stdout.write(render_reliability(bins, reports))
         if options["failures"]:
             self.stdout.write("")
             for o in outcomes:
                 if o.exact:
                     continue
                 self.stdout.write(f"{o.case.document.name} ({o.case.format}):")
+                if o.predicted is not None:
+                    flagged = "flagged " + ",".join(_reasons(o)) if o.review else "NOT flagged"
+                    self.stdout.write(f"  review: {flagged}")
                 for f in o.wrong_fields:
                     if f.startswith("error:"):
                         self.stdout.write(f"  refused: {f[6:]}")
                         continue
                     got = o.predicted.get(f) if o.predicted else None
                     self.stdout.write(f"  {f}: got {got!r}, expected {o.case.truth.get(f)!r}")
+            for o in outcomes:
+                if o.exact and o.review:
+                    name = f"{o.case.document.name} ({o.case.format})"
+                    self.stdout.write(f"{name}: exactly right but flagged {','.join(_reasons(o))}")
+
+
+def _reasons(outcome: Outcome) -> list[str]:
+    return [str(r) for r in (outcome.predicted or {}).get("review_reasons") or []]
