@@ -221,7 +221,7 @@ def merge(
         field_confidence={},
     )
     conf: dict[str, float] = {}
-    from_ocr = from_vision = False
+    from_ocr = from_vision = contradicted = False
     for name in _FIELDS:
         o, v = getattr(ocr, name), values[name]
         oc = ocr.field_confidence.get(name, 0.0)
@@ -238,7 +238,7 @@ def merge(
             from_vision = True
         else:
             c = min(oc, DISAGREEMENT_CONF)
-            from_ocr = True
+            from_ocr = contradicted = True
         setattr(merged, name, v if take_vision else o)
         conf[name] = round(c, 3)
         if name == "exam_title":  # the test code travels with the title it was read from
@@ -266,7 +266,7 @@ def merge(
             from_vision = True
         elif code in pairs and d.confidence >= threshold:
             details[code] = replace(d, confidence=round(min(d.confidence, DISAGREEMENT_CONF), 3))
-            from_ocr = True
+            from_ocr = contradicted = True
         elif code in pairs:
             vision_code = pairs[code]
             details[vision_code] = _code_detail(catalog, vision_code, kind, seen.exact[vision_code])
@@ -294,7 +294,24 @@ def merge(
     merged.unresolved = unresolved
     _finish_confidence(merged, conf)
     merged.path = "vision" if not from_ocr else ("ocr+vision" if from_vision else ocr.path)
+    _merge_review(merged, ocr, contradicted=contradicted)
     return merged
+
+
+def _merge_review(merged: ExtractionResult, ocr: ExtractionResult, *, contradicted: bool) -> None:
+    """Keep every doubt of the OCR reading and add those the merge itself raised.
+
+    A second reading never clears the engine's review on its own: only the engine decides what is
+    sure. It adds ``code_unresolved`` when tokens are left unresolved and ``low_confidence`` when
+    the model contradicted a confident OCR value (kept, confidence lowered: "flagged").
+    """
+    reasons = list(ocr.review_reasons)
+    if merged.unresolved:
+        reasons.append("code_unresolved")
+    if contradicted:
+        reasons.append("low_confidence")
+    merged.review_reasons = list(dict.fromkeys(reasons))
+    merged.review = ocr.review or bool(merged.review_reasons)
 
 
 def pair_readings(ocr_codes: list[CodeDetail], vision_codes: list[str]) -> dict[str, str]:

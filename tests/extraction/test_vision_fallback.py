@@ -303,6 +303,7 @@ def test_a_confident_ocr_value_the_model_contradicts_is_kept_and_flagged(
     assert result.field_confidence["exam_id"] <= 0.6
     assert result.codes == ["PA.I.C.K2a", "PA.IX.A.S1"]  # a confident OCR code the model missed stays
     assert result.path == "ocr+vision"
+    assert result.review and result.review_reasons == ["low_confidence"]
 
 
 def test_one_printed_code_read_two_ways_is_one_code(enabled: FakeModelServer, catalog: Catalog) -> None:
@@ -320,6 +321,21 @@ def test_one_printed_code_read_two_ways_is_one_code(enabled: FakeModelServer, ca
     assert flagged["PA.II.A.K1"] <= 0.6 and flagged["PA.IX.A.S1"] == fallback.VISION_CONF
     assert result.confidence <= 0.6
     assert result.path == "ocr+vision"
+    assert result.review and "low_confidence" in result.review_reasons
+
+
+def test_the_merge_keeps_the_ocr_doubts_and_adds_its_own(enabled: FakeModelServer, catalog: Catalog) -> None:
+    agreed = fallback.apply_vision_fallback(photo(), ocr_result(), catalog)
+    assert agreed.unresolved == [] and not agreed.review and agreed.review_reasons == []
+
+    doubted = ocr_result(review=True, review_reasons=["low_ocr_confidence"])
+    kept = fallback.apply_vision_fallback(photo(), doubted, catalog)
+    assert kept.review and kept.review_reasons == ["low_ocr_confidence"]
+
+    enabled.answer_with(answer(codes=["PA.I.C.K2a", "PA.III.A.K1", "PA.XII.Q.K7"]))
+    invented = fallback.apply_vision_fallback(photo(), ocr_result(), catalog)
+    assert [u.raw for u in invented.unresolved] == ["PA.XII.Q.K7"]
+    assert invented.review and invented.review_reasons == ["code_unresolved"]
 
 
 def test_a_confident_missing_score_is_not_replaced(enabled: FakeModelServer, catalog: Catalog) -> None:
