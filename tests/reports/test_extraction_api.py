@@ -49,7 +49,8 @@ def test_anonymous_extraction_returns_result_and_keeps_no_identity(
         "confidence": 1.0,
         "raw": "PA.I.A.K1",
     }
-    assert body["unresolved"] == [] and body["status"] == "ok" and body["confidence"] == 1.0
+    assert body["unresolved"] == [] and body["status"] == "ok"
+    assert body["confidence"] == adapter.run_extraction(pdf).confidence > 0.9  # the engine's, as is
     assert body["review"] is False and body["review_reasons"] == []
     assert body["owner"] is None
     assert len(body["share_token"]) >= 32
