@@ -15,6 +15,10 @@ Usage::
 
     python bench/bench_ocr.py DIR [--variant rapid --variant tesseract] [--only photo]
         [--rotate 90] [--json out.json] [--show-misses]
+    python bench/bench_ocr.py --generate 20 --start 5000 [--only photo] [--variant ...]
+
+``--generate`` needs nothing outside the project: it draws reports with
+``tests/engine/aktr_fixtures.py`` and photographs them with ``tests/engine/photo_fixtures.py``.
 
 Only image-based documents are used: scans (PDFs without a text layer, rendered at the
 resolution of their embedded image), PNGs and photos.
@@ -30,8 +34,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -106,7 +110,28 @@ def _field_values(truth: dict[str, Any]) -> dict[str, list[str]]:
         values["paragraph"] = ["learning statement codes"]
     if truth.get("expiration_date"):
         values["expiration_date"] = _date_forms(str(truth["expiration_date"]))
+    values.update(truth.get("printed") or {})
     return values
+
+
+def _printed(report: Any) -> dict[str, list[str]]:
+    """Header lines of a generated report exactly as printed (label, colon, value)."""
+    from tests.engine.aktr_fixtures import format_date
+
+    colon = ":" if report.colon else ""
+    printed = {f"header {label}": [f"{label}{colon}{value}"] for label, value in report.header_pairs()}
+    printed["expiration_date"] = [format_date(report.expiration, report.expiration_style)]
+    return printed
+
+
+def _generated_truth(report: Any) -> dict[str, Any]:
+    """Codes and paragraph from the report's truth; header fields as printed, not normalised."""
+    expected = report.expected()
+    return {
+        "codes": expected["codes"],
+        "code_kind": expected["code_kind"],
+        "printed": _printed(report),
+    }
 
 
 @dataclass
@@ -216,24 +241,60 @@ VARIANTS: dict[str, Recognizer] = {
     "rapid-nocrop": _rapid_with(DET_CROP=False),
     "rapid-novote": _rapid_with(VOTE_FRAMES=()),
     "rapid-plain": _rapid_with(SPLIT_RATIO=0.0, DET_CROP=False, VOTE_FRAMES=()),
+    "rapid-nostraighten": _rapid_with(STRAIGHTEN=False),
+    "rapid-nolight": _rapid_with(EVEN_LIGHT=False),
+    "rapid-flat-unlit": _rapid_with(STRAIGHTEN=False, EVEN_LIGHT=False),
     "tesseract": tesseract_recognizer,
 }
 
 
-def run(directory: Path, variant: str, only: set[str], rotate: int, limit: int | None) -> list[DocResult]:
-    recognizer = VARIANTS[variant]
-    results: list[DocResult] = []
-    truth_files = sorted(directory.glob("*.json"))
-    for truth_path in truth_files:
+Document = tuple[str, str, list[Image.Image], dict[str, Any]]  # name, format, pages, truth
+
+
+def sample_documents(directory: Path, only: set[str]) -> Iterator[Document]:
+    """Image-based documents of a directory of samples with ``*.json`` truth files."""
+    for truth_path in sorted(directory.glob("*.json")):
         truth = json.loads(truth_path.read_text())
         fmt = str(truth.get("format", ""))
         if fmt == "text" or (only and fmt not in only):
             continue
         doc_path = directory / str(truth["file"])
         pages = _load_pages(doc_path)
-        if not pages:
-            continue
-        result = DocResult(file=doc_path.name, fmt=fmt)
+        if pages:
+            yield doc_path.name, fmt, pages, truth
+
+
+def generated_documents(start: int, count: int, only: set[str]) -> Iterator[Document]:
+    """Reports drawn by the project's own generator (``tests/engine/aktr_fixtures.py``):
+    phone photos (keystone on a desk, shadow, JPEG, EXIF orientation, decoded the way the
+    engine decodes uploads) and clean PNG renders, so anyone can run the benchmark."""
+    import random
+
+    from extraction.engine import Catalog, sources
+    from tests.engine import aktr_fixtures as fixtures
+    from tests.engine import photo_fixtures
+
+    catalog = Catalog.from_json(
+        Path(__file__).resolve().parent.parent / "extraction/data/acs_catalog.json.gz"
+    )
+    pool = fixtures.codes_by_prefix(catalog)
+    for seed in range(start, start + count):
+        report = fixtures.random_report(seed, pool)
+        if not only or "photo" in only:
+            shot, photo = photo_fixtures.photo_variant(report, seed)
+            image = sources.decode_image(photo.data, "jpeg")
+            yield f"photo-{seed}", "photo", [image], _generated_truth(shot)
+        if not only or "png" in only:
+            clean = replace(report, codes_split=None)
+            page = photo_fixtures.render_page(clean, random.Random(seed).randint(150, 300))
+            yield f"png-{seed}", "png", [page], _generated_truth(clean)
+
+
+def run(documents: Iterable[Document], variant: str, rotate: int, limit: int | None) -> list[DocResult]:
+    recognizer = VARIANTS[variant]
+    results: list[DocResult] = []
+    for name, fmt, pages, truth in documents:
+        result = DocResult(file=name, fmt=fmt)
         texts: list[str] = []
         for page in pages:
             if rotate:
@@ -290,7 +351,11 @@ def summarize(variant: str, results: list[DocResult]) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("directory", type=Path)
+    parser.add_argument("directory", type=Path, nargs="?", help="samples with truth files")
+    parser.add_argument(
+        "--generate", type=int, metavar="N", help="instead of DIR: N generated reports (photo and PNG each)"
+    )
+    parser.add_argument("--start", type=int, default=0, help="first seed of --generate")
     parser.add_argument("--variant", action="append", choices=sorted(VARIANTS))
     parser.add_argument("--only", action="append", choices=["scan", "png", "photo"])
     parser.add_argument("--rotate", type=int, default=0, help="turn every page first")
@@ -299,10 +364,18 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
 
+    if (args.directory is None) == (args.generate is None):
+        parser.error("give DIR or --generate N")
+    only = set(args.only or [])
+    documents: list[Document] = (
+        list(generated_documents(args.start, args.generate, only))
+        if args.generate is not None
+        else list(sample_documents(args.directory, only))
+    )
     ocr.warm_up()
     summaries = []
     for variant in args.variant or ["rapid"]:
-        results = run(args.directory, variant, set(args.only or []), args.rotate, args.limit)
+        results = run(documents, variant, args.rotate, args.limit)
         summary = summarize(variant, results)
         summaries.append(summary)
         print(json.dumps(summary, indent=1))

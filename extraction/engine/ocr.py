@@ -7,7 +7,10 @@ measured comparison with Tesseract and the reasons for this choice.
 
 Pipeline of :func:`recognize_image`:
 
-1. Convert to RGB; tiny or uniform images return an empty page.
+1. Convert to RGB; tiny or uniform images return an empty page. A photographed page
+   found as a quadrilateral on a darker background is warped flat to a rectangle
+   (:func:`imaging.straighten_page`), and uneven light or a shadow is divided out
+   (:func:`imaging.even_illumination`); scans and PNGs pass through both untouched.
 2. Detect text boxes at ``DET_LONG_SIDE`` pixels for the whole page, running the
    detector only on the inked area (:func:`imaging.content_box`): same scale, about
    half the area. Lower detection scales were measured to lose codes.
@@ -24,7 +27,8 @@ Pipeline of :func:`recognize_image`:
    instructor's statement heading) unless ``full_page=True``.
 
 Settings are module constants (``DET_LONG_SIDE``, ``SPLIT_RATIO``, ``VOTE_FRAMES``,
-``DET_CROP``, ``MIN_PIECE_SCORE``); ``bench/bench_ocr.py`` measures their variants.
+``DET_CROP``, ``MIN_PIECE_SCORE``, ``STRAIGHTEN``, ``EVEN_LIGHT``); ``bench/bench_ocr.py``
+measures their variants.
 
 Thread safety: the models load once per process behind a lock; inference is serialised
 by a second lock so a process never runs more than ``INTRA_OP_THREADS`` math threads.
@@ -63,6 +67,10 @@ REC_MIN_WIDTH = 0
 SPLIT_RATIO = 20.0
 # Detect on the inked area of the page only (same scale, less area).
 DET_CROP = True
+# Flatten a photographed page found as a quadrilateral on its background (keystone).
+STRAIGHTEN = True
+# Divide the page by its paper background when light or a shadow varies across it.
+EVEN_LIGHT = True
 # Extra framings (vertical, horizontal growth in line heights) read for code-like text.
 VOTE_FRAMES: tuple[tuple[float, float], ...] = ((0.1, 0.2), (-0.08, 0.0))
 _CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d")
@@ -88,6 +96,9 @@ class OcrPage:
     lines: list[OcrLine] = field(default_factory=list)
     rotation: int = 0
     elapsed_ms: float = 0.0
+    # The prepared page the boxes refer to (flattened, evened, turned upright, scaled
+    # down), for callers that crop from it; None for an empty page.
+    image: imaging.Array | None = None
 
     @property
     def text(self) -> str:
@@ -375,11 +386,17 @@ def recognize_image(image: Image.Image, *, full_page: bool = False) -> OcrPage:
         return OcrPage(elapsed_ms=(time.perf_counter() - start) * 1000.0)
     if max(rgb.shape[:2]) > MAX_LONG_SIDE:
         rgb, _ = imaging.resize_to_long_side(rgb, MAX_LONG_SIDE)
+    if STRAIGHTEN:
+        rgb = imaging.straighten_page(rgb)
+    if EVEN_LIGHT:
+        rgb = imaging.even_illumination(rgb)
 
     models = _get_models()
     with models.lock:
-        lines, rotation = _recognize_locked(models, rgb, full_page)
-    return OcrPage(lines=lines, rotation=rotation, elapsed_ms=(time.perf_counter() - start) * 1000.0)
+        lines, rotation, rgb = _recognize_locked(models, rgb, full_page)
+    return OcrPage(
+        lines=lines, rotation=rotation, elapsed_ms=(time.perf_counter() - start) * 1000.0, image=rgb
+    )
 
 
 def _grow_quad(q: Quad, vertical: float, horizontal: float) -> Quad:
@@ -446,10 +463,12 @@ def _detect_page(models: _Models, rgb: imaging.Array) -> list[Quad]:
     return [q / scale + offset for q in models.detect(region)]
 
 
-def _recognize_locked(models: _Models, rgb: imaging.Array, full_page: bool) -> tuple[list[OcrLine], int]:
+def _recognize_locked(
+    models: _Models, rgb: imaging.Array, full_page: bool
+) -> tuple[list[OcrLine], int, imaging.Array]:
     quads = _detect_page(models, rgb)
     if not quads:
-        return [], 0
+        return [], 0, rgb
 
     rotation = 0
     h, w = rgb.shape[:2]
@@ -484,4 +503,4 @@ def _recognize_locked(models: _Models, rgb: imaging.Array, full_page: bool) -> t
         lines.append(_line(pieces))
         if not full_page and _is_end_marker(lines[-1].text):
             break
-    return lines, rotation
+    return lines, rotation, rgb

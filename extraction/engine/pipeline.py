@@ -169,8 +169,14 @@ def _ocr(image: Any, page: int) -> list[Row]:
         r for i, r in enumerate(rows) if is_label_only(r.text) and r.segments and not _value_below(rows, i)
     ]
     if lonely:
+        prepared = getattr(ocr_page, "image", None)
         rotation = int(getattr(ocr_page, "rotation", 0) or 0)
-        upright = image.rotate(rotation, expand=True) if rotation else image
+        if prepared is not None:  # the flattened, upright page the boxes refer to
+            from PIL import Image
+
+            upright = Image.fromarray(prepared)
+        else:
+            upright = image.rotate(rotation, expand=True) if rotation else image
         for row in lonely[:MAX_SECOND_LOOKS]:
             _second_look(upright, row, recognize_image)
     return rows
