@@ -87,7 +87,7 @@ def _scan(
     out = FPDF(unit="pt", format="letter")
     out.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
     for image in rasterize(pdf, dpi):
-        arr = np.asarray(image, dtype=np.float32) / 255.0
+        arr: Any = np.asarray(image, dtype=np.float32) / 255.0
         arr = ink + (paper - ink) * arr
         h, w = arr.shape
         shift = (rng.uniform(-0.01, 0.01) * w, rng.uniform(-0.01, 0.01) * h)
@@ -144,7 +144,7 @@ def _photo(
     base = np.array(rng.choice(BACKGROUNDS), np.float32)
     low = nprng.normal(0, 16, (6, 6, 1)) + nprng.normal(0, 3, (6, 6, 3))
     texture = cv2.resize(low.astype(np.float32), (W, H), interpolation=cv2.INTER_CUBIC)
-    scene = base[None, None, :] + texture + nprng.normal(0, 6, (H, W, 3)).astype(np.float32)
+    scene: Any = base[None, None, :] + texture + nprng.normal(0, 6, (H, W, 3)).astype(np.float32)
     # where the page's corners land: scaled, turned a little, keystoned, corners jittered
     scale = min(W / pw, H / ph) * rng.uniform(0.78, 0.94)
     cx, cy = W / 2 + rng.uniform(-0.04, 0.04) * W, H / 2 + rng.uniform(-0.04, 0.04) * H
@@ -190,7 +190,7 @@ def _photo(
     motion = rng.random() < 0.15
     if motion:
         k = rng.choice([3, 5, 7])
-        kernel = np.zeros((k, k), np.float32)
+        kernel: Any = np.zeros((k, k), np.float32)
         kernel[k // 2, :] = 1.0 / k
         rotation = cv2.getRotationMatrix2D((k / 2 - 0.5, k / 2 - 0.5), rng.uniform(0, 180), 1.0)
         kernel = cv2.warpAffine(kernel, rotation, (k, k))

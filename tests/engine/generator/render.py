@@ -365,13 +365,13 @@ def code_rows(spec: DocumentSpec, per_line: int = 0) -> list[list[str]]:
         if spec.separator == "tab":
             return [codes[i : i + n] for i in range(0, len(codes), n)]
         sep = spec.separator
-        rows = []
+        joined: list[list[str]] = []
         for i in range(0, len(codes), n):
             chunk = sep.join(codes[i : i + n])
             if i + n < len(codes) and sep.strip() in (",", ";"):
                 chunk += sep.strip()
-            rows.append([chunk])
-        return rows
+            joined.append([chunk])
+        return joined
     raise ValueError(layout)
 
 
