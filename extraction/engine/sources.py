@@ -102,18 +102,38 @@ def check_image_size(width: int, height: int) -> None:
         )
 
 
+DECODE_MAX_SIDE = 4400  # the OCR module's own MAX_LONG_SIDE: no pixel beyond it is ever used
+DRAFT_LONG_SIDE = 3000  # a JPEG decodes at 1/2, 1/4 or 1/8 while its long side stays above this
+
+_EXIF_TURNS = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE"}
+_EXIF_TURNS.update({6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"})
+
+
 def decode_image(data: bytes, kind: Kind) -> Image:
-    """Header check, then a bounded decode, EXIF orientation applied."""
-    from PIL import Image, ImageOps
+    """Header check, a bounded decode, then an upright 8-bit L or RGB image of bounded size.
+
+    The cost follows the pixels the OCR uses, not the pixels the file declares: a JPEG is
+    decoded at a reduced scale by libjpeg itself (``draft``), any image is shrunk in Pillow
+    to ``DECODE_MAX_SIDE`` in its own mode, and only then converted to 8 bits, so a 16-bit
+    8000x8000 PNG never exists as a full-size array of floats or even of 8-bit RGB.
+    """
+    from PIL import Image
 
     check_image_size(*image_dimensions(data, kind))
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as im:
             check_image_size(*im.size)
+            if im.format == "JPEG" and max(im.size) > 2 * DRAFT_LONG_SIDE:
+                factor = max(im.size) / DRAFT_LONG_SIDE
+                im.draft(None, (max(1, int(im.width / factor)), max(1, int(im.height / factor))))
+            _check_decoded_size(im)
+            orientation = im.getexif().get(0x0112)
             im.load()
-            upright = ImageOps.exif_transpose(im)
-            return upright if upright is not None else im.copy()
+            small = _shrunk(im)
+            if small is not im:
+                im.close()  # the full-size pixels go before the 8-bit conversion allocates
+            return _upright(_eight_bit(small), orientation)
     except ExtractionError:
         raise
     except Image.DecompressionBombError:
@@ -122,6 +142,75 @@ def decode_image(data: bytes, kind: Kind) -> Image:
         raise ExtractionError(
             "corrupt_file", f"The image cannot be decoded ({type(exc).__name__})."
         ) from None
+
+
+MAX_DECODED_IMAGE_BYTES = 150 * 1024 * 1024  # a 48 MP RGB PNG or a 600 dpi colour Letter scan fits
+
+
+def _check_decoded_size(im: Image) -> None:
+    """Refuse an image whose decoded pixels alone would fill the memory budget (after ``draft``,
+    a JPEG's size is already the reduced one)."""
+    depth = 2 if im.mode.startswith("I;16") else 4 if im.mode in ("I", "F") else 1
+    size = im.width * im.height * len(im.getbands()) * depth
+    if size > MAX_DECODED_IMAGE_BYTES:
+        raise ExtractionError(
+            "image_too_large",
+            f"The image decodes to {size // (1024 * 1024)} MB; the limit is "
+            f"{MAX_DECODED_IMAGE_BYTES // (1024 * 1024)} MB.",
+        )
+
+
+def _shrunk(im: Image) -> Image:
+    """The image with its long side at most ``DECODE_MAX_SIDE``.
+
+    An integer box reduction (what OpenCV's area interpolation does for integer factors)
+    needs memory only for its output; modes it does not take are resampled instead.
+    """
+    from PIL import Image as PILImage
+
+    if max(im.size) <= DECODE_MAX_SIDE:
+        return im
+    if im.mode == "1":
+        im = im.convert("L")  # one byte a pixel either way; box filtering needs grey levels
+    elif im.mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if im.mode.startswith("I;16"):
+        scale = DECODE_MAX_SIDE / max(im.size)
+        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+        return im.resize(size, PILImage.Resampling.BOX)
+    return im.reduce(-(-max(im.size) // DECODE_MAX_SIDE))
+
+
+def _eight_bit(im: Image) -> Image:
+    """L or RGB by integer maths: alpha over white paper, 16/32-bit grey scaled by its peak."""
+    from PIL import Image as PILImage
+
+    if im.mode in ("L", "RGB"):
+        return im
+    if im.mode == "P" and "transparency" in im.info:
+        im = im.convert("RGBA")
+    if im.mode in ("PA", "LA", "La", "RGBA", "RGBa"):
+        base = "L" if im.mode in ("LA", "La") else "RGB"
+        rgba = im.convert("RGBA") if im.mode in ("PA", "RGBa") else im
+        alpha = rgba.getchannel("A")
+        return PILImage.composite(
+            rgba.convert(base), PILImage.new(base, rgba.size, 255 if base == "L" else (255, 255, 255)), alpha
+        )
+    if im.mode.startswith("I"):
+        wide = im.convert("I")
+        peak = max(int(wide.getextrema()[1]), 1)  # type: ignore[arg-type]
+        return wide.point(lambda v: v * (255 / peak)).convert("L")
+    if im.mode in ("1", "F"):
+        return im.convert("L")
+    return im.convert("RGB")  # P, CMYK, YCbCr, LAB, HSV
+
+
+def _upright(im: Image, orientation: object) -> Image:
+    """Honour the EXIF orientation read before the image was shrunk (resizing drops it)."""
+    from PIL import Image as PILImage
+
+    name = _EXIF_TURNS.get(orientation) if isinstance(orientation, int) else None
+    return im.transpose(getattr(PILImage.Transpose, name)) if name else im
 
 
 # --------------------------------------------------------------------------- PDFs

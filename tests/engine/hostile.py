@@ -200,12 +200,14 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
     )
 
 
-def png_16bit(width: int, height: int) -> bytes:
-    """A 16-bit grey PNG of uniform pixels: a few hundred KB that decode to width*height*2 bytes."""
-    row = b"\0" + b"\x80\x00" * width
+def png_uniform(width: int, height: int, depth: int = 16, colour: int = 0) -> bytes:
+    """A PNG of uniform pixels (grey by default, ``colour`` 6 for RGBA): a few hundred KB that
+    decode to width * height * channels * depth / 8 bytes."""
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour]
+    row = b"\0" + b"\x80" * (width * channels * depth // 8)
     comp = zlib.compressobj(9)
     idat = b"".join(comp.compress(row) for _ in range(height)) + comp.flush()
-    ihdr = struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 0)
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", ihdr)
@@ -401,7 +403,13 @@ def _cases() -> dict[str, Callable[[], Hostile]]:
             _polyglot_png_in_pdf(), read, "a report PDF with a PNG in a comment: read as the PDF"
         ),
         "png_16bit_8000": lambda: Hostile(
-            png_16bit(8000, 8000), frozenset({"not_an_aktr"}), "a blank 16-bit 8000 x 8000 PNG"
+            png_uniform(8000, 8000), not_report, "a blank 16-bit 8000 x 8000 PNG"
+        ),
+        "png_rgba_8000": lambda: Hostile(
+            png_uniform(8000, 8000, 8, 6), big, "a blank 8-bit RGBA 8000 x 8000 PNG (256 MB decoded)"
+        ),
+        "png_rgba16_6000": lambda: Hostile(
+            png_uniform(6000, 6000, 16, 6), not_report, "a blank 16-bit RGBA 6000 x 6000 PNG"
         ),
         "png_16bit_report": lambda: Hostile(
             _report_image("I;16", "PNG"), read, "a report as a 16-bit grey PNG: read"
