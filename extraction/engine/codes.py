@@ -164,20 +164,53 @@ _SPLIT = re.compile(r"\s+|;|,(?=\s|$|(?![IVX]{2})[A-Z]{2}[.,]|PLT)")
 # sub-letter, directly followed by the next code's prefix. No code has that inside it.
 _GLUED = re.compile(r"(?<=\d)(?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])(?=[A-Z]{2}[.,])")
 
+# List markers before a code: ``1.``, ``2)``, ``(3)``, ``#4``, ``[5]``, bullets and dashes. A
+# marker stands at the start of a cell or after a blank, and a blank (or the code) follows.
+_MARKER = re.compile(
+    r"(?:(?<=\s)|^)(?:\(?\d{1,3}[.):\]]|\(\d{1,3}\)|\[\d{1,3}\]|#\d{1,3}[.):]?|[•·▪►▸○●■□◦*>»\u2013\u2014-]+)"
+    r"(?=\s|[A-Za-z]{2}[.,]|PLT|P[lI1]T)"
+)
+# Separators between codes that are not part of one: a pipe or slash standing between blanks,
+# or glued between the end of one code and the start of the next.
+_BETWEEN = re.compile(r"\s[|/\\]\s|(?<=\d)[|/\\](?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])[|/\\](?=[A-Z]{2}[.,])")
+
 
 def tokens_of_row(text: str) -> list[str]:
-    """Candidate tokens of a code row: spaces next to dots, inside ``PLT 087`` and between an
-    element letter and its number (``K 2a``) closed; codes glued together split."""
+    """Candidate tokens of a code row.
+
+    List markers and separators are removed first; then spaces next to dots, inside
+    ``PLT 087`` and between an element letter and its number (``K 2a``) are closed, and codes
+    glued together are split.
+    """
+    text = _BETWEEN.sub("   ", text.replace("\t", "   "))
+    text = _MARKER.sub(" ", text)
     text = re.sub(r"\s*\.\s*", ".", text)
     text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)
     text = re.sub(r"(\.[KRSkrs])\s+(?=\d{1,2}[a-z]?\b)", r"\1", text)
     text = _GLUED.sub(" ", text)
     out = []
     for tok in _SPLIT.split(text):
-        tok = tok.strip(".,;:()[]{}<>\"'`*")
+        tok = tok.strip(".,;:()[]{}<>\"'`*•")
         if tok:
             out.append(tok)
     return out
+
+
+def inner_tokens(token: str, prefixes: Iterable[str]) -> list[str]:
+    """Tails of a token that open with one of the prefixes and a dot: a code inside a token
+    whose head is a list number or a stray mark (``2.CA.IV.M.K3``, ``•PA.I.A.K1``)."""
+    wanted = set(prefixes)
+    out = []
+    for m in re.finditer(r"(?=([A-Za-z0-9|]{2})[.,])", token):
+        if m.start() == 0:
+            continue
+        head = m.group(1).upper().translate(_HEAD_FIX)
+        if head in wanted:
+            out.append(token[m.start() :])
+    return out
+
+
+_HEAD_FIX = str.maketrans("1l|05842", "IIIOSBAZ")
 
 
 def looks_like_acs(token: str) -> bool:
@@ -185,7 +218,7 @@ def looks_like_acs(token: str) -> bool:
     t = token.translate(_SEPARATORS)
     if not 6 <= len(t) <= 16 or not _CODEISH.match(t):
         return False
-    return t.count(".") >= 2 or bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t))
+    return t.count(".") >= 3 or bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t))
 
 
 def plt_of(token: str) -> str | None:

@@ -1,9 +1,7 @@
-"""Header fields of an AKTR: labels found in rows, values cleaned and normalized.
+"""Header field values of an AKTR, cleaned and normalized.
 
-Labels vary between providers and years, so each field has a list of label spellings.
-A label counts when a colon-like mark follows it, or when it opens a segment and the value
-sits in the next segment (table layouts whose colon OCR lost). Values are cleaned with
-field-specific rules, including the OCR confusions that are safe for that field.
+Each field has its own rules, including the OCR confusions that are safe for that field.
+Where the values stand is :mod:`header`'s business.
 """
 
 from __future__ import annotations
@@ -12,130 +10,15 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .data.exams import DEFAULT_VALIDITY_MONTHS, EXAM_PREFIXES, EXAM_TITLES, VALIDITY_MONTHS
 from .layout import Row
 
-LABELS: dict[str, tuple[str, ...]] = {
-    "applicant_name": (
-        "APPLICANT NAME",
-        "NAME OF APPLICANT",
-        "EXAMINEE NAME",
-        "CANDIDATE NAME",
-        "STUDENT NAME",
-        "APPLICANT",
-        "NAME",
-    ),
-    "ftn": ("FAA TRACKING NUMBER (FTN)", "FAA TRACKING NUMBER", "FAA TRACKING NO", "TRACKING NUMBER", "FTN"),
-    "applicant_id": (
-        "APPLICANT ID NUMBER",
-        "APPLICANT ID NO",
-        "APPLICANT ID",
-        "APPLICANT I.D.",
-        "STUDENT ID",
-        "CANDIDATE ID",
-    ),
-    "exam_id": (
-        "EXAM ID NUMBER",
-        "EXAM ID",
-        "TEST ID",
-        "EXAMINATION ID",
-        "EXAM ID NO",
-        "TEST ID NO",
-        "EXAM NUMBER",
-        "TEST NUMBER",
-    ),
-    "exam_title": (
-        "EXAM TITLE",
-        "TEST TITLE",
-        "EXAM NAME",
-        "TEST NAME",
-        "EXAMINATION",
-        "KNOWLEDGE TEST",
-        "EXAM",
-        "TEST",
-    ),
-    "exam_date": (
-        "EXAM DATE",
-        "TEST DATE",
-        "DATE OF EXAM",
-        "DATE OF TEST",
-        "EXAMINATION DATE",
-        "DATE TAKEN",
-        "DATE OF EXAMINATION",
-        "TESTING DATE",
-        "DATE",
-    ),
-    "exam_site": (
-        "EXAM SITE ID",
-        "EXAM SITE",
-        "TEST SITE ID",
-        "TEST SITE",
-        "TESTING SITE",
-        "TESTING CENTER",
-        "TEST CENTER",
-        "SITE ID",
-        "SITE",
-    ),
-    "score": ("EXAM SCORE", "TEST SCORE", "SCORE"),
-    "grade": ("EXAM GRADE", "TEST GRADE", "GRADE", "TEST RESULT", "EXAM RESULT", "RESULT", "PASS/FAIL"),
-    "take": ("TAKE NUMBER", "TAKE NO", "ATTEMPT NUMBER", "ATTEMPT NO", "ATTEMPT", "TAKE"),
-    "expiration_date": (
-        "EXPIRATION DATE",
-        "EXPIRY DATE",
-        "EXPIRATION",
-        "EXPIRES",
-        "VALID UNTIL",
-        "VALID THROUGH",
-    ),
-}
-
-_LABEL_TO_FIELD = {label: name for name, labels in LABELS.items() for label in labels}
-_ALTERNATION = "|".join(
-    re.escape(lbl).replace(r"\ ", r"\s+") for lbl in sorted(_LABEL_TO_FIELD, key=len, reverse=True)
-)
-# A label: not inside a word and followed by a colon-like mark; or, without the mark, alone at
-# the start of a row or of a segment with its value in the next segment (OCR drops colons).
-_LABEL_RE = re.compile(
-    rf"(?<![A-Za-z0-9])(?P<label>{_ALTERNATION})\s*[:;]"
-    rf"|(?:^|(?<=   ))(?P<bare>{_ALTERNATION})(?=\s{{3,}}|\s*$)",
-    re.IGNORECASE,
-)
 _SPACES = re.compile(r"\s+")
 
 MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.upper(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["SEPT"] = 9
-
-
-_LABEL_ONLY = re.compile(rf"\s*(?:{_ALTERNATION})\s*[:;]?\s*", re.IGNORECASE)
-
-
-def is_label_only(text: str) -> bool:
-    """A row that is one field label and nothing else (its value missing or on the next row)."""
-    return _LABEL_ONLY.fullmatch(text) is not None
-
-
-@dataclass(slots=True)
-class LabelHit:
-    field: str
-    row: int
-    value: str
-    start: int
-
-
-def find_labels(rows: Sequence[Row]) -> list[LabelHit]:
-    """Every label occurrence with the raw text up to the next label on the same row."""
-    hits: list[LabelHit] = []
-    for r, row in enumerate(rows):
-        text = row.text
-        matches = list(_LABEL_RE.finditer(text))
-        for i, m in enumerate(matches):
-            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            label = _SPACES.sub(" ", (m.group("label") or m.group("bare")).upper())
-            hits.append(LabelHit(_LABEL_TO_FIELD[label], r, text[m.end() : end].strip(" :;\t"), m.start()))
-    return hits
 
 
 # --------------------------------------------------------------------------- value cleaners
@@ -171,7 +54,9 @@ _CASE_ALIKE = frozenset("cosuvwxzi")  # lower case drawn like its capital (i: a 
 
 
 def clean_name(raw: str, *, ocr: bool = False) -> str | None:
-    value = _SPACES.sub(" ", raw).strip(" .,:;_-")
+    value = _SPACES.sub(" ", raw).strip(" ,:;_-").lstrip(".")
+    if value.endswith(".") and not re.search(r"\b(?:JR|SR)\.$", value, re.IGNORECASE):
+        value = value.rstrip(".")  # a full stop closes a name only after Jr. or Sr.
     value = re.sub(r"\s*,\s*", ", ", value)
     if ocr:
         value = _capitalize_slips(value)
@@ -223,27 +108,44 @@ def find_misread_ftn(rows: Sequence[Row]) -> tuple[int, str] | None:
     return None
 
 
-def clean_digits(raw: str, min_len: int = 1) -> str | None:
+def clean_digits(raw: str, min_len: int = 1, *, ocr: bool = True) -> str | None:
+    """The first run of digits; OCR's letter-for-digit slips are mended only on the OCR path."""
     token = re.sub(r"[\s.,'`-]", "", raw.split("   ")[0])
-    token = token.translate(_DIGIT_FIX)
+    if ocr:
+        token = token.translate(_DIGIT_FIX)
     m = re.search(r"\d+", token)
     if not m or len(m.group(0)) < min_len:
         return None
     return m.group(0)
 
 
-def clean_site(raw: str) -> str | None:
+def clean_applicant_id(raw: str, *, ocr: bool = True) -> str | None:
+    """An applicant ID: digits on most reports, letters and digits on some (kept as printed)."""
     token = re.sub(r"[^0-9A-Za-z|]", "", raw.split("   ")[0]).upper()
-    if not token:
+    if len(token) < 4:
         return None
-    m = re.match(r"^([A-Z0-9|]{2})([A-Z0-9|]+)$", token)
-    if m and len(token) >= 5:
-        head = m.group(1).translate(str.maketrans("01|58", "OIISB"))
-        tail = (
-            m.group(2).translate(_DIGIT_FIX) if re.fullmatch(r"[0-9OQDILSBZG|]+", m.group(2)) else m.group(2)
-        )
-        return head + tail
-    return token
+    if not ocr or sum(ch.isdigit() for ch in token) < 0.8 * len(token):
+        return token if any(ch.isdigit() for ch in token) else None
+    return clean_digits(token, min_len=4)
+
+
+_LETTER_FOR_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5",
+                                   "B": "8", "Z": "2", "G": "6"})  # fmt: skip
+
+
+def clean_site(raw: str, *, ocr: bool = True) -> str | None:
+    """A test site ID: letters, then digits. OCR slips are mended where the shape is certain:
+    digits in the first two places are letters, letters inside the run of digits are digits."""
+    token = re.sub(r"[^0-9A-Za-z|]", "", raw.split("   ")[0]).upper()
+    if not token or not ocr or len(token) < 5:
+        return token or None
+    head = token[:2].translate(str.maketrans("01|58", "OIISB"))
+    rest = list(token[2:])
+    for i, ch in enumerate(rest):
+        before = rest[i - 1] if i else head[-1]
+        if ch in "OQDILSBZG|" and before.isdigit():
+            rest[i] = ch.translate(_LETTER_FOR_DIGIT)
+    return head + "".join(rest)
 
 
 # The test code in parentheses at the end of the title; OCR may turn a parenthesis into a
@@ -254,8 +156,9 @@ _TITLE_CODE = re.compile(
 _BARE_CODE = re.compile(r"(?<=\s)(?P<code>[A-Z]{3})$")  # both parentheses lost
 
 
-def clean_title(raw: str) -> tuple[str | None, str | None, float]:
-    """(title as printed, test code, confidence). OCR readings close to a known title are snapped."""
+def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, float]:
+    """(title as printed, test code, confidence). OCR readings close to a known title are snapped;
+    the text layer is kept as printed."""
     value = _SPACES.sub(" ", raw).strip(" .,:;_")
     if not value:
         return None, None, 0.0
@@ -282,9 +185,11 @@ def clean_title(raw: str) -> tuple[str | None, str | None, float]:
             if _similar(name, t) and (code is None or _levenshtein(code, c, 1) <= 1):
                 code, known, conf = c, t, min(conf, 0.8)
                 break
-    if known is not None and name != known:
+    if known is not None and name.upper() != known.upper():
         if _similar(name, known):
-            name, conf = known, min(conf, 0.95)
+            if ocr:  # snapped in the case it was printed in
+                name = known.upper() if name.isupper() else known
+            conf = min(conf, 0.95)
         else:
             conf = min(conf, 0.8)
     elif known is None:
@@ -323,14 +228,16 @@ def _levenshtein(a: str, b: str, limit: int) -> int:
 
 
 _MONTH_WORD = r"[A-Za-z][A-Za-z01|]{2,8}"  # a month name, OCR digits for its round or thin letters
+_D = "[0-9OoIlSB|]"  # a digit, or a glyph OCR reads for one
 
 
 def parse_date(raw: str) -> str | None:
     """ISO date from 04/03/2026, 03-APR-2026, April 03, 2026, 2026-04-03 (OCR digit slips fixed)."""
     text = _SPACES.sub(" ", raw.split("   ")[0]).strip()
+    text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text, flags=re.IGNORECASE)  # 3rd April
     if not text:
         return None
-    m = re.search(r"([0-9OoIlSB|]{4})-([0-9OoIlSB|]{1,2})-([0-9OoIlSB|]{1,2})", text)
+    m = re.search(rf"({_D}{{4}})\s*[-/.]\s*({_D}{{1,2}})\s*[-/.]\s*({_D}{{1,2}})(?!\d)", text)
     if m:
         y, mo, d = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)
@@ -346,7 +253,7 @@ def parse_date(raw: str) -> str | None:
         month = _month(mon)
         if month:
             return _iso(y.translate(_DIGIT_FIX), str(month), d.translate(_DIGIT_FIX))
-    m = re.search(rf"({_MONTH_WORD})\.?\s*([0-9OoIlSB|]{{1,2}})\s*[,.]?\s*([0-9OoIlSB|]{{4}})", text)
+    m = re.search(rf"({_MONTH_WORD})\.?\s*[-\s]?\s*({_D}{{1,2}})\s*[-,.]?\s*({_D}{{4}})", text)
     if m:
         mon, d, y = m.groups()
         month = _month(mon)
@@ -383,13 +290,25 @@ def _iso(y: str, mo: str, d: str) -> str | None:
 PASSING_SCORE = 70
 
 
-def parse_score(raw: str) -> tuple[int | None, float]:
-    """(score, confidence): N/A, dashes or nothing give None."""
+# A score as printed: up to three digits (OCR may give a letter for one), a decimal part, a
+# percent sign or word, ``/100``. Anything else is no score, whatever digits it holds.
+SCORE_SHAPE = re.compile(
+    r"[0-9OoIlSB|]{1,4}(?:[.,]\d{1,2})?\s*(?:%|PERCENT|PCT)?\s*(?:/\s*100)?\.?", re.IGNORECASE
+)
+_NO_SCORE = re.compile(
+    r"(?i)n\s*/?\s*a|none|-+|\u2014|not\s+(?:applicable|reported|available|scored)|withheld|pass|fail|\*+"
+)
+
+
+def parse_score(raw: str, *, ocr: bool = True) -> tuple[int | None, float]:
+    """(score, confidence): N/A, dashes, "not reported" or nothing give None."""
     text = raw.split("   ")[0].strip()
-    if not text or re.fullmatch(r"(?i)n\s*/?\s*a|none|-+|—|not\s+applicable|pass|fail|\*+", text):
+    if not text or _NO_SCORE.fullmatch(text):
         return None, 1.0 if text else 0.9
+    if not SCORE_SHAPE.fullmatch(text):
+        return None, 0.3
     text = re.sub(r"(\d)[.,]\d+\s*%?$", r"\1", text)  # 94.0% -> 94
-    digits = clean_digits(text)
+    digits = clean_digits(text, ocr=ocr)
     if digits is None or len(digits) > 4:
         return None, 0.3
     value = int(digits)
@@ -399,12 +318,15 @@ def parse_score(raw: str) -> tuple[int | None, float]:
 
 
 def parse_grade(raw: str) -> str | None:
-    text = raw.upper()
+    """PASS or FAIL from the grade words vendors print (Pass, PASSED, Satisfactory, UNSAT ...)."""
+    text = raw.split("   ")[0].upper()
     text = text.replace("0", "O").replace("5", "S").replace("1", "I")
-    if re.search(r"P\s*A\s*S\s*S|PASSED", text):
-        return "PASS"
-    if re.search(r"F\s*A\s*[I1L|]\s*L|FAILED", text):
+    if re.search(r"UN\s*SAT|NOT\s+PASS|DID\s+NOT|F\s*A\s*[I1L|]\s*L|FAILED|\bFAIL", text):
         return "FAIL"
+    if re.search(r"P\s*A\s*S\s*S|PASSED|SATISF|\bSAT\b", text):
+        return "PASS"
+    if re.fullmatch(r"\s*([PF])\s*", text):
+        return "PASS" if text.strip() == "P" else "FAIL"
     return None
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from . import fields as F
+from . import header as H
 from .catalog import Catalog
 from .codes import (
     ACCEPT_COST,
@@ -14,21 +15,30 @@ from .codes import (
     PLT_RE,
     Resolution,
     Resolver,
+    inner_tokens,
     looks_like_acs,
     normalize_strict,
     plt_of,
     tokens_of_row,
 )
 from .data.exams import EXAM_PREFIXES
-from .layout import Row
+from .layout import SEGMENT_GAP, Row
+from .review import Evidence, assess
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
 
-_STOP = re.compile(r"DO\s*NOT\s*LOSE|AUTHORI[ZS]ED\s+INSTRUCTOR|INSTRUCTOR'?S?\s+STATEMENT", re.IGNORECASE)
+# Headings of the instructor's part of the report (AC 61-65 endorsements). Running text that
+# merely mentions an authorized instructor is not one.
+_STATEMENT_WORDS = (
+    r"AUTHORI[ZS]ED\s+INSTRUCTOR'?S|INSTRUCTOR'?S?\s+(?:STATEMENT|ENDORSEMENT|CERTIFICATION)"
+    r"|RETEST\s+ENDORSEMENT|ENDORSEMENT\s*\(?\s*14\s*CFR"
+)
+_STOP = re.compile(rf"DO\s*NOT\s*LOSE|KEEP\s+THIS\s+REPORT|{_STATEMENT_WORDS}", re.IGNORECASE)
 _MARKERS = re.compile(
     r"KNOWLEDGE\s+TEST\s+REPORT|AIRMAN\s+KNOWLEDGE|DO\s*NOT\s*LOSE\s+THIS\s+REPORT|"
     r"AIRMAN\s+CERTIFICATION\s+STANDARDS|LEARNING\s+STATEMENT",
     re.IGNORECASE,
 )
+_STATEMENT = re.compile(_STATEMENT_WORDS, re.IGNORECASE)
 _ACS_PARAGRAPH = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)|ACS\s+CODES?", re.IGNORECASE)
 _PLT_PARAGRAPH = re.compile(r"LEARNING\s+STATEMENT", re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
@@ -51,7 +61,7 @@ _ORDER = (
 _PATH_CONF = {"text": 1.0, "ocr": 0.9}
 
 
-def is_aktr(rows: Sequence[Row], hits: Sequence[F.LabelHit]) -> bool:
+def is_aktr(rows: Sequence[Row], hits: Sequence[H.LabelHit]) -> bool:
     fields_seen = {h.field for h in hits}
     marker = any(_MARKERS.search(r.text) for r in rows)
     core = len(
@@ -60,13 +70,46 @@ def is_aktr(rows: Sequence[Row], hits: Sequence[F.LabelHit]) -> bool:
     return (marker and core >= 2) or core >= 4
 
 
+def header_labels(rows: Sequence[Row]) -> list[H.LabelHit]:
+    """Labels of the report's fields.
+
+    Not below the instructor's statement (its blanks are no report fields), not in a row that
+    opens with a code (a code's description may hold a colon), and without a colon not in
+    the last line of a paragraph (``... before the practical test.``).
+    """
+    statement_at: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        if row.page not in statement_at and _STATEMENT.search(row.text):
+            statement_at[row.page] = i
+    kept = []
+    for hit in H.find_labels(rows):
+        row = rows[hit.row]
+        if hit.row >= statement_at.get(row.page, len(rows)):
+            continue
+        first = row.text.split(None, 1)[0] if row.text.strip() else ""
+        if looks_like_acs(first.strip(".,;:*•")) or plt_of(first) is not None:
+            continue
+        previous = rows[hit.row - 1] if hit.row else None
+        if (
+            not hit.colon
+            and previous is not None
+            and previous.page == row.page
+            and len(previous.text.split()) >= 8
+            and is_prose(previous.text)
+            and SEGMENT_GAP not in previous.text
+        ):
+            continue
+        kept.append(hit)
+    return kept
+
+
 def is_prose(text: str) -> bool:
     """Running text (three words or more): never a value, and codes in it do not count."""
     return len(_WORD.findall(text)) >= 3
 
 
 def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> ExtractionResult:
-    hits = F.find_labels(rows)
+    hits = header_labels(rows)
     if not is_aktr(rows, hits):
         raise ExtractionError(
             "not_an_aktr", "The document is readable but is not an Airman Knowledge Test Report."
@@ -74,22 +117,8 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     result = ExtractionResult(path=path)
     base = _PATH_CONF.get(path, 0.9)
     conf: dict[str, float] = {}
-    label_rows = {h.row for h in hits}
-    consumed: set[int] = set(label_rows)
-
-    # Values: first usable hit per field. An empty value takes the next row when it is not a label row.
-    raw: dict[str, tuple[str, float]] = {}
-    for h in hits:
-        if h.field in raw:
-            continue
-        found, row_conf = h.value, rows[h.row].confidence
-        if not found and h.row + 1 < len(rows) and h.row + 1 not in label_rows:
-            nxt = rows[h.row + 1]
-            if nxt.page == rows[h.row].page and not is_prose(nxt.text):
-                found, row_conf = nxt.text.split("   ")[0], nxt.confidence
-                consumed.add(h.row + 1)
-        if found:
-            raw[h.field] = (found, min(row_conf, 1.0))
+    found, consumed = H.read_header(rows, hits)
+    raw: dict[str, tuple[str, float]] = {name: (f.text, f.confidence) for name, f in found.items()}
 
     def put(name: str, value: object, c: float) -> None:
         setattr(result, name, value)
@@ -108,15 +137,20 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
                     consumed.add(misread[0])
                     value, rc = misread[1], 0.8 * rows[misread[0]].confidence
         elif name == "exam_id":
-            value = F.clean_digits(text, min_len=6)
+            value = F.clean_digits(text, min_len=6, ocr=path != "text")
         elif name == "applicant_id":
-            value = F.clean_digits(text, min_len=4) or (F.clean_ftn(text) if text else None)
+            value = F.clean_applicant_id(text, ocr=path != "text")
         else:
-            value = F.clean_site(text)
+            value = F.clean_site(text, ocr=path != "text")
         put(name, value, base * rc if value else 0.0)
 
     title_raw, rc = raw.get("exam_title", ("", 0.0))
-    title, code, tconf = F.clean_title(title_raw)
+    if not title_raw and (printed := _title_without_label(rows, consumed)) is not None:
+        # Some layouts print the exam's title as a heading, with no label: its test code in
+        # parentheses, one the engine knows, identifies it.
+        title_raw, rc = rows[printed].text.strip(), 0.9 * rows[printed].confidence
+        consumed.add(printed)
+    title, code, tconf = F.clean_title(title_raw, ocr=path != "text")
     put("exam_title", title, base * rc * tconf)
     put("exam_code", code, base * rc * tconf)
 
@@ -124,54 +158,91 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         text, rc = raw.get(name, ("", 0.0))
         value = F.parse_date(text)
         put(name, value, base * rc if value else 0.0)
-    _check_expiration(result, conf, base)
+    ev = Evidence(expiration_disagrees=_check_expiration(result, conf, base))
+    ev.unchecked = [name for name, f in found.items() if f.placement == "unchecked" and name != "score"]
+    ev.fuzzy_labels = sum(1 for h in hits if h.score < 1.0)
 
     text, rc = raw.get("score", ("", 0.0))
-    score, sconf = F.parse_score(text)
+    score, sconf = F.parse_score(text, ocr=path != "text")
     put("score", score, base * rc * sconf)
     if score is None:
         conf["score"] = round(base * (rc or 0.9) * sconf, 3) if "score" in raw else 0.8
+        ev.score_said_none = "score" in raw and sconf >= 0.9
     text, rc = raw.get("grade", ("", 0.0))
     put("grade", F.parse_grade(text), base * rc)
-    _check_score_against_grade(result, conf)
+    ev.score_dropped = _check_score_against_grade(result, conf)
     text, rc = raw.get("take", ("", 0.0))
     put("take", F.parse_take(text), base * rc)
 
-    _parse_codes(rows, consumed, result, catalog, path)
+    code_rows = _parse_codes(rows, consumed, result, catalog, path, ev)
     _finish_confidence(result, conf)
+    used = consumed | {i for i, _ in code_rows}
+    # Some tests print no score at all: missing, it is doubted only when the page shows one.
+    unclaimed = (row.text for i, row in enumerate(rows) if i not in used and not _STOP.search(row.text))
+    labelled = "score" in found or any(h.field == "score" and h.colon for h in hits)
+    ev.score_printed = labelled or any(_PERCENT.search(t) for t in unclaimed)
+    ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
+    result.signals = assess(result, ev)
     return result
 
 
-def _check_score_against_grade(result: ExtractionResult, conf: dict[str, float]) -> None:
+_PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
+_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{5,}\(\s*(?P<code>[A-Z]{3})\s*\)")
+
+
+def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> int | None:
+    """The first row above the codes that is a title of a few words with a test code in
+    parentheses, and nothing else."""
+    for i, row in enumerate(rows):
+        text = row.text.strip()
+        if _STOP.search(text) or _code_row_tokens(text):
+            return None
+        if i not in consumed and len(text.split()) <= 10 and _TITLE_WITH_CODE.fullmatch(text):
+            return i
+    return None
+
+
+def _check_score_against_grade(result: ExtractionResult, conf: dict[str, float]) -> bool:
     """Every knowledge test passes at 70%: a score on the wrong side of that for the grade was
     misread (digits are what OCR confuses, the grade word is not), so it is left out, not guessed."""
     if result.score is None or result.grade is None:
-        return
+        return False
     if (result.score >= F.PASSING_SCORE) != (result.grade == "PASS"):
         result.score = None
         conf["score"] = 0.3
+        return True
+    return False
 
 
-def _check_expiration(result: ExtractionResult, conf: dict[str, float], base: float) -> None:
-    """The expiration date follows from the exam date: use that to confirm or repair a reading."""
+def _check_expiration(result: ExtractionResult, conf: dict[str, float], base: float) -> bool:
+    """The expiration date follows from the exam date: use that to confirm or repair a reading.
+
+    True when the two disagree beyond a misread day (one of them is wrong, which is unknown).
+    """
     if not result.exam_date:
-        return
+        return False
     expected = F.expiration_for(result.exam_date, result.exam_code)
     if result.expiration_date == expected:
         conf["exam_date"] = max(conf.get("exam_date", 0.0), base)
         conf["expiration_date"] = max(conf.get("expiration_date", 0.0), base)
-        return
+        return False
     if result.expiration_date is None or result.expiration_date[:7] == expected[:7]:
         # Unread, or only the day misread: the day is always the month's last.
         result.expiration_date = expected
         conf["expiration_date"] = round(0.8 * base, 3)
-    else:
-        conf["expiration_date"] = round(min(conf.get("expiration_date", 0.0), 0.6), 3)
-        conf["exam_date"] = round(min(conf.get("exam_date", 0.0), 0.6), 3)
+        return False
+    conf["expiration_date"] = round(min(conf.get("expiration_date", 0.0), 0.6), 3)
+    conf["exam_date"] = round(min(conf.get("exam_date", 0.0), 0.6), 3)
+    return True
 
 
-def _code_rows(rows: Sequence[Row], consumed: set[int]) -> list[int]:
-    """Indexes of rows that may carry codes: below the header, above the report's end, not prose."""
+def _code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, list[str]]]:
+    """Rows that carry codes, with their code tokens: below the header, above the report's end.
+
+    A cell gives codes when it opens with one (``UA.III.B.K1b   b. Wind and currents``: the
+    description beside it is no code) or when codes are at least half of its tokens; running
+    text that quotes a code in passing (the explanatory paragraph) gives none.
+    """
     first_label = min(consumed) if consumed else 0
     stopped_pages: set[int] = set()
     out = []
@@ -183,12 +254,21 @@ def _code_rows(rows: Sequence[Row], consumed: set[int]) -> list[int]:
             continue
         if i in consumed or (row.page == rows[first_label].page and i < first_label):
             continue
-        tokens = tokens_of_row(row.text)
-        codeish = sum(1 for t in tokens if looks_like_acs(t) or plt_of(t))
-        if not codeish or (is_prose(row.text) and codeish * 2 < len(tokens)):
-            continue
-        out.append(i)
+        found = _code_row_tokens(row.text)
+        if found:
+            out.append((i, found))
     return out
+
+
+def _code_row_tokens(text: str) -> list[str]:
+    """The code tokens of a row, from the cells that open with a code or are mostly codes."""
+    found: list[str] = []
+    for cell in text.split(SEGMENT_GAP):
+        tokens = tokens_of_row(cell)
+        codes = [t for t in tokens if looks_like_acs(t) or plt_of(t)]
+        if codes and (tokens[0] == codes[0] or len(codes) * 2 >= len(tokens) or not is_prose(cell)):
+            found.extend(codes)
+    return found
 
 
 def _exam_prefixes(result: ExtractionResult, catalog: Catalog) -> frozenset[str]:
@@ -215,26 +295,38 @@ def _voted_prefixes(tokens: Sequence[str], catalog: Catalog) -> frozenset[str]:
 
 
 def _parse_codes(
-    rows: Sequence[Row], consumed: set[int], result: ExtractionResult, catalog: Catalog, path: str
-) -> None:
+    rows: Sequence[Row],
+    consumed: set[int],
+    result: ExtractionResult,
+    catalog: Catalog,
+    path: str,
+    ev: Evidence,
+) -> list[tuple[int, list[str]]]:
+    """Fill the codes of the result; return the rows they were read from, with their tokens."""
     resolver: Resolver = catalog.resolver
     all_text = "\n".join(r.text for r in rows)
     tokens: list[tuple[str, float]] = []
-    for i in _code_rows(rows, consumed):
-        for tok in tokens_of_row(rows[i].text):
-            tokens.append((tok, rows[i].confidence))
+    code_rows = _code_rows(rows, consumed)
+    for i, row_tokens in code_rows:
+        tokens.extend((tok, rows[i].confidence) for tok in row_tokens)
 
     acs_tokens = [(t, c) for t, c in tokens if plt_of(t) is None and looks_like_acs(t)]
     plt_tokens = [(plt_of(t), t, c) for t, c in tokens if plt_of(t) is not None]
 
-    if _PLT_PARAGRAPH.search(all_text) and not _ACS_PARAGRAPH.search(all_text):
+    # The codes printed say which kind they are; the paragraph decides only when both kinds
+    # or neither are read (a heading may say "ACS codes" above learning statement codes).
+    if plt_tokens and not acs_tokens:
+        kind = "plt"
+    elif acs_tokens and not plt_tokens:
+        kind = "acs"
+    elif _PLT_PARAGRAPH.search(all_text) and not _ACS_PARAGRAPH.search(all_text):
         kind = "plt"
     elif _ACS_PARAGRAPH.search(all_text):
         kind = "acs"
     elif plt_tokens and len(plt_tokens) >= len(acs_tokens):
         kind = "plt"
-    elif acs_tokens:
-        kind = "acs"
+    elif _exam_prefixes(result, catalog):
+        kind = "acs"  # no code printed: a test with an ACS reports ACS codes
     else:
         kind = "plt" if (result.applicant_id and not result.ftn) else "acs"
     result.code_kind = kind  # type: ignore[assignment]
@@ -250,12 +342,12 @@ def _parse_codes(
         result.codes = sorted(details)
         result.codes_detail = [details[c] for c in result.codes]
         result.unresolved = unresolved
-        return
+        return code_rows
 
     exam_prefixes = prefixes = _exam_prefixes(result, catalog)
     if not prefixes:
         prefixes = _voted_prefixes([t for t, _ in acs_tokens], catalog)
-    reads = [(tok, rc, resolver.resolve(tok, prefixes)) for tok, rc in acs_tokens]
+    reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
     if path != "text":
         reads = _follow_print_order(reads, resolver, prefixes)
     for tok, rc, res in reads:
@@ -263,13 +355,13 @@ def _parse_codes(
         if res.code is None and strict is not None and not resolver.sub_letter_is_blind(tok, strict):
             # Printed in the grammar but outside the exam's prefixes or the catalogue.
             entry = catalog.get(strict)
-            if entry is not None:
-                c = 0.5 * rc
-            elif path == "text":
-                c = 0.6
-            else:
+            if entry is None:
+                # Only catalogue codes are ever reported: a code the catalogue does not know
+                # (another edition, a typo on a re-typed copy) is left for a person to check.
                 unresolved.append(Unresolved(tok, "not in the catalogue", res.candidates))
                 continue
+            c = 0.5 * rc
+            ev.codes_outside_exam += 1
             if strict not in details:
                 details[strict] = _detail(catalog, strict, c, tok)
             continue
@@ -279,12 +371,32 @@ def _parse_codes(
         c = max(0.0, 1.0 - res.cost / 2) * _PATH_CONF.get(path, 0.9) * rc
         if res.code.split(".")[0] not in exam_prefixes and result.exam_code:
             c *= 0.7
+            ev.codes_outside_exam += 1
+        if res.reason == "print order":
+            ev.repaired_codes += 1
+        elif res.cost > 0:
+            ev.fuzzy_codes += 1
         prev = details.get(res.code)
         if prev is None or prev.confidence < c:
             details[res.code] = _detail(catalog, res.code, c, tok)
     result.codes = sorted(details)
     result.codes_detail = [details[c] for c in result.codes]
     result.unresolved = unresolved
+    ev.exam_known = bool(exam_prefixes)
+    return code_rows
+
+
+def _resolve(resolver: Resolver, token: str, prefixes: frozenset[str]) -> Resolution:
+    """The token's catalogue code; failing that, the code inside it behind a list mark or a
+    stray glyph (``2.CA.IV.M.K3``), when that one resolves cleanly."""
+    res = resolver.resolve(token, prefixes)
+    if res.code is not None:
+        return res
+    for tail in inner_tokens(token, prefixes):
+        inner = resolver.resolve(tail, prefixes)
+        if inner.code is not None:
+            return Resolution(inner.code, inner.cost + 0.1, inner.candidates, inner.reason)
+    return res
 
 
 ORDER_SLIP = 0.6  # confusion a print-order repair may undo: a lost or doubled stroke (III read as II)

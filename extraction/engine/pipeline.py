@@ -12,7 +12,7 @@ from typing import Any
 
 from . import sources
 from .catalog import Catalog
-from .fields import find_labels, is_label_only
+from .header import find_labels, is_label_only
 from .layout import Row, Segment, rows_from_text
 from .parse import is_aktr, is_prose, parse_rows
 from .sniff import sniff

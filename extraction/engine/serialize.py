@@ -34,6 +34,7 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
     out["confidence"] = result.confidence
     out["review"] = result.review
     out["review_reasons"] = list(result.review_reasons)
+    out["signals"] = dict(result.signals)
     out["source_format"] = result.source_format
     out["pages"] = result.pages
     out["path"] = result.path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.engine import fields as F
+from extraction.engine import header as H
 from extraction.engine.codes import plt_of, tokens_of_row
 from extraction.engine.layout import Row, Segment, group_rows, rows_from_text
 
@@ -37,7 +38,7 @@ def test_dates(raw: str, iso: str | None) -> None:
 
 def test_labels_with_colons_several_per_row() -> None:
     rows = rows_from_text("NAME: DOE, JANE Q FTN: A1B2C3D4\nEXAM ID: 123 EXAM: Private Pilot Airplane (PAR)")
-    hits = {h.field: h.value for h in F.find_labels(rows)}
+    hits = {h.field: h.value for h in H.find_labels(rows)}
     assert hits == {
         "applicant_name": "DOE, JANE Q",
         "ftn": "A1B2C3D4",
@@ -60,14 +61,14 @@ def test_label_variants() -> None:
             "Applicant ID: 555",
         ]
     )
-    fields = [h.field for h in F.find_labels(rows_from_text(text))]
+    fields = [h.field for h in H.find_labels(rows_from_text(text))]
     assert fields == ["applicant_name", "ftn", "exam_id", "exam_date", "exam_site", "score", "grade", "take",
                       "applicant_id"]  # fmt: skip
 
 
 def test_bare_labels_only_at_segment_starts() -> None:
     rows = rows_from_text("NAME   DOE, JANE\nLast name   First name\ncompetent to pass the test")
-    hits = F.find_labels(rows)
+    hits = H.find_labels(rows)
     assert [(h.field, h.value) for h in hits] == [("applicant_name", "DOE, JANE")]
 
 

@@ -398,7 +398,7 @@ def draw_spec(seed: int, catalog: Any, single_page: bool = False) -> DocumentSpe
     take_text = str(take)
     if wide and rng.random() < 0.12:
         take_text = f"{take:02d}"
-    validity = 60 if exam_code in ("ATM", "ATS") and not legacy else 24
+    validity = 60 if exam_code == "ATM" and not legacy else 24  # domain notes: ATP multi-engine only
     # wording
     case = "upper" if rng.random() < 0.65 else rng.choice(["title", "title", "sentence"])
     punct = ":" if rng.random() < 0.75 or not wide else rng.choice(["", " :", " -", "."])

@@ -1,0 +1,545 @@
+"""The report header: which text is a field label, and where each label's value stands.
+
+Labels are data (``data/labels.json``), matched loosely: case, punctuation, word order,
+parenthesised units (``Score (%)``), ``#`` or ``No.`` for *number*, and an OCR slip or two in a
+long word all still match. A label is found three ways, each checked against the value it
+yields so that a word in a value or a heading is not taken for a label:
+
+* before a colon (``Exam Date/Time: 04/03/2026 10:42``), several to a row;
+* alone in a cell, its value in the next cell of the row or in the cell below it (forms that
+  print the label above the value, in columns);
+* as the first words of a cell whose rest is a valid value of that field (colon lost).
+
+Values are typed: a date must parse as a date, a score as a percentage, a grade as a grade,
+so a value in the wrong place is not taken, and the next candidate is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import fields as F
+from .layout import SEGMENT_GAP, Row
+
+VOCABULARY_PATH = Path(__file__).with_name("data") / "labels.json"
+IGNORED = "ignore"  # a known label that is no result field (``Passing score``, ``Date of birth``)
+MAX_LABEL_WORDS = 6
+MAX_CELL_WORDS = 12  # a cell longer than this is prose: only a colon makes a label in it
+
+_FILLERS = frozenset({"OF", "THE", "YOUR", "A", "AN", "AND", "FOR", "IN"})
+_NUMBER_WORDS = frozenset({"NO", "NUM", "NUMB", "NBR", "NR", "NUMBER", "#"})
+_PARENS = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
+_WORDS = re.compile(r"[A-Z0-9]+|#")
+
+
+def normalize_label(text: str) -> tuple[str, ...]:
+    """Words of a label in canonical form: ``Test No.`` and ``TEST #`` are (TEST, NUMBER)."""
+    text = re.sub(r"['\u2019]S\b", "", text.upper()).replace("&", " AND ").replace("'", "")
+    if "%" in text:
+        text += " PERCENT"  # ``Grade (%)`` asks for a percentage: a score
+    text = _PARENS.sub(" ", text)
+    text = re.sub(r"\bI\s*\.?\s*D\b\.?", "ID", text)
+    words = []
+    for word in _WORDS.findall(text):
+        if word in _NUMBER_WORDS:
+            word = "NUMBER"
+        if word in _FILLERS:
+            continue
+        words.append(word)
+    return tuple(words)
+
+
+def _allowed_edits(word: str) -> int:
+    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A field named by words: every group must have a word in the label, ``none`` none."""
+
+    field: str
+    groups: tuple[frozenset[str], ...]
+    none: frozenset[str] = frozenset()
+
+
+class Vocabulary:
+    """Label wordings and rules per field, matched fuzzily; built once per process from data."""
+
+    def __init__(self, data: dict[str, Any]):
+        self._exact: dict[tuple[str, ...], str] = {}
+        self._phrases: list[tuple[tuple[str, ...], str, str]] = []  # words, squashed, field
+        for field, wordings in data.get("phrases", {}).items():
+            for wording in wordings:
+                words = normalize_label(wording)
+                if words and words not in self._exact:
+                    self._exact[words] = field
+                    self._phrases.append((words, "".join(words), field))
+        self._phrases.sort(key=lambda p: -len(p[1]))
+        self._rules = [
+            Rule(
+                r["field"],
+                tuple(
+                    frozenset(w for g in [group] for word in g for w in normalize_label(word))
+                    for group in r["all"]
+                ),
+                frozenset(w for word in r.get("none", ()) for w in normalize_label(word)),
+            )
+            for r in data.get("rules", ())
+        ]
+        # Words a label may be made of when no phrase knows it: the rules' and the neutral
+        # ones (not every phrase word: ``PASS`` is a value more often than a label).
+        known: set[str] = {w for rule in self._rules for group in rule.groups for w in group}
+        known.update(w for word in data.get("neutral", ()) for w in normalize_label(word))
+        self._known = frozenset(known)
+        self._by_length: dict[int, list[str]] = {}
+        for word in self._known:
+            self._by_length.setdefault(len(word), []).append(word)
+
+    @classmethod
+    def load(cls, path: Path = VOCABULARY_PATH) -> Vocabulary:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def classify(self, text: str) -> tuple[str, float] | None:
+        """(field, match score in (0, 1]) of a label text, or None when it is no known label."""
+        return self._classify(normalize_label(text))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 (one vocabulary per process; labels repeat)
+    def _classify(self, words: tuple[str, ...]) -> tuple[str, float] | None:
+        if not words or len(words) > MAX_LABEL_WORDS or any(not w.isalpha() for w in words):
+            return None
+        field = self._exact.get(words)
+        if field is not None:
+            return field, 1.0
+        if all(w in self._known for w in words) and (field := self._rule(words)) is not None:
+            return field, 0.95
+        phrase = self._phrase(words)
+        if phrase is not None:
+            return phrase
+        # A wording no phrase knows, read with slips: every word must be a known one.
+        known: list[str] = []
+        for word in words:
+            match = self._known_word(word)
+            if match is None:
+                return None
+            known.append(match)
+        field = self._rule(tuple(known))
+        slips = sum(a != b for a, b in zip(words, known, strict=True))
+        return (field, round(max(0.5, 0.95 - 0.15 * slips), 3)) if field is not None else None
+
+    def _rule(self, words: tuple[str, ...]) -> str | None:
+        present = frozenset(words)
+        for rule in self._rules:
+            if all(group & present for group in rule.groups) and not rule.none & present:
+                return rule.field
+        return None
+
+    def _known_word(self, word: str) -> str | None:
+        if word in self._known:
+            return word
+        budget = 1 if len(word) >= 5 else 0
+        if not budget:
+            return None
+        for length in (len(word), len(word) - 1, len(word) + 1):
+            for candidate in self._by_length.get(length, ()):
+                if F._levenshtein(word, candidate, budget) <= budget:
+                    return candidate
+        return None
+
+    def _phrase(self, words: tuple[str, ...]) -> tuple[str, float] | None:
+        field = self._exact.get(words)
+        if field is not None:
+            return field, 1.0
+        squashed = "".join(words)
+        best: tuple[float, int, str] | None = None
+        for phrase, joined, field in self._phrases:
+            if abs(len(joined) - len(squashed)) > 2:
+                continue
+            cost = _word_cost(words, phrase)
+            if cost is None:
+                # Words run together or split apart by OCR (``TESTDATE``): one slip at most.
+                if len(words) == len(phrase) or len(joined) < 6:
+                    continue
+                distance = F._levenshtein(squashed, joined, 1)
+                if distance > 1:
+                    continue
+                cost = distance
+            if best is None or (cost, -len(joined)) < (best[0], -best[1]):
+                best = (cost, len(joined), field)
+        if best is None:
+            return None
+        return best[2], round(max(0.5, 1.0 - 0.15 * best[0]), 3)
+
+
+def _word_cost(words: tuple[str, ...], phrase: tuple[str, ...]) -> float | None:
+    """Edits to turn the label's words into the phrase's, in any order; None when too far."""
+    if len(words) != len(phrase):
+        return None
+    left = list(phrase)
+    total = 0
+    for word in sorted(words, key=len, reverse=True):
+        options = [(F._levenshtein(word, p, _allowed_edits(p)), i) for i, p in enumerate(left)]
+        cost, index = min(options)
+        if cost > _allowed_edits(left[index]):
+            return None
+        total += cost
+        left.pop(index)
+    return total
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    return Vocabulary.load()
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A run of a row's text between wide gaps, with its horizontal extent."""
+
+    text: str
+    x0: float
+    x1: float
+
+
+def cells_of(row: Row) -> list[Cell]:
+    """The row's cells with positions: from its segments, else from character columns."""
+    parts = [p for p in row.text.split(SEGMENT_GAP) if p.strip()]
+    if len(row.segments) > 1 and sum(1 for s in row.segments if s.text.strip()) >= len(parts):
+        cells: list[Cell] = []
+        segments = [s for s in row.segments if s.text.strip()]
+        index = 0
+        for part in parts:
+            # Consume the segments that make up this part of the joined text.
+            want = len(part.replace(" ", ""))
+            got = 0
+            x0 = segments[min(index, len(segments) - 1)].x0
+            x1 = x0
+            while index < len(segments) and got < want:
+                got += len(segments[index].text.strip().replace(" ", ""))
+                x1 = segments[index].x1
+                index += 1
+            cells.append(Cell(part.strip(), x0, x1))
+        return cells
+    # One box for the whole row (OCR lines, plain text): place cells by character position.
+    x0, x1 = (row.segments[0].x0, row.segments[0].x1) if row.segments else (0.0, float(len(row.text)))
+    per_char = (x1 - x0) / max(len(row.text), 1)
+    out = []
+    for m in re.finditer(r"\S+(?: \S+)*", row.text):
+        out.append(Cell(m.group(0), x0 + m.start() * per_char, x0 + m.end() * per_char))
+    return out
+
+
+# --------------------------------------------------------------------------- values
+
+Validator = Callable[[str], bool]
+
+
+def _is_name(v: str) -> bool:
+    letters = sum(ch.isalpha() for ch in v)
+    return letters >= 2 and letters >= 0.6 * len(v.replace(" ", "")) and F.parse_date(v) is None
+
+
+def _is_ftn(v: str) -> bool:
+    value = F.clean_ftn(v)
+    return value is not None and 7 <= len(value) <= 10 and value[0].isalpha()
+
+
+def _is_applicant_id(v: str) -> bool:
+    return F.clean_digits(v, min_len=4) is not None or _is_ftn(v)
+
+
+def _is_exam_id(v: str) -> bool:
+    token = re.sub(r"[\s-]", "", v.split(SEGMENT_GAP)[0])
+    return F.clean_digits(v, min_len=6) is not None and sum(ch.isdigit() for ch in token) >= 0.7 * len(token)
+
+
+def _is_title(v: str) -> bool:
+    """A title names its test code in parentheses (OCR may lose them; a known title still
+    gives the code): a heading or a remark is no title."""
+    if sum(ch.isalpha() for ch in v) < 4 or F.parse_date(v) is not None:
+        return False
+    return F.clean_title(v)[1] is not None
+
+
+def _is_date(v: str) -> bool:
+    return F.parse_date(v) is not None
+
+
+def _is_site(v: str) -> bool:
+    token = re.sub(r"[^0-9A-Za-z]", "", v.split(SEGMENT_GAP)[0])
+    return 3 <= len(token) <= 14 and F.parse_date(v) is None
+
+
+def _is_score(v: str) -> bool:
+    """A percentage as printed (``94``, ``94%``, ``94.0 %``), or a stated absence (``N/A``)."""
+    text = v.split(SEGMENT_GAP)[0].strip()
+    score, conf = F.parse_score(text)
+    return score is not None or (conf >= 0.9 and bool(text) and F.parse_grade(text) is None)
+
+
+def _is_grade(v: str) -> bool:
+    return F.parse_grade(v) is not None
+
+
+def _is_take(v: str) -> bool:
+    return F.parse_take(v) is not None and len(v.split(SEGMENT_GAP)[0].strip()) <= 4
+
+
+VALIDATORS: dict[str, Validator] = {
+    "applicant_name": _is_name,
+    "ftn": _is_ftn,
+    "applicant_id": _is_applicant_id,
+    "exam_id": _is_exam_id,
+    "exam_title": _is_title,
+    "exam_date": _is_date,
+    "exam_site": _is_site,
+    "score": _is_score,
+    "grade": _is_grade,
+    "take": _is_take,
+    "expiration_date": _is_date,
+}
+
+
+# --------------------------------------------------------------------------- finding labels
+
+
+@dataclass(slots=True)
+class LabelHit:
+    """A label found in a row: its field, where it stands and the text right of it."""
+
+    field: str
+    row: int
+    value: str
+    start: float  # x of the label
+    end: float  # x where the label's column ends (next label on the row, else +inf)
+    score: float = 1.0
+    how: str = "colon"  # "colon": before a colon; "cell": a cell of its own; "opening": a cell's first words
+
+    @property
+    def colon(self) -> bool:
+        return self.how == "colon"
+
+
+# What ends a label: a colon (OCR: a semicolon), or a dash standing between blanks.
+_COLON = re.compile(
+    r"(?<![0-9\s])\s*[:;]|(?<=[A-Za-z)%#.])\s+[:;]|(?P<dash>(?<=[A-Za-z)%#.])\s+[-\u2013\u2014]+(?=\s|$))"
+)
+# A full stop after a label's last word works as a colon on some reports (``APPLICANT. DOE``).
+_STOP_MARK = re.compile(r"(?<=[A-Za-z])\.\s+(?=\S)")
+
+
+def _label_before(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None:
+    """The longest run of words ending the text that is a label: (start, field, score)."""
+    words = list(re.finditer(r"\S+", text))
+    # A label's words hold no digit and no colon: the run stops at the previous value.
+    plain = 0
+    while plain < len(words) and not re.search(r"[0-9:;]", words[-plain - 1].group(0)):
+        plain += 1
+    for n in range(min(MAX_LABEL_WORDS, plain), 0, -1):
+        start = words[-n].start()
+        found = vocab.classify(text[start:])
+        if found is not None:
+            return start, found[0], found[1]
+    return None
+
+
+# Without a colon or a gap, a heading's first word may look like a label (``Candidate Score
+# Report``): names and titles must then have their printed shape.
+_ANY = re.compile("")
+_OPENING_SHAPE = {
+    "applicant_name": re.compile(r"^[^,]{2,},\s*\S"),
+    "exam_title": re.compile(r"\(\s*[A-Z0-9]{3}\s*\)"),
+}
+
+
+def _opening_value_fits(field: str, value: str) -> bool:
+    return VALIDATORS[field](value) and _OPENING_SHAPE.get(field, _ANY).search(value) is not None
+
+
+def _label_opening(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None:
+    """The longest run of words opening the text, not all of it, that is a label whose field
+    accepts the rest as its value (``EXAM DATE 04/03/2026``, colon lost): (end, field, score)."""
+    words = list(re.finditer(r"\S+", text))
+    for n in range(min(MAX_LABEL_WORDS, len(words) - 1), 0, -1):
+        end = words[n - 1].end()
+        found = vocab.classify(text[:end])
+        if found is None or found[0] == IGNORED:
+            continue
+        rest = text[end:].strip(" :;.-")
+        if rest and _opening_value_fits(found[0], rest):
+            return end, found[0], found[1]
+    return None
+
+
+def _label_full_stop(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None:
+    """A label that opens the text and ends in a full stop, its value after it:
+    (value start, field, score)."""
+    m = _STOP_MARK.search(text)
+    if m is None:
+        return None
+    found = vocab.classify(text[: m.start()])
+    if found is None or found[0] == IGNORED or not VALIDATORS[found[0]](text[m.end() :]):
+        return None
+    return m.end(), found[0], found[1]
+
+
+def _row_labels(row: Row, r: int, vocab: Vocabulary) -> list[LabelHit]:
+    """Labels of one row, each with the raw text up to the next label of the row."""
+    text = row.text
+    cells = cells_of(row)
+    # (label start, value start, field, score, how) as offsets into the row's text.
+    found: list[tuple[int, int, str, float, str]] = []
+    offset = 0
+    spans: list[tuple[int, int, Cell]] = []
+    for cell in cells:
+        at = text.find(cell.text, offset)
+        if at < 0:
+            at = offset
+        spans.append((at, at + len(cell.text), cell))
+        offset = at + len(cell.text)
+    for at, stop, _cell in spans:
+        own = text[at:stop]
+        pieces: list[tuple[int, int, str, float, str]] = []
+        for m in _COLON.finditer(own):
+            label = _label_before(own[: m.start()], vocab)
+            if label is None:
+                continue
+            start, field, score = label
+            if pieces and start < pieces[-1][1]:
+                continue
+            how = "colon"
+            if m.group("dash"):
+                # A dash also joins words of a heading (``Knowledge Test - Score Report``):
+                # it ends a label only before a value of the label's field, or before nothing.
+                after = own[m.end() :].strip()
+                if after and (field == IGNORED or not _opening_value_fits(field, after)):
+                    continue
+                how = "opening"
+            pieces.append((at + start, at + m.end(), field, score, how))
+        if not pieces and len(own.split()) <= MAX_CELL_WORDS:
+            whole = vocab.classify(own)
+            if whole is not None:
+                pieces.append((at, stop, whole[0], whole[1], "cell"))
+            else:
+                opening = _label_opening(own, vocab)
+                stopped = _label_full_stop(own, vocab)
+                if stopped is not None and (opening is None or stopped[0] >= opening[0]):
+                    pieces.append((at, at + stopped[0], stopped[1], stopped[2], "colon"))
+                elif opening is not None:
+                    pieces.append((at, at + opening[0], opening[1], opening[2], "opening"))
+        found.extend(pieces)
+    hits: list[LabelHit] = []
+    for i, (start, value_at, field, score, how) in enumerate(found):
+        stop = found[i + 1][0] if i + 1 < len(found) else len(text)
+        value = text[value_at:stop].strip(" :;\t")
+        column_end = _x_at(spans, found[i + 1][0]) if i + 1 < len(found) else float("inf")
+        hits.append(LabelHit(field, r, value, _x_at(spans, start), column_end, score, how))
+    return hits
+
+
+def _x_at(spans: Sequence[tuple[int, int, Cell]], offset: int) -> float:
+    """The horizontal position of a character offset of the row's text."""
+    for at, stop, cell in spans:
+        if at <= offset <= stop:
+            per_char = (cell.x1 - cell.x0) / max(stop - at, 1)
+            return cell.x0 + (offset - at) * per_char
+    return spans[-1][2].x1 if spans else 0.0
+
+
+def find_labels(rows: Sequence[Row], *, include_ignored: bool = False) -> list[LabelHit]:
+    """Every label occurrence of the rows, in reading order."""
+    vocab = vocabulary()
+    hits: list[LabelHit] = []
+    for r, row in enumerate(rows):
+        for hit in _row_labels(row, r, vocab):
+            if include_ignored or hit.field != IGNORED:
+                hits.append(hit)
+    return hits
+
+
+def is_label_only(text: str) -> bool:
+    """A row that is one field label and nothing else (its value missing or on the next row)."""
+    found = vocabulary().classify(text.strip().rstrip(":; "))
+    return found is not None and found[0] != IGNORED and len(text.split()) <= MAX_LABEL_WORDS
+
+
+# --------------------------------------------------------------------------- values per field
+
+
+@dataclass(slots=True)
+class Found:
+    """The raw value a field got, where it came from, and how sure the placement is."""
+
+    text: str
+    row: int
+    confidence: float
+    placement: str  # how its label stands ("colon", "cell", "opening"), "below" it, or "unchecked"
+
+
+# Strongest first: a colon label's value, a label cell's neighbour, the cell under a label,
+# a label run into its value with neither colon nor gap, a value invalid as read.
+_CODE_LIKE = re.compile(r"\b[A-Z]{2}\.[IVX1l|]{1,4}\.[A-Z]\.|\bPLT\s?\d{3}\b")  # a code row is no value
+_PLACEMENT_RANK = {"colon": 0, "cell": 1, "below": 2, "opening": 3, "unchecked": 4}
+
+
+def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str, Found], set[int]]:
+    """The raw value of each field and the rows the header used (labels and values below them).
+
+    A label's value is the text right of it when that is a valid value of the field; else the
+    cell under the label's column in one of the next two rows of the page; else, for a colon
+    label, the text as read (OCR may have garbled a valid value: the cleaners still try).
+    The first valid placement of a field wins, inline before below.
+    """
+    label_cells = {h.row: [x for x in hits if x.row == h.row] for h in hits}
+    used: set[int] = {h.row for h in hits}
+    chosen: dict[str, Found] = {}
+    for h in hits:
+        if h.field == IGNORED:
+            continue
+        valid = VALIDATORS[h.field]
+        confidence = min(rows[h.row].confidence, 1.0) * h.score
+        found: Found | None = None
+        if h.value and valid(h.value):
+            found = Found(h.value, h.row, confidence, h.how)
+        elif not h.value or not h.colon:
+            below = _value_below(rows, h, label_cells, valid)
+            if below is not None:
+                k, text = below
+                found = Found(text, k, min(rows[k].confidence, 1.0) * h.score, "below")
+                used.add(k)
+        if found is None and h.value:
+            found = Found(h.value, h.row, confidence, "unchecked")
+        if found is None:
+            continue
+        best = chosen.get(h.field)
+        if best is None or _PLACEMENT_RANK[found.placement] < _PLACEMENT_RANK[best.placement]:
+            chosen[h.field] = found
+    return chosen, used
+
+
+def _value_below(
+    rows: Sequence[Row], hit: LabelHit, label_cells: dict[int, list[LabelHit]], valid: Validator
+) -> tuple[int, str] | None:
+    """The valid value in the label's column, in one of the next two rows of its page."""
+    page = rows[hit.row].page
+    for k in (hit.row + 1, hit.row + 2):
+        if k >= len(rows) or rows[k].page != page:
+            return None
+        if k in label_cells:
+            return None  # another row of labels: this label has no value below it
+        for cell in cells_of(rows[k]):
+            if cell.x1 <= hit.start or cell.x0 >= hit.end or _CODE_LIKE.search(cell.text):
+                continue
+            if k in label_cells and any(x.start <= cell.x0 < x.end for x in label_cells[k]):
+                continue
+            if valid(cell.text):
+                return k, cell.text
+    return None

@@ -1,0 +1,132 @@
+"""Fit the engine's confidence model on generated documents and write it to the engine's data.
+
+The confidence of a result is P(document entirely right) from a logistic model over the
+``signals`` the engine records. This script fits that model on sweep records (one JSON line
+per generated document, with ``got.signals`` and ``exact``), by Newton's method with a small
+ridge penalty, and picks the review threshold: the largest probability cut that keeps false
+alarms on right documents at or below ``--max-false-alarms`` among documents that no hard
+reason already flags. Never fit on outside samples. Usage::
+
+    python -m tests.engine.generator.sweep --formats text,scan,png,photo --count 150 \\
+        --start 0 --records /tmp/records.jsonl --ocr-cache /tmp/ocr
+    python -m tests.engine.calibrate /tmp/records.jsonl [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from extraction.engine import review
+
+FEATURES = (
+    "ocr",
+    "min_field",
+    "mean_field",
+    "min_code",
+    "row_confidence",
+    "reasons",
+    "repaired_codes",
+    "fuzzy_codes",
+    "fuzzy_labels",
+    "codes",
+)
+
+
+def load(paths: list[Path]) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
+    rows: list[list[float]] = []
+    labels: list[float] = []
+    records: list[dict[str, Any]] = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            got = record.get("got") or {}
+            signals = got.get("signals")
+            if not signals:
+                continue  # a refused document has no signals: nothing to calibrate
+            rows.append([float(signals.get(name, 0.0)) for name in FEATURES])
+            labels.append(1.0 if record["exact"] else 0.0)
+            records.append(record)
+    return np.array(rows), np.array(labels), records
+
+
+def fit(x: np.ndarray, y: np.ndarray, ridge: float = 1.0, steps: int = 50) -> np.ndarray:
+    """Logistic regression weights (bias last) by Newton-Raphson with an L2 penalty."""
+    design = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(design.shape[1])
+    penalty = np.eye(design.shape[1]) * ridge
+    penalty[-1, -1] = 0.0  # the bias is not shrunk
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ w, -30, 30)))
+        gradient = design.T @ (p - y) + penalty @ w
+        hessian = design.T @ (design * (p * (1 - p))[:, None]) + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return w
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("records", type=Path, nargs="+")
+    parser.add_argument("--max-false-alarms", type=float, default=0.05)
+    parser.add_argument("--write", action="store_true", help="write extraction/engine/data/calibration.json")
+    args = parser.parse_args()
+    x, y, records = load(args.records)
+    if len(y) < 20 or y.min() == y.max():
+        print("need at least 20 documents, both right and wrong ones", file=sys.stderr)
+        return 1
+    w = fit(x, y)
+    design = np.hstack([x, np.ones((len(x), 1))])
+    p = 1.0 / (1.0 + np.exp(-np.clip(design @ w, -30, 30)))
+    hard = np.array(
+        [any(r != "low_confidence" for r in rec["got"].get("review_reasons", [])) for rec in records]
+    )
+    right = y == 1
+    # The threshold: the highest cut whose false alarms among right documents stay in budget.
+    threshold = 0.0
+    for cut in sorted(set(np.round(p, 3).tolist())):
+        alarms = ((p < cut) | hard)[right].mean() if right.any() else 0.0
+        if alarms <= args.max_false_alarms:
+            threshold = cut
+    flagged = (p < threshold) | hard
+    wrong = ~right
+    print(f"documents {len(y)}: right {int(right.sum())}, wrong {int(wrong.sum())}")
+    print(f"review threshold {threshold:.3f}")
+    print(f"  wrong flagged {int(flagged[wrong].sum())}/{int(wrong.sum())}")
+    print(f"  right flagged {int(flagged[right].sum())}/{int(right.sum())}")
+    brier = float(np.mean((p - y) ** 2))
+    print(
+        f"Brier score {brier:.4f}; log loss {float(-np.mean(y * np.log(p + 1e-9) + (1 - y) * np.log(1 - p + 1e-9))):.4f}"
+    )
+    print("bin           docs  mean p  exact")
+    for lo, hi in ((0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01)):
+        mask = (p >= lo) & (p < hi)
+        if mask.any():
+            print(
+                f"{lo:.2f}-{min(hi, 1.0):.2f}   {int(mask.sum()):5d}  {p[mask].mean():.3f}  {y[mask].mean():.3f}"
+            )
+    model = {
+        "bias": round(float(w[-1]), 4),
+        "weights": {name: round(float(v), 4) for name, v in zip(FEATURES, w[:-1], strict=True)},
+        "review_below": round(min(max(threshold, 0.05), 0.9), 3),
+        "fitted_on": f"{len(y)} generated documents",
+    }
+    print(json.dumps(model, indent=1))
+    if args.write:
+        review.CALIBRATION_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        print(f"written to {review.CALIBRATION_PATH}")
+    return 0 if math.isfinite(brier) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
