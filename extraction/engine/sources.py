@@ -632,11 +632,18 @@ def usable_text(rows: list[Row]) -> bool:
 def render_page(page: object) -> Image:
     """Render a page for OCR at the native resolution of its largest image, within bounds.
 
-    Images are judged by their pixel size before anything is rendered (inline images and
+    Only the first ``MAX_OCR_PAGES`` scanned pages of a document are rendered; later ones
+    come back blank (an AKTR is one or two pages, and the pipeline stops at its end marker),
+    so ten scanned pages cost two pages of OCR. Images are judged by their pixel size
+    before anything is rendered (inline images and
     indirect sizes escape the raw-file check), and the bitmap never exceeds
     ``RENDER_MAX_SIDE`` whatever the page size.
     """
     width, height = page.get_size()  # type: ignore[attr-defined]
+    if not _charge_ocr_page(page):
+        from PIL import Image as PILImage
+
+        return PILImage.new("L", (8, 8), 255)  # too small to hold text: OCR skips it
     scale = 300 / 72
     best = 0.0
     images = 0
@@ -664,6 +671,21 @@ def render_page(page: object) -> Image:
         return bitmap.to_pil()
     finally:
         bitmap.close()
+
+
+MAX_OCR_PAGES = 2
+
+_ocr_pages_seen: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
+
+
+def _charge_ocr_page(page: object) -> bool:
+    """True while the page's document is within its budget of scanned pages."""
+    document = getattr(page, "parent", None)
+    if document is None:
+        return True
+    seen = _ocr_pages_seen.get(document, 0) + 1
+    _ocr_pages_seen[document] = seen
+    return seen <= MAX_OCR_PAGES
 
 
 def _page_objects(page: object) -> list[Any]:

@@ -194,6 +194,34 @@ def _objstm_bomb() -> bytes:
     return raw_pdf(objects)
 
 
+def scanned_pages(pages: int, lines: int = 6) -> bytes:
+    """A PDF of ``pages`` scanned pages (one grey image each) of a few lines that are no report."""
+    import datetime as dt
+
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+
+    from tests.engine.aktr_fixtures import text_pdf
+
+    doc = pdfium.PdfDocument(
+        text_pdf([f"Hangar log entry {i}: door inspected, bulb replaced." for i in range(lines)])
+    )
+    try:
+        page = doc[0]
+        bitmap = page.render(scale=150 / 72, grayscale=True)
+        image = bitmap.to_pil().convert("L")
+        bitmap.close()
+        page.close()
+    finally:
+        doc.close()
+    scan = FPDF(unit="pt", format="letter")
+    scan.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    for _ in range(pages):
+        scan.add_page()
+        scan.image(image, x=0, y=0, w=612, h=792)
+    return bytes(scan.output())
+
+
 def text_only_pdf() -> bytes:
     return pages_pdf([b"BT /F1 12 Tf 72 700 Td (Not a report at all, only a line of text.) Tj ET"])
 
@@ -398,6 +426,9 @@ def _cases() -> dict[str, Callable[[], Hostile]]:
             pages_pdf([b"0 0 m 100 100 l S"] * 10, media_box=b"0 0 14400 14400"),
             not_report,
             "ten 200-inch pages with a line each",
+        ),
+        "pdf_scan_10_pages": lambda: Hostile(
+            scanned_pages(10), not_report, "ten scanned pages, none a report: two pages are read"
         ),
         "pdf_form_laughs": lambda: Hostile(
             _form_laughs(9, 10), refuse, "form XObjects nesting 10 draws nine deep (10^8 draws)"
