@@ -60,6 +60,9 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
     value = re.sub(r"\s*,\s*", ", ", value)
     if ocr:
         value = _capitalize_slips(value)
+        if "," not in value:
+            # ``LAST, FIRST``: a comma OCR read as a full stop after the last name.
+            value = re.sub(r"^([A-Za-z'-]{2,})\.\s+(?=[A-Za-z])", r"\1, ", value)
     return value or None
 
 
@@ -124,9 +127,13 @@ def clean_applicant_id(raw: str, *, ocr: bool = True) -> str | None:
     token = re.sub(r"[^0-9A-Za-z|]", "", raw.split("   ")[0]).upper()
     if len(token) < 4:
         return None
-    if not ocr or sum(ch.isdigit() for ch in token) < 0.8 * len(token):
+    if not ocr or sum(ch.isdigit() for ch in token) < 0.6 * len(token):
         return token if any(ch.isdigit() for ch in token) else None
-    return clean_digits(token, min_len=4)
+    # Mostly digits: a letter OCR gave for a digit is mended, but a leading letter that is no
+    # digit's look-alike is printed so (``G23121532``).
+    head = token[0] if token[0].isalpha() and token[0] not in "OQDILSBZ|" else ""
+    digits = clean_digits(token[len(head) :], min_len=4)
+    return head + digits if digits else None
 
 
 _LETTER_FOR_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5",
@@ -305,6 +312,9 @@ def parse_score(raw: str, *, ocr: bool = True) -> tuple[int | None, float]:
     text = raw.split("   ")[0].strip()
     if not text or _NO_SCORE.fullmatch(text):
         return None, 1.0 if text else 0.9
+    spaced = re.fullmatch(r"(\d{1,3})\s+8", text) if ocr else None
+    if spaced and int(spaced.group(1)) <= 100:
+        return int(spaced.group(1)), 0.7  # 57 % read as 57 8: the percent sign taken for an 8
     if not SCORE_SHAPE.fullmatch(text):
         return None, 0.3
     text = re.sub(r"(\d)[.,]\d+\s*%?$", r"\1", text)  # 94.0% -> 94

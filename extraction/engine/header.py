@@ -243,8 +243,11 @@ Validator = Callable[[str], bool]
 
 
 def _is_name(v: str) -> bool:
+    """Names are printed ``LAST, FIRST M``, or at least as two words: one word is no name."""
     letters = sum(ch.isalpha() for ch in v)
-    return letters >= 2 and letters >= 0.6 * len(v.replace(" ", "")) and F.parse_date(v) is None
+    if letters < 2 or letters < 0.6 * len(v.replace(" ", "")) or F.parse_date(v) is not None:
+        return False
+    return "," in v or len(v.split()) >= 2
 
 
 def _is_ftn(v: str) -> bool:
@@ -467,8 +470,13 @@ def find_labels(rows: Sequence[Row], *, include_ignored: bool = False) -> list[L
 
 def is_label_only(text: str) -> bool:
     """A row that is one field label and nothing else (its value missing or on the next row)."""
-    found = vocabulary().classify(text.strip().rstrip(":; "))
-    return found is not None and found[0] != IGNORED and len(text.split()) <= MAX_LABEL_WORDS
+    stripped = text.strip()
+    found = vocabulary().classify(stripped.rstrip(":; "))
+    if found is None or found[0] == IGNORED or len(text.split()) > MAX_LABEL_WORDS:
+        return False
+    # A wording only the word rules know may be a heading (``AIRMAN KNOWLEDGE TEST REPORT``):
+    # alone on its row it counts as a label when a colon closes it.
+    return found[1] == 1.0 or stripped.endswith((":", ";"))
 
 
 # --------------------------------------------------------------------------- values per field
@@ -487,6 +495,14 @@ class Found:
 # Strongest first: a colon label's value, a label cell's neighbour, the cell under a label,
 # a label run into its value with neither colon nor gap, a value invalid as read.
 _CODE_LIKE = re.compile(r"\b[A-Z]{2}\.[IVX1l|]{1,4}\.[A-Z]\.|\bPLT\s?\d{3}\b")  # a code row is no value
+
+
+def opens_with_code(text: str) -> bool:
+    """A row that opens with a code (after a list mark): a code and its description."""
+    m = _CODE_LIKE.search(text)
+    return m is not None and not re.search(r"[A-Za-z]{2}", text[: m.start()])
+
+
 _PLACEMENT_RANK = {"colon": 0, "cell": 1, "below": 2, "opening": 3, "unchecked": 4}
 
 
@@ -507,14 +523,20 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         valid = VALIDATORS[h.field]
         confidence = min(rows[h.row].confidence, 1.0) * h.score
         found: Found | None = None
-        if h.value and valid(h.value):
+        # In a row of labels (two or more without a value) the values stand below; text the
+        # OCR put beside a label there is a stray piece of the row under it.
+        peers = label_cells[h.row]
+        row_of_labels = len(peers) >= 2 and any(not x.value for x in peers) and h.row + 1 not in label_cells
+        if h.value and valid(h.value) and not row_of_labels:
             found = Found(h.value, h.row, confidence, h.how)
-        elif not h.value or not h.colon:
+        elif not h.value or not h.colon or row_of_labels:
             below = _value_below(rows, h, label_cells, valid)
             if below is not None:
                 k, text = below
                 found = Found(text, k, min(rows[k].confidence, 1.0) * h.score, "below")
                 used.add(k)
+            elif h.value and valid(h.value):
+                found = Found(h.value, h.row, confidence, h.how)
         if found is None and h.value:
             found = Found(h.value, h.row, confidence, "unchecked")
         if found is None:

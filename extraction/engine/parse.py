@@ -86,8 +86,7 @@ def header_labels(rows: Sequence[Row]) -> list[H.LabelHit]:
         row = rows[hit.row]
         if hit.row >= statement_at.get(row.page, len(rows)):
             continue
-        first = row.text.split(None, 1)[0] if row.text.strip() else ""
-        if looks_like_acs(first.strip(".,;:*•")) or plt_of(first) is not None:
+        if H.opens_with_code(row.text):
             continue
         previous = rows[hit.row - 1] if hit.row else None
         if (
@@ -263,7 +262,9 @@ def _code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, list[
 def _code_row_tokens(text: str) -> list[str]:
     """The code tokens of a row, from the cells that open with a code or are mostly codes."""
     found: list[str] = []
-    for cell in text.split(SEGMENT_GAP):
+    # A heading before the codes on their row (``ACS codes missed: 1) UA.I.B.K21b``) is a cell
+    # of its own even when the OCR joined it to the first code.
+    for cell in re.split(rf"{SEGMENT_GAP}|(?<=[A-Za-z]):\s+", text):
         tokens = tokens_of_row(cell)
         codes = [t for t in tokens if looks_like_acs(t) or plt_of(t)]
         if codes and (tokens[0] == codes[0] or len(codes) * 2 >= len(tokens) or not is_prose(cell)):

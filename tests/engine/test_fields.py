@@ -184,3 +184,24 @@ def test_code_tokens_glued_or_split_by_ocr() -> None:
 )
 def test_lone_lower_case_slip_in_a_capitals_name(raw: str, ocr: bool, name: str) -> None:
     assert F.clean_name(raw, ocr=ocr) == name
+
+
+@pytest.mark.parametrize(
+    ("row", "tokens"),
+    [
+        ("1. PA.I.A.K1", ["PA.I.A.K1"]),
+        ("2) CA.IV.M.K3   3) CA.V.A.K1", ["CA.IV.M.K3", "CA.V.A.K1"]),
+        ("(4) PA.I.B.R2", ["PA.I.B.R2"]),
+        ("#1 PA.I.A.K1", ["PA.I.A.K1"]),
+        ("[1] PA.I.A.K1", ["PA.I.A.K1"]),
+        ("\u2022 PA.I.A.K1 \u2022 PA.II.B.K2", ["PA.I.A.K1", "PA.II.B.K2"]),
+        ("- PA.I.A.K1", ["PA.I.A.K1"]),
+        ("PA.I.A.K1 | PA.II.B.K2 | PA.III.A.S1", ["PA.I.A.K1", "PA.II.B.K2", "PA.III.A.S1"]),
+        ("PA.I.A.K1/PA.II.B.K2", ["PA.I.A.K1", "PA.II.B.K2"]),
+        ("PA.I.A.K1\tPA.II.B.K2", ["PA.I.A.K1", "PA.II.B.K2"]),
+        ("1.CA.IV.M.K3", ["CA.IV.M.K3"]),
+        ("PA.|.A.K1", ["PA.|.A.K1"]),  # a pipe inside a code is a misread I, not a separator
+    ],
+)
+def test_list_marks_and_separators_are_not_codes(row: str, tokens: list[str]) -> None:
+    assert tokens_of_row(row) == tokens

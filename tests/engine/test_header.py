@@ -1,0 +1,179 @@
+"""Header labels and values: wordings, layouts and separators the engine was not written for."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.engine import Catalog
+from extraction.engine import header as H
+from extraction.engine.layout import Row, Segment, rows_from_text
+from extraction.engine.parse import parse_rows
+
+FIELD_OF_LABEL = [
+    ("Examinee Name", "applicant_name"),
+    ("App.'s Name", "applicant_name"),
+    ("NAME (LAST, FIRST MI)", "applicant_name"),
+    ("Tracking #", "ftn"),
+    ("IACRA FTN", "ftn"),
+    ("Candidate Nbr", "applicant_id"),
+    ("Score Report ID", "exam_id"),
+    ("Test Sequence No.", "exam_id"),
+    ("Exam Description", "exam_title"),
+    ("Test Dt./Time", "exam_date"),
+    ("Exam Taken On", "exam_date"),
+    ("Center Code", "exam_site"),
+    ("Grade (%)", "score"),
+    ("Pct Correct", "score"),
+    ("Disposition", "grade"),
+    ("Pass / Fail", "grade"),
+    ("No. of Attempts", "take"),
+    ("Expiration Date of Report", "expiration_date"),
+    ("EXAN DATE", "exam_date"),  # an OCR slip in a known wording
+    ("TESTDATE", "exam_date"),  # the blank lost
+    ("Date of Birth", H.IGNORED),
+    ("Passing Score", H.IGNORED),
+]
+
+
+@pytest.mark.parametrize(("label", "field"), FIELD_OF_LABEL)
+def test_label_wordings(label: str, field: str) -> None:
+    found = H.vocabulary().classify(label)
+    assert found is not None and found[0] == field
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Test Results Summary",
+        "Private Pilot Airplane",
+        "PASS",
+        "KOWALSKI, PRIYA A",
+        "Deficiency Codes",
+        "SCORE 91",
+    ],
+)
+def test_headings_and_values_are_no_labels(text: str) -> None:
+    assert H.vocabulary().classify(text) is None
+
+
+def values(text: str) -> dict[str, str]:
+    rows = rows_from_text(text)
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    return {name: f.text for name, f in found.items()}
+
+
+def test_separators_colon_dash_full_stop_and_times_in_values() -> None:
+    got = values(
+        "Exam Date/Time: 04/03/2026 10:42 AM   Score (%): 88\n"
+        "RESULT - Pass\n"
+        "APPLICANT. BROOKS, MOHAMMED\n"
+        "Knowledge Test - Score Report"
+    )
+    assert got == {
+        "exam_date": "04/03/2026 10:42 AM",
+        "score": "88",
+        "grade": "Pass",
+        "applicant_name": "BROOKS, MOHAMMED",
+    }
+
+
+def test_label_above_its_value_in_columns() -> None:
+    def row(y: float, *cells: tuple[str, float]) -> Row:
+        segments = [Segment(text, x, y, x + 6.0 * len(text), y + 10) for text, x in cells]
+        return Row("   ".join(t for t, _ in cells), 0, y, y + 10, 1.0, segments)
+
+    rows = [
+        row(0, ("NAME", 50), ("CANDIDATE NBR", 300)),
+        row(12, ("St. James, Fatima Noah", 50), ("795438892", 300)),
+        row(30, ("PERCENT", 50), ("GRADE STATUS", 200), ("SITTING", 400)),
+        row(42, ("93%", 50), ("SAT", 200), ("1", 400)),
+    ]
+    found, used = H.read_header(rows, H.find_labels(rows))
+    assert {k: v.text for k, v in found.items()} == {
+        "applicant_name": "St. James, Fatima Noah",
+        "applicant_id": "795438892",
+        "score": "93%",
+        "grade": "SAT",
+        "take": "1",
+    }
+    assert used == {0, 1, 2, 3}
+
+
+def test_a_heading_above_a_line_is_not_a_label_with_a_value() -> None:
+    got = values("Candidate Score Report\nCANDIDATE COPY\nSCORE: 84%")
+    assert got == {"score": "84%"}
+
+
+REPORT = """AIRMAN KNOWLEDGE TEST REPORT
+Examinee: DOE, JANE Q
+Tracking #: A1B2C3D4
+Test Registration #: 123456789012345678
+Test Taken: Private Pilot Airplane (PAR)
+Tested On: March 14, 2026 at 09:15
+Center Code: AB12345
+Pct Correct: {score}
+Disposition: {grade}
+Try: 2
+Knowledge areas to review:
+{codes}
+Report Valid Thru: {expires}
+Keep this report"""
+
+
+def report(
+    *,
+    score: str = "84%",
+    grade: str = "PASS",
+    codes: str = "1. PA.I.C.K2a\n2. PA.III.B.R1",
+    expires: str = "03/31/2028",
+) -> list[Row]:
+    return rows_from_text(REPORT.format(score=score, grade=grade, codes=codes, expires=expires))
+
+
+def test_a_report_in_other_words_is_read_whole(catalog: Catalog) -> None:
+    result = parse_rows(report(), catalog)
+    assert (result.applicant_name, result.ftn, result.exam_id) == (
+        "DOE, JANE Q",
+        "A1B2C3D4",
+        "123456789012345678",
+    )
+    assert (result.exam_code, result.exam_title) == ("PAR", "Private Pilot Airplane (PAR)")
+    assert (result.exam_date, result.exam_site, result.score, result.grade, result.take) == (
+        "2026-03-14",
+        "AB12345",
+        84,
+        "PASS",
+        2,
+    )
+    assert result.expiration_date == "2028-03-31"
+    assert result.codes == ["PA.I.C.K2a", "PA.III.B.R1"]
+    assert result.review is False and result.review_reasons == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        ({"score": "84%", "grade": "FAIL"}, "score_grade_mismatch"),
+        ({"expires": "03/31/2030"}, "expiration_mismatch"),
+        ({"codes": "PA.I.C.K2a   PA.XQ.Z.K77"}, "code_unresolved"),
+        ({"codes": "No deficient areas"}, "codes_missing"),
+        ({"grade": "see reverse"}, "field_missing:grade"),
+    ],
+)
+def test_each_doubt_is_named(catalog: Catalog, kwargs: dict[str, str], reason: str) -> None:
+    result = parse_rows(report(**kwargs), catalog)
+    assert reason in result.review_reasons
+    assert result.review is True
+
+
+def test_a_code_outside_the_catalogue_is_never_reported(catalog: Catalog) -> None:
+    result = parse_rows(report(codes="PA.I.C.K2a   PA.I.C.K99"), catalog)
+    assert result.codes == ["PA.I.C.K2a"]
+    assert [u.raw for u in result.unresolved] == ["PA.I.C.K99"]
+    assert "code_unresolved" in result.review_reasons
+
+
+def test_a_stated_absence_of_score_is_no_doubt(catalog: Catalog) -> None:
+    result = parse_rows(report(score="Not reported"), catalog)
+    assert result.score is None
+    assert not any(r.startswith("field_missing") for r in result.review_reasons)
