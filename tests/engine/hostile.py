@@ -529,7 +529,13 @@ try:
     main()
 finally:
     sys.stdout.flush()
-    print("peak_rss_kb=%d" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    # VmHWM is this process's own peak: ru_maxrss also counts the parent's RSS at fork time.
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print("peak_rss_kb=%d" % peak, file=sys.stderr)
 """
 
 
