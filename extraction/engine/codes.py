@@ -172,7 +172,9 @@ _MARKER = re.compile(
 )
 # Separators between codes that are not part of one: a pipe or slash standing between blanks,
 # or glued between the end of one code and the start of the next.
-_BETWEEN = re.compile(r"\s[|/\\]\s|(?<=\d)[|/\\](?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])[|/\\](?=[A-Z]{2}[.,])")
+_BETWEEN = re.compile(
+    r"\s[|/\\·•]\s|(?<=\d)[|/\\·•](?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])[|/\\·•](?=[A-Z]{2}[.,])"
+)
 
 
 def tokens_of_row(text: str) -> list[str]:
@@ -190,7 +192,7 @@ def tokens_of_row(text: str) -> list[str]:
     text = _GLUED.sub(" ", text)
     out = []
     for tok in _SPLIT.split(text):
-        tok = tok.strip(".,;:()[]{}<>\"'`*•")
+        tok = tok.strip(".,;:()[]{}<>\"'`*•|")  # a code neither opens nor ends with a stroke
         if tok:
             out.append(tok)
     return out

@@ -21,13 +21,13 @@ def run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_json_array_in_path_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_array_in_path_order(tmp_path: Path) -> None:
     good, legacy = Report(codes=["PA.I.C.K2a", "PA.III.B.R1"]), plt_report()
     paths = [tmp_path / "a.pdf", tmp_path / "b.gif", tmp_path / "c.pdf", tmp_path / "missing.pdf"]
     paths[0].write_bytes(build_pdf(good))
     paths[1].write_bytes(bad_inputs()["gif"][0])
     paths[2].write_bytes(build_pdf(legacy))
-    out, _ = run(*map(str, paths))
+    out, err = run(*map(str, paths))
     entries = json.loads(out)
     assert [e["file"] for e in entries] == list(map(str, paths))
     assert [e["status"] for e in entries] == ["ok", "error", "ok", "error"]
@@ -41,12 +41,23 @@ def test_json_array_in_path_order(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert detail["code"] == "PA.I.C.K2a" and detail["description"]
     assert first["unresolved"] == []
     assert 0 < first["confidence"] <= 1 and first["elapsed_ms"] > 0
+    assert first["review"] is False and first["review_reasons"] == []
 
     gif = entries[1]
     assert gif["error"]["code"] == "unsupported_type" and gif["error"]["message"]
     assert all(gif[f] is None for f in FIELDS if f != "codes") and gif["codes"] == []
+    assert gif["review"] is False and gif["review_reasons"] == []
     assert entries[3]["error"]["code"] == "corrupt_file"
-    assert "[4/4]" in capsys.readouterr().err or True  # progress goes to stderr, not into the JSON
+    assert "[4/4]" in err  # progress goes to stderr, not into the JSON
+
+
+def test_a_doubtful_result_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(build_pdf(Report(codes=["PA.I.C.K2a", "PA.I.C.K99"])))
+    entry = json.loads(run(str(path))[0])[0]
+    assert entry["codes"] == ["PA.I.C.K2a"]
+    assert entry["review"] is True
+    assert "code_unresolved" in entry["review_reasons"]
 
 
 def test_progress_on_stderr(tmp_path: Path) -> None:
