@@ -3,11 +3,13 @@
 Text PDFs are the bar that matters here: p95 at most 20 ms per document, catalogue lookup
 included. Each document is extracted ``--repeat`` times after one warm-up call; every call
 is one sample. Without ``DIR`` the generated fixtures of ``tests/engine/aktr_fixtures.py``
-are used, so the benchmark runs anywhere.
+are used, so the benchmark runs anywhere; ``--wide N`` adds N text PDFs of the wide generator
+(``tests/engine/generator``: other vendors' wordings and layouts), from seed ``--start``.
 
 Usage::
 
     python bench/bench_extraction.py [DIR] [--repeat 20] [--format text --format scan] [--json out.json]
+    python bench/bench_extraction.py --wide 200 --start 100000 --repeat 5
 
 Prints, per format, documents, exact documents (when truth files are present), p50 / p95 /
 max milliseconds. Scans, PNGs and photos run the OCR models: expect seconds, and use
@@ -29,12 +31,27 @@ from extraction.engine import Catalog, ExtractionError, extract_document, warm_u
 from extraction.engine.serialize import FIELDS  # noqa: E402
 from extraction.evaluation import load_cases, percentile  # noqa: E402
 
+Case = tuple[str, str, bytes, dict[str, object] | None]  # name, format, bytes, truth
 
-def generated_cases() -> list[tuple[str, str, bytes, dict[str, object] | None]]:
+
+def generated_cases() -> list[Case]:
     from tests.engine.aktr_fixtures import build_pdf
     from tests.engine.test_text_pdfs import VARIANTS
 
     return [(name, "text", build_pdf(r), r.expected()) for name, r in sorted(VARIANTS.items())]
+
+
+def wide_cases(
+    catalog: Catalog, count: int, start: int
+) -> list[tuple[str, str, bytes, dict[str, object] | None]]:
+    from tests.engine.generator.render import render_pdf
+    from tests.engine.generator.spec import draw_spec
+
+    cases: list[Case] = []
+    for seed in range(start, start + count):
+        spec = draw_spec(seed, catalog)
+        cases.append((f"wide-{seed}", "text", render_pdf(spec), spec.expected()))
+    return cases
 
 
 def main() -> int:
@@ -43,6 +60,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--format", action="append", dest="formats")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--wide", type=int, default=0, help="text PDFs of the wide generator to add")
+    parser.add_argument("--start", type=int, default=100_000, help="first seed of --wide")
     args = parser.parse_args()
 
     catalog = Catalog.from_json(ROOT / "extraction" / "data" / "acs_catalog.json.gz")
@@ -53,6 +72,8 @@ def main() -> int:
         ]
     else:
         cases = generated_cases()
+    if args.wide:
+        cases += wide_cases(catalog, args.wide, args.start)
     formats = args.formats or ["text"]
     cases = [c for c in cases if c[1] in formats]
     if not cases:

@@ -220,7 +220,9 @@ def looks_like_acs(token: str) -> bool:
     t = token.translate(_SEPARATORS)
     if not 6 <= len(t) <= 16 or not _CODEISH.match(t):
         return False
-    return t.count(".") >= 3 or bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t))
+    # Dots OCR may lose one of, not all: a barcode or a reference number is no code.
+    dots = t.count(".")
+    return dots >= 3 or (dots == 2 and bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t)))
 
 
 def plt_of(token: str) -> str | None:

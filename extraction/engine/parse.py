@@ -82,7 +82,9 @@ def header_labels(rows: Sequence[Row]) -> list[H.LabelHit]:
         if row.page not in statement_at and _STATEMENT.search(row.text):
             statement_at[row.page] = i
     kept = []
-    for hit in H.find_labels(rows):
+    found = H.find_labels(rows)
+    labelled = {hit.row for hit in found}
+    for hit in found:
         row = rows[hit.row]
         if hit.row >= statement_at.get(row.page, len(rows)):
             continue
@@ -93,6 +95,7 @@ def header_labels(rows: Sequence[Row]) -> list[H.LabelHit]:
             not hit.colon
             and previous is not None
             and previous.page == row.page
+            and hit.row - 1 not in labelled
             and len(previous.text.split()) >= 8
             and is_prose(previous.text)
             and SEGMENT_GAP not in previous.text
