@@ -81,11 +81,16 @@ Quad = NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class OcrLine:
-    """One visual row: its text, the lowest piece confidence, and (x0, y0, x1, y1)."""
+    """One visual row: its text, the lowest piece confidence, and (x0, y0, x1, y1).
+
+    ``pieces`` are the detector boxes the row is made of, left to right, as (text, x0, x1,
+    confidence): a form's columns need where each cell stands, not only the row's extent.
+    """
 
     text: str
     confidence: float
     box: tuple[float, float, float, float]
+    pieces: tuple[tuple[str, float, float, float], ...] = ()
 
 
 @dataclass(slots=True)
@@ -364,6 +369,7 @@ def _line(pieces: list[_Piece]) -> OcrLine:
             float(pts[:, 0].max()),
             float(pts[:, 1].max()),
         ),
+        pieces=tuple((p.text, float(p.quad[:, 0].min()), float(p.quad[:, 0].max()), p.score) for p in pieces),
     )
 
 

@@ -161,17 +161,25 @@ def _ocr(image: Any, page: int) -> list[Row]:
     for line in lines:
         x0, y0, x1, y1 = line.box
         text = unicodedata.normalize("NFKC", line.text)  # full-width commas, ligatures, ...
-        seg = Segment(text, x0, y0, x1, y1, float(line.confidence))
+        pieces = getattr(line, "pieces", ())
+        if len(pieces) > 1:
+            # One segment per detector box, so a form's columns keep their positions.
+            segments = [
+                Segment(unicodedata.normalize("NFKC", t), left, y0, right, y1, float(c))
+                for t, left, right, c in pieces
+            ]
+        else:
+            segments = [Segment(text, x0, y0, x1, y1, float(line.confidence))]
         # Lines already are visual rows; keep them as such (no re-grouping of whole rows).
-        rows.append(Row(text, page, y0, y1, float(line.confidence), [seg]))
+        rows.append(Row(text, page, y0, y1, float(line.confidence), segments))
     rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
+    prepared = getattr(ocr_page, "image", None)  # the flattened, upright page the boxes refer to
     lonely = [
         r for i, r in enumerate(rows) if is_label_only(r.text) and r.segments and not _value_below(rows, i)
     ]
     if lonely:
-        prepared = getattr(ocr_page, "image", None)
         rotation = int(getattr(ocr_page, "rotation", 0) or 0)
-        if prepared is not None:  # the flattened, upright page the boxes refer to
+        if prepared is not None:
             from PIL import Image
 
             upright = Image.fromarray(prepared)

@@ -275,9 +275,14 @@ def _header(c: _Canvas, spec: DocumentSpec, pairs: list[tuple[str, str, str]], i
             c.y += size * 1.9
     elif layout == "boxed":
         per_row = _fit_per_row(c, pairs, spec.per_row, above=False)
+        label_w = max(c.w(label) for _, label, _ in pairs) + size * 1.2
+        value_w = max(c.w(value) for _, _, value in pairs) + size * 1.2
+        # Every label cell is as wide as the widest label: fewer boxes a row until each value
+        # fits the cell beside it (a real form never prints a value over the next box).
+        while per_row > 1 and min(label_w, c.width / per_row * 0.55) + value_w > c.width / per_row:
+            per_row -= 1
         info.header_per_row = per_row
         col = c.width / per_row
-        label_w = max(c.w(label) for _, label, _ in pairs) + size * 1.2
         if label_w > col * 0.55:
             label_w = col * 0.55
         row_h = size * 2.0
