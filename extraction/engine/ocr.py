@@ -73,7 +73,11 @@ STRAIGHTEN = True
 EVEN_LIGHT = True
 # Extra framings (vertical, horizontal growth in line heights) read for code-like text.
 VOTE_FRAMES: tuple[tuple[float, float], ...] = ((0.1, 0.2), (-0.08, 0.0))
-_CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d")
+# Text that may hold a code, including readings that lost a dot (``PHILB.K2``, ``AIXIA.R2``).
+_CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d|\b[A-Z]{2}\S{0,9}[.,][KRS]\d")
+# A code read with every dot where the grammar puts it; the characters the recogniser confuses
+# (roman numerals, 1/l/I, 5/S) are left for the catalogue step to settle.
+_CODE_SHAPE = re.compile(r"[A-Z]{2}\.[IVXLl1|]{1,4}\.[A-Z]\.[KRS][0-9SIlO]{1,2}|PLT\d{3}")
 _END_MARKERS = ("DONOTLOSETHISREPORT", "INSTRUCTOR'SSTATEMENT", "INSTRUCTORSSTATEMENT")
 
 Quad = NDArray[np.float64]
@@ -431,16 +435,26 @@ def _read_piece(models: _Models, rgb: imaging.Array, q: Quad) -> tuple[str, floa
     for vertical, horizontal in VOTE_FRAMES:
         readings.append(models.recognize_line(imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal))))
         texts = [t for t, _ in readings]
-        if len(readings) * 2 > len(VOTE_FRAMES) + 1 and texts.count(texts[0]) == len(texts):
-            # A majority of the planned readings already agree word for word: the
-            # remaining framings cannot change any token's majority.
+        agreed = texts.count(texts[0]) == len(texts) and _CODE_SHAPE.search(texts[0])
+        if len(readings) * 2 > len(VOTE_FRAMES) + 1 and agreed:
+            # A majority of the planned readings already agree word for word on well-formed
+            # codes: the remaining framings cannot change any token's majority.
             break
     return _vote(readings)
 
 
 def _vote(readings: list[tuple[str, float]]) -> tuple[str, float]:
-    """Token-wise majority when the readings split into the same number of tokens,
-    otherwise the most frequent whole reading; ties go to the more confident reading."""
+    """The readings with the most well-formed codes vote: token-wise majority when they split
+    into the same number of tokens, otherwise the most frequent whole reading; ties go to the
+    more confident reading.
+
+    On blurred photos the recogniser loses the dot of ``II.B`` (``ILB``) in some framings
+    and keeps it in others; a reading that kept every dot is the better witness even when
+    it is outvoted, and the majority still decides between well-formed readings
+    (``III`` against ``II``).
+    """
+    shapes = [len(_CODE_SHAPE.findall(t)) for t, _ in readings]
+    readings = [r for r, n in zip(readings, shapes, strict=True) if n == max(shapes)]
     token_lists = [t.split() for t, _ in readings]
     if len({len(tokens) for tokens in token_lists}) == 1:
         voted: list[str] = []

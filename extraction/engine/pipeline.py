@@ -12,7 +12,7 @@ from typing import Any
 
 from . import sources
 from .catalog import Catalog
-from .header import find_labels, is_label_only
+from .header import VALIDATORS, LabelHit, cells_of, find_labels, is_label_only, read_header
 from .layout import Row, Segment, rows_from_text
 from .parse import is_aktr, is_prose, parse_rows
 from .sniff import sniff
@@ -187,10 +187,25 @@ def _ocr(image: Any, page: int) -> list[Row]:
             upright = image.rotate(rotation, expand=True) if rotation else image
         for row in lonely[:MAX_SECOND_LOOKS]:
             _second_look(upright, row, recognize_image)
+    missing = _values_missing_below(rows)[:MAX_BELOW_LOOKS] if prepared is not None else []
+    if prepared is not None and missing:
+        from PIL import Image
+
+        page_image = Image.fromarray(prepared)
+        found: dict[int, list[Segment]] = {}
+        for index, hit in missing:
+            value = _below_look(page_image, rows[index], hit, recognize_image)
+            if value is not None:
+                found.setdefault(index, []).append(value)
+        # Later rows first, so inserting a value row keeps the earlier indexes valid.
+        for index in sorted(found, reverse=True):
+            rows.insert(index + 1, _value_row(found[index], rows[index]))
     return rows
 
 
 MAX_SECOND_LOOKS = 4
+# Labels printed above their value whose value the page's detection lost, read again per page.
+MAX_BELOW_LOOKS = 3
 
 
 def _value_below(rows: list[Row], index: int) -> bool:
@@ -199,6 +214,97 @@ def _value_below(rows: list[Row], index: int) -> bool:
         return False
     below = rows[index + 1].text
     return not find_labels(rows_from_text(below)) and not is_prose(below)
+
+
+def _values_missing_below(rows: list[Row]) -> list[tuple[int, LabelHit]]:
+    """Labels of a row of labels whose column is empty in the row below, for fields the page
+    has no value for elsewhere.
+
+    Detection at page scale drops a lone short value printed under its label (``Take`` over
+    ``3``) while it keeps its longer neighbours, so the row of values comes out one cell short.
+    """
+    hits = find_labels(rows)
+    chosen, _ = read_header(rows, hits)
+    by_row: dict[int, list[LabelHit]] = {}
+    for hit in hits:
+        by_row.setdefault(hit.row, []).append(hit)
+    out: list[tuple[int, LabelHit]] = []
+    for index, row_hits in by_row.items():
+        if any(h.value for h in row_hits) or not rows[index].segments:
+            continue
+        row = rows[index]
+        height = max(row.y1 - row.y0, 8.0)
+        cells = []
+        if index + 1 < len(rows) and index + 1 not in by_row:
+            below = rows[index + 1]
+            if below.page == row.page and below.y0 < row.y1 + height and not is_prose(below.text):
+                cells = cells_of(below)
+        for hit in row_hits:
+            if hit.field in chosen or any(c.x1 > hit.start and c.x0 < hit.end for c in cells):
+                continue
+            out.append((index, hit))
+    return out
+
+
+def _below_look(page: Any, row: Row, hit: LabelHit, recognize: Any) -> Segment | None:
+    """Read the label's column from the label down to a line and a half below it, enlarged.
+
+    The label stays in the crop so the detector sees text around the lone value; the first
+    line under the label that is a valid value of the field is the value. Positions come back
+    in the page's coordinates.
+    """
+    from PIL import ImageOps
+
+    height = max(row.y1 - row.y0, 8.0)
+    right = min(hit.end, hit.start + 10 * height, float(page.width))
+    box = (
+        int(max(0.0, hit.start - 0.5 * height)),
+        int(max(0.0, row.y0)),
+        int(right),
+        int(min(float(page.height), row.y1 + 1.5 * height)),
+    )
+    if box[2] - box[0] < height or box[3] - box[1] < height:
+        return None
+    crop = page.crop(box).convert("L")
+    paper = _paper_shade(crop)
+    scale = 2
+    border = int(height)
+    crop = crop.resize((crop.width * scale, crop.height * scale))
+    crop = ImageOps.expand(crop, border=border, fill=paper)
+    result = recognize(crop)
+    if getattr(result, "rotation", 0):
+        return None  # boxes in a turned frame: positions cannot be trusted
+    label_bottom = (row.y1 - box[1]) * scale + border
+    valid = VALIDATORS[hit.field]
+    lines = sorted(getattr(result, "lines", None) or [], key=lambda ln: ln.box[1])
+    for line in lines:
+        x0, y0, x1, y1 = line.box
+        if (y0 + y1) / 2 < label_bottom - 0.5 * height * scale:
+            continue  # the label itself
+        text = unicodedata.normalize("NFKC", line.text).strip()
+        if text and valid(text):
+            return Segment(
+                text,
+                box[0] + (x0 - border) / scale,
+                box[1] + (y0 - border) / scale,
+                box[0] + (x1 - border) / scale,
+                box[1] + (y1 - border) / scale,
+                float(line.confidence) * 0.95,
+            )
+    return None
+
+
+def _value_row(segments: list[Segment], label_row: Row) -> Row:
+    """A row of values read under a row of labels, placed right after it."""
+    segments = sorted(segments, key=lambda s: s.x0)
+    return Row(
+        "   ".join(s.text for s in segments),
+        label_row.page,
+        min(s.y0 for s in segments),
+        max(s.y1 for s in segments),
+        min(s.confidence for s in segments),
+        segments,
+    )
 
 
 def _second_look(upright: Any, row: Row, recognize: Any) -> None:

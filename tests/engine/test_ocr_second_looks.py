@@ -1,0 +1,154 @@
+"""Code-line voting and the look under a label whose value the page's detection lost.
+
+The voting tests call the OCR module's vote directly on readings of the kind blurred photos
+give. The look-below tests use a stand-in recognizer (no models): the page returns a row of
+labels whose row of values is one cell short, and the enlarged crop under the label returns
+the label and its value, in crop coordinates.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from extraction.engine import Catalog, extract_document
+from extraction.engine import ocr as ocr_module
+from extraction.engine.ocr import _CODE_LIKE, _vote
+
+
+def test_a_reading_that_kept_every_dot_wins_over_a_majority_that_lost_one() -> None:
+    readings = [("-FLIB.K2", 0.89), ("- FI.I.B.K2", 0.86), ("-FLIB.K2", 0.87)]
+    assert _vote(readings)[0] == "- FI.I.B.K2"
+
+
+def test_the_majority_still_decides_between_well_formed_readings() -> None:
+    readings = [("PL.II.B.R4", 0.99), ("PL.III.B.R4", 0.92), ("PL.III.B.R4", 0.90)]
+    assert _vote(readings)[0] == "PL.III.B.R4"
+    # Readings without a well-formed code keep the plain token-wise majority.
+    assert _vote([("PH.V.LR1", 0.9), ("PH.V.R1", 0.95), ("PH.V.LR1", 0.8)])[0] == "PH.V.LR1"
+
+
+@pytest.mark.parametrize("text", ["PHILB.K2", "(2) AIXIA.R2", "-FLLC.K5f", "PA.I.C.K2a", "PLT 123"])
+def test_code_readings_that_lost_a_dot_are_still_voted_on(text: str) -> None:
+    assert _CODE_LIKE.search(text)
+
+
+@pytest.mark.parametrize("text", ["EXAM ID: 998208281696977968", "TRACKING ID: AD9RF45H", "GRADE: PASS"])
+def test_header_lines_are_not_taken_for_codes(text: str) -> None:
+    assert not _CODE_LIKE.search(text)
+
+
+@dataclass
+class FakeLine:
+    text: str
+    confidence: float
+    box: tuple[float, float, float, float]
+
+
+@dataclass
+class FakePage:
+    lines: list[FakeLine] = field(default_factory=list)
+    image: object = None
+    rotation: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+LINE_H = 40.0
+
+
+def _at(i: int, text: str, x0: float = 100.0, x1: float = 1500.0) -> FakeLine:
+    return FakeLine(text, 0.98, (x0, 50.0 * i, x1, 50.0 * i + LINE_H))
+
+
+def _page(labels_row: FakeLine, values_row: FakeLine) -> FakePage:
+    lines = [
+        _at(0, "AIRMAN KNOWLEDGE TEST REPORT"),
+        _at(1, "NAME:   OKAFOR, WEI"),
+        _at(2, "EXAM:   Private Pilot Airplane (PAR)"),
+        _at(3, "EXAM DATE:   02/17/2022"),
+        labels_row,
+        values_row,
+        _at(6, "The ACS codes listed below identify the knowledge areas in which you answered at least one"),
+        _at(7, "question incorrectly. A single code may represent more than one incorrect response."),
+        _at(8, "PA.I.C.K2a"),
+        _at(9, "EXPIRATION DATE: 02/29/2024"),
+        _at(10, "DO NOT LOSE THIS REPORT"),
+    ]
+    return FakePage(lines, image=np.full((700, 1700, 3), 235, dtype=np.uint8))
+
+
+@pytest.fixture
+def looks(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[FakePage], list[tuple[int, int]]]]:
+    """Pages the stand-in recognizer returns in order, and the size of every image it was given."""
+    pages: list[FakePage] = []
+    sizes: list[tuple[int, int]] = []
+
+    def recognize(image: Image.Image) -> FakePage:
+        sizes.append(image.size)
+        return pages[len(sizes) - 1] if len(sizes) <= len(pages) else FakePage()
+
+    monkeypatch.setattr(ocr_module, "recognize_image", recognize)
+    yield pages, sizes
+
+
+def _png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("L", (850, 1100), 255).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _row_of_labels() -> FakeLine:
+    # "SCORE" at x 100-300, "GRADE" at 700-900, "TAKE" at 1300-1420, as one OCR line.
+    line = _at(4, "SCORE   GRADE   TAKE", 100.0, 1420.0)
+    line.box = (100.0, 200.0, 1420.0, 240.0)
+    return line
+
+
+def test_value_lost_under_its_label_is_read_from_an_enlarged_crop(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog
+) -> None:
+    pages, sizes = looks
+    values = FakeLine("83 %   PASS", 0.97, (100.0, 245.0, 880.0, 285.0))
+    pages.append(_page(_row_of_labels(), values))
+    # The crop under TAKE, twice as large with a border: the label, then its value below it.
+    label = FakeLine("TAKE", 0.99, (90, 40, 220, 110))
+    pages.append(FakePage([label, FakeLine("3", 0.97, (95, 125, 125, 185))]))
+    result = extract_document(_png(), catalog)
+    assert result.take == 3
+    assert result.score == 83 and result.grade == "PASS"
+    assert len(sizes) == 2
+    # The crop stands in the TAKE column, not across the whole row.
+    assert sizes[1][0] < 2 * 600
+
+
+def test_nothing_valid_under_the_label_leaves_the_field_missing(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog
+) -> None:
+    pages, sizes = looks
+    values = FakeLine("83 %   PASS", 0.97, (100.0, 245.0, 880.0, 285.0))
+    pages.append(_page(_row_of_labels(), values))
+    label = FakeLine("TAKE", 0.99, (90, 40, 220, 110))
+    pages.append(FakePage([label, FakeLine("~~~~", 0.6, (95, 125, 180, 185))]))
+    result = extract_document(_png(), catalog)
+    assert result.take is None
+    assert result.score == 83
+    assert len(sizes) == 2
+
+
+def test_no_look_when_every_label_has_its_value(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog
+) -> None:
+    pages, sizes = looks
+    values = FakeLine("83 %   PASS   2", 0.97, (100.0, 245.0, 1330.0, 285.0))
+    pages.append(_page(_row_of_labels(), values))
+    result = extract_document(_png(), catalog)
+    assert result.take == 2
+    assert len(sizes) == 1
