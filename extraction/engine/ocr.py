@@ -27,8 +27,8 @@ Pipeline of :func:`recognize_image`:
    instructor's statement heading) unless ``full_page=True``.
 
 Settings are module constants (``DET_LONG_SIDE``, ``SPLIT_RATIO``, ``VOTE_FRAMES``,
-``DET_CROP``, ``MIN_PIECE_SCORE``, ``STRAIGHTEN``, ``EVEN_LIGHT``); ``bench/bench_ocr.py``
-measures their variants.
+``DET_CROP``, ``MIN_PIECE_SCORE``, ``STRAIGHTEN``, ``EVEN_LIGHT``, ``VOTE_SHAPES``);
+``bench/bench_ocr.py`` measures their variants.
 
 Thread safety: the models load once per process behind a lock; inference is serialised
 by a second lock so a process never runs more than ``INTRA_OP_THREADS`` math threads.
@@ -73,6 +73,8 @@ STRAIGHTEN = True
 EVEN_LIGHT = True
 # Extra framings (vertical, horizontal growth in line heights) read for code-like text.
 VOTE_FRAMES: tuple[tuple[float, float], ...] = ((0.1, 0.2), (-0.08, 0.0))
+# Code lines: only the readings with the most well-formed codes vote (False: all of them).
+VOTE_SHAPES = True
 # Text that may hold a code, including readings that lost a dot (``PHILB.K2``, ``AIXIA.R2``).
 _CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d|\b[A-Z]{2}\S{0,9}[.,][KRS]\d")
 # A code read with every dot where the grammar puts it; the characters the recogniser confuses
@@ -435,7 +437,7 @@ def _read_piece(models: _Models, rgb: imaging.Array, q: Quad) -> tuple[str, floa
     for vertical, horizontal in VOTE_FRAMES:
         readings.append(models.recognize_line(imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal))))
         texts = [t for t, _ in readings]
-        agreed = texts.count(texts[0]) == len(texts) and _CODE_SHAPE.search(texts[0])
+        agreed = texts.count(texts[0]) == len(texts) and (not VOTE_SHAPES or _CODE_SHAPE.search(texts[0]))
         if len(readings) * 2 > len(VOTE_FRAMES) + 1 and agreed:
             # A majority of the planned readings already agree word for word on well-formed
             # codes: the remaining framings cannot change any token's majority.
@@ -453,8 +455,9 @@ def _vote(readings: list[tuple[str, float]]) -> tuple[str, float]:
     it is outvoted, and the majority still decides between well-formed readings
     (``III`` against ``II``).
     """
-    shapes = [len(_CODE_SHAPE.findall(t)) for t, _ in readings]
-    readings = [r for r, n in zip(readings, shapes, strict=True) if n == max(shapes)]
+    if VOTE_SHAPES:
+        shapes = [len(_CODE_SHAPE.findall(t)) for t, _ in readings]
+        readings = [r for r, n in zip(readings, shapes, strict=True) if n == max(shapes)]
     token_lists = [t.split() for t, _ in readings]
     if len({len(tokens) for tokens in token_lists}) == 1:
         voted: list[str] = []
