@@ -167,7 +167,7 @@ _GLUED = re.compile(r"(?<=\d)(?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])(?=[A-Z]{2}[.,])")
 # List markers before a code: ``1.``, ``2)``, ``(3)``, ``#4``, ``[5]``, bullets and dashes. A
 # marker stands at the start of a cell or after a blank, and a blank (or the code) follows.
 _MARKER = re.compile(
-    r"(?:(?<=\s)|^)(?:\(?\d{1,3}[.):\]]|\(\d{1,3}\)|\[\d{1,3}\]|#\d{1,3}[.):]?|[•·▪►▸○●■□◦*>»\u2013\u2014-]+)"
+    r"(?:(?<=\s)|^)(?:\(?\d{1,3}[.):\]\-\u2013]|\(\d{1,3}\)|\[\d{1,3}\]|#\d{1,3}[.):]?|[•·▪►▸○●■□◦*>»\u2013\u2014-]+)"
     r"(?=\s|[A-Za-z]{2}[.,]|PLT|P[lI1]T)"
 )
 # Separators between codes that are not part of one: a pipe or slash standing between blanks,

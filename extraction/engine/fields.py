@@ -249,6 +249,7 @@ def parse_date(raw: str) -> str | None:
         y, mo, d = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)
     m = re.search(r"([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{2,4})", text)
+    m = m or re.fullmatch(r"(\d{1,2})\s+(\d{1,2})\s+(\d{4})", text)  # OCR lost both slashes
     if m:
         mo, d, y = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import fields as F
 from . import header as H
@@ -161,8 +163,16 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         value = F.parse_date(text)
         put(name, value, base * rc if value else 0.0)
     ev = Evidence(expiration_disagrees=_check_expiration(result, conf, base))
-    ev.unchecked = [name for name, f in found.items() if f.placement == "unchecked" and name != "score"]
-    ev.fuzzy_labels = sum(1 for h in hits if h.score < 1.0)
+    # A value invalid as read is doubtful, unless a check stands in for it: the expiration
+    # date follows from the exam date, and the score is checked against the grade.
+    derived = {"score"} | ({"expiration_date"} if result.exam_date else set())
+    ev.unchecked = [name for name, f in found.items() if f.placement == "unchecked" and name not in derived]
+    if path != "text":
+        if result.applicant_name and "," not in result.applicant_name:
+            ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
+        if result.exam_title and tconf <= 0.8:
+            ev.doubtful.append("exam_title")  # far from the known title of its test code
+    ev.fuzzy_labels = sum(1 for h in hits if h.score < 0.95)  # matched through an OCR slip
 
     text, rc = raw.get("score", ("", 0.0))
     score, sconf = F.parse_score(text, ocr=path != "text")
@@ -179,6 +189,8 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     code_rows = _parse_codes(rows, consumed, result, catalog, path, ev)
     _finish_confidence(result, conf)
     used = consumed | {i for i, _ in code_rows}
+    if path != "text":
+        ev.code_layout_gap = _code_layout_gap(rows, code_rows)
     # Some tests print no score at all: missing, it is doubted only when the page shows one.
     unclaimed = (row.text for i, row in enumerate(rows) if i not in used and not _STOP.search(row.text))
     labelled = "score" in found or any(h.field == "score" and h.colon for h in hits)
@@ -186,6 +198,31 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
     result.signals = assess(result, ev)
     return result
+
+
+def _code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]]) -> bool:
+    """Whether the OCR seems to have lost a line or a cell of the codes block.
+
+    Codes are printed in evenly spaced lines, and a grid fills its rows first (row by row or
+    column by column, a row never holds more codes than the one above it). A line missing
+    between two lines read leaves twice the spacing; a cell missing leaves a row shorter than
+    a later one.
+    """
+    by_page: dict[int, list[tuple[int, list[str]]]] = {}
+    for i, tokens in code_rows:
+        by_page.setdefault(rows[i].page, []).append((i, tokens))
+    for block in by_page.values():
+        centres = [(rows[i].y0 + rows[i].y1) / 2 for i, _ in block]
+        steps = [b - a for a, b in itertools.pairwise(centres)]
+        if len(steps) >= 2:
+            usual = sorted(steps)[len(steps) // 2]
+            for (i, _), (j, _), step in zip(block, block[1:], steps, strict=False):
+                if j == i + 1 and step > 1.75 * usual:
+                    return True
+        pure = [len(tokens) for i, tokens in block if len(tokens_of_row(rows[i].text)) == len(tokens)]
+        if max(pure, default=0) >= 2 and any(a < b for n, a in enumerate(pure) for b in pure[n + 1 :]):
+            return True
+    return False
 
 
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
@@ -353,7 +390,7 @@ def _parse_codes(
         prefixes = _voted_prefixes([t for t, _ in acs_tokens], catalog)
     reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
     if path != "text":
-        reads = _follow_print_order(reads, resolver, prefixes)
+        reads = _follow_print_order(reads, resolver, prefixes, ev)
     for tok, rc, res in reads:
         strict = normalize_strict(tok)
         if res.code is None and strict is not None and not resolver.sub_letter_is_blind(tok, strict):
@@ -408,7 +445,7 @@ ORDER_PENALTY = 0.3  # added to the repaired code's cost: the order is evidence,
 
 
 def _follow_print_order(
-    reads: list[tuple[str, float, Resolution]], resolver: Resolver, prefixes: frozenset[str]
+    reads: list[tuple[str, float, Resolution]], resolver: Resolver, prefixes: frozenset[str], ev: Evidence
 ) -> list[tuple[str, float, Resolution]]:
     """Reports print their codes sorted: use that order where a reading breaks it.
 
@@ -418,46 +455,77 @@ def _follow_print_order(
     the run's first code, whose neighbours in the run leave room for exactly one catalogue
     code a confusion away, becomes that code (printed codes are a set: a neighbour's own code
     does not fit). Readings not printed in order (three in four at least) are left alone.
+    Reports sort either as text or by the numbers the roman numerals stand for; the order
+    that holds more of the readings is the one followed. A resolved reading out of place
+    that no repair fits is counted in ``ev.order_breaks``: it is probably misread.
     """
     codes = [res.code for _, _, res in reads]
     known = [i for i, c in enumerate(codes) if c is not None]
     if len(known) < 4:
         return reads
-    run = _sorted_run(known, codes)
+    key, run = max(
+        ((k, _sorted_run(known, codes, k)) for k in (_as_text, _as_numbers)), key=lambda kr: len(kr[1])
+    )
     if len(run) < len(known) - max(1, len(known) // 4):
         return reads
     out = list(reads)
     for i, (tok, rc, res) in enumerate(reads):
         if i in run:
             continue
-        lo = max((codes[k] or "" for k in run if k < i), default=None)
-        hi = min((codes[k] or "" for k in run if k > i), default=None)
+        lo = max((key(codes[k] or "") for k in run if k < i), default=None)
+        hi = min((key(codes[k] or "") for k in run if k > i), default=None)
         if lo is None:
             # Before the run's first code only an upper bound frames it: too loose (a grid cell
             # the OCR put first would turn into a wrong code). After the last code the lower
             # bound suffices: the common slip drops a stroke (III read as II), which moves a
             # code back, so a closing code out of place is that slip far more often.
+            ev.order_breaks += res.code is not None
             continue
         budget = res.cost + ORDER_SLIP if res.code else ACCEPT_COST
         fits = [
             (cost, c)
             for cost, c in resolver.nearby(tok, prefixes, min(budget, ACCEPT_COST))
-            if c != res.code and lo < c and (hi is None or c < hi)
+            if c != res.code and lo < key(c) and (hi is None or key(c) < hi)
         ]
         if not fits or (len(fits) > 1 and fits[1][0] - fits[0][0] < MARGIN):
+            ev.order_breaks += res.code is not None
             continue
         cost, code = fits[0]
         out[i] = (tok, rc, Resolution(code, cost + ORDER_PENALTY, [c for _, c in fits[:5]], "print order"))
     return out
 
 
-def _sorted_run(indexes: list[int], codes: list[str | None]) -> set[int]:
+OrderKey = Callable[[str], Any]
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _as_text(code: str) -> Any:
+    return code
+
+
+def _as_numbers(code: str) -> Any:
+    """Sort key of a code by the values of its area numeral and element number."""
+    parts = code.split(".")
+    if len(parts) != 4:
+        return (code,)
+    prefix, area, task, element = parts
+    values = [_ROMAN.get(ch, 0) for ch in area]
+    number = sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
+    m = re.match(r"([A-Z])(\d+)(.*)", element)
+    return (
+        (prefix, number, task, m.group(1), int(m.group(2)), m.group(3))
+        if m
+        else (prefix, number, task, element)
+    )
+
+
+def _sorted_run(indexes: list[int], codes: list[str | None], key: OrderKey = _as_text) -> set[int]:
     """Indexes of the longest run of codes that is sorted in reading order."""
     best: dict[int, list[int]] = {}
     for n, i in enumerate(indexes):
         best[i] = [i]
         for j in indexes[:n]:
-            if (codes[j] or "") <= (codes[i] or "") and len(best[j]) + 1 > len(best[i]):
+            if key(codes[j] or "") <= key(codes[i] or "") and len(best[j]) + 1 > len(best[i]):
                 best[i] = [*best[j], i]
     longest: list[int] = max(best.values(), key=lambda run: len(run), default=[])
     return set(longest)

@@ -25,7 +25,7 @@ REVIEW_BELOW = 0.5  # default threshold; the calibration file may set its own
 # Fields every report prints; a result without one of them is incomplete.
 EXPECTED_FIELDS = ("applicant_name", "exam_id", "exam_title", "exam_date", "exam_site", "grade", "take")
 REQUIRED_FOR_CONFIDENCE = ("applicant_name", "exam_id", "exam_title", "exam_date", "grade", "codes")
-LOW_OCR_CONFIDENCE = 0.75
+LOW_OCR_CONFIDENCE = 0.5
 
 
 @dataclass(slots=True)
@@ -43,6 +43,9 @@ class Evidence:
     repaired_codes: int = 0  # codes settled by print order rather than read
     fuzzy_codes: int = 0  # codes matched with a confusion rather than read exactly
     fuzzy_labels: int = 0  # labels matched with an OCR slip
+    code_layout_gap: bool = False  # a line or a cell of the codes block seems lost
+    order_breaks: int = 0  # codes read out of the printed order that no repair explains
+    doubtful: list[str] = field(default_factory=list)  # fields whose value has an unlikely shape
 
 
 def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
@@ -65,10 +68,14 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
         out.append("code_unresolved")
     if ev.codes_outside_exam or (result.codes and result.code_kind == "acs" and not ev.exam_known):
         out.append("prefix_mismatch")
-    if result.score is not None and result.score < 100 and not result.codes:
-        out.append("codes_missing")
     if result.score == 100 and result.codes:
         out.append("codes_unexpected")
+    for name in ev.doubtful:
+        out.append(f"field_doubtful:{name}")
+    if ev.code_layout_gap:
+        out.append("code_layout_gap")
+    if ev.order_breaks:
+        out.append("code_order_break")
     if ev.row_confidence < LOW_OCR_CONFIDENCE:
         out.append("low_ocr_confidence")
     return out

@@ -156,7 +156,7 @@ def test_a_report_in_other_words_is_read_whole(catalog: Catalog) -> None:
         ({"score": "84%", "grade": "FAIL"}, "score_grade_mismatch"),
         ({"expires": "03/31/2030"}, "expiration_mismatch"),
         ({"codes": "PA.I.C.K2a   PA.XQ.Z.K77"}, "code_unresolved"),
-        ({"codes": "No deficient areas"}, "codes_missing"),
+        ({"score": "100%"}, "codes_unexpected"),
         ({"grade": "see reverse"}, "field_missing:grade"),
     ],
 )
@@ -171,6 +171,11 @@ def test_a_code_outside_the_catalogue_is_never_reported(catalog: Catalog) -> Non
     assert result.codes == ["PA.I.C.K2a"]
     assert [u.raw for u in result.unresolved] == ["PA.I.C.K99"]
     assert "code_unresolved" in result.review_reasons
+
+
+def test_no_code_is_no_doubt(catalog: Catalog) -> None:
+    result = parse_rows(report(codes="No deficient areas"), catalog)
+    assert result.codes == [] and result.review is False
 
 
 def test_a_stated_absence_of_score_is_no_doubt(catalog: Catalog) -> None:

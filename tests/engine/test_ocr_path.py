@@ -17,6 +17,7 @@ from PIL import Image
 
 from extraction.engine import Catalog, ExtractionError, extract_document
 from extraction.engine import ocr as ocr_module
+from extraction.engine.review import calibration
 
 
 @dataclass
@@ -155,7 +156,10 @@ def test_unreadable_token_is_kept_raw_not_guessed(fake_ocr: list[FakePage], cata
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["PA.I.C.K2a"]
     assert [u.raw for u in result.unresolved] == ["PA.Q.Z.K77"]
-    assert result.confidence <= 0.4
+    # The doubt shows: the result goes to review, and its confidence is under the review line.
+    assert result.review and "code_unresolved" in result.review_reasons
+    assert result.confidence < calibration().review_below
+    assert result.field_confidence["codes"] <= 0.4
 
 
 def test_ambiguous_token_goes_to_unresolved_with_candidates(
