@@ -177,6 +177,11 @@ _BETWEEN = re.compile(
 )
 
 
+# The colon closing a heading before the codes (``Missed elements:. PA.I.H.K1b``): a word of
+# three letters or more before it, a blank or a code after it. A code has no such colon.
+HEADING_END = re.compile(r"(?<=[A-Za-z]{3})[:;][.,:;]*(?:\s+|(?=[A-Z]{2}[.,]|PLT))")
+
+
 def tokens_of_row(text: str) -> list[str]:
     """Candidate tokens of a code row.
 
@@ -185,6 +190,7 @@ def tokens_of_row(text: str) -> list[str]:
     glued together are split.
     """
     text = _BETWEEN.sub("   ", text.replace("\t", "   "))
+    text = HEADING_END.sub("   ", text)
     text = _MARKER.sub(" ", text)
     text = re.sub(r"\s*\.\s*", ".", text)
     text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)
@@ -192,7 +198,7 @@ def tokens_of_row(text: str) -> list[str]:
     text = _GLUED.sub(" ", text)
     out = []
     for tok in _SPLIT.split(text):
-        tok = tok.strip(".,;:()[]{}<>\"'`*•|")  # a code neither opens nor ends with a stroke
+        tok = tok.strip(".,;:()[]{}<>\"'`*•|-")  # a code neither opens nor ends with a stroke
         if tok:
             out.append(tok)
     return out

@@ -83,8 +83,9 @@ def clean_ftn(raw: str) -> str | None:
     token = re.sub(r"[^0-9A-Za-z|]", "", raw.split("   ")[0])
     if not token:
         return None
-    # FTNs use neither I, O nor Q: OCR readings of those are digits.
-    return token.upper().translate(_ALNUM_UPPER_FIX)
+    # FTNs are printed in capitals and use neither I, O nor Q: OCR readings of those, and a
+    # lower-case l or o (the glyphs of 1 and 0 in a capital's place), are digits.
+    return token.translate(str.maketrans("lo", "10")).upper().translate(_ALNUM_UPPER_FIX)
 
 
 _FTN_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{7}$")
@@ -129,9 +130,9 @@ def clean_applicant_id(raw: str, *, ocr: bool = True) -> str | None:
         return None
     if not ocr or sum(ch.isdigit() for ch in token) < 0.6 * len(token):
         return token if any(ch.isdigit() for ch in token) else None
-    # Mostly digits: a letter OCR gave for a digit is mended, but a leading letter that is no
-    # digit's look-alike is printed so (``G23121532``).
-    head = token[0] if token[0].isalpha() and token[0] not in "OQDILSBZ|" else ""
+    # Mostly digits: a letter OCR gave for a digit is mended, but a leading capital is printed
+    # so (``G23121532``, ``L77254368``), unless it is one OCR gives for 0 or 1.
+    head = token[0] if token[0].isalpha() and token[0] not in "OQDI" else ""
     digits = clean_digits(token[len(head) :], min_len=4)
     return head + digits if digits else None
 

@@ -13,6 +13,7 @@ from . import header as H
 from .catalog import Catalog
 from .codes import (
     ACCEPT_COST,
+    HEADING_END,
     MARGIN,
     PLT_RE,
     Resolution,
@@ -304,7 +305,7 @@ def _code_row_tokens(text: str) -> list[str]:
     found: list[str] = []
     # A heading before the codes on their row (``ACS codes missed: 1) UA.I.B.K21b``) is a cell
     # of its own even when the OCR joined it to the first code.
-    for cell in re.split(rf"{SEGMENT_GAP}|(?<=[A-Za-z]):\s+", text):
+    for cell in re.split(rf"{SEGMENT_GAP}|{HEADING_END.pattern}", text):
         tokens = tokens_of_row(cell)
         codes = [t for t in tokens if looks_like_acs(t) or plt_of(t)]
         if codes and (tokens[0] == codes[0] or len(codes) * 2 >= len(tokens) or not is_prose(cell)):
