@@ -41,6 +41,7 @@ _WORDS = re.compile(r"[A-Z0-9]+|#")
 def normalize_label(text: str) -> tuple[str, ...]:
     """Words of a label in canonical form: ``Test No.`` and ``TEST #`` are (TEST, NUMBER)."""
     text = re.sub(r"['\u2019]S\b", "", text.upper()).replace("&", " AND ").replace("'", "")
+    text = re.sub(r"\bTEST\s+TAKER\b", "TESTTAKER", text)  # the one who sat it, not the test
     if "%" in text:
         text += " PERCENT"  # ``Grade (%)`` asks for a percentage: a score
     text = _PARENS.sub(" ", text)
@@ -106,8 +107,17 @@ class Vocabulary:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def classify(self, text: str) -> tuple[str, float] | None:
-        """(field, match score in (0, 1]) of a label text, or None when it is no known label."""
-        return self._classify(normalize_label(text))
+        """(field, match score in (0, 1]) of a label text, or None when it is no known label.
+
+        A parenthesised part that names a field itself settles it (``FAA ID (FTN)``); one
+        that names none (``(LAST, FIRST MI)``, ``(MM/DD/YYYY)``) is left out.
+        """
+        found = self._classify(normalize_label(text))
+        for inner in _PARENS.findall(text):
+            named = self._classify(normalize_label(inner.strip("()[]")))
+            if found is not None and named is not None and named[0] not in (IGNORED, found[0]):
+                return named[0], 0.95
+        return found
 
     @lru_cache(maxsize=8192)  # noqa: B019 (one vocabulary per process; labels repeat)
     def _classify(self, words: tuple[str, ...]) -> tuple[str, float] | None:
