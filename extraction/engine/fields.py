@@ -207,6 +207,17 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
     return name, code, conf  # printed without a code: the title stays as printed
 
 
+def title_cut_short(title: str, code: str | None) -> bool:
+    """A title that is the known title of its test code with words missing (``Pilot Airplane
+    (CAX)``): the OCR lost the start of the line. A title worded otherwise is no sign of that."""
+    known = EXAM_TITLES.get(code or "")
+    if known is None:
+        return False
+    read = set(re.findall(r"[A-Z]+", re.sub(r"\([^)]*\)", "", title).upper()))
+    whole = set(re.findall(r"[A-Z]+", known.upper()))
+    return bool(read) and read < whole
+
+
 def _known_bare_code(value: str) -> re.Match[str] | None:
     """A known test code closing a title whose parentheses OCR dropped (``... Small UAG``)."""
     m = _BARE_CODE.search(value)

@@ -171,8 +171,8 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     if path != "text":
         if result.applicant_name and "," not in result.applicant_name:
             ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
-        if result.exam_title and tconf <= 0.8:
-            ev.doubtful.append("exam_title")  # far from the known title of its test code
+        if result.exam_title and F.title_cut_short(result.exam_title, result.exam_code):
+            ev.doubtful.append("exam_title")  # words of the known title lost (a line cut short)
     ev.fuzzy_labels = sum(1 for h in hits if h.score < 0.95)  # matched through an OCR slip
 
     text, rc = raw.get("score", ("", 0.0))
@@ -351,6 +351,9 @@ def _parse_codes(
     code_rows = _code_rows(rows, consumed)
     for i, row_tokens in code_rows:
         tokens.extend((tok, rows[i].confidence) for tok in row_tokens)
+    # Where each code token stands: (row, place in its row), for grids printed column by column.
+    places = [(n, k) for n, (_, row_tokens) in enumerate(code_rows) for k, _ in enumerate(row_tokens)]
+    places = [p for p, (t, _) in zip(places, tokens, strict=True) if plt_of(t) is None and looks_like_acs(t)]
 
     acs_tokens = [(t, c) for t, c in tokens if plt_of(t) is None and looks_like_acs(t)]
     plt_tokens = [(plt_of(t), t, c) for t, c in tokens if plt_of(t) is not None]
@@ -391,7 +394,7 @@ def _parse_codes(
         prefixes = _voted_prefixes([t for t, _ in acs_tokens], catalog)
     reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
     if path != "text":
-        reads = _follow_print_order(reads, resolver, prefixes, ev)
+        reads = _follow_print_order(reads, resolver, prefixes, ev, places)
     for tok, rc, res in reads:
         strict = normalize_strict(tok)
         if res.code is None and strict is not None and not resolver.sub_letter_is_blind(tok, strict):
@@ -446,7 +449,11 @@ ORDER_PENALTY = 0.3  # added to the repaired code's cost: the order is evidence,
 
 
 def _follow_print_order(
-    reads: list[tuple[str, float, Resolution]], resolver: Resolver, prefixes: frozenset[str], ev: Evidence
+    reads: list[tuple[str, float, Resolution]],
+    resolver: Resolver,
+    prefixes: frozenset[str],
+    ev: Evidence,
+    places: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[str, float, Resolution]]:
     """Reports print their codes sorted: use that order where a reading breaks it.
 
@@ -456,25 +463,36 @@ def _follow_print_order(
     the run's first code, whose neighbours in the run leave room for exactly one catalogue
     code a confusion away, becomes that code (printed codes are a set: a neighbour's own code
     does not fit). Readings not printed in order (three in four at least) are left alone.
-    Reports sort either as text or by the numbers the roman numerals stand for; the order
-    that holds more of the readings is the one followed. A resolved reading out of place
-    that no repair fits is counted in ``ev.order_breaks``: it is probably misread.
+    Reports sort either as text or by the numbers the roman numerals stand for, and fill a
+    grid row by row or column by column: the order that holds the most readings is the one
+    followed. A resolved reading out of place that no repair fits is counted in
+    ``ev.order_breaks``: it is probably misread.
     """
-    codes = [res.code for _, _, res in reads]
+    n = len(reads)
+    by_rows = list(range(n))
+    by_columns = sorted(by_rows, key=lambda k: (places[k][1], places[k][0])) if len(places) == n else by_rows
+    best: tuple[int, list[int], OrderKey, set[int]] | None = None
+    for sequence in (by_rows, by_columns):
+        codes = [reads[k][2].code for k in sequence]
+        known = [i for i, c in enumerate(codes) if c is not None]
+        orders: tuple[OrderKey, ...] = (_as_text, _as_numbers)
+        for order in orders:
+            found = _sorted_run(known, codes, order)
+            if best is None or len(found) > best[0]:
+                best = (len(found), sequence, order, found)
+    assert best is not None
+    _, sequence, key, run = best
+    codes = [reads[k][2].code for k in sequence]
     known = [i for i, c in enumerate(codes) if c is not None]
-    if len(known) < 4:
-        return reads
-    key, run = max(
-        ((k, _sorted_run(known, codes, k)) for k in (_as_text, _as_numbers)), key=lambda kr: len(kr[1])
-    )
-    if len(run) < len(known) - max(1, len(known) // 4):
+    if len(known) < 4 or len(run) < len(known) - max(1, len(known) // 4):
         return reads
     out = list(reads)
-    for i, (tok, rc, res) in enumerate(reads):
+    for i, k in enumerate(sequence):
+        tok, rc, res = reads[k]
         if i in run:
             continue
-        lo = max((key(codes[k] or "") for k in run if k < i), default=None)
-        hi = min((key(codes[k] or "") for k in run if k > i), default=None)
+        lo = max((key(codes[j] or "") for j in run if j < i), default=None)
+        hi = min((key(codes[j] or "") for j in run if j > i), default=None)
         if lo is None:
             # Before the run's first code only an upper bound frames it: too loose (a grid cell
             # the OCR put first would turn into a wrong code). After the last code the lower
@@ -492,7 +510,7 @@ def _follow_print_order(
             ev.order_breaks += res.code is not None
             continue
         cost, code = fits[0]
-        out[i] = (tok, rc, Resolution(code, cost + ORDER_PENALTY, [c for _, c in fits[:5]], "print order"))
+        out[k] = (tok, rc, Resolution(code, cost + ORDER_PENALTY, [c for _, c in fits[:5]], "print order"))
     return out
 
 

@@ -93,7 +93,7 @@ def main() -> int:
         worst = max((float(flagged_at[right & g].mean()) for g in groups if (right & g).any()), default=0.0)
         if worst <= args.max_false_alarms:
             threshold = cut
-    threshold = round(min(max(threshold, 0.05), 0.95), 3)
+    threshold = round(min(max(threshold, 0.05), 0.99), 3)
     flagged = (p < threshold) | hard
     print(f"documents {len(y)}: right {int(right.sum())}, wrong {int(wrong.sum())}")
     print(f"review threshold {threshold:.3f}")
