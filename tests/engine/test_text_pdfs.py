@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from extraction.engine import Catalog, ExtractionError, extract_document
+from extraction.engine.review import calibration
 from extraction.engine.serialize import FIELDS
 from tests.engine.aktr_fixtures import ALT_LABELS, PARAGRAPH_ACS, Report, build_pdf, plt_report, text_pdf
 
@@ -93,7 +94,8 @@ def test_code_outside_the_exam_prefixes_is_kept_with_lower_confidence(catalog: C
     conf = {d.code: d.confidence for d in result.codes_detail}
     assert conf["PA.I.C.K2a"] == 1.0
     assert conf["CA.I.A.K1"] < 0.9
-    assert result.confidence < 0.9
+    assert result.review and "prefix_mismatch" in result.review_reasons
+    assert result.confidence < calibration().review_below
 
 
 def test_paragraph_and_instructor_statement_never_give_codes(catalog: Catalog) -> None:
