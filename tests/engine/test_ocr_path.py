@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from fpdf import FPDF
@@ -18,23 +17,7 @@ from PIL import Image
 from extraction.engine import Catalog, ExtractionError, extract_document
 from extraction.engine import ocr as ocr_module
 from extraction.engine.review import calibration
-
-
-@dataclass
-class FakeLine:
-    text: str
-    confidence: float
-    box: tuple[float, float, float, float]
-
-
-@dataclass
-class FakePage:
-    lines: list[FakeLine] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
-
+from tests.engine.ocr_stand_in import FakeLine, FakePage
 
 HEADER = [
     "U.S. DEPARTMENT OF TRANSPORTATION",

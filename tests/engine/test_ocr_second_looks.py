@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
@@ -19,6 +18,7 @@ from PIL import Image
 from extraction.engine import Catalog, extract_document
 from extraction.engine import ocr as ocr_module
 from extraction.engine.ocr import _CODE_LIKE, _vote
+from tests.engine.ocr_stand_in import FakeLine, FakePage
 
 
 def test_a_reading_that_kept_every_dot_wins_over_a_majority_that_lost_one() -> None:
@@ -41,24 +41,6 @@ def test_code_readings_that_lost_a_dot_are_still_voted_on(text: str) -> None:
 @pytest.mark.parametrize("text", ["EXAM ID: 998208281696977968", "TRACKING ID: AD9RF45H", "GRADE: PASS"])
 def test_header_lines_are_not_taken_for_codes(text: str) -> None:
     assert not _CODE_LIKE.search(text)
-
-
-@dataclass
-class FakeLine:
-    text: str
-    confidence: float
-    box: tuple[float, float, float, float]
-
-
-@dataclass
-class FakePage:
-    lines: list[FakeLine] = field(default_factory=list)
-    image: object = None
-    rotation: int = 0
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
 
 
 LINE_H = 40.0
