@@ -16,6 +16,7 @@ so a value in the wrong place is not taken, and the next candidate is.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -31,6 +32,7 @@ VOCABULARY_PATH = Path(__file__).with_name("data") / "labels.json"
 IGNORED = "ignore"  # a known label that is no result field (``Passing score``, ``Date of birth``)
 MAX_LABEL_WORDS = 6
 MAX_CELL_WORDS = 12  # a cell longer than this is prose: only a colon makes a label in it
+LABEL_WINDOW = 120  # characters before a colon where its label may start
 
 _FILLERS = frozenset({"OF", "THE", "YOUR", "A", "AN", "AND", "FOR", "IN"})
 _NUMBER_WORDS = frozenset({"NO", "NUM", "NUMB", "NBR", "NR", "NUMBER", "#"})
@@ -422,10 +424,14 @@ def _row_labels(row: Row, r: int, vocab: Vocabulary) -> list[LabelHit]:
         own = text[at:stop]
         pieces: list[tuple[int, int, str, float, str]] = []
         for m in _COLON.finditer(own):
-            label = _label_before(own[: m.start()], vocab)
+            # A label is a few words: only the text just before the mark is looked at, so a
+            # row of thousands of marks costs linear time.
+            window = max(0, m.start() - LABEL_WINDOW)
+            label = _label_before(own[window : m.start()], vocab)
             if label is None:
                 continue
             start, field, score = label
+            start += window
             if pieces and start < pieces[-1][1]:
                 continue
             how = "colon"
@@ -460,10 +466,11 @@ def _row_labels(row: Row, r: int, vocab: Vocabulary) -> list[LabelHit]:
 
 def _x_at(spans: Sequence[tuple[int, int, Cell]], offset: int) -> float:
     """The horizontal position of a character offset of the row's text."""
-    for at, stop, cell in spans:
-        if at <= offset <= stop:
-            per_char = (cell.x1 - cell.x0) / max(stop - at, 1)
-            return cell.x0 + (offset - at) * per_char
+    i = bisect.bisect_right([at for at, _, _ in spans], offset) - 1
+    if 0 <= i < len(spans) and offset <= spans[i][1]:
+        at, stop, cell = spans[i]
+        per_char = (cell.x1 - cell.x0) / max(stop - at, 1)
+        return cell.x0 + (offset - at) * per_char
     return spans[-1][2].x1 if spans else 0.0
 
 
@@ -524,7 +531,9 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
     label, the text as read (OCR may have garbled a valid value: the cleaners still try).
     The first valid placement of a field wins, inline before below.
     """
-    label_cells = {h.row: [x for x in hits if x.row == h.row] for h in hits}
+    label_cells: dict[int, list[LabelHit]] = {}
+    for h in hits:
+        label_cells.setdefault(h.row, []).append(h)
     used: set[int] = {h.row for h in hits}
     chosen: dict[str, Found] = {}
     for h in hits:

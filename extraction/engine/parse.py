@@ -87,11 +87,12 @@ def header_labels(rows: Sequence[Row]) -> list[H.LabelHit]:
     kept = []
     found = H.find_labels(rows)
     labelled = {hit.row for hit in found}
+    code_led = {r for r in labelled if H.opens_with_code(rows[r].text)}
     for hit in found:
         row = rows[hit.row]
         if hit.row >= statement_at.get(row.page, len(rows)):
             continue
-        if H.opens_with_code(row.text):
+        if hit.row in code_led:
             continue
         previous = rows[hit.row - 1] if hit.row else None
         if (
@@ -351,6 +352,12 @@ def _parse_codes(
     code_rows = _code_rows(rows, consumed)
     for i, row_tokens in code_rows:
         tokens.extend((tok, rows[i].confidence) for tok in row_tokens)
+    if len(tokens) > MAX_CODE_TOKENS:
+        # Each token not in the catalogue costs a search: a page of thousands is no report.
+        raise ExtractionError(
+            "document_too_complex",
+            f"The report lists {len(tokens)} codes; at most {MAX_CODE_TOKENS} are read.",
+        )
     # Where each code token stands: (row, place in its row), for grids printed column by column.
     places = [(n, k) for n, (_, row_tokens) in enumerate(code_rows) for k, _ in enumerate(row_tokens)]
     places = [p for p, (t, _) in zip(places, tokens, strict=True) if plt_of(t) is None and looks_like_acs(t)]
@@ -444,6 +451,7 @@ def _resolve(resolver: Resolver, token: str, prefixes: frozenset[str]) -> Resolu
     return res
 
 
+MAX_CODE_TOKENS = 400  # a report lists a few dozen codes at most (one per deficient element)
 ORDER_SLIP = 0.6  # confusion a print-order repair may undo: a lost or doubled stroke (III read as II)
 ORDER_PENALTY = 0.3  # added to the repaired code's cost: the order is evidence, not a reading
 
@@ -540,11 +548,12 @@ def _as_numbers(code: str) -> Any:
 
 def _sorted_run(indexes: list[int], codes: list[str | None], key: OrderKey = _as_text) -> set[int]:
     """Indexes of the longest run of codes that is sorted in reading order."""
+    keys = {i: key(codes[i] or "") for i in indexes}
     best: dict[int, list[int]] = {}
     for n, i in enumerate(indexes):
         best[i] = [i]
         for j in indexes[:n]:
-            if key(codes[j] or "") <= key(codes[i] or "") and len(best[j]) + 1 > len(best[i]):
+            if keys[j] <= keys[i] and len(best[j]) + 1 > len(best[i]):
                 best[i] = [*best[j], i]
     longest: list[int] = max(best.values(), key=lambda run: len(run), default=[])
     return set(longest)

@@ -348,12 +348,56 @@ def _polyglot_png_in_pdf() -> bytes:
 # --------------------------------------------------------------------------- the catalogue
 
 
+def _tiny_text_pdf(lines: list[str]) -> bytes:
+    """One Letter page of lines in 4 pt type: many labels or codes within the text caps."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=4)
+    for i, line in enumerate(lines):
+        pdf.text(5, 10 + 5 * i, line)
+    return bytes(pdf.output())
+
+
+_REPORT_HEAD = [
+    "AIRMAN KNOWLEDGE TEST REPORT",
+    "NAME: DOE, JANE",
+    "FTN: A1B2C3D4",
+    "EXAM ID: 123456789012345678",
+    "EXAM: Private Pilot Airplane (PAR)",
+    "EXAM DATE: 03/14/2026",
+    "GRADE: PASS",
+]
+
+
+def _near_codes(rows: int, per_row: int) -> list[str]:
+    """Rows of code-shaped tokens, most of them in no catalogue: each costs a fuzzy search."""
+    areas = ["I", "II", "IV", "IX", "XI", "XIV"]
+    return [
+        "   ".join(
+            f"PA.{areas[(r + k) % 6]}.{'ABCDEFG'[(r * k) % 7]}.K{(r + 3 * k) % 40}" for k in range(per_row)
+        )
+        for r in range(rows)
+    ]
+
+
 def _cases() -> dict[str, Callable[[], Hostile]]:
     refuse = frozenset({"document_too_complex"})
     big = frozenset({"image_too_large"})
     read = frozenset({"ok", "needs_review"})
     not_report = frozenset({"not_an_aktr"})
     return {
+        "pdf_one_row_of_3000_labels": lambda: Hostile(
+            _tiny_text_pdf(["NAME: X " * 3000]),
+            not_report,
+            "3,000 labels on one row: each label looked for just before its colon, linear time",
+        ),
+        "pdf_report_with_2000_codes": lambda: Hostile(
+            _tiny_text_pdf(_REPORT_HEAD + _near_codes(90, 25)),
+            refuse,
+            "a report with 2,250 code tokens, most in no catalogue: more than a report lists",
+        ),
         "pdf_runs_3_pages": lambda: Hostile(
             pages_pdf([many_runs(3000, seed=s) for s in range(3)]),
             not_report,
