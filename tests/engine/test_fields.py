@@ -110,7 +110,18 @@ def test_titles() -> None:
     assert (title, code) == ("Private Pilot Airplane (PAR)", "PAR") and conf < 1
     title, code, _ = F.clean_title("Private Pilot Airplane (PAB)")
     assert (title, code) == ("Private Pilot Airplane (PAR)", "PAR")
-    assert F.clean_title("Private Pilot Airplane")[:2] == ("Private Pilot Airplane", "PAR")
+    # A known title without its code: the text layer printed it so; OCR lost the parentheses.
+    assert F.clean_title("Private Pilot Airplane", ocr=False)[:2] == ("Private Pilot Airplane", "PAR")
+    assert F.clean_title("Private Pilot Airplane")[:2] == ("Private Pilot Airplane (PAR)", "PAR")
+    # A code read whole vouches for a title with more OCR slips than a title alone may have.
+    assert (
+        F.clean_title("IInmannod Airoraft General- Small (UAG)")[0]
+        == "Unmanned Aircraft General - Small (UAG)"
+    )
+    assert (
+        F.clean_title("Private Pilot Rotorcraft/Helicopter (PRH)")[0]
+        == "Private Pilot Rotorcraft/Helicopter (PRH)"
+    )
     assert F.clean_title("Glider Pilot (GLX)")[:2] == ("Glider Pilot (GLX)", "GLX")
 
 
