@@ -82,7 +82,8 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
 
 
 def signals(result: ExtractionResult, ev: Evidence, reasons: Iterable[str]) -> dict[str, float]:
-    """The inputs of the calibration model, each in [0, 1] or a small count."""
+    """What the reading measured, each in [0, 1] or a small count: the calibration model uses
+    the ones its file weighs (``tests/engine/calibrate.FEATURES``), the rest are diagnostics."""
     conf = result.field_confidence
     required = [conf.get(k, 0.0) for k in REQUIRED_FOR_CONFIDENCE]
     code_conf = [d.confidence for d in result.codes_detail]

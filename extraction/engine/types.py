@@ -91,7 +91,7 @@ class ExtractionResult:
     # ``field_missing:score`` or ``code_unresolved`` (see docs/extraction.md).
     review: bool = False
     review_reasons: list[str] = field(default_factory=list)
-    signals: dict[str, float] = field(default_factory=dict)  # inputs of the confidence model
+    signals: dict[str, float] = field(default_factory=dict)  # what the reading measured (review.py)
     source_format: SourceFormat = "pdf_text"
     pages: int = 1
     path: str = "text"
