@@ -144,6 +144,12 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
                     value, rc = misread[1], 0.8 * rows[misread[0]].confidence
         elif name == "exam_id":
             value = F.clean_digits(text, min_len=6, ocr=path != "text")
+            if value is None and (inferred := _unclaimed_exam_id(rows, consumed, hits)):
+                # Its label was misread past knowing (``EXAM E``) or is worded like no other,
+                # but the exam ID is the one run of a dozen digits or more a report prints.
+                row_index, value = inferred
+                consumed.add(row_index)
+                rc = 0.7 * rows[row_index].confidence
         elif name == "applicant_id":
             value = F.clean_applicant_id(text, ocr=path != "text")
         else:
@@ -225,6 +231,24 @@ def _code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[st
         if max(pure, default=0) >= 2 and any(a < b for n, a in enumerate(pure) for b in pure[n + 1 :]):
             return True
     return False
+
+
+_LONG_NUMBER = re.compile(r"(?<![\w./-])\d{12,22}(?![\w./-])")
+
+
+def _unclaimed_exam_id(
+    rows: Sequence[Row], consumed: set[int], hits: Sequence[H.LabelHit]
+) -> tuple[int, str] | None:
+    """The one run of 12 to 22 digits in the header that no label claimed, with its row."""
+    claimed = {h.value for h in hits}
+    first_code = next((i for i, _ in _code_rows(rows, consumed)), len(rows))
+    found = [
+        (i, m.group(0))
+        for i, row in enumerate(rows[:first_code])
+        for m in _LONG_NUMBER.finditer(row.text)
+        if not any(m.group(0) in value for value in claimed)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")

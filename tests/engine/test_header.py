@@ -182,3 +182,13 @@ def test_a_stated_absence_of_score_is_no_doubt(catalog: Catalog) -> None:
     result = parse_rows(report(score="Not reported"), catalog)
     assert result.score is None
     assert not any(r.startswith("field_missing") for r in result.review_reasons)
+
+
+def test_an_exam_id_under_an_unreadable_label_is_the_one_long_number(catalog: Catalog) -> None:
+    rows = report()
+    rows[3] = rows_from_text("EXAM E: 123456789012345678")[0]  # the label misread past knowing
+    result = parse_rows(rows, catalog)
+    assert result.exam_id == "123456789012345678"
+    # Two long numbers and no label to tell them apart: neither is taken.
+    rows.insert(4, rows_from_text("XQZ: 998877665544332211")[0])
+    assert parse_rows(rows, catalog).exam_id is None
