@@ -44,8 +44,8 @@ def normalize_label(text: str) -> tuple[str, ...]:
     """Words of a label in canonical form: ``Test No.`` and ``TEST #`` are (TEST, NUMBER)."""
     text = re.sub(r"['\u2019]S\b", "", text.upper()).replace("&", " AND ").replace("'", "")
     text = re.sub(r"\bTEST\s+TAKER\b", "TESTTAKER", text)  # the one who sat it, not the test
-    if "%" in text:
-        text += " PERCENT"  # ``Grade (%)`` asks for a percentage: a score
+    if "%" in text or re.search(r"\(\s*8\s*\)", text):
+        text += " PERCENT"  # ``Grade (%)`` asks for a percentage (OCR reads the sign as 8): a score
     text = _PARENS.sub(" ", text)
     text = re.sub(r"\bI\s*\.?\s*D\b\.?", "ID", text)
     words = []
@@ -506,7 +506,7 @@ class Found:
     text: str
     row: int
     confidence: float
-    placement: str  # how its label stands ("colon", "cell", "opening"), "below" it, or "unchecked"
+    placement: str  # how its label stands ("colon", "cell", "opening"), "below" it, "retyped", "unchecked"
 
 
 # Strongest first: a colon label's value, a label cell's neighbour, the cell under a label,
@@ -520,7 +520,7 @@ def opens_with_code(text: str) -> bool:
     return m is not None and not re.search(r"[A-Za-z]{2}", text[: m.start()])
 
 
-_PLACEMENT_RANK = {"colon": 0, "cell": 1, "below": 2, "opening": 3, "unchecked": 4}
+_PLACEMENT_RANK = {"colon": 0, "cell": 1, "below": 2, "opening": 3, "retyped": 4, "unchecked": 5}
 
 
 def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str, Found], set[int]]:
@@ -536,10 +536,14 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         label_cells.setdefault(h.row, []).append(h)
     used: set[int] = {h.row for h in hits}
     chosen: dict[str, Found] = {}
-    for h in hits:
-        if h.field == IGNORED:
+    # A grade label (``RESULT``) printed beside a number is the score's: each grade label is
+    # also tried as a score label, ranked after every placement of a real score label.
+    tries = [(h, h.field) for h in hits] + [(h, "score") for h in hits if h.field == "grade"]
+    for h, field in tries:
+        if field == IGNORED:
             continue
-        valid = VALIDATORS[h.field]
+        retyped = field != h.field
+        valid = VALIDATORS[field]
         confidence = min(rows[h.row].confidence, 1.0) * h.score
         found: Found | None = None
         # In a row of labels (two or more without a value) the values stand below; text the
@@ -556,13 +560,15 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
                 used.add(k)
             elif h.value and valid(h.value):
                 found = Found(h.value, h.row, confidence, h.how)
-        if found is None and h.value:
+        if found is None and h.value and not retyped:
             found = Found(h.value, h.row, confidence, "unchecked")
         if found is None:
             continue
-        best = chosen.get(h.field)
+        if retyped:
+            found.placement = "retyped"
+        best = chosen.get(field)
         if best is None or _PLACEMENT_RANK[found.placement] < _PLACEMENT_RANK[best.placement]:
-            chosen[h.field] = found
+            chosen[field] = found
     return chosen, used
 
 

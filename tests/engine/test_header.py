@@ -192,3 +192,9 @@ def test_an_exam_id_under_an_unreadable_label_is_the_one_long_number(catalog: Ca
     # Two long numbers and no label to tell them apart: neither is taken.
     rows.insert(4, rows_from_text("XQZ: 998877665544332211")[0])
     assert parse_rows(rows, catalog).exam_id is None
+
+
+def test_a_percentage_asked_by_a_grade_label_is_the_score() -> None:
+    assert H.vocabulary().classify("Result (8)") == ("score", 0.95)  # OCR read the % sign as 8
+    assert values("RESULT: 90\nSTATUS: PASS") == {"score": "90", "grade": "PASS"}
+    assert values("RESULT: PASS\nSCORE: 88") == {"score": "88", "grade": "PASS"}
