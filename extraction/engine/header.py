@@ -87,10 +87,7 @@ class Vocabulary:
         self._rules = [
             Rule(
                 r["field"],
-                tuple(
-                    frozenset(w for g in [group] for word in g for w in normalize_label(word))
-                    for group in r["all"]
-                ),
+                tuple(frozenset(w for word in group for w in normalize_label(word)) for group in r["all"]),
                 frozenset(w for word in r.get("none", ()) for w in normalize_label(word)),
             )
             for r in data.get("rules", ())
@@ -164,9 +161,7 @@ class Vocabulary:
         return None
 
     def _phrase(self, words: tuple[str, ...]) -> tuple[str, float] | None:
-        field = self._exact.get(words)
-        if field is not None:
-            return field, 1.0
+        """The nearest phrase within OCR slips (exact phrases are looked up before)."""
         squashed = "".join(words)
         best: tuple[float, int, str] | None = None
         for phrase, joined, field in self._phrases:
@@ -455,18 +450,20 @@ def _row_labels(row: Row, r: int, vocab: Vocabulary) -> list[LabelHit]:
                 elif opening is not None:
                     pieces.append((at, at + opening[0], opening[1], opening[2], "opening"))
         found.extend(pieces)
+    starts = [at for at, _, _ in spans]
     hits: list[LabelHit] = []
     for i, (start, value_at, field, score, how) in enumerate(found):
         stop = found[i + 1][0] if i + 1 < len(found) else len(text)
         value = text[value_at:stop].strip(" :;\t")
-        column_end = _x_at(spans, found[i + 1][0]) if i + 1 < len(found) else float("inf")
-        hits.append(LabelHit(field, r, value, _x_at(spans, start), column_end, score, how))
+        column_end = _x_at(spans, starts, found[i + 1][0]) if i + 1 < len(found) else float("inf")
+        hits.append(LabelHit(field, r, value, _x_at(spans, starts, start), column_end, score, how))
     return hits
 
 
-def _x_at(spans: Sequence[tuple[int, int, Cell]], offset: int) -> float:
-    """The horizontal position of a character offset of the row's text."""
-    i = bisect.bisect_right([at for at, _, _ in spans], offset) - 1
+def _x_at(spans: Sequence[tuple[int, int, Cell]], starts: Sequence[int], offset: int) -> float:
+    """The horizontal position of a character offset of the row's text (``starts``: the
+    spans' first offsets, for the search)."""
+    i = bisect.bisect_right(starts, offset) - 1
     if 0 <= i < len(spans) and offset <= spans[i][1]:
         at, stop, cell = spans[i]
         per_char = (cell.x1 - cell.x0) / max(stop - at, 1)

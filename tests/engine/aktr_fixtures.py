@@ -8,7 +8,6 @@ score, two-page reports, and the bad inputs of the error contract.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import random
 import struct
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fpdf import FPDF
+
+from tests.engine.generator.spec import end_of_month
 
 PARAGRAPH_ACS = (
     "The Airman Certification Standards (ACS) codes listed below identify the knowledge areas or elements "
@@ -60,12 +61,6 @@ ALT_LABELS = {
     "grade": "RESULT",
     "take": "ATTEMPT",
 }
-
-
-def _end_of_month(d: dt.date, months: int) -> dt.date:
-    total = d.year * 12 + d.month - 1 + months
-    year, month = divmod(total, 12)
-    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
 DATE_STYLES = ("us", "us_short", "dmy", "dmy_title", "long", "long_short", "abbr", "iso")
@@ -131,7 +126,7 @@ class Report:
 
     @property
     def expiration(self) -> dt.date:
-        return _end_of_month(self.exam_date, self.validity_months)
+        return end_of_month(self.exam_date, self.validity_months)
 
     def expected(self) -> dict[str, Any]:
         return {
