@@ -14,9 +14,8 @@ from django.db.models.functions import Cast
 from django.http import HttpRequest
 
 from accounts.models import User
-from extraction.engine.codes import PLT_RE
+from extraction.engine.grammar import PLT_CODE_RE, normalize_acs_code
 from extraction.models import AcsDocument, AcsElement, CodeCorrection, Report, ReportCode
-from extraction.selectors import normalize_acs_code
 from extraction.services import report_correct_codes
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +168,7 @@ class ReportReviewForm(forms.ModelForm):
         codes: list[str] = []
         invalid: list[str] = []
         for token in filter(None, raw):
-            code = token.upper() if PLT_RE.match(token.upper()) else normalize_acs_code(token)
+            code = token.upper() if PLT_CODE_RE.match(token.upper()) else normalize_acs_code(token)
             if code is None:
                 invalid.append(token)
             elif code not in codes:

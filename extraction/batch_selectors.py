@@ -17,7 +17,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
-from extraction.acs_grammar import ACS_CODE_RE
+from extraction.engine.grammar import ACS_CODE_RE
 from extraction.models import Batch, BatchFile, Report, ReportCode
 
 # A task is a consistent weak area of a batch when it appears in more than this share of the

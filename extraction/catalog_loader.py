@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
-from extraction.acs_grammar import ACS_CODE_RE
+from extraction.engine.grammar import ACS_CODE_RE
 from extraction.models import CURRENT_EDITION, AcsDocument, AcsElement
 
 SHIPPED_CATALOG = Path(__file__).resolve().parent / "data" / "acs_catalog.json.gz"

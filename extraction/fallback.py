@@ -27,7 +27,8 @@ from django.core.cache import cache
 
 from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved
 from extraction.engine import fields as F
-from extraction.engine.codes import PLT_RE, SEARCH_COST, CodeTrie, normalize_strict
+from extraction.engine.codes import SEARCH_COST, CodeTrie, normalize_strict, resolver_for
+from extraction.engine.grammar import PLT_CODE_RE
 from extraction.engine.parse import _ORDER as _FIELDS  # merged one by one; exam_code follows exam_title
 from extraction.engine.parse import _check_expiration, _detail, _exam_prefixes, _finish_confidence
 from extraction.engine.types import CodeKind
@@ -155,7 +156,7 @@ class _VisionCodes:
 
 def _plt(token: str) -> str | None:
     code = re.sub(r"[\s.\-]", "", token.upper())
-    return code if PLT_RE.match(code) else None
+    return code if PLT_CODE_RE.match(code) else None
 
 
 def code_kind_of(tokens: tuple[str, ...]) -> CodeKind | None:
@@ -193,7 +194,7 @@ def verify_codes(
             else:
                 out.weak[strict] = (token, Unresolved(token, "outside the exam's ACS prefixes", [strict]))
             continue
-        res = catalog.resolver.resolve(token, prefixes)
+        res = resolver_for(catalog).resolve(token, prefixes)
         if res.code is not None:
             out.weak[res.code] = (token, Unresolved(token, "not in the catalogue as read", res.candidates))
         else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,8 +11,8 @@ from django.db.models.expressions import OrderBy
 
 from accounts.models import User
 from accounts.selectors import owners_visible_to
-from extraction.acs_grammar import ACS_CODE_RE
 from extraction.engine.data.exams import EXAM_PREFIXES, EXAM_TITLES
+from extraction.engine.grammar import int_to_roman, normalize_acs_code
 from extraction.models import CURRENT_EDITION, AcsElement, Report, ReportCode
 
 # ---------------------------------------------------------------------------------------------
@@ -22,44 +21,17 @@ from extraction.models import CURRENT_EDITION, AcsElement, Report, ReportCode
 
 KNOWN_EXAM_CODES: tuple[str, ...] = tuple(sorted(set(EXAM_PREFIXES) | set(EXAM_TITLES)))
 
-_LOOSE_CODE_RE = re.compile(
-    r"^([A-Za-z]{2})[.-]([IVXivx]{1,4})[.-]([A-Za-z])[.-]([KRSkrs])(\d{1,2})([A-Za-z]?)$"
-)
-
 # Ordering keys the API accepts, each expanded to a full, deterministic catalogue order.
 ORDERING_KEYS: tuple[str, ...] = ("code", "prefix", "area", "task")
-
-
-def _int_to_roman(number: int) -> str:
-    out = ""
-    for value, numeral in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while number >= value:
-            out += numeral
-            number -= value
-    return out
 
 
 # Area numerals as a SQL rank, so IX sorts after VIII: every canonical numeral the code grammar
 # allows ([IVX]{1,4}: at most four letters); anything else sorts last.
 _AREA_RANK = Case(
-    *[When(area=numeral, then=Value(n)) for n in range(1, 40) if len(numeral := _int_to_roman(n)) <= 4],
+    *[When(area=numeral, then=Value(n)) for n in range(1, 40) if len(numeral := int_to_roman(n)) <= 4],
     default=Value(99),
     output_field=IntegerField(),
 )
-
-
-def normalize_acs_code(raw: str) -> str | None:
-    """``pa.i.c.k2a`` or ``pa-i-c-k2a`` -> ``PA.I.C.K2a``; ``None`` when it cannot be an ACS code.
-
-    Every part is upper-cased except the trailing sub-element letter, which ACS codes print in
-    lower case.
-    """
-    match = _LOOSE_CODE_RE.match(raw.strip())
-    if match is None:
-        return None
-    prefix, area, task, kind, number, sub = match.groups()
-    code = f"{prefix.upper()}.{area.upper()}.{task.upper()}.{kind.upper()}{number}{sub.lower()}"
-    return code if ACS_CODE_RE.match(code) else None
 
 
 def acs_elements() -> QuerySet[AcsElement]:

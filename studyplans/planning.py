@@ -14,9 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from extraction.acs_grammar import ACS_CODE_RE
-from extraction.engine.codes import PLT_RE as PLT_CODE_RE
 from extraction.engine.fields import expiration_for
+from extraction.engine.grammar import ACS_CODE_RE, PLT_CODE_RE, roman_value
 
 # Minutes of review per element on top of its reading, by element type: a skill element needs a
 # walk-through of the maneuver as well as the reading.
@@ -39,7 +38,6 @@ REVIEW_WITH_INSTRUCTOR = "Review with your instructor."
 UNMATCHED_DESCRIPTION = "This code is not in the ACS catalogue. " + REVIEW_WITH_INSTRUCTOR
 PLT_DESCRIPTION = "Legacy learning statement code. " + REVIEW_WITH_INSTRUCTOR
 
-ROMAN = {"I": 1, "V": 5, "X": 10}
 
 TaskKey = tuple[str, str, str]
 
@@ -121,18 +119,6 @@ class PlanDraft:
     @property
     def items(self) -> list[ItemDraft]:
         return [item for section in self.sections for item in section.items]
-
-
-def roman_value(numeral: str) -> int:
-    """Value of a roman numeral up to XX; used only to order areas I, II, ..., XIV."""
-    total = 0
-    values = [ROMAN.get(ch, 0) for ch in numeral]
-    for index, value in enumerate(values):
-        if index + 1 < len(values) and values[index + 1] > value:
-            total -= value
-        else:
-            total += value
-    return total
 
 
 def task_key_of(code: str) -> TaskKey | None:

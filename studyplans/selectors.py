@@ -12,9 +12,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import owners_visible_to
+from extraction.engine.grammar import PLT_CODE_RE, roman_value
 from extraction.models import Report, ReportCode
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
-from studyplans.planning import PLT_CODE_RE, ReportDates, knowledge_test_expiry, roman_value
+from studyplans.planning import ReportDates, knowledge_test_expiry
 
 
 def plans_visible_to(user: User) -> QuerySet[StudyPlan]:

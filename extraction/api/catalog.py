@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 
 from cfipros.api.problems import problem_response
 from extraction import selectors
-from extraction.acs_grammar import AREA_PATTERN, PREFIX_PATTERN, TASK_PATTERN
 from extraction.engine.data.exams import EXAM_TITLES
+from extraction.engine.grammar import AREA_PATTERN, PREFIX_PATTERN, TASK_PATTERN
 from extraction.models import AcsElement
 
 PROBLEM_404 = problem_response("No element has this code")

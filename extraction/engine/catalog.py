@@ -11,18 +11,15 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .types import CatalogEntry
-
-if TYPE_CHECKING:
-    from .codes import Resolver
 
 
 class Catalog:
     """Code -> entry, plus per-prefix and per-exam-code indexes for candidate search."""
 
-    __slots__ = ("_resolver", "by_prefix", "entries", "prefixes_by_exam")
+    __slots__ = ("__weakref__", "by_prefix", "entries", "prefixes_by_exam")
 
     def __init__(
         self, entries: Iterable[CatalogEntry], exam_codes: Mapping[str, Iterable[str]] | None = None
@@ -32,19 +29,9 @@ class Catalog:
         for entry in entries:
             self.entries[entry.code] = entry
             self.by_prefix[entry.prefix].add(entry.code)
-        self._resolver: Resolver | None = None
         self.prefixes_by_exam: dict[str, set[str]] = defaultdict(set)
         for exam, prefixes in (exam_codes or {}).items():
             self.prefixes_by_exam[exam.upper()].update(prefixes)
-
-    @property
-    def resolver(self) -> Resolver:
-        """The fuzzy code resolver over this catalogue (tries built on first use, then kept)."""
-        if self._resolver is None:
-            from .codes import Resolver
-
-            self._resolver = Resolver(self)
-        return self._resolver
 
     def __contains__(self, code: object) -> bool:
         return code in self.entries

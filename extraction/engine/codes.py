@@ -10,14 +10,12 @@ nor clearly closer to one code than to every other is kept in ``unresolved`` wit
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .catalog import Catalog
-
-ACS_RE = re.compile(r"^([A-Za-z]{2})\.([IVXivx]{1,4})\.([A-Za-z])\.([KRSkrs])(\d{1,2})([A-Za-z]?)$")
-PLT_RE = re.compile(r"^PLT\d{3}$")
-STRICT_ACS = re.compile(r"^[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?$")
+from .grammar import ACS_ANYCASE_RE, acs_code_from_parts
 
 ACCEPT_COST = 1.0  # at most this far from the catalogue code
 MARGIN = 0.25  # and at least this much closer than the runner-up
@@ -28,11 +26,8 @@ _SEPARATORS = str.maketrans({",": ".", ":": ".", ";": ".", "·": ".", "•": "."
 
 def normalize_strict(token: str) -> str | None:
     """The normalized form of a token that follows the grammar exactly (case aside)."""
-    m = ACS_RE.match(token)
-    if not m:
-        return None
-    prefix, area, task, etype, num, sub = m.groups()
-    return f"{prefix.upper()}.{area.upper()}.{task.upper()}.{etype.upper()}{int(num)}{sub.lower()}"
+    m = ACS_ANYCASE_RE.match(token)
+    return acs_code_from_parts(*m.groups()) if m else None
 
 
 # --------------------------------------------------------------------------- confusion costs
@@ -293,3 +288,14 @@ class Resolver:
         if best_cost <= ACCEPT_COST:
             return Resolution(None, best_cost, cands, "ambiguous between catalogue codes")
         return Resolution(None, best_cost, cands, "too far from any catalogue code")
+
+
+_RESOLVERS: weakref.WeakKeyDictionary[Catalog, Resolver] = weakref.WeakKeyDictionary()
+
+
+def resolver_for(catalog: Catalog) -> Resolver:
+    """The resolver of a catalogue, built on first use and kept as long as the catalogue lives."""
+    resolver = _RESOLVERS.get(catalog)
+    if resolver is None:
+        resolver = _RESOLVERS[catalog] = Resolver(catalog)
+    return resolver

@@ -15,16 +15,17 @@ from .codes import (
     ACCEPT_COST,
     HEADING_END,
     MARGIN,
-    PLT_RE,
     Resolution,
     Resolver,
     inner_tokens,
     looks_like_acs,
     normalize_strict,
     plt_of,
+    resolver_for,
     tokens_of_row,
 )
 from .data.exams import EXAM_PREFIXES
+from .grammar import PLT_CODE_RE, roman_value
 from .layout import SEGMENT_GAP, Row
 from .review import Evidence, assess
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
@@ -370,7 +371,7 @@ def _parse_codes(
     ev: Evidence,
 ) -> list[tuple[int, list[str]]]:
     """Fill the codes of the result; return the rows they were read from, with their tokens."""
-    resolver: Resolver = catalog.resolver
+    resolver: Resolver = resolver_for(catalog)
     all_text = "\n".join(r.text for r in rows)
     tokens: list[tuple[str, float]] = []
     code_rows = _code_rows(rows, consumed)
@@ -413,7 +414,7 @@ def _parse_codes(
         for code, raw, rc in plt_tokens:
             assert code is not None
             c = (1.0 if raw == code else 0.85) * _PATH_CONF.get(path, 0.9) * rc
-            if PLT_RE.match(code) and code not in details:
+            if PLT_CODE_RE.match(code) and code not in details:
                 details[code] = CodeDetail(code, "", "", "", "", round(c, 3), raw)
         result.codes = sorted(details)
         result.codes_detail = [details[c] for c in result.codes]
@@ -547,7 +548,6 @@ def _follow_print_order(
 
 
 OrderKey = Callable[[str], Any]
-_ROMAN = {"I": 1, "V": 5, "X": 10}
 
 
 def _as_text(code: str) -> Any:
@@ -560,8 +560,7 @@ def _as_numbers(code: str) -> Any:
     if len(parts) != 4:
         return (code,)
     prefix, area, task, element = parts
-    values = [_ROMAN.get(ch, 0) for ch in area]
-    number = sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
+    number = roman_value(area)
     m = re.match(r"([A-Z])(\d+)(.*)", element)
     return (
         (prefix, number, task, m.group(1), int(m.group(2)), m.group(3))

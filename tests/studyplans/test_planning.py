@@ -159,7 +159,3 @@ def test_fingerprint_ignores_order_but_not_content() -> None:
     b = planning.codes_fingerprint([("r2", ["C"]), ("r1", ["A", "B"])])
     c = planning.codes_fingerprint([("r1", ["A"]), ("r2", ["C"])])
     assert a == b != c
-
-
-def test_roman_order() -> None:
-    assert [planning.roman_value(r) for r in ["I", "IV", "IX", "XII", "XIV"]] == [1, 4, 9, 12, 14]
