@@ -29,8 +29,13 @@ from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved
 from extraction.engine import fields as F
 from extraction.engine.codes import SEARCH_COST, CodeTrie, normalize_strict, resolver_for
 from extraction.engine.grammar import PLT_CODE_RE
-from extraction.engine.parse import _ORDER as _FIELDS  # merged one by one; exam_code follows exam_title
-from extraction.engine.parse import _check_expiration, _detail, _exam_prefixes, _finish_confidence
+from extraction.engine.parse import (
+    FIELD_ORDER,
+    check_expiration,
+    code_detail,
+    finish_confidence,
+    prefixes_of_exam,
+)
 from extraction.engine.types import CodeKind
 from extraction.engine.vision import VisionAnswer, read_document
 
@@ -223,7 +228,7 @@ def merge(
     )
     conf: dict[str, float] = {}
     from_ocr = from_vision = contradicted = False
-    for name in _FIELDS:
+    for name in FIELD_ORDER:  # exam_code follows exam_title
         o, v = getattr(ocr, name), values[name]
         oc = ocr.field_confidence.get(name, 0.0)
         take_vision = False
@@ -246,11 +251,11 @@ def merge(
             code = values["exam_code"] if take_vision else ocr.exam_code
             merged.exam_code = code if isinstance(code, str) else None
             conf["exam_code"] = round(c, 3)
-    _check_expiration(merged, conf, VISION_CONF)
+    check_expiration(merged, conf, VISION_CONF)
 
     kind = ocr.code_kind if (ocr.codes or ocr.unresolved or not answer.codes) else code_kind_of(answer.codes)
     merged.code_kind = kind
-    prefixes = _exam_prefixes(merged, catalog) or _voted_prefixes(ocr, answer, catalog)
+    prefixes = prefixes_of_exam(merged, catalog) or _voted_prefixes(ocr, answer, catalog)
     seen = verify_codes(answer.codes, kind or "acs", prefixes, catalog)
 
     details: dict[str, CodeDetail] = {}
@@ -293,7 +298,7 @@ def merge(
     merged.codes = sorted(details)
     merged.codes_detail = [details[c] for c in merged.codes]
     merged.unresolved = unresolved
-    _finish_confidence(merged, conf)
+    finish_confidence(merged, conf)
     merged.path = "vision" if not from_ocr else ("ocr+vision" if from_vision else ocr.path)
     _merge_review(merged, ocr, contradicted=contradicted)
     return merged
@@ -342,7 +347,7 @@ def pair_readings(ocr_codes: list[CodeDetail], vision_codes: list[str]) -> dict[
 def _code_detail(catalog: Catalog, code: str, kind: CodeKind | None, raw: str) -> CodeDetail:
     if kind == "plt":
         return CodeDetail(code, "", "", "", "", VISION_CONF, raw)
-    return _detail(catalog, code, VISION_CONF, raw)
+    return code_detail(catalog, code, VISION_CONF, raw)
 
 
 def _voted_prefixes(ocr: ExtractionResult, answer: VisionAnswer, catalog: Catalog) -> frozenset[str]:

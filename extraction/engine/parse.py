@@ -47,7 +47,7 @@ _ACS_PARAGRAPH = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)|ACS\s+CODES?", r
 _PLT_PARAGRAPH = re.compile(r"LEARNING\s+STATEMENT", re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
 
-_ORDER = (
+FIELD_ORDER = (
     "applicant_name",
     "ftn",
     "applicant_id",
@@ -171,7 +171,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         text, rc = raw.get(name, ("", 0.0))
         value = F.parse_date(text)
         put(name, value, base * rc if value else 0.0)
-    ev = Evidence(expiration_disagrees=_check_expiration(result, conf, base))
+    ev = Evidence(expiration_disagrees=check_expiration(result, conf, base))
     # A value invalid as read is doubtful, unless a check stands in for it: the expiration
     # date follows from the exam date, and the score is checked against the grade.
     derived = {"score"} | ({"expiration_date"} if result.exam_date else set())
@@ -196,7 +196,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     put("take", F.parse_take(text), base * rc)
 
     code_rows = _parse_codes(rows, consumed, result, catalog, path, ev)
-    _finish_confidence(result, conf)
+    finish_confidence(result, conf)
     used = consumed | {i for i, _ in code_rows}
     if path != "text":
         ev.code_layout_gap = _code_layout_gap(rows, code_rows)
@@ -280,7 +280,7 @@ def _check_score_against_grade(result: ExtractionResult, conf: dict[str, float])
     return False
 
 
-def _check_expiration(result: ExtractionResult, conf: dict[str, float], base: float) -> bool:
+def check_expiration(result: ExtractionResult, conf: dict[str, float], base: float) -> bool:
     """The expiration date follows from the exam date: use that to confirm or repair a reading.
 
     True when the two disagree beyond a misread day (one of them is wrong, which is unknown).
@@ -339,7 +339,7 @@ def _code_row_tokens(text: str) -> list[str]:
     return found
 
 
-def _exam_prefixes(result: ExtractionResult, catalog: Catalog) -> frozenset[str]:
+def prefixes_of_exam(result: ExtractionResult, catalog: Catalog) -> frozenset[str]:
     code = result.exam_code or ""
     prefixes = set(EXAM_PREFIXES.get(code, ())) | set(catalog.prefixes_by_exam.get(code, ()))
     return frozenset(p for p in prefixes if p in catalog.by_prefix)
@@ -402,7 +402,7 @@ def _parse_codes(
         kind = "acs"
     elif plt_tokens and len(plt_tokens) >= len(acs_tokens):
         kind = "plt"
-    elif _exam_prefixes(result, catalog):
+    elif prefixes_of_exam(result, catalog):
         kind = "acs"  # no code printed: a test with an ACS reports ACS codes
     else:
         kind = "plt" if (result.applicant_id and not result.ftn) else "acs"
@@ -421,7 +421,7 @@ def _parse_codes(
         result.unresolved = unresolved
         return code_rows
 
-    exam_prefixes = prefixes = _exam_prefixes(result, catalog)
+    exam_prefixes = prefixes = prefixes_of_exam(result, catalog)
     if not prefixes:
         prefixes = _voted_prefixes([t for t, _ in acs_tokens], catalog)
     reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
@@ -440,7 +440,7 @@ def _parse_codes(
             c = 0.5 * rc
             ev.codes_outside_exam += 1
             if strict not in details:
-                details[strict] = _detail(catalog, strict, c, tok)
+                details[strict] = code_detail(catalog, strict, c, tok)
             continue
         if res.code is None:
             unresolved.append(Unresolved(tok, res.reason, res.candidates))
@@ -455,7 +455,7 @@ def _parse_codes(
             ev.fuzzy_codes += 1
         prev = details.get(res.code)
         if prev is None or prev.confidence < c:
-            details[res.code] = _detail(catalog, res.code, c, tok)
+            details[res.code] = code_detail(catalog, res.code, c, tok)
     result.codes = sorted(details)
     result.codes_detail = [details[c] for c in result.codes]
     result.unresolved = unresolved
@@ -582,7 +582,7 @@ def _sorted_run(indexes: list[int], codes: list[str | None], key: OrderKey = _as
     return set(longest)
 
 
-def _detail(catalog: Catalog, code: str, confidence: float, raw: str) -> CodeDetail:
+def code_detail(catalog: Catalog, code: str, confidence: float, raw: str) -> CodeDetail:
     entry = catalog.get(code)
     if entry is None:
         return CodeDetail(
@@ -599,7 +599,7 @@ def _detail(catalog: Catalog, code: str, confidence: float, raw: str) -> CodeDet
     )
 
 
-def _finish_confidence(result: ExtractionResult, conf: dict[str, float]) -> None:
+def finish_confidence(result: ExtractionResult, conf: dict[str, float]) -> None:
     if result.ftn is None and result.applicant_id is not None:
         conf.pop("ftn", None)
     elif result.applicant_id is None:
@@ -607,6 +607,6 @@ def _finish_confidence(result: ExtractionResult, conf: dict[str, float]) -> None
     conf["codes"] = round(min((d.confidence for d in result.codes_detail), default=1.0), 3)
     if result.unresolved:
         conf["codes"] = round(min(conf["codes"], 0.4), 3)
-    result.field_confidence = {k: conf[k] for k in (*_ORDER, "exam_code", "codes") if k in conf}
+    result.field_confidence = {k: conf[k] for k in (*FIELD_ORDER, "exam_code", "codes") if k in conf}
     required = ("applicant_name", "exam_id", "exam_title", "exam_date", "grade", "codes")
     result.confidence = round(min(result.field_confidence.get(k, 0.0) for k in required), 3)
