@@ -1,8 +1,9 @@
 """RFC 7807 ``application/problem+json`` for every error the API returns.
 
-DRF exceptions go through :func:`problem_exception_handler`; errors raised outside DRF views
-(unknown URLs, oversized bodies, crashes) go through the Django handlers at the bottom, so a client
-never sees an HTML page or a traceback.
+Domain errors (:mod:`cfipros.errors`) raised by services and DRF exceptions both go through
+:func:`problem_exception_handler`; :data:`DOMAIN_STATUS` is the one place a domain error gets its
+HTTP status. Errors raised outside DRF views (unknown URLs, oversized bodies, crashes) go through
+the Django handlers at the bottom, so a client never sees an HTML page or a traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from cfipros import errors as domain
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +74,34 @@ class UnprocessableEntity(ProblemError):
         super().__init__(422, code, detail, errors=errors)
 
 
+# The HTTP status of each family of domain errors; a subclass takes its nearest family's.
+DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
+    domain.Invalid: 422,
+    domain.TooLarge: 413,
+    domain.UnsupportedType: 415,
+    domain.Unauthenticated: 401,
+    domain.Forbidden: 403,
+    domain.NotFound: 404,
+    domain.Gone: 410,
+    domain.Conflict: 409,
+    domain.Unavailable: 503,
+}
+
+
+def domain_status(exc: domain.DomainError) -> int:
+    """The status of ``exc``'s nearest class in :data:`DOMAIN_STATUS` (500 for an unmapped one)."""
+    for cls in type(exc).__mro__:
+        if cls in DOMAIN_STATUS:
+            return DOMAIN_STATUS[cls]
+    return 500
+
+
+def problem_from_domain(exc: domain.DomainError) -> ProblemError:
+    """The API exception that renders ``exc``, with its challenge when it asks for credentials."""
+    headers = {"WWW-Authenticate": exc.scheme} if isinstance(exc, domain.Unauthenticated) else None
+    return ProblemError(domain_status(exc), exc.code, exc.detail, errors=exc.errors, headers=headers)
+
+
 def problem_body(
     status_code: int,
     detail: str,
@@ -102,10 +133,12 @@ def _flatten_detail(detail: Any) -> str:
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Render DRF exceptions as problem+json; validation errors become 422 with a field map."""
+    """Render domain errors and DRF exceptions as problem+json; validation errors become 422."""
     request = context.get("request")
     instance = request.get_full_path() if request is not None else ""
-    if isinstance(exc, Http404):
+    if isinstance(exc, domain.DomainError):
+        exc = problem_from_domain(exc)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
