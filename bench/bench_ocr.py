@@ -271,7 +271,7 @@ def generated_documents(start: int, count: int, only: set[str]) -> Iterator[Docu
     engine decodes uploads) and clean PNG renders, so anyone can run the benchmark."""
     import random
 
-    from extraction.engine import Catalog, sources
+    from extraction.engine import Catalog, images
     from tests.engine import aktr_fixtures as fixtures
     from tests.engine import photo_fixtures
 
@@ -283,7 +283,7 @@ def generated_documents(start: int, count: int, only: set[str]) -> Iterator[Docu
         report = fixtures.random_report(seed, pool)
         if not only or "photo" in only:
             shot, photo = photo_fixtures.photo_variant(report, seed)
-            image = sources.decode_image(photo.data, "jpeg")
+            image = images.decode_image(photo.data, "jpeg")
             yield f"photo-{seed}", "photo", [image], _generated_truth(shot)
         if not only or "png" in only:
             clean = replace(report, codes_split=None)

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from . import sources
+from . import images, sources
 from .catalog import Catalog
 from .header import VALIDATORS, LabelHit, cells_of, find_labels, is_label_only, read_header
 from .layout import Row, Segment, rows_from_text
@@ -121,7 +121,7 @@ def _from_pdf(data: bytes, catalog: Catalog, opts: Mapping[str, Any]) -> Extract
 
 
 def _from_image(data: bytes, kind: str, catalog: Catalog) -> ExtractionResult:
-    image = sources.decode_image(data, kind)  # type: ignore[arg-type]
+    image = images.decode_image(data, kind)  # type: ignore[arg-type]
     rows = _ocr_first_page(image)
     if not rows:
         raise ExtractionError("not_an_aktr", "No text was found in the image.")

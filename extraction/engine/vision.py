@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import sources
+from . import images, sources
 from .sniff import sniff
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def page_images(data: bytes, *, max_pages: int = MAX_PAGES, max_side: int = MAX_
     """
     kind = sniff(data)
     if kind != "pdf":
-        return [_data_url(sources.decode_image(data, kind), max_side, "JPEG")]
+        return [_data_url(images.decode_image(data, kind), max_side, "JPEG")]
     urls = []
     with sources.open_pdf(data, allow_encrypted=True) as pdf:
         for index in range(min(len(pdf), max_pages)):  # type: ignore[arg-type]

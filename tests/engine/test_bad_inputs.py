@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from extraction.engine import Catalog, ExtractionError, extract_document
-from extraction.engine.sources import image_dimensions
+from extraction.engine.images import image_dimensions
 from tests.engine.aktr_fixtures import bad_inputs
 
 CASES = bad_inputs()

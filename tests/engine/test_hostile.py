@@ -114,7 +114,7 @@ def test_every_image_mode_becomes_eight_bit(mode: str) -> None:
 
     from PIL import Image
 
-    from extraction.engine import sources
+    from extraction.engine import images
 
     grey = Image.new("L", (64, 32), 230)
     grey.paste(20, (8, 8, 40, 24))
@@ -132,10 +132,10 @@ def test_every_image_mode_becomes_eight_bit(mode: str) -> None:
     out = io.BytesIO()
     fmt = "JPEG" if mode == "CMYK" else "PNG"
     if mode in ("I", "F", "PA"):  # modes no upload type stores: convert what Pillow hands over
-        decoded = sources._eight_bit(image)
+        decoded = images.eight_bit(image)
     else:
         image.save(out, format=fmt)
-        decoded = sources.decode_image(out.getvalue(), "jpeg" if fmt == "JPEG" else "png")
+        decoded = images.decode_image(out.getvalue(), "jpeg" if fmt == "JPEG" else "png")
     assert decoded.mode in ("L", "RGB")
     lum = decoded.convert("L")
     assert lum.getpixel((20, 16)) < 80  # the ink
@@ -149,7 +149,7 @@ def test_big_images_are_shrunk_before_conversion_and_stay_upright() -> None:
 
     from PIL import Image
 
-    from extraction.engine import sources
+    from extraction.engine import images
 
     image = Image.new("RGB", (9000, 3000), (255, 255, 255))
     image.paste((0, 0, 0), (0, 0, 300, 300))  # a mark at the top left
@@ -157,7 +157,7 @@ def test_big_images_are_shrunk_before_conversion_and_stay_upright() -> None:
     exif[0x0112] = 6  # shown turned a quarter clockwise
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif.tobytes())
-    decoded = sources.decode_image(out.getvalue(), "jpeg")
-    assert max(decoded.size) <= sources.DECODE_MAX_SIDE
+    decoded = images.decode_image(out.getvalue(), "jpeg")
+    assert max(decoded.size) <= images.DECODE_MAX_SIDE
     assert decoded.height > decoded.width  # the quarter turn was applied
     assert decoded.convert("L").getpixel((decoded.width - 5, 5)) < 60  # the mark went top right

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from extraction.engine import Catalog, extract_document, imaging, sources
+from extraction.engine import Catalog, extract_document, images, imaging
 from tests.engine.aktr_fixtures import Report
 from tests.engine.photo_fixtures import (
     jpeg_with_orientation,
@@ -42,7 +42,7 @@ def test_exif_orientation_is_applied_on_decode(orientation: int) -> None:
     stored = stored_with_orientation(upright, orientation)
     if orientation in (5, 6, 7, 8):
         assert stored.size == (upright.height, upright.width)
-    decoded = sources.decode_image(jpeg_with_orientation(stored, orientation, quality=95), "jpeg")
+    decoded = images.decode_image(jpeg_with_orientation(stored, orientation, quality=95), "jpeg")
     assert decoded.size == upright.size
     diff = np.abs(np.asarray(decoded.convert("L"), float) - np.asarray(upright.convert("L"), float))
     assert diff.mean() < 4.0
@@ -56,7 +56,7 @@ def page() -> Image.Image:
 @pytest.mark.parametrize(("seed", "orientation"), [(11, 1), (12, 6), (13, 3), (14, 8)])
 def test_page_quad_is_found_at_the_true_corners(page: Image.Image, seed: int, orientation: int) -> None:
     photo = phone_photo(page, seed, orientation)
-    picture = imaging.to_rgb_array(sources.decode_image(photo.data, "jpeg"))
+    picture = imaging.to_rgb_array(images.decode_image(photo.data, "jpeg"))
     assert picture.shape[1::-1] == photo.size
     quad = imaging.find_page_quad(picture)
     assert quad is not None
@@ -67,7 +67,7 @@ def test_page_quad_is_found_at_the_true_corners(page: Image.Image, seed: int, or
 @pytest.mark.parametrize("seed", [21, 22])
 def test_flattened_page_is_a_letter_rectangle(page: Image.Image, seed: int) -> None:
     photo = phone_photo(page, seed, 1)
-    picture = imaging.to_rgb_array(sources.decode_image(photo.data, "jpeg"))
+    picture = imaging.to_rgb_array(images.decode_image(photo.data, "jpeg"))
     quad = imaging.find_page_quad(picture)
     assert quad is not None
     width, height = imaging.page_size(quad)
@@ -97,7 +97,7 @@ def test_clean_pages_pass_through_untouched(page: Image.Image) -> None:
 
 def test_photo_from_inside_the_page_is_left_alone(page: Image.Image) -> None:
     photo = phone_photo(page, 31, 1)
-    picture = imaging.to_rgb_array(sources.decode_image(photo.data, "jpeg"))
+    picture = imaging.to_rgb_array(images.decode_image(photo.data, "jpeg"))
     left, top = photo.corners.min(axis=0)
     right, bottom = photo.corners.max(axis=0)
     # The middle of the page: text on paper, no edge and no desk in sight.

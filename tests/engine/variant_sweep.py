@@ -59,7 +59,7 @@ def compare(report: Report, result: Any) -> dict[str, tuple[object, object]]:
 
 def show_rows(data: bytes) -> None:
     """The rows the parser saw (the OCR is served from the cache when one is set)."""
-    from extraction.engine import pipeline, sources
+    from extraction.engine import images, pipeline, sources
     from extraction.engine.sniff import sniff
 
     kind = sniff(data)
@@ -70,7 +70,7 @@ def show_rows(data: bytes) -> None:
             if not sources.usable_text(rows):
                 rows = pipeline._ocr(sources.render_page(page), 0)
     else:
-        rows = pipeline._ocr(sources.decode_image(data, kind), 0)
+        rows = pipeline._ocr(images.decode_image(data, kind), 0)
     for row in rows:
         print(f"    {row.confidence:.2f} {row.text!r}")
 
