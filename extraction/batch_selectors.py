@@ -17,6 +17,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
+from cfipros.errors import NotFound
 from extraction.engine.grammar import ACS_CODE_RE
 from extraction.models import Batch, BatchFile, Report, ReportCode
 
@@ -37,9 +38,16 @@ def batches_of(owner: User) -> QuerySet[Batch]:
     return _with_progress(Batch.objects.filter(owner=owner)).order_by("-created_at", "-id")
 
 
-def batch_of(owner: User, batch_id: UUID) -> Batch | None:
-    """One of the owner's batches with its progress counts; ``None`` for anyone else's."""
-    return batches_of(owner).filter(pk=batch_id).first()
+def batch_of(owner: User, batch_id: UUID | str) -> Batch:
+    """One of the owner's batches with its progress counts; anyone else's does not exist."""
+    try:
+        pk = batch_id if isinstance(batch_id, UUID) else UUID(batch_id)
+    except ValueError:
+        pk = None
+    batch = batches_of(owner).filter(pk=pk).first() if pk is not None else None
+    if batch is None:
+        raise NotFound("No batch has this id.")
+    return batch
 
 
 def batch_files(batch: Batch) -> list[BatchFile]:

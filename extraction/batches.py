@@ -24,6 +24,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
+from cfipros.errors import Invalid, TooLarge, Unavailable
 from extraction import transit
 from extraction.adapter import run_extraction
 from extraction.engine import ExtractionError, ExtractionResult
@@ -49,41 +50,28 @@ class IncomingFile:
     data: bytes
 
 
-class BatchRejected(Exception):
-    """An upload the batch limits refuse; ``status`` is the HTTP status that describes it."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-class TransitUnavailable(Exception):
-    """The store that carries bytes to the workers cannot be reached."""
-
-
 def check_batch_limits(sizes: Sequence[int]) -> None:
-    """Raise :class:`BatchRejected` unless 1..MAX_BATCH_FILES files fit the per-file and total caps."""
+    """Refuse anything but 1..MAX_BATCH_FILES files within the per-file and total caps.
+
+    Raises :class:`~cfipros.errors.Invalid` for the count, :class:`~cfipros.errors.TooLarge` for a size.
+    """
     max_files = int(settings.MAX_BATCH_FILES)
     max_file = int(settings.MAX_UPLOAD_FILE_BYTES)
     max_total = int(settings.MAX_BATCH_BYTES)
     if not sizes:
-        raise BatchRejected(422, "no_files", f"Send between 1 and {max_files} files in the field `files`.")
+        raise Invalid(f"Send between 1 and {max_files} files in the field `files`.", code="no_files")
     if len(sizes) > max_files:
-        raise BatchRejected(
-            422, "too_many_files", f"A batch holds at most {max_files} files; {len(sizes)} were sent."
+        raise Invalid(
+            f"A batch holds at most {max_files} files; {len(sizes)} were sent.", code="too_many_files"
         )
     oversized = [index for index, size in enumerate(sizes) if size > max_file]
     if oversized:
-        raise BatchRejected(
-            413,
-            "file_too_large",
-            f"File {oversized[0] + 1} is larger than {max_file // (1024 * 1024)} MB.",
+        raise TooLarge(
+            f"File {oversized[0] + 1} is larger than {max_file // (1024 * 1024)} MB.", code="file_too_large"
         )
     if sum(sizes) > max_total:
-        raise BatchRejected(
-            413, "batch_too_large", f"The files add up to more than {max_total // (1024 * 1024)} MB."
+        raise TooLarge(
+            f"The files add up to more than {max_total // (1024 * 1024)} MB.", code="batch_too_large"
         )
 
 
@@ -119,7 +107,9 @@ def batch_create(*, owner: User, files: Sequence[IncomingFile]) -> Batch:
             transit.put_many(payloads)
         except Exception as exc:
             _discard_quietly(list(payloads))
-            raise TransitUnavailable from exc
+            raise Unavailable(
+                "Batches cannot be accepted right now; try again shortly.", code="queue_unavailable"
+            ) from exc
         # Largest first: big files are the scans and photos that need OCR, and starting them
         # early keeps one worker from finishing a long file alone at the end of the batch.
         largest_first = sorted(rows, key=lambda row: (-row.size, row.position))

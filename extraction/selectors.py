@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import owners_visible_to
+from cfipros.errors import Gone, NotFound
 from extraction.engine.data.exams import EXAM_PREFIXES, EXAM_TITLES
 from extraction.engine.grammar import int_to_roman, normalize_acs_code
 from extraction.models import CURRENT_EDITION, AcsElement, Report, ReportCode
@@ -39,11 +42,17 @@ def acs_elements() -> QuerySet[AcsElement]:
     return order_acs_elements(AcsElement.objects.all(), [])
 
 
-def get_acs_element(code: str, edition: str | None = None) -> AcsElement | None:
+def get_acs_element(code: str, edition: str | None = None) -> AcsElement:
     """The element for a code in any accepted spelling; the current edition wins when several exist."""
     normalized = normalize_acs_code(code)
-    if normalized is None:
-        return None
+    element = None if normalized is None else _acs_element_find(normalized, edition)
+    if element is None:
+        in_edition = f" in edition {edition!r}" if edition else ""
+        raise NotFound(f"No ACS element with code {code!r}{in_edition}.")
+    return element
+
+
+def _acs_element_find(normalized: str, edition: str | None) -> AcsElement | None:
     queryset = AcsElement.objects.filter(code=normalized)
     if edition:
         queryset = queryset.filter(edition=edition)
@@ -124,6 +133,17 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
 def report_by_share_token(token: str) -> Report | None:
     """The report behind a share link, expired or not (the caller decides what expiry means)."""
     return _with_codes(Report.objects.filter(share_token=token)).first()
+
+
+def shared_result_get(token: str) -> Report:
+    """The live report behind a share link; raises when there is none or it has expired."""
+    report = report_by_share_token(token)
+    if report is None:
+        raise NotFound("No result has this link.")
+    if report.expires_at is not None and report.expires_at <= timezone.now():
+        hours = settings.ANONYMOUS_RESULT_TTL_HOURS
+        raise Gone(f"This result has expired; anonymous results are kept {hours} hours.", code="expired")
+    return report
 
 
 def report_with_codes(pk: Any) -> Report:

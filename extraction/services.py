@@ -18,7 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from extraction.engine import ENGINE_VERSION, ExtractionResult
+from cfipros.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedType
+from extraction.adapter import run_extraction
+from extraction.engine import ENGINE_VERSION, ExtractionError, ExtractionResult
 from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Report, ReportCode
 
 # --- Reports -------------------------------------------------------------------------------------
@@ -189,10 +191,6 @@ def report_create_from_result(*, owner: User | None, result: ExtractionResult) -
     return report_store_result(owner=owner, result=result).report
 
 
-class ClaimConflict(Exception):
-    """The result already belongs to someone else."""
-
-
 @transaction.atomic
 def report_claim(*, report: Report, user: User) -> Report:
     """Make an anonymous result ``user``'s report and stop its expiry; idempotent for the owner.
@@ -202,7 +200,7 @@ def report_claim(*, report: Report, user: User) -> Report:
     """
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.owner_id is not None and locked.owner_id != user.pk:
-        raise ClaimConflict
+        raise Conflict("This result belongs to another user.", code="already_claimed")
     if locked.owner_id is None:
         locked.owner = user
         locked.expires_at = None
@@ -210,7 +208,10 @@ def report_claim(*, report: Report, user: User) -> Report:
     return locked
 
 
-def report_delete(*, report: Report) -> None:
+def report_delete(*, report: Report, user: User) -> None:
+    """Delete ``user``'s own report; those who may only read it (instructors, admins) may not."""
+    if report.owner_id != user.pk:
+        raise Forbidden("Only the owner may delete a report.")
     report.delete()
 
 
@@ -233,6 +234,50 @@ def purge_expired_reports(*, now: datetime | None = None) -> int:
     cutoff = now or timezone.now()
     _, per_model = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff).delete()
     return per_model.get(Report._meta.label, 0)
+
+
+# What each engine refusal is: the type is not ours, the document is bigger than the engine accepts
+# in bytes, pages or pixels, or (anything else) it cannot be read as a report. A document that is
+# too complex (a page with pathologically many text runs, a compression bomb) is invalid, not too
+# large: it is within every size cap and well formed, so sending fewer bytes is not the remedy.
+ENGINE_REFUSALS: dict[str, type[Invalid]] = {
+    "unsupported_type": UnsupportedType,
+    "file_too_large": TooLarge,
+    "too_many_pages": TooLarge,
+    "image_too_large": TooLarge,
+}
+
+
+def document_refusal(exc: ExtractionError) -> Invalid:
+    """The domain error for an engine refusal; it keeps the engine's code and message."""
+    return ENGINE_REFUSALS.get(exc.code, Invalid)(exc.message, code=exc.code)
+
+
+def upload_check_size(size: int | None) -> None:
+    """Refuse a single upload larger than ``MAX_UPLOAD_FILE_BYTES`` before it is read."""
+    if size is not None and size > settings.MAX_UPLOAD_FILE_BYTES:
+        limit_mb = settings.MAX_UPLOAD_FILE_BYTES / (1024 * 1024)
+        raise TooLarge(f"The file is larger than {limit_mb:g} MB.", code="file_too_large")
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedReport:
+    report: Report
+    created: bool
+    result: ExtractionResult
+
+
+def report_extract(*, owner: User | None, data: bytes) -> ExtractedReport:
+    """Read one document and store its result; the document itself is never stored.
+
+    Raises the domain error of the engine's refusal (see :data:`ENGINE_REFUSALS`).
+    """
+    try:
+        result = run_extraction(data)
+    except ExtractionError as exc:
+        raise document_refusal(exc) from None
+    stored = report_store_result(owner=owner, result=result)
+    return ExtractedReport(stored.report, stored.created, result)
 
 
 # --- Staff review ----------------------------------------------------------------------------------

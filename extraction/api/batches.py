@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from uuid import UUID
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -32,7 +31,8 @@ from rest_framework.throttling import BaseThrottle
 
 from accounts.models import User
 from cfipros.api.negotiation import JSONOnlyNegotiation
-from cfipros.api.problems import ProblemError, problem_response
+from cfipros.api.problems import problem_response
+from cfipros.errors import Invalid
 from extraction import batch_selectors, batches
 from extraction.api.throttles import BatchUserThrottle, RateLimitHeadersMixin
 from extraction.batch_exports import batch_csv
@@ -223,14 +223,7 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
 
     def _owned_batch(self) -> Batch:
         assert isinstance(self.request.user, User)
-        try:
-            batch_id = UUID(str(self.kwargs["pk"]))
-        except ValueError:
-            raise ProblemError(404, "not_found", "No batch has this id.") from None
-        batch = batch_selectors.batch_of(self.request.user, batch_id)
-        if batch is None:
-            raise ProblemError(404, "not_found", "No batch has this id.")
-        return batch
+        return batch_selectors.batch_of(self.request.user, str(self.kwargs["pk"]))
 
     @extend_schema(
         operation_id="batches_create",
@@ -260,12 +253,6 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
             batches.check_batch_limits([upload.size or 0 for upload in uploads])
             incoming = [batches.IncomingFile(name=u.name or "", data=u.read()) for u in uploads]
             batch = batches.batch_create(owner=request.user, files=incoming)
-        except batches.BatchRejected as exc:
-            raise ProblemError(exc.status, exc.code, exc.message) from None
-        except batches.TransitUnavailable:
-            raise ProblemError(
-                503, "queue_unavailable", "Batches cannot be accepted right now; try again shortly."
-            ) from None
         finally:
             for upload in uploads:
                 upload.close()
@@ -312,10 +299,9 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
     def export(self, request: Request, pk: str | None = None) -> HttpResponse:
         export_format = request.query_params.get("format", "")
         if export_format not in EXPORT_FORMATS:
-            raise ProblemError(
-                422,
-                "invalid_format",
+            raise Invalid(
                 "Choose format=csv or format=json.",
+                code="invalid_format",
                 errors={"format": [f"Must be one of: {', '.join(EXPORT_FORMATS)}."]},
             )
         batch = self._owned_batch()

@@ -195,10 +195,5 @@ class AcsElementViewSet(viewsets.ReadOnlyModelViewSet[AcsElement]):
         return selectors.acs_elements()
 
     def get_object(self) -> AcsElement:
-        code = self.kwargs[self.lookup_field]
         edition = self.request.query_params.get("edition") or None
-        element = selectors.get_acs_element(code, edition)
-        if element is None:
-            in_edition = f" in edition {edition!r}" if edition else ""
-            raise exceptions.NotFound(f"No ACS element with code {code!r}{in_edition}.")
-        return element
+        return selectors.get_acs_element(self.kwargs[self.lookup_field], edition)

@@ -10,9 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -24,34 +22,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from cfipros.api.problems import ProblemError, problem_response
+from cfipros.api.problems import problem_response
 from extraction import selectors, services
-from extraction.adapter import run_extraction
 from extraction.api.report_serializers import (
     ExtractionUploadSerializer,
     PublicResultSerializer,
     ReportSerializer,
 )
 from extraction.api.throttles import ExtractionAnonThrottle, ExtractionUserThrottle, RateLimitHeadersMixin
-from extraction.engine import ExtractionError, ExtractionResult
+from extraction.engine import ExtractionResult
 from extraction.models import Report
-
-# HTTP status of each engine refusal: the type is not ours (415), the document is bigger than the
-# engine accepts in bytes, pages or pixels (413), or it cannot be read as a report (422).
-# ``document_too_complex`` is 422, not 413: the upload is within every size cap and well formed,
-# but its content (a page with pathologically many text runs, a compression bomb) is more than the
-# engine will process; sending fewer bytes is not the remedy that 413 suggests.
-ENGINE_ERROR_STATUS: dict[str, int] = {
-    "unsupported_type": 415,
-    "file_too_large": 413,
-    "too_many_pages": 413,
-    "image_too_large": 413,
-    "empty_file": 422,
-    "corrupt_file": 422,
-    "encrypted_pdf": 422,
-    "not_an_aktr": 422,
-    "document_too_complex": 422,
-}
 
 
 def _report_location(report: Report) -> str:
@@ -104,38 +84,16 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
         upload = ExtractionUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         uploaded = upload.validated_data["file"]
-        if uploaded.size is not None and uploaded.size > settings.MAX_UPLOAD_FILE_BYTES:
-            limit_mb = settings.MAX_UPLOAD_FILE_BYTES / (1024 * 1024)
-            raise ProblemError(413, "file_too_large", f"The file is larger than {limit_mb:g} MB.")
-        data = uploaded.read()
-        try:
-            result = run_extraction(data)
-        except ExtractionError as exc:
-            raise ProblemError(ENGINE_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message) from None
-        finally:
-            del data
-            uploaded.close()
-
+        services.upload_check_size(uploaded.size)
         owner = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
-        stored = services.report_store_result(owner=owner, result=result)
-        report = stored.report
+        with uploaded:
+            extracted = services.report_extract(owner=owner, data=uploaded.read())
+        report = extracted.report
         body = ReportSerializer(report).data
         if owner is None:
-            body.update(_personal_from_result(result))
-        response_status = status.HTTP_201_CREATED if stored.created else status.HTTP_200_OK
+            body.update(_personal_from_result(extracted.result))
+        response_status = status.HTTP_201_CREATED if extracted.created else status.HTTP_200_OK
         return Response(body, status=response_status, headers={"Location": _report_location(report)})
-
-
-def _live_result(token: str) -> Report:
-    report = selectors.report_by_share_token(token)
-    if report is None:
-        raise ProblemError(404, "not_found", "No result has this link.")
-    if report.expires_at is not None and report.expires_at <= timezone.now():
-        hours = settings.ANONYMOUS_RESULT_TTL_HOURS
-        raise ProblemError(
-            410, "expired", f"This result has expired; anonymous results are kept {hours} hours."
-        )
-    return report
 
 
 class _NoIndexMixin:
@@ -166,7 +124,7 @@ class SharedResultView(_NoIndexMixin, APIView):
         tags=["results"],
     )
     def get(self, request: Request, share_token: str) -> Response:
-        return Response(PublicResultSerializer(_live_result(share_token)).data)
+        return Response(PublicResultSerializer(selectors.shared_result_get(share_token)).data)
 
 
 class ClaimResultView(_NoIndexMixin, APIView):
@@ -191,12 +149,9 @@ class ClaimResultView(_NoIndexMixin, APIView):
         tags=["results"],
     )
     def post(self, request: Request, share_token: str) -> Response:
-        report = _live_result(share_token)
+        report = selectors.shared_result_get(share_token)
         assert isinstance(request.user, User)
-        try:
-            services.report_claim(report=report, user=request.user)
-        except services.ClaimConflict:
-            raise ProblemError(409, "already_claimed", "This result belongs to another user.") from None
+        services.report_claim(report=report, user=request.user)
         claimed = selectors.report_with_codes(report.pk)
         return Response(ReportSerializer(claimed).data, headers={"Location": _report_location(claimed)})
 
@@ -261,6 +216,5 @@ class ReportViewSet(
         return selectors.reports_visible_to(user)
 
     def perform_destroy(self, instance: Report) -> None:
-        if instance.owner_id != self.request.user.pk:
-            raise ProblemError(403, "permission_denied", "Only the owner may delete a report.")
-        services.report_delete(report=instance)
+        assert isinstance(self.request.user, User)
+        services.report_delete(report=instance, user=self.request.user)

@@ -15,7 +15,7 @@ from fpdf.enums import EncryptionMethod
 
 from accounts.models import User
 from extraction import adapter
-from extraction.api import reports as reports_api
+from extraction import services as report_services
 from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import AcsElement, Report
 from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
@@ -219,7 +219,7 @@ def test_a_document_too_complex_for_the_engine_is_422(monkeypatch: pytest.Monkey
     def refuse(data: bytes) -> ExtractionResult:
         raise ExtractionError("document_too_complex", "A page holds more text runs than the engine reads.")
 
-    monkeypatch.setattr(reports_api, "run_extraction", refuse)
+    monkeypatch.setattr(report_services, "run_extraction", refuse)
     response = upload(client_for(None), pdf)
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == PROBLEM
@@ -239,7 +239,7 @@ def test_a_result_the_engine_doubts_needs_review_everywhere_it_is_shown(
         result.review, result.review_reasons = True, list(reasons)
         return result
 
-    monkeypatch.setattr(reports_api, "run_extraction", doubtful)
+    monkeypatch.setattr(report_services, "run_extraction", doubtful)
     created = upload(client_for(None), pdf).json()
     assert (created["status"], created["review"], created["review_reasons"]) == (
         "needs_review",
