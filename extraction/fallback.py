@@ -27,15 +27,10 @@ from django.core.cache import cache
 
 from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved
 from extraction.engine import fields as F
+from extraction.engine.code_block import code_detail, prefixes_of_exam
 from extraction.engine.codes import SEARCH_COST, CodeTrie, normalize_strict, resolver_for
 from extraction.engine.grammar import PLT_CODE_RE
-from extraction.engine.parse import (
-    FIELD_ORDER,
-    check_expiration,
-    code_detail,
-    finish_confidence,
-    prefixes_of_exam,
-)
+from extraction.engine.parse import FIELD_ORDER, check_expiration, finish_confidence
 from extraction.engine.types import CodeKind
 from extraction.engine.vision import VisionAnswer, read_document
 

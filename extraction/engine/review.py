@@ -19,6 +19,9 @@ from pathlib import Path
 
 from .types import ExtractionResult
 
+# Confidence a value gets from the reading path before field checks.
+PATH_CONFIDENCE: dict[str, float] = {"text": 1.0, "ocr": 0.9}
+
 CALIBRATION_PATH = Path(__file__).with_name("data") / "calibration.json"
 REVIEW_BELOW = 0.5  # default threshold; the calibration file may set its own
 

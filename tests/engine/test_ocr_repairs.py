@@ -106,7 +106,7 @@ def test_unread_title_leaves_every_prefix_of_the_codes_in_play(
     ],
 )  # fmt: skip
 def test_every_test_code_maps_to_its_acs_prefixes(exam: str, prefixes: set[str], catalog: Catalog) -> None:
-    from extraction.engine.parse import prefixes_of_exam
+    from extraction.engine.code_block import prefixes_of_exam
     from extraction.engine.types import ExtractionResult
 
     got = prefixes_of_exam(ExtractionResult(exam_code=exam), catalog)

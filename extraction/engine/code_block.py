@@ -1,0 +1,333 @@
+"""The code block of a report: which rows hold codes, and each code read against the catalogue.
+
+Rows below the header and above the end of the report give code tokens (a cell that opens
+with a code, or is mostly codes); the report's test code or, failing that, the codes' own heads
+choose the ACS prefixes; each token is resolved against the catalogue, and on OCR pages a
+reading that breaks the print order of its neighbours is repaired when the order allows one
+catalogue code only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .catalog import Catalog
+from .codes import (
+    ACCEPT_COST,
+    HEADING_END,
+    MARGIN,
+    Resolution,
+    Resolver,
+    inner_tokens,
+    looks_like_acs,
+    normalize_strict,
+    plt_of,
+    resolver_for,
+    tokens_of_row,
+)
+from .data.exams import EXAM_PREFIXES
+from .grammar import PLT_CODE_RE, roman_value
+from .layout import SEGMENT_GAP, Row
+from .review import PATH_CONFIDENCE, Evidence
+from .sections import ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
+from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
+
+
+def find_code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, list[str]]]:
+    """Rows that carry codes, with their code tokens: below the header, above the report's end.
+
+    A cell gives codes when it opens with one (``UA.III.B.K1b   b. Wind and currents``: the
+    description beside it is no code) or when codes are at least half of its tokens; running
+    text that quotes a code in passing (the explanatory paragraph) gives none.
+    """
+    first_label = min(consumed) if consumed else 0
+    stopped_pages: set[int] = set()
+    out = []
+    for i, row in enumerate(rows):
+        if row.page in stopped_pages:
+            continue
+        if REPORT_END.search(row.text):
+            stopped_pages.add(row.page)
+            continue
+        if i in consumed or (row.page == rows[first_label].page and i < first_label):
+            continue
+        found = code_row_tokens(row.text)
+        if found:
+            out.append((i, found))
+    return out
+
+
+def code_row_tokens(text: str) -> list[str]:
+    """The code tokens of a row, from the cells that open with a code or are mostly codes."""
+    found: list[str] = []
+    # A heading before the codes on their row (``ACS codes missed: 1) UA.I.B.K21b``) is a cell
+    # of its own even when the OCR joined it to the first code.
+    for cell in re.split(rf"{SEGMENT_GAP}|{HEADING_END.pattern}", text):
+        tokens = tokens_of_row(cell)
+        codes = [t for t in tokens if looks_like_acs(t) or plt_of(t)]
+        if codes and (tokens[0] == codes[0] or len(codes) * 2 >= len(tokens) or not is_prose(cell)):
+            found.extend(codes)
+    return found
+
+
+def prefixes_of_exam(result: ExtractionResult, catalog: Catalog) -> frozenset[str]:
+    code = result.exam_code or ""
+    prefixes = set(EXAM_PREFIXES.get(code, ())) | set(catalog.prefixes_by_exam.get(code, ()))
+    return frozenset(p for p in prefixes if p in catalog.by_prefix)
+
+
+_PREFIX_FIX = str.maketrans("1l|05842", "IIIOSBAZ")
+
+
+def _voted_prefixes(tokens: Sequence[str], catalog: Catalog) -> frozenset[str]:
+    """ACS prefixes of a report whose test code is unknown or unread, from its codes' heads.
+
+    Every prefix that opens at least a fifth of the tokens counts (an FIA report mixes AI and
+    FI codes); the head is read with the digit-for-letter slips of OCR (``A1`` is ``AI``).
+    """
+    votes = Counter(
+        head for t in tokens if (head := t[:2].upper().translate(_PREFIX_FIX)) in catalog.by_prefix
+    )
+    total = sum(votes.values())
+    chosen = frozenset(p for p, n in votes.items() if n * 5 >= total)
+    return chosen or frozenset(catalog.by_prefix)
+
+
+def parse_codes(
+    rows: Sequence[Row],
+    consumed: set[int],
+    result: ExtractionResult,
+    catalog: Catalog,
+    path: str,
+    ev: Evidence,
+) -> list[tuple[int, list[str]]]:
+    """Fill the codes of the result; return the rows they were read from, with their tokens."""
+    resolver: Resolver = resolver_for(catalog)
+    all_text = "\n".join(r.text for r in rows)
+    tokens: list[tuple[str, float]] = []
+    code_rows = find_code_rows(rows, consumed)
+    for i, row_tokens in code_rows:
+        tokens.extend((tok, rows[i].confidence) for tok in row_tokens)
+    if len(tokens) > MAX_CODE_TOKENS:
+        # Each token not in the catalogue costs a search: a page of thousands is no report.
+        raise ExtractionError(
+            "document_too_complex",
+            f"The report lists {len(tokens)} codes; at most {MAX_CODE_TOKENS} are read.",
+        )
+    # Where each code token stands: (row, place in its row), for grids printed column by column.
+    places = [(n, k) for n, (_, row_tokens) in enumerate(code_rows) for k, _ in enumerate(row_tokens)]
+    places = [p for p, (t, _) in zip(places, tokens, strict=True) if plt_of(t) is None and looks_like_acs(t)]
+
+    acs_tokens = [(t, c) for t, c in tokens if plt_of(t) is None and looks_like_acs(t)]
+    plt_tokens = [(plt_of(t), t, c) for t, c in tokens if plt_of(t) is not None]
+
+    # The codes printed say which kind they are; the paragraph decides only when both kinds
+    # or neither are read (a heading may say "ACS codes" above learning statement codes).
+    if plt_tokens and not acs_tokens:
+        kind = "plt"
+    elif acs_tokens and not plt_tokens:
+        kind = "acs"
+    elif PLT_PARAGRAPH.search(all_text) and not ACS_PARAGRAPH.search(all_text):
+        kind = "plt"
+    elif ACS_PARAGRAPH.search(all_text):
+        kind = "acs"
+    elif plt_tokens and len(plt_tokens) >= len(acs_tokens):
+        kind = "plt"
+    elif prefixes_of_exam(result, catalog):
+        kind = "acs"  # no code printed: a test with an ACS reports ACS codes
+    else:
+        kind = "plt" if (result.applicant_id and not result.ftn) else "acs"
+    result.code_kind = kind  # type: ignore[assignment]
+
+    details: dict[str, CodeDetail] = {}
+    unresolved: list[Unresolved] = []
+    if kind == "plt":
+        for code, raw, rc in plt_tokens:
+            assert code is not None
+            c = (1.0 if raw == code else 0.85) * PATH_CONFIDENCE.get(path, 0.9) * rc
+            if PLT_CODE_RE.match(code) and code not in details:
+                details[code] = CodeDetail(code, "", "", "", "", round(c, 3), raw)
+        result.codes = sorted(details)
+        result.codes_detail = [details[c] for c in result.codes]
+        result.unresolved = unresolved
+        return code_rows
+
+    exam_prefixes = prefixes = prefixes_of_exam(result, catalog)
+    if not prefixes:
+        prefixes = _voted_prefixes([t for t, _ in acs_tokens], catalog)
+    reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
+    if path != "text":
+        reads = _follow_print_order(reads, resolver, prefixes, ev, places)
+    for tok, rc, res in reads:
+        strict = normalize_strict(tok)
+        if res.code is None and strict is not None and not resolver.sub_letter_is_blind(tok, strict):
+            # Printed in the grammar but outside the exam's prefixes or the catalogue.
+            entry = catalog.get(strict)
+            if entry is None:
+                # Only catalogue codes are ever reported: a code the catalogue does not know
+                # (another edition, a typo on a re-typed copy) is left for a person to check.
+                unresolved.append(Unresolved(tok, "not in the catalogue", res.candidates))
+                continue
+            c = 0.5 * rc
+            ev.codes_outside_exam += 1
+            if strict not in details:
+                details[strict] = code_detail(catalog, strict, c, tok)
+            continue
+        if res.code is None:
+            unresolved.append(Unresolved(tok, res.reason, res.candidates))
+            continue
+        c = max(0.0, 1.0 - res.cost / 2) * PATH_CONFIDENCE.get(path, 0.9) * rc
+        if res.code.split(".")[0] not in exam_prefixes and result.exam_code:
+            c *= 0.7
+            ev.codes_outside_exam += 1
+        if res.reason == "print order":
+            ev.repaired_codes += 1
+        elif res.cost > 0:
+            ev.fuzzy_codes += 1
+        prev = details.get(res.code)
+        if prev is None or prev.confidence < c:
+            details[res.code] = code_detail(catalog, res.code, c, tok)
+    result.codes = sorted(details)
+    result.codes_detail = [details[c] for c in result.codes]
+    result.unresolved = unresolved
+    ev.exam_known = bool(exam_prefixes)
+    return code_rows
+
+
+def _resolve(resolver: Resolver, token: str, prefixes: frozenset[str]) -> Resolution:
+    """The token's catalogue code; failing that, the code inside it behind a list mark or a
+    stray glyph (``2.CA.IV.M.K3``), when that one resolves cleanly."""
+    res = resolver.resolve(token, prefixes)
+    if res.code is not None:
+        return res
+    for tail in inner_tokens(token, prefixes):
+        inner = resolver.resolve(tail, prefixes)
+        if inner.code is not None:
+            return Resolution(inner.code, inner.cost + 0.1, inner.candidates, inner.reason)
+    return res
+
+
+MAX_CODE_TOKENS = 400  # a report lists a few dozen codes at most (one per deficient element)
+ORDER_SLIP = 0.6  # confusion a print-order repair may undo: a lost or doubled stroke (III read as II)
+ORDER_PENALTY = 0.3  # added to the repaired code's cost: the order is evidence, not a reading
+
+
+def _follow_print_order(
+    reads: list[tuple[str, float, Resolution]],
+    resolver: Resolver,
+    prefixes: frozenset[str],
+    ev: Evidence,
+    places: Sequence[tuple[int, int]] = (),
+) -> list[tuple[str, float, Resolution]]:
+    """Reports print their codes sorted: use that order where a reading breaks it.
+
+    Many OCR slips turn a code into another catalogue code (``AM.III.I.K4`` read as
+    ``AM.II.I.K4``), which the catalogue alone cannot catch; printed between ``AM.III.F.K9``
+    and ``AM.III.K.R2`` it is out of place. A reading out of place (or left unresolved) after
+    the run's first code, whose neighbours in the run leave room for exactly one catalogue
+    code a confusion away, becomes that code (printed codes are a set: a neighbour's own code
+    does not fit). Readings not printed in order (three in four at least) are left alone.
+    Reports sort either as text or by the numbers the roman numerals stand for, and fill a
+    grid row by row or column by column: the order that holds the most readings is the one
+    followed. A resolved reading out of place that no repair fits is counted in
+    ``ev.order_breaks``: it is probably misread.
+    """
+    n = len(reads)
+    by_rows = list(range(n))
+    by_columns = sorted(by_rows, key=lambda k: (places[k][1], places[k][0])) if len(places) == n else by_rows
+    best: tuple[int, list[int], OrderKey, set[int]] | None = None
+    for sequence in (by_rows, by_columns):
+        codes = [reads[k][2].code for k in sequence]
+        known = [i for i, c in enumerate(codes) if c is not None]
+        orders: tuple[OrderKey, ...] = (_as_text, _as_numbers)
+        for order in orders:
+            found = _sorted_run(known, codes, order)
+            if best is None or len(found) > best[0]:
+                best = (len(found), sequence, order, found)
+    assert best is not None
+    _, sequence, key, run = best
+    codes = [reads[k][2].code for k in sequence]
+    known = [i for i, c in enumerate(codes) if c is not None]
+    if len(known) < 4 or len(run) < len(known) - max(1, len(known) // 4):
+        return reads
+    out = list(reads)
+    for i, k in enumerate(sequence):
+        tok, rc, res = reads[k]
+        if i in run:
+            continue
+        lo = max((key(codes[j] or "") for j in run if j < i), default=None)
+        hi = min((key(codes[j] or "") for j in run if j > i), default=None)
+        if lo is None:
+            # Before the run's first code only an upper bound frames it: too loose (a grid cell
+            # the OCR put first would turn into a wrong code). After the last code the lower
+            # bound suffices: the common slip drops a stroke (III read as II), which moves a
+            # code back, so a closing code out of place is that slip far more often.
+            ev.order_breaks += res.code is not None
+            continue
+        budget = res.cost + ORDER_SLIP if res.code else ACCEPT_COST
+        fits = [
+            (cost, c)
+            for cost, c in resolver.nearby(tok, prefixes, min(budget, ACCEPT_COST))
+            if c != res.code and lo < key(c) and (hi is None or key(c) < hi)
+        ]
+        if not fits or (len(fits) > 1 and fits[1][0] - fits[0][0] < MARGIN):
+            ev.order_breaks += res.code is not None
+            continue
+        cost, code = fits[0]
+        out[k] = (tok, rc, Resolution(code, cost + ORDER_PENALTY, [c for _, c in fits[:5]], "print order"))
+    return out
+
+
+OrderKey = Callable[[str], Any]
+
+
+def _as_text(code: str) -> Any:
+    return code
+
+
+def _as_numbers(code: str) -> Any:
+    """Sort key of a code by the values of its area numeral and element number."""
+    parts = code.split(".")
+    if len(parts) != 4:
+        return (code,)
+    prefix, area, task, element = parts
+    number = roman_value(area)
+    m = re.match(r"([A-Z])(\d+)(.*)", element)
+    return (
+        (prefix, number, task, m.group(1), int(m.group(2)), m.group(3))
+        if m
+        else (prefix, number, task, element)
+    )
+
+
+def _sorted_run(indexes: list[int], codes: list[str | None], key: OrderKey = _as_text) -> set[int]:
+    """Indexes of the longest run of codes that is sorted in reading order."""
+    keys = {i: key(codes[i] or "") for i in indexes}
+    best: dict[int, list[int]] = {}
+    for n, i in enumerate(indexes):
+        best[i] = [i]
+        for j in indexes[:n]:
+            if keys[j] <= keys[i] and len(best[j]) + 1 > len(best[i]):
+                best[i] = [*best[j], i]
+    longest: list[int] = max(best.values(), key=lambda run: len(run), default=[])
+    return set(longest)
+
+
+def code_detail(catalog: Catalog, code: str, confidence: float, raw: str) -> CodeDetail:
+    entry = catalog.get(code)
+    if entry is None:
+        return CodeDetail(
+            code, "", code.split(".")[1], code.split(".")[2], code.split(".")[3][0], round(confidence, 3), raw
+        )
+    return CodeDetail(
+        code,
+        entry.description,
+        entry.area_title or entry.area,
+        entry.task_title or entry.task,
+        entry.element_type,
+        round(confidence, 3),
+        raw,
+    )
