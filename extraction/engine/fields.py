@@ -103,7 +103,7 @@ def find_misread_ftn(rows: Sequence[Row]) -> tuple[int, str] | None:
         segments = [seg.strip() for seg in row.text.split("   ") if seg.strip()]
         for i, segment in enumerate(segments):
             m = _SHORT_LABEL.fullmatch(segment)
-            if not m or _levenshtein(m.group("label").upper(), "FTN", 1) > 1:
+            if not m or levenshtein(m.group("label").upper(), "FTN", 1) > 1:
                 continue
             raw = m.group("value") or (segments[i + 1] if i + 1 < len(segments) else "")
             value = clean_ftn(raw)
@@ -190,7 +190,7 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
     if known is None:
         # No code in parentheses, or one misread by a letter: a known title gives the code.
         for c, t in EXAM_TITLES.items():
-            if _similar(name, t) and (code is None or _levenshtein(code, c, 1) <= 1):
+            if _similar(name, t) and (code is None or levenshtein(code, c, 1) <= 1):
                 code, known, conf = c, t, min(conf, 0.8)
                 break
     if known is not None and name.upper() != known.upper():
@@ -237,10 +237,10 @@ def _similar(a: str, b: str, *, per: int = 8) -> bool:
     limit = max(1, len(b) // per)
     if abs(len(a) - len(b)) > limit:
         return False
-    return _levenshtein(a, b, limit) <= limit
+    return levenshtein(a, b, limit) <= limit
 
 
-def _levenshtein(a: str, b: str, limit: int) -> int:
+def levenshtein(a: str, b: str, limit: int) -> int:
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i] + [0] * len(b)
@@ -298,7 +298,7 @@ def _month(name: str) -> int | None:
             return MONTHS[key.replace("1", thin)]
     key = key.replace("1", "I")
     for full, num in MONTHS.items():
-        if len(full) >= 3 and len(key) >= 3 and _levenshtein(key, full, 1) <= (1 if len(full) > 3 else 0):
+        if len(full) >= 3 and len(key) >= 3 and levenshtein(key, full, 1) <= (1 if len(full) > 3 else 0):
             return num
     return None
 

@@ -1,8 +1,8 @@
 """The report header: which text is a field label, and where each label's value stands.
 
-Labels are data (``data/labels.json``), matched loosely: case, punctuation, word order,
-parenthesised units (``Score (%)``), ``#`` or ``No.`` for *number*, and an OCR slip or two in a
-long word all still match. A label is found three ways, each checked against the value it
+Labels are data (``data/labels.json``), matched loosely by :mod:`.labels`: case, punctuation,
+word order, parenthesised units (``Score (%)``), ``#`` or ``No.`` for *number*, and an OCR slip
+or two in a long word all still match. A label is found three ways, each checked against the value it
 yields so that a word in a value or a heading is not taken for a label:
 
 * before a colon (``Exam Date/Time: 04/03/2026 10:42``), several to a row;
@@ -17,192 +17,16 @@ so a value in the wrong place is not taken, and the next candidate is.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 from . import fields as F
+from .labels import IGNORED, MAX_LABEL_WORDS, Vocabulary, vocabulary
 from .layout import SEGMENT_GAP, Row
 
-VOCABULARY_PATH = Path(__file__).with_name("data") / "labels.json"
-IGNORED = "ignore"  # a known label that is no result field (``Passing score``, ``Date of birth``)
-MAX_LABEL_WORDS = 6
 MAX_CELL_WORDS = 12  # a cell longer than this is prose: only a colon makes a label in it
 LABEL_WINDOW = 120  # characters before a colon where its label may start
-
-_FILLERS = frozenset({"OF", "THE", "YOUR", "A", "AN", "AND", "FOR", "IN"})
-_NUMBER_WORDS = frozenset({"NO", "NUM", "NUMB", "NBR", "NR", "NUMBER", "#"})
-_PARENS = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
-_WORDS = re.compile(r"[A-Z0-9]+|#")
-
-
-def normalize_label(text: str) -> tuple[str, ...]:
-    """Words of a label in canonical form: ``Test No.`` and ``TEST #`` are (TEST, NUMBER)."""
-    text = re.sub(r"['\u2019]S\b", "", text.upper()).replace("&", " AND ").replace("'", "")
-    text = re.sub(r"\bTEST\s+TAKER\b", "TESTTAKER", text)  # the one who sat it, not the test
-    if "%" in text or re.search(r"\(\s*8\s*\)", text):
-        text += " PERCENT"  # ``Grade (%)`` asks for a percentage (OCR reads the sign as 8): a score
-    text = _PARENS.sub(" ", text)
-    text = re.sub(r"\bI\s*\.?\s*D\b\.?", "ID", text)
-    words = []
-    for word in _WORDS.findall(text):
-        if word in _NUMBER_WORDS:
-            word = "NUMBER"
-        if word in _FILLERS:
-            continue
-        words.append(word)
-    return tuple(words)
-
-
-def _allowed_edits(word: str) -> int:
-    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A field named by words: every group must have a word in the label, ``none`` none."""
-
-    field: str
-    groups: tuple[frozenset[str], ...]
-    none: frozenset[str] = frozenset()
-
-
-class Vocabulary:
-    """Label wordings and rules per field, matched fuzzily; built once per process from data."""
-
-    def __init__(self, data: dict[str, Any]):
-        self._exact: dict[tuple[str, ...], str] = {}
-        self._phrases: list[tuple[tuple[str, ...], str, str]] = []  # words, squashed, field
-        for field, wordings in data.get("phrases", {}).items():
-            for wording in wordings:
-                words = normalize_label(wording)
-                if words and words not in self._exact:
-                    self._exact[words] = field
-                    self._phrases.append((words, "".join(words), field))
-        self._phrases.sort(key=lambda p: -len(p[1]))
-        self._rules = [
-            Rule(
-                r["field"],
-                tuple(frozenset(w for word in group for w in normalize_label(word)) for group in r["all"]),
-                frozenset(w for word in r.get("none", ()) for w in normalize_label(word)),
-            )
-            for r in data.get("rules", ())
-        ]
-        # Words a label may be made of when no phrase knows it: the rules' and the neutral
-        # ones (not every phrase word: ``PASS`` is a value more often than a label).
-        known: set[str] = {w for rule in self._rules for group in rule.groups for w in group}
-        known.update(w for word in data.get("neutral", ()) for w in normalize_label(word))
-        self._known = frozenset(known)
-        self._by_length: dict[int, list[str]] = {}
-        for word in self._known:
-            self._by_length.setdefault(len(word), []).append(word)
-
-    @classmethod
-    def load(cls, path: Path = VOCABULARY_PATH) -> Vocabulary:
-        return cls(json.loads(path.read_text(encoding="utf-8")))
-
-    def classify(self, text: str) -> tuple[str, float] | None:
-        """(field, match score in (0, 1]) of a label text, or None when it is no known label.
-
-        A parenthesised part that names a field itself settles it (``FAA ID (FTN)``); one
-        that names none (``(LAST, FIRST MI)``, ``(MM/DD/YYYY)``) is left out.
-        """
-        found = self._classify(normalize_label(text))
-        for inner in _PARENS.findall(text):
-            named = self._classify(normalize_label(inner.strip("()[]")))
-            if found is not None and named is not None and named[0] not in (IGNORED, found[0]):
-                return named[0], 0.95
-        return found
-
-    @lru_cache(maxsize=8192)  # noqa: B019 (one vocabulary per process; labels repeat)
-    def _classify(self, words: tuple[str, ...]) -> tuple[str, float] | None:
-        if not words or len(words) > MAX_LABEL_WORDS or any(not w.isalpha() for w in words):
-            return None
-        field = self._exact.get(words)
-        if field is not None:
-            return field, 1.0
-        if all(w in self._known for w in words) and (field := self._rule(words)) is not None:
-            return field, 0.95
-        phrase = self._phrase(words)
-        if phrase is not None:
-            return phrase
-        # A wording no phrase knows, read with slips: every word must be a known one.
-        known: list[str] = []
-        for word in words:
-            match = self._known_word(word)
-            if match is None:
-                return None
-            known.append(match)
-        field = self._rule(tuple(known))
-        slips = sum(a != b for a, b in zip(words, known, strict=True))
-        return (field, round(max(0.5, 0.95 - 0.15 * slips), 3)) if field is not None else None
-
-    def _rule(self, words: tuple[str, ...]) -> str | None:
-        present = frozenset(words)
-        for rule in self._rules:
-            if all(group & present for group in rule.groups) and not rule.none & present:
-                return rule.field
-        return None
-
-    def _known_word(self, word: str) -> str | None:
-        if word in self._known:
-            return word
-        budget = 1 if len(word) >= 5 else 0
-        if not budget:
-            return None
-        for length in (len(word), len(word) - 1, len(word) + 1):
-            for candidate in self._by_length.get(length, ()):
-                if F._levenshtein(word, candidate, budget) <= budget:
-                    return candidate
-        return None
-
-    def _phrase(self, words: tuple[str, ...]) -> tuple[str, float] | None:
-        """The nearest phrase within OCR slips (exact phrases are looked up before)."""
-        squashed = "".join(words)
-        best: tuple[float, int, str] | None = None
-        for phrase, joined, field in self._phrases:
-            if abs(len(joined) - len(squashed)) > 2:
-                continue
-            cost = _word_cost(words, phrase)
-            if cost is None:
-                # Words run together or split apart by OCR (``TESTDATE``): one slip at most.
-                if len(words) == len(phrase) or len(joined) < 6:
-                    continue
-                distance = F._levenshtein(squashed, joined, 1)
-                if distance > 1:
-                    continue
-                cost = distance
-            if best is None or (cost, -len(joined)) < (best[0], -best[1]):
-                best = (cost, len(joined), field)
-        if best is None:
-            return None
-        return best[2], round(max(0.5, 1.0 - 0.15 * best[0]), 3)
-
-
-def _word_cost(words: tuple[str, ...], phrase: tuple[str, ...]) -> float | None:
-    """Edits to turn the label's words into the phrase's, in any order; None when too far."""
-    if len(words) != len(phrase):
-        return None
-    left = list(phrase)
-    total = 0
-    for word in sorted(words, key=len, reverse=True):
-        options = [(F._levenshtein(word, p, _allowed_edits(p)), i) for i, p in enumerate(left)]
-        cost, index = min(options)
-        if cost > _allowed_edits(left[index]):
-            return None
-        total += cost
-        left.pop(index)
-    return total
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    return Vocabulary.load()
-
 
 # --------------------------------------------------------------------------- layout
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.engine import Catalog
+from extraction.engine import Catalog, labels
 from extraction.engine import header as H
 from extraction.engine.layout import Row, Segment, rows_from_text
 from extraction.engine.parse import parse_rows
@@ -30,14 +30,14 @@ FIELD_OF_LABEL = [
     ("Expiration Date of Report", "expiration_date"),
     ("EXAN DATE", "exam_date"),  # an OCR slip in a known wording
     ("TESTDATE", "exam_date"),  # the blank lost
-    ("Date of Birth", H.IGNORED),
-    ("Passing Score", H.IGNORED),
+    ("Date of Birth", labels.IGNORED),
+    ("Passing Score", labels.IGNORED),
 ]
 
 
 @pytest.mark.parametrize(("label", "field"), FIELD_OF_LABEL)
 def test_label_wordings(label: str, field: str) -> None:
-    found = H.vocabulary().classify(label)
+    found = labels.vocabulary().classify(label)
     assert found is not None and found[0] == field
 
 
@@ -53,7 +53,7 @@ def test_label_wordings(label: str, field: str) -> None:
     ],
 )
 def test_headings_and_values_are_no_labels(text: str) -> None:
-    assert H.vocabulary().classify(text) is None
+    assert labels.vocabulary().classify(text) is None
 
 
 def values(text: str) -> dict[str, str]:
@@ -195,6 +195,6 @@ def test_an_exam_id_under_an_unreadable_label_is_the_one_long_number(catalog: Ca
 
 
 def test_a_percentage_asked_by_a_grade_label_is_the_score() -> None:
-    assert H.vocabulary().classify("Result (8)") == ("score", 0.95)  # OCR read the % sign as 8
+    assert labels.vocabulary().classify("Result (8)") == ("score", 0.95)  # OCR read the % sign as 8
     assert values("RESULT: 90\nSTATUS: PASS") == {"score": "90", "grade": "PASS"}
     assert values("RESULT: PASS\nSCORE: 88") == {"score": "88", "grade": "PASS"}
