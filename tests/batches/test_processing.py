@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from uuid import UUID
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
+from freezegun.api import FrozenDateTimeFactory
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
@@ -284,15 +284,18 @@ def test_clean_file_name(raw: str, expected: str) -> None:
     assert batches.clean_file_name(raw, 2) == expected
 
 
-def test_memory_store_expires_payloads() -> None:
+def test_memory_store_expires_payloads(frozen_time: FrozenDateTimeFactory) -> None:
     store = transit.MemoryStore()
-    store.put_many({"a": b"1"}, ttl=60)
+    store.put_many({"a": b"1", "c": b"3"}, ttl=60)
     store.put_many({"b": b"2"}, ttl=0)
-    time.sleep(0.01)
     assert store.get("a") == b"1"
     assert store.get("b") is None
     store.delete_many(["a"])
     assert store.get("a") is None
+    frozen_time.tick(59)
+    assert store.get("c") == b"3"
+    frozen_time.tick(1)
+    assert store.get("c") is None
 
 
 def test_transit_without_redis_stays_in_process(settings) -> None:

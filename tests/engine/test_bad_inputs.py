@@ -1,11 +1,14 @@
-"""Every bad input gets its stable error code, quickly, with a one-line message."""
+"""Every bad input gets its stable error code, with a one-line message, within a generous bound.
+
+The bound is a timeout, not a measured time: a hang or a runaway path fails the test, while the
+engine's speed on these inputs is measured by ``bench/bench_hostile.py``.
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,15 +18,15 @@ from extraction.engine.images import image_dimensions
 from tests.engine.aktr_fixtures import bad_inputs
 
 CASES = bad_inputs()
+BOUND_SECONDS = 30  # per input; answers come in well under a second on an idle machine
 
 
+@pytest.mark.timeout(BOUND_SECONDS)
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_error_code(name: str, catalog: Catalog) -> None:
     data, code = CASES[name]
-    started = time.perf_counter()
     with pytest.raises(ExtractionError) as err:
         extract_document(data, catalog)
-    assert time.perf_counter() - started < 5
     assert err.value.code == code
     assert err.value.message and "\n" not in err.value.message
     assert str(err.value) == err.value.message
@@ -70,21 +73,23 @@ def test_webp_dimensions() -> None:
     assert image_dimensions(buf.getvalue(), "webp") == (321, 123)
 
 
+# Each input gets SIGALRM after BOUND seconds: a hang kills the probe, and the test fails.
 _MEMORY_PROBE = """
-import json, resource, sys, time
+import json, resource, signal, sys
 sys.path.insert(0, {root!r})
 from extraction.engine import Catalog, ExtractionError, extract_document
 from tests.engine.aktr_fixtures import bad_inputs
 catalog = Catalog.from_json({catalog!r})
 out = {{}}
 for name, (data, code) in bad_inputs().items():
-    t = time.perf_counter()
+    signal.alarm({bound})
     try:
         extract_document(data, catalog)
         got = None
     except ExtractionError as exc:
         got = exc.code
-    out[name] = [got, time.perf_counter() - t]
+    signal.alarm(0)
+    out[name] = got
 out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps(out))
 """
@@ -93,12 +98,13 @@ print(json.dumps(out))
 def test_bad_inputs_stay_under_a_gigabyte() -> None:
     """All bad inputs in one fresh process: the peak resident size stays far below 1 GB."""
     root = Path(__file__).resolve().parents[2]
-    code = _MEMORY_PROBE.format(root=str(root), catalog=str(root / "extraction/data/acs_catalog.json.gz"))
+    code = _MEMORY_PROBE.format(
+        root=str(root), catalog=str(root / "extraction/data/acs_catalog.json.gz"), bound=BOUND_SECONDS
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out.pop("maxrss_kb") < 1024 * 1024
-    for name, (got, seconds) in out.items():
+    for name, got in out.items():
         assert got == CASES[name][1], name
-        assert seconds < 5, name
