@@ -37,21 +37,16 @@ by a second lock so a process never runs more than ``INTRA_OP_THREADS`` math thr
 from __future__ import annotations
 
 import math
-import os
 import re
-import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-import cv2
 import numpy as np
-from numpy.typing import NDArray
 from PIL import Image
 
 from extraction.engine import imaging
+from extraction.engine.ocr_models import OcrModels, Quad, get_models
 
 DET_LONG_SIDE = 1024
 # Pages larger than this are scaled down before cropping lines: 400 dpi letter is ~4400 px,
@@ -81,8 +76,6 @@ _CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d|\b[A-Z]{2}\S{0,
 # (roman numerals, 1/l/I, 5/S) are left for the catalogue step to settle.
 _CODE_SHAPE = re.compile(r"[A-Z]{2}\.[IVXLl1|]{1,4}\.[A-Z]\.[KRS][0-9SIlO]{1,2}|PLT\d{3}")
 _END_MARKERS = ("DONOTLOSETHISREPORT", "INSTRUCTOR'SSTATEMENT", "INSTRUCTORSSTATEMENT")
-
-Quad = NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,166 +116,9 @@ class _Piece:
     score: float
 
 
-def _threads() -> int:
-    try:
-        value = int(os.environ.get("OCR_THREADS", INTRA_OP_THREADS))
-    except ValueError:
-        value = INTRA_OP_THREADS
-    return max(1, min(value, os.cpu_count() or 1))
-
-
-def _session(path: Path) -> Any:
-    """An onnxruntime session bounded to ``INTRA_OP_THREADS`` threads that sleep when idle.
-
-    Spinning worker threads (onnxruntime's default) burn a core between calls, which on a
-    small shared machine slows every other process for no gain here.
-    """
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = _threads()
-    opts.inter_op_num_threads = 1
-    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.enable_cpu_mem_arena = False
-    opts.log_severity_level = 3
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
-
-
-class _Models:
-    """Detection, direction and recognition sessions over the model files of the wheel.
-
-    Only the ONNX files and the DB box post-processing come from ``rapidocr``; the
-    sessions are built here so no code path can reach the library's download fallback.
-    """
-
-    def __init__(self) -> None:
-        import rapidocr
-        from rapidocr.ch_ppocr_det.utils import DBPostProcess
-
-        model_dir = Path(rapidocr.__file__).resolve().parent / "models"
-        paths = {
-            "det": model_dir / "PP-OCRv6_det_small.onnx",
-            "rec": model_dir / "PP-OCRv6_rec_small.onnx",
-            "cls": model_dir / "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
-        }
-        for path in paths.values():
-            if not path.is_file():
-                raise RuntimeError(f"OCR model missing from the rapidocr package: {path}")
-        self.det = _session(paths["det"])
-        self.cls = _session(paths["cls"])
-        self.rec = _session(paths["rec"])
-        self.db = DBPostProcess(
-            thresh=0.3,
-            box_thresh=0.5,
-            max_candidates=1000,
-            unclip_ratio=1.6,
-            score_mode="fast",
-            use_dilation=True,
-        )
-        # Class 0 is the CTC blank, then the model's dictionary, then a space.
-        meta = self.rec.get_modelmeta().custom_metadata_map
-        charset = ["", *meta["character"].splitlines(), " "]
-        keep = [0] + [i for i, ch in enumerate(charset) if len(ch) == 1 and 32 <= ord(ch) < 127]
-        self.rec_classes = np.asarray(keep, dtype=np.int64)
-        self.rec_chars = [charset[i] for i in keep]
-        self.lock = threading.Lock()
-
-    def detect(self, rgb: imaging.Array) -> list[Quad]:
-        """Text boxes (tl, tr, br, bl) in the coordinates of ``rgb``."""
-        h, w = rgb.shape[:2]
-        ph, pw = -(-h // 32) * 32, -(-w // 32) * 32
-        canvas = np.full((ph, pw, 3), 255, dtype=np.uint8)
-        canvas[:h, :w] = rgb
-        x = (canvas.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[np.newaxis]
-        pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
-        boxes, _ = self.db(pred, (ph, pw))
-        return [np.asarray(b, dtype=np.float64) for b in boxes]
-
-    def upside_down_votes(self, crops: list[imaging.Array]) -> float:
-        """Share of crops the direction classifier reads as turned by 180 degrees."""
-        if not crops:
-            return 0.0
-        batch = np.stack([_fit_strip(c, 48, 192) for c in crops])
-        probs = self.cls.run(None, {self.cls.get_inputs()[0].name: batch})[0]
-        return float(np.mean(probs[:, 1] > probs[:, 0]))
-
-    def recognize(self, crop: imaging.Array) -> tuple[str, float]:
-        """Text and mean character probability of one line crop, decoded over printable ASCII.
-
-        One crop per call: padding a crop to share a batch with wider ones measurably changes
-        what the model reads (and costs more CPU than it saves), so each line is read alone
-        and the result never depends on its neighbours.
-
-        The multilingual model also knows CJK glyphs and full-width punctuation; a report
-        holds neither, and restricting the decoder to ASCII turns readings such as a CJK
-        glyph for ``III`` into the nearest Latin characters with an honest, lower score.
-        """
-        width = math.ceil(48 * crop.shape[1] / max(crop.shape[0], 1))
-        batch = _fit_strip(crop, 48, max(REC_MIN_WIDTH, width))[np.newaxis]
-        probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
-        return self._decode(probs[0])
-
-    def recognize_line(self, crop: imaging.Array) -> tuple[str, float]:
-        """Read a detected line; lines wider than ``SPLIT_RATIO`` heights in word-aligned parts."""
-        texts: list[str] = []
-        weighted = 0.0
-        chars = 0
-        for part in imaging.split_wide_strip(crop, SPLIT_RATIO) if SPLIT_RATIO else [crop]:
-            text, score = self.recognize(part)
-            text = text.strip()
-            if text:
-                texts.append(text)
-                weighted += score * len(text)
-                chars += len(text)
-        if not chars:
-            return "", 0.0
-        return " ".join(texts), weighted / chars
-
-    def _decode(self, probs: NDArray[np.float32]) -> tuple[str, float]:
-        sub = probs[:, self.rec_classes]
-        best = sub.argmax(axis=1)
-        best_p = sub.max(axis=1)
-        chars: list[str] = []
-        scores: list[float] = []
-        previous = -1
-        for k, p in zip(best.tolist(), best_p.tolist(), strict=True):
-            if k != previous and k != 0:
-                chars.append(self.rec_chars[k])
-                scores.append(p)
-            previous = k
-        if not chars:
-            return "", 0.0
-        return "".join(chars), float(np.mean(scores))
-
-
-def _fit_strip(crop: imaging.Array, height: int, width: int) -> NDArray[np.float32]:
-    """Scale a line crop to ``height`` keeping its aspect, normalise to [-1, 1], pad right."""
-    h, w = crop.shape[:2]
-    new_w = min(width, max(1, math.ceil(height * w / max(h, 1))))
-    resized = cv2.resize(crop, (new_w, height), interpolation=cv2.INTER_LINEAR)
-    out = np.zeros((3, height, width), dtype=np.float32)
-    out[:, :, :new_w] = (resized.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)
-    return out
-
-
-_models: _Models | None = None
-_models_lock = threading.Lock()
-
-
-def _get_models() -> _Models:
-    global _models
-    if _models is None:
-        with _models_lock:
-            if _models is None:
-                _models = _Models()
-    return _models
-
-
 def warm_up() -> None:
     """Load the models now (e.g. in a worker's start-up) rather than on the first page."""
-    _get_models()
+    get_models(INTRA_OP_THREADS)
 
 
 def _quad_size(q: Quad) -> tuple[float, float]:
@@ -403,7 +239,7 @@ def recognize_image(image: Image.Image, *, full_page: bool = False) -> OcrPage:
     if EVEN_LIGHT:
         rgb = imaging.even_illumination(rgb)
 
-    models = _get_models()
+    models = get_models(INTRA_OP_THREADS)
     with models.lock:
         lines, rotation, rgb = _recognize_locked(models, rgb, full_page)
     return OcrPage(
@@ -422,7 +258,7 @@ def _grow_quad(q: Quad, vertical: float, horizontal: float) -> Quad:
     return np.array([tl - dv - dh, tr - dv + dh, br + dv + dh, bl + dv - dh], dtype=np.float64)
 
 
-def _read_piece(models: _Models, rgb: imaging.Array, q: Quad) -> tuple[str, float]:
+def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> tuple[str, float]:
     """Read one detected box; code-like text is read from three framings and voted on.
 
     The recogniser can flip ``III`` to ``II`` with full confidence when the box moves by a
@@ -430,12 +266,16 @@ def _read_piece(models: _Models, rgb: imaging.Array, q: Quad) -> tuple[str, floa
     detected, slightly enlarged and slightly tightened, then taking each token's majority,
     removes most of these flips for a few extra short reads per page.
     """
-    text, score = models.recognize_line(imaging.crop_quad(rgb, q))
+    text, score = models.recognize_line(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)
     if not VOTE_FRAMES or not _CODE_LIKE.search(text):
         return text, score
     readings = [(text, score)]
     for vertical, horizontal in VOTE_FRAMES:
-        readings.append(models.recognize_line(imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal))))
+        readings.append(
+            models.recognize_line(
+                imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal)), SPLIT_RATIO, REC_MIN_WIDTH
+            )
+        )
         texts = [t for t, _ in readings]
         agreed = texts.count(texts[0]) == len(texts) and (not VOTE_SHAPES or _CODE_SHAPE.search(texts[0]))
         if len(readings) * 2 > len(VOTE_FRAMES) + 1 and agreed:
@@ -476,7 +316,7 @@ def _majority(candidates: list[tuple[str, float]]) -> str:
     return max(candidates, key=lambda c: (counts[c[0]], c[1]))[0]
 
 
-def _detect_page(models: _Models, rgb: imaging.Array) -> list[Quad]:
+def _detect_page(models: OcrModels, rgb: imaging.Array) -> list[Quad]:
     """Boxes in page coordinates, detected at ``DET_LONG_SIDE`` scale on the inked area only."""
     h, w = rgb.shape[:2]
     scale = DET_LONG_SIDE / float(max(h, w))
@@ -487,7 +327,7 @@ def _detect_page(models: _Models, rgb: imaging.Array) -> list[Quad]:
 
 
 def _recognize_locked(
-    models: _Models, rgb: imaging.Array, full_page: bool
+    models: OcrModels, rgb: imaging.Array, full_page: bool
 ) -> tuple[list[OcrLine], int, imaging.Array]:
     quads = _detect_page(models, rgb)
     if not quads:

@@ -1,0 +1,182 @@
+"""The OCR models: PP-OCR detection, direction and recognition run by onnxruntime.
+
+The ONNX files ship inside the ``rapidocr`` wheel and are opened by explicit path, so the
+library's download fallback is never reached and the process works offline. Sessions are
+bounded in threads and load once per process.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from extraction.engine import imaging
+
+Quad = NDArray[np.float64]
+
+
+def _threads(default: int) -> int:
+    try:
+        value = int(os.environ.get("OCR_THREADS", default))
+    except ValueError:
+        value = default
+    return max(1, min(value, os.cpu_count() or 1))
+
+
+def _session(path: Path, threads: int) -> Any:
+    """An onnxruntime session bounded to ``threads`` math threads that sleep when idle.
+
+    Spinning worker threads (onnxruntime's default) burn a core between calls, which on a
+    small shared machine slows every other process for no gain here.
+    """
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.enable_cpu_mem_arena = False
+    opts.log_severity_level = 3
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+class OcrModels:
+    """Detection, direction and recognition sessions over the model files of the wheel.
+
+    Only the ONNX files and the DB box post-processing come from ``rapidocr``; the
+    sessions are built here so no code path can reach the library's download fallback.
+    """
+
+    def __init__(self, threads: int) -> None:
+        import rapidocr
+        from rapidocr.ch_ppocr_det.utils import DBPostProcess
+
+        model_dir = Path(rapidocr.__file__).resolve().parent / "models"
+        paths = {
+            "det": model_dir / "PP-OCRv6_det_small.onnx",
+            "rec": model_dir / "PP-OCRv6_rec_small.onnx",
+            "cls": model_dir / "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+        }
+        for path in paths.values():
+            if not path.is_file():
+                raise RuntimeError(f"OCR model missing from the rapidocr package: {path}")
+        self.det = _session(paths["det"], threads)
+        self.cls = _session(paths["cls"], threads)
+        self.rec = _session(paths["rec"], threads)
+        self.db = DBPostProcess(
+            thresh=0.3,
+            box_thresh=0.5,
+            max_candidates=1000,
+            unclip_ratio=1.6,
+            score_mode="fast",
+            use_dilation=True,
+        )
+        # Class 0 is the CTC blank, then the model's dictionary, then a space.
+        meta = self.rec.get_modelmeta().custom_metadata_map
+        charset = ["", *meta["character"].splitlines(), " "]
+        keep = [0] + [i for i, ch in enumerate(charset) if len(ch) == 1 and 32 <= ord(ch) < 127]
+        self.rec_classes = np.asarray(keep, dtype=np.int64)
+        self.rec_chars = [charset[i] for i in keep]
+        self.lock = threading.Lock()
+
+    def detect(self, rgb: imaging.Array) -> list[Quad]:
+        """Text boxes (tl, tr, br, bl) in the coordinates of ``rgb``."""
+        h, w = rgb.shape[:2]
+        ph, pw = -(-h // 32) * 32, -(-w // 32) * 32
+        canvas = np.full((ph, pw, 3), 255, dtype=np.uint8)
+        canvas[:h, :w] = rgb
+        x = (canvas.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[np.newaxis]
+        pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
+        boxes, _ = self.db(pred, (ph, pw))
+        return [np.asarray(b, dtype=np.float64) for b in boxes]
+
+    def upside_down_votes(self, crops: list[imaging.Array]) -> float:
+        """Share of crops the direction classifier reads as turned by 180 degrees."""
+        if not crops:
+            return 0.0
+        batch = np.stack([fit_strip(c, 48, 192) for c in crops])
+        probs = self.cls.run(None, {self.cls.get_inputs()[0].name: batch})[0]
+        return float(np.mean(probs[:, 1] > probs[:, 0]))
+
+    def recognize(self, crop: imaging.Array, min_width: int = 0) -> tuple[str, float]:
+        """Text and mean character probability of one line crop, decoded over printable ASCII.
+
+        One crop per call: padding a crop to share a batch with wider ones measurably changes
+        what the model reads (and costs more CPU than it saves), so each line is read alone
+        and the result never depends on its neighbours.
+
+        The multilingual model also knows CJK glyphs and full-width punctuation; a report
+        holds neither, and restricting the decoder to ASCII turns readings such as a CJK
+        glyph for ``III`` into the nearest Latin characters with an honest, lower score.
+        """
+        width = math.ceil(48 * crop.shape[1] / max(crop.shape[0], 1))
+        batch = fit_strip(crop, 48, max(min_width, width))[np.newaxis]
+        probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
+        return self._decode(probs[0])
+
+    def recognize_line(
+        self, crop: imaging.Array, split_ratio: float, min_width: int = 0
+    ) -> tuple[str, float]:
+        """Read a detected line; lines wider than ``split_ratio`` heights in word-aligned parts."""
+        texts: list[str] = []
+        weighted = 0.0
+        chars = 0
+        for part in imaging.split_wide_strip(crop, split_ratio) if split_ratio else [crop]:
+            text, score = self.recognize(part, min_width)
+            text = text.strip()
+            if text:
+                texts.append(text)
+                weighted += score * len(text)
+                chars += len(text)
+        if not chars:
+            return "", 0.0
+        return " ".join(texts), weighted / chars
+
+    def _decode(self, probs: NDArray[np.float32]) -> tuple[str, float]:
+        sub = probs[:, self.rec_classes]
+        best = sub.argmax(axis=1)
+        best_p = sub.max(axis=1)
+        chars: list[str] = []
+        scores: list[float] = []
+        previous = -1
+        for k, p in zip(best.tolist(), best_p.tolist(), strict=True):
+            if k != previous and k != 0:
+                chars.append(self.rec_chars[k])
+                scores.append(p)
+            previous = k
+        if not chars:
+            return "", 0.0
+        return "".join(chars), float(np.mean(scores))
+
+
+def fit_strip(crop: imaging.Array, height: int, width: int) -> NDArray[np.float32]:
+    """Scale a line crop to ``height`` keeping its aspect, normalise to [-1, 1], pad right."""
+    h, w = crop.shape[:2]
+    new_w = min(width, max(1, math.ceil(height * w / max(h, 1))))
+    resized = cv2.resize(crop, (new_w, height), interpolation=cv2.INTER_LINEAR)
+    out = np.zeros((3, height, width), dtype=np.float32)
+    out[:, :, :new_w] = (resized.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)
+    return out
+
+
+_models: OcrModels | None = None
+_models_lock = threading.Lock()
+
+
+def get_models(threads: int) -> OcrModels:
+    """The process's models, loaded once behind a lock; ``threads`` applies to the first load."""
+    global _models
+    if _models is None:
+        with _models_lock:
+            if _models is None:
+                _models = OcrModels(_threads(threads))
+    return _models
