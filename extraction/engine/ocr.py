@@ -9,7 +9,7 @@ Pipeline of :func:`recognize_image`:
 
 1. Convert to RGB; tiny or uniform images return an empty page. A photographed page
    found as a quadrilateral on a darker background is warped flat to a rectangle
-   (:func:`imaging.straighten_page`), and uneven light or a shadow is divided out
+   (:func:`page_geometry.straighten_page`), and uneven light or a shadow is divided out
    (:func:`imaging.even_illumination`); scans and PNGs pass through both untouched.
 2. Detect text boxes at ``DET_LONG_SIDE`` pixels for the whole page, running the
    detector only on the inked area (:func:`imaging.content_box`): same scale, about
@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from extraction.engine import imaging
+from extraction.engine import imaging, page_geometry
 from extraction.engine.ocr_models import OcrModels, Quad, get_models
 
 DET_LONG_SIDE = 1024
@@ -235,7 +235,7 @@ def recognize_image(image: Image.Image, *, full_page: bool = False) -> OcrPage:
     if max(rgb.shape[:2]) > MAX_LONG_SIDE:
         rgb, _ = imaging.resize_to_long_side(rgb, MAX_LONG_SIDE)
     if STRAIGHTEN:
-        rgb = imaging.straighten_page(rgb)
+        rgb = page_geometry.straighten_page(rgb)
     if EVEN_LIGHT:
         rgb = imaging.even_illumination(rgb)
 

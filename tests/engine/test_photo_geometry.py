@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from extraction.engine import Catalog, extract_document, images, imaging
+from extraction.engine import Catalog, extract_document, images, imaging, page_geometry
 from tests.engine.aktr_fixtures import Report
 from tests.engine.photo_fixtures import (
     jpeg_with_orientation,
@@ -58,7 +58,7 @@ def test_page_quad_is_found_at_the_true_corners(page: Image.Image, seed: int, or
     photo = phone_photo(page, seed, orientation)
     picture = imaging.to_rgb_array(images.decode_image(photo.data, "jpeg"))
     assert picture.shape[1::-1] == photo.size
-    quad = imaging.find_page_quad(picture)
+    quad = page_geometry.find_page_quad(picture)
     assert quad is not None
     error = np.linalg.norm(quad - photo.corners, axis=1)
     assert error.max() < 0.01 * max(photo.size)
@@ -68,15 +68,15 @@ def test_page_quad_is_found_at_the_true_corners(page: Image.Image, seed: int, or
 def test_flattened_page_is_a_letter_rectangle(page: Image.Image, seed: int) -> None:
     photo = phone_photo(page, seed, 1)
     picture = imaging.to_rgb_array(images.decode_image(photo.data, "jpeg"))
-    quad = imaging.find_page_quad(picture)
+    quad = page_geometry.find_page_quad(picture)
     assert quad is not None
-    width, height = imaging.page_size(quad)
+    width, height = page_geometry.page_size(quad)
     assert height / width == pytest.approx(LETTER, rel=0.01)
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
     mapped = cv2.perspectiveTransform(photo.corners.reshape(-1, 1, 2).astype(np.float32), matrix)
     assert np.abs(mapped.reshape(4, 2) - target).max() < 0.01 * height
-    flat = imaging.flatten_page(picture, quad)
+    flat = page_geometry.flatten_page(picture, quad)
     assert flat.shape[:2] == (height, width)
     # Back at the rendering's size, the flattened photo lies on the rendering itself.
     evened = imaging.to_gray(imaging.even_illumination(flat))
@@ -88,11 +88,11 @@ def test_flattened_page_is_a_letter_rectangle(page: Image.Image, seed: int) -> N
 
 def test_clean_pages_pass_through_untouched(page: Image.Image) -> None:
     clean = imaging.to_rgb_array(page)
-    assert imaging.find_page_quad(clean) is None
-    assert imaging.straighten_page(clean) is clean
+    assert page_geometry.find_page_quad(clean) is None
+    assert page_geometry.straighten_page(clean) is clean
     assert imaging.even_illumination(clean) is clean
     tilted = imaging.to_rgb_array(page.rotate(1.0, expand=True, fillcolor=255))
-    assert imaging.find_page_quad(tilted) is None
+    assert page_geometry.find_page_quad(tilted) is None
 
 
 def test_photo_from_inside_the_page_is_left_alone(page: Image.Image) -> None:
@@ -104,7 +104,7 @@ def test_photo_from_inside_the_page_is_left_alone(page: Image.Image) -> None:
     x0, x1 = int(left + 0.25 * (right - left)), int(left + 0.75 * (right - left))
     y0, y1 = int(top + 0.1 * (bottom - top)), int(top + 0.6 * (bottom - top))
     inside = np.ascontiguousarray(picture[y0:y1, x0:x1])
-    assert imaging.find_page_quad(inside) is None
+    assert page_geometry.find_page_quad(inside) is None
 
 
 def test_shadow_is_evened_out(page: Image.Image) -> None:
