@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from extraction.engine import Catalog, ExtractionError, extract_document, warm_up  # noqa: E402
 from extraction.engine.serialize import FIELDS  # noqa: E402
-from extraction.evaluation import load_cases, percentile  # noqa: E402
+from extraction.evaluation.cases import load_cases  # noqa: E402
+from extraction.evaluation.scores import percentile  # noqa: E402
 
 Case = tuple[str, str, bytes, dict[str, object] | None]  # name, format, bytes, truth
 
@@ -45,7 +46,7 @@ def wide_cases(
     catalog: Catalog, count: int, start: int
 ) -> list[tuple[str, str, bytes, dict[str, object] | None]]:
     from tests.engine.generator.render import render_pdf
-    from tests.engine.generator.spec import draw_spec
+    from tests.engine.generator.draw import draw_spec
 
     cases: list[Case] = []
     for seed in range(start, start + count):

@@ -55,7 +55,8 @@ def run(runs: int) -> dict[str, float]:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from extraction.catalog_loader import SHIPPED_CATALOG, load_catalog, read_catalog_file
+    from extraction.catalog.loader import load_catalog, read_catalog_file
+    from extraction.catalog.shipped import SHIPPED_CATALOG
     from extraction.models import AcsElement, Report, ReportCode
     from studyplans.models import StudyPlan
     from studyplans.services import study_plan_create

@@ -17,7 +17,7 @@ def _warm_up() -> None:
     """
     from django.db import connections
 
-    from extraction.adapter import get_catalog
+    from extraction.adapter.extract import get_catalog
 
     get_catalog()
     connections.close_all()

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from accounts.models import User
 from extraction.engine.grammar import PLT_CODE_RE, normalize_acs_code
 from extraction.models import AcsDocument, AcsElement, CodeCorrection, Report, ReportCode
-from extraction.services import report_correct_codes
+from extraction.reports.services import report_correct_codes
 
 # ---------------------------------------------------------------------------------------------
 # ACS catalogue. Loaded by `manage.py load_acs_catalog`; the admin corrects text, it does not

@@ -9,7 +9,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from extraction.services import reports_scrub_personal_fields
+from extraction.reports.services import reports_scrub_personal_fields
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="extraction.scrub_deleted_owner")

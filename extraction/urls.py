@@ -3,9 +3,9 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from extraction.api.batches import BatchViewSet
-from extraction.api.catalog import AcsElementViewSet
-from extraction.api.reports import ClaimResultView, ExtractionView, ReportViewSet, SharedResultView
+from extraction.api.batches.views import BatchViewSet
+from extraction.api.catalog.views import AcsElementViewSet
+from extraction.api.reports.views import ClaimResultView, ExtractionView, ReportViewSet, SharedResultView
 
 router = SimpleRouter(trailing_slash=False)
 router.register("acs-codes", AcsElementViewSet, basename="acs-code")

@@ -6,7 +6,7 @@ taken from the code with the loader's own grammar, so a test names only what it 
 
 from __future__ import annotations
 
-from extraction.catalog_loader import DOCUMENT_TITLES
+from extraction.catalog.loader import DOCUMENT_TITLES
 from extraction.engine.grammar import ACS_CODE_RE
 from extraction.models import AcsDocument, AcsElement
 

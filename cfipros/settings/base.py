@@ -35,7 +35,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "extraction.upload.UploadSizeLimitMiddleware",
+    "extraction.api.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,7 +100,7 @@ STORAGES = {
 }
 
 # Uploaded documents are never written anywhere: they are read in memory, and a request larger than
-# the batch cap is refused before anything is buffered (see extraction.upload).
+# the batch cap is refused before anything is buffered (see extraction.api.upload_limits).
 MAX_UPLOAD_FILE_BYTES = env_int("MAX_UPLOAD_FILE_BYTES", 15 * 1024 * 1024)
 MAX_BATCH_FILES = env_int("MAX_BATCH_FILES", 30)
 MAX_BATCH_BYTES = env_int("MAX_BATCH_BYTES", 100 * 1024 * 1024)
@@ -186,8 +186,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
-# Periodic jobs (run ``celery -A cfipros beat``); their modules are imported by every worker.
-CELERY_IMPORTS = ["extraction.retention"]
+# Periodic jobs (run ``celery -A cfipros beat``); each app's start-up registers its task modules.
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-results": {"task": "extraction.purge_expired_reports", "schedule": 3600.0},
 }

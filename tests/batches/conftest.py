@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from extraction.adapter import get_catalog, reset_catalog
+from extraction.adapter.extract import get_catalog, reset_catalog
 from extraction.models import AcsElement
 from tests.batches.documents import AktrSpec, aktr_pdf, class_of_reports
 from tests.cache_keys import delete_cache_keys

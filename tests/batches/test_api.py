@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from extraction import batches
-from extraction.adapter import run_extraction
+from extraction.adapter.extract import run_extraction
+from extraction.batches import processing
 from extraction.engine import ExtractionResult
 from extraction.models import Batch, BatchFile, Report
 from tests.batches.documents import AktrSpec
@@ -299,7 +299,7 @@ def test_reviews_show_in_the_summary_and_both_exports(
             result.review, result.review_reasons = True, ["field_missing:take", "low_ocr_confidence"]
         return result
 
-    monkeypatch.setattr(batches, "run_extraction", engine)
+    monkeypatch.setattr(processing, "run_extraction", engine)
     with django_capture_on_commit_callbacks(execute=True):
         batch_id = _upload(cfi_client, [(name, data) for name, data, _ in docs]).json()["id"]
     assert cfi_client.get(f"/api/v1/batches/{batch_id}").json()["summary"]["needs_review"] == 1

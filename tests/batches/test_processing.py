@@ -11,7 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
-from extraction import batches, tasks, transit
+from extraction.batches import intake, processing, tasks, transit
 from extraction.engine import ExtractionError
 from extraction.models import Batch, BatchFile, Report
 from tests.batches.documents import aktr_pdf, class_of_reports
@@ -22,9 +22,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_catalog")]
 def _accept(owner: User, count: int = 2) -> Batch:
     """A batch whose tasks are not run (the commit callbacks are discarded)."""
     files = [
-        batches.IncomingFile(f"s{i}.pdf", aktr_pdf(spec)) for i, spec in enumerate(class_of_reports(count))
+        intake.IncomingFile(f"s{i}.pdf", aktr_pdf(spec)) for i, spec in enumerate(class_of_reports(count))
     ]
-    return batches.batch_create(owner=owner, files=files)
+    return intake.batch_create(owner=owner, files=files)
 
 
 def _files(batch: Batch) -> list[BatchFile]:
@@ -59,9 +59,9 @@ def test_the_largest_files_are_queued_first(
 ) -> None:
     queued: list[str] = []
     monkeypatch.setattr(tasks.process_batch_file, "apply_async", lambda args, queue: queued.append(args[0]))
-    files = [batches.IncomingFile(name, b"x" * size) for name, size in (("a", 10), ("b", 300), ("c", 20))]
+    files = [intake.IncomingFile(name, b"x" * size) for name, size in (("a", 10), ("b", 300), ("c", 20))]
     with django_capture_on_commit_callbacks(execute=True):
-        batch = batches.batch_create(owner=cfi, files=files)
+        batch = intake.batch_create(owner=cfi, files=files)
     by_id = {str(f.id): f.name for f in _files(batch)}
     assert [by_id[i] for i in queued] == ["b", "c", "a"]
     transit.discard(*(f.id for f in _files(batch)))
@@ -83,15 +83,15 @@ def test_a_delivery_that_finds_the_file_finished_while_it_ran_writes_nothing(cfi
     """Two deliveries read the file at once; the second to finish must not write another report."""
     batch = _accept(cfi, 1)
     (file,) = _files(batch)
-    real = batches.run_extraction
+    real = processing.run_extraction
 
     def racing(data: bytes):
         result = real(data)
         BatchFile.objects.filter(pk=file.id).update(status=BatchFile.Status.SUCCEEDED)
         return result
 
-    monkeypatch.setattr(batches, "run_extraction", racing)
-    assert batches.batch_file_process(file.id) is None
+    monkeypatch.setattr(processing, "run_extraction", racing)
+    assert processing.batch_file_process(file.id) is None
     assert not Report.objects.exists()
 
 
@@ -101,7 +101,7 @@ def test_the_payload_is_deleted_once_the_file_has_an_outcome(
     batch = _accept(cfi, 1)
     (file,) = _files(batch)
     with django_capture_on_commit_callbacks(execute=True):
-        batches.batch_file_process(file.id)
+        processing.batch_file_process(file.id)
     assert transit.get(file.id) is None
 
 
@@ -109,13 +109,13 @@ def test_an_expired_payload_fails_the_file_clearly(cfi: User) -> None:
     batch = _accept(cfi, 2)
     first, second = _files(batch)
     transit.discard(first.id)
-    assert batches.batch_file_process(first.id) == BatchFile.Status.FAILED
+    assert processing.batch_file_process(first.id) == BatchFile.Status.FAILED
     first.refresh_from_db()
     assert (first.status, first.error_code, first.report_id) == ("failed", "payload_expired", None)
     assert "upload it again" in first.error_message
     batch.refresh_from_db()
     assert batch.status == Batch.Status.PROCESSING
-    assert batches.batch_file_process(second.id) == BatchFile.Status.SUCCEEDED
+    assert processing.batch_file_process(second.id) == BatchFile.Status.SUCCEEDED
     batch.refresh_from_db()
     assert batch.status == Batch.Status.PARTIAL
     assert batch.completed_at is not None
@@ -126,7 +126,7 @@ def test_a_file_interrupted_too_often_fails_instead_of_looping(cfi: User, settin
     batch = _accept(cfi, 1)
     (file,) = _files(batch)
     BatchFile.objects.filter(pk=file.id).update(status=BatchFile.Status.PROCESSING, attempts=2)
-    assert batches.batch_file_process(file.id) is None
+    assert processing.batch_file_process(file.id) is None
     file.refresh_from_db()
     assert (file.status, file.error_code) == ("failed", "too_many_attempts")
     batch.refresh_from_db()
@@ -136,7 +136,7 @@ def test_a_file_interrupted_too_often_fails_instead_of_looping(cfi: User, settin
 def test_a_transient_database_error_is_retried(cfi: User, monkeypatch) -> None:
     batch = _accept(cfi, 1)
     (file,) = _files(batch)
-    real = batches.run_extraction
+    real = processing.run_extraction
     calls: list[int] = []
 
     def flaky(data: bytes):
@@ -145,7 +145,7 @@ def test_a_transient_database_error_is_retried(cfi: User, monkeypatch) -> None:
             raise OperationalError("connection lost")
         return real(data)
 
-    monkeypatch.setattr(batches, "run_extraction", flaky)
+    monkeypatch.setattr(processing, "run_extraction", flaky)
     tasks.process_batch_file.apply(args=[str(file.id)], throw=False)
     file.refresh_from_db()
     assert (file.status, file.attempts) == ("succeeded", 2)
@@ -158,9 +158,9 @@ def test_retries_running_out_fail_the_file(cfi: User, monkeypatch) -> None:
     def down(data: bytes) -> None:
         raise OperationalError("still down")
 
-    monkeypatch.setattr(batches, "run_extraction", down)
+    monkeypatch.setattr(processing, "run_extraction", down)
     monkeypatch.setattr(tasks.process_batch_file, "max_retries", 1)
-    monkeypatch.setattr(batches.settings, "BATCH_TASK_MAX_ATTEMPTS", 10)
+    monkeypatch.setattr(processing.settings, "BATCH_TASK_MAX_ATTEMPTS", 10)
     # As in a worker: the failure is handled by the task, not raised into the caller.
     conf = tasks.process_batch_file.app.conf
     propagates = conf.task_eager_propagates
@@ -180,7 +180,7 @@ def test_an_unexpected_error_fails_the_file(cfi: User, monkeypatch) -> None:
     def broken(data: bytes) -> None:
         raise KeyError("bug")
 
-    monkeypatch.setattr(batches, "run_extraction", broken)
+    monkeypatch.setattr(processing, "run_extraction", broken)
     tasks.process_batch_file.apply(args=[str(file.id)], throw=False)
     file.refresh_from_db()
     assert (file.status, file.error_code) == ("failed", "processing_error")
@@ -193,7 +193,7 @@ def test_a_document_too_complex_for_the_engine_fails_with_the_engines_code(cfi: 
     def refuse(data: bytes) -> None:
         raise ExtractionError("document_too_complex", "A page holds more text runs than the engine reads.")
 
-    monkeypatch.setattr(batches, "run_extraction", refuse)
+    monkeypatch.setattr(processing, "run_extraction", refuse)
     assert tasks.process_batch_file.apply(args=[str(file.id)]).get() == "failed"
     file.refresh_from_db()
     assert (file.status, file.error_code, file.report_id) == ("failed", "document_too_complex", None)
@@ -210,7 +210,7 @@ def test_the_soft_time_limit_fails_the_file(cfi: User, monkeypatch) -> None:
     def slow(data: bytes) -> None:
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(batches, "run_extraction", slow)
+    monkeypatch.setattr(processing, "run_extraction", slow)
     assert tasks.process_batch_file.apply(args=[str(file.id)]).get() == "failed"
     file.refresh_from_db()
     assert (file.status, file.error_code) == ("failed", "timeout")
@@ -267,7 +267,9 @@ def test_an_unreachable_transit_store_refuses_the_batch(cfi_client, monkeypatch,
     ],
 )
 def test_rollup_status(total: int, succeeded: int, failed: int, started: bool, expected: str) -> None:
-    assert batches.rollup_status(total=total, succeeded=succeeded, failed=failed, started=started) == expected
+    assert (
+        processing.rollup_status(total=total, succeeded=succeeded, failed=failed, started=started) == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -281,7 +283,7 @@ def test_rollup_status(total: int, succeeded: int, failed: int, started: bool, e
     ],
 )
 def test_clean_file_name(raw: str, expected: str) -> None:
-    assert batches.clean_file_name(raw, 2) == expected
+    assert intake.clean_file_name(raw, 2) == expected
 
 
 def test_memory_store_expires_payloads(frozen_time: FrozenDateTimeFactory) -> None:

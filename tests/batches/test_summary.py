@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from extraction.batch_selectors import CodeRow, ReportRow, batch_summary
+from extraction.batches.selectors import CodeRow, ReportRow, batch_summary
 
 
 def _report(codes: list[str], score: int | None = 80, exam: str = "PAR") -> ReportRow:

@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from cfipros.celery import app as celery_app
-from extraction import transit
+from extraction.batches import transit
 from extraction.models import Batch, BatchFile, Report
 from tests.batches.documents import aktr_pdf, class_of_reports, photo_jpeg
 from tests.batches.workers import spawn_worker, stop_worker

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from django.core.management.base import CommandError
 
-from extraction.catalog_loader import SHIPPED_CATALOG, parse_rows
+from extraction.catalog.loader import parse_rows
+from extraction.catalog.shipped import SHIPPED_CATALOG
 from extraction.models import CURRENT_EDITION, AcsDocument, AcsElement
 from tests.catalog.conftest import run_loader, write_catalog
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from extraction.adapter import reset_catalog
+from extraction.adapter.extract import reset_catalog
 
 
 @pytest.fixture(autouse=True)

@@ -12,15 +12,9 @@ from django.core.management import CommandError, call_command
 
 from extraction.engine import ExtractionResult
 from extraction.engine.catalog import Catalog
-from extraction.evaluation import (
-    Case,
-    Outcome,
-    calibration_error,
-    percentile,
-    reliability,
-    render_reliability,
-    summarize,
-)
+from extraction.evaluation.cases import Case, Outcome
+from extraction.evaluation.reliability import calibration_error, reliability, render_reliability
+from extraction.evaluation.scores import percentile, summarize
 from extraction.management.commands import evaluate_extraction
 from tests.engine.aktr_fixtures import Report, build_pdf, plt_report
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from extraction.adapter import get_catalog, reset_catalog, run_extraction
+from extraction.adapter.extract import get_catalog, reset_catalog, run_extraction
 from extraction.engine.serialize import FIELDS
 from tests.engine.aktr_fixtures import Report, bad_inputs, build_pdf, plt_report
 from tests.factories import acs_element

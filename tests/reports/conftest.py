@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
-from extraction.adapter import get_catalog, reset_catalog
+from extraction.adapter.extract import get_catalog, reset_catalog
 from extraction.models import AcsElement
 from tests.cache_keys import delete_cache_keys
 from tests.factories import acs_element

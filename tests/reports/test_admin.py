@@ -11,7 +11,7 @@ from accounts.models import User
 from extraction.admin import reports_with_reason
 from extraction.engine import CodeDetail, ExtractionResult, Unresolved
 from extraction.models import CodeCorrection, Report
-from extraction.services import report_correct_codes, report_create_from_result
+from extraction.reports.services import report_correct_codes, report_create_from_result
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from io import StringIO
 
@@ -13,8 +16,8 @@ from django.utils import timezone
 from accounts.models import User
 from extraction.engine import ExtractionResult
 from extraction.models import AcsDocument, AcsElement, Report, ReportCode
-from extraction.retention import purge_expired_reports_task
-from extraction.services import report_create_from_result
+from extraction.reports.services import report_create_from_result
+from extraction.reports.tasks import purge_expired_reports_task
 from tests.factories import acs_element
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +48,23 @@ def test_purge_expired_deletes_only_expired_anonymous_results_and_is_idempotent(
     assert out.strip() == "purged 0 expired anonymous result(s)"
 
 
+def tasks_a_worker_registers() -> set[str]:
+    """The task names a fresh worker process knows once it has loaded the Celery app."""
+    script = (
+        "from cfipros.celery import app; app.loader.import_default_modules(); "
+        "print('\\n'.join(n for n in app.tasks if not n.startswith('celery.')))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cfipros.settings.test"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=True
+    )
+    return set(done.stdout.split())
+
+
 def test_purge_runs_hourly_on_celery_beat() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["purge-expired-results"]
     assert entry == {"task": "extraction.purge_expired_reports", "schedule": 3600.0}
-    assert "extraction.retention" in settings.CELERY_IMPORTS
+    assert entry["task"] in tasks_a_worker_registers()
     assert purge_expired_reports_task.name == entry["task"]
     assert purge_expired_reports_task.apply().get() == 0
 

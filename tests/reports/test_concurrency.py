@@ -10,7 +10,7 @@ from django.db import connection
 from accounts.models import User
 from extraction.engine import ExtractionResult
 from extraction.models import Report
-from extraction.services import report_store_result
+from extraction.reports.services import report_store_result
 
 
 @pytest.mark.django_db(transaction=True)

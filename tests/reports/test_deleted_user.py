@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.services import user_delete_from_clerk
 from extraction.engine import ExtractionResult
 from extraction.models import Report
-from extraction.services import report_create_from_result
+from extraction.reports.services import report_create_from_result
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from fpdf import FPDF
 from fpdf.enums import EncryptionMethod
 
 from accounts.models import User
-from extraction import adapter
-from extraction import services as report_services
+from extraction.adapter import extract as adapter
 from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import AcsElement, Report
+from extraction.reports import services as report_services
 from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
 from tests.reports.conftest import client_for
 from tests.reports.helpers import upload

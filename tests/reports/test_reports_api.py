@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from extraction.engine import CodeDetail, ExtractionResult
 from extraction.models import AcsElement, Report
-from extraction.services import report_create_from_result
+from extraction.reports.services import report_create_from_result
 from tests.reports.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from extraction.engine import CodeDetail, ExtractionResult, Unresolved
 from extraction.models import AcsElement, Report
-from extraction.services import exam_id_hash, report_create_from_result, report_store_result
+from extraction.reports.services import exam_id_hash, report_create_from_result, report_store_result
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from extraction import adapter
+from extraction.adapter import extract as adapter
 from tests.reports.conftest import client_for
 from tests.reports.helpers import upload
 

@@ -12,7 +12,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
-from extraction.catalog_loader import SHIPPED_CATALOG, ElementRow, load_catalog, read_catalog_file
+from extraction.catalog.loader import ElementRow, load_catalog, read_catalog_file
+from extraction.catalog.shipped import SHIPPED_CATALOG
 from extraction.models import AcsElement, Report, ReportCode
 from studyplans.services import import_resources, read_resource_csv
 from studyplans.starter import STARTER_CSV

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from extraction.services import relink_report_codes
+from extraction.reports.services import relink_report_codes
 
 
 @dataclass

@@ -18,19 +18,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from extraction.adapter import get_catalog
+from extraction.adapter.extract import get_catalog
 from extraction.engine import ExtractionError, extract_document
 from extraction.engine.serialize import result_to_dict
-from extraction.evaluation import (
-    FORMATS,
-    Outcome,
-    calibration_error,
-    load_cases,
-    reliability,
-    render_reliability,
-    render_table,
-    summarize,
-)
+from extraction.evaluation.cases import FORMATS, Outcome, load_cases
+from extraction.evaluation.reliability import calibration_error, reliability, render_reliability
+from extraction.evaluation.scores import render_table, summarize
 
 
 class Command(BaseCommand):

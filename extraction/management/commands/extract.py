@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from extraction.adapter import get_catalog
+from extraction.adapter.extract import get_catalog
 from extraction.engine import ExtractionError, extract_document
 from extraction.engine.serialize import empty_fields, error_to_dict, result_to_dict
 

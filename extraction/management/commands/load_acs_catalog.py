@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from extraction.catalog_loader import SHIPPED_CATALOG, CatalogFileError, load_catalog, read_catalog_file
+from extraction.catalog.loader import CatalogFileError, load_catalog, read_catalog_file
+from extraction.catalog.shipped import SHIPPED_CATALOG
 
 
 class Command(BaseCommand):

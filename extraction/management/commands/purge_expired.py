@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from extraction.services import purge_expired_reports
+from extraction.reports.services import purge_expired_reports
 
 
 class Command(BaseCommand):

@@ -1,0 +1,136 @@
+"""Representations of stored reports: the owner's view, and the public view behind a share link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from extraction.models import Report, ReportCode
+from extraction.reports.services import PERSONAL_FIELDS
+
+
+class CodeDetailSerializer(serializers.ModelSerializer[ReportCode]):
+    """One deficient code with its catalogue meaning (empty when the catalogue has no such code)."""
+
+    description = serializers.SerializerMethodField()
+    area = serializers.SerializerMethodField()
+    task = serializers.SerializerMethodField()
+    element_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportCode
+        fields = ["code", "description", "area", "task", "element_type", "confidence", "raw"]
+        read_only_fields = fields
+
+    def get_description(self, obj: ReportCode) -> str:
+        return obj.element.description if obj.element else ""
+
+    def get_area(self, obj: ReportCode) -> str:
+        return obj.element.area_title if obj.element else ""
+
+    def get_task(self, obj: ReportCode) -> str:
+        return obj.element.task_title if obj.element else ""
+
+    def get_element_type(self, obj: ReportCode) -> str:
+        return obj.element.element_type if obj.element else ""
+
+
+class UnresolvedSerializer(serializers.Serializer[dict[str, Any]]):
+    raw = serializers.CharField(help_text="The token as read from the document.")
+    reason = serializers.CharField()
+    candidates = serializers.ListField(child=serializers.CharField())
+
+
+class BlankAsNullCharField(serializers.CharField):
+    """Stored as "" when absent; the API says null, like the engine does."""
+
+    def to_representation(self, value: Any) -> str | None:  # type: ignore[override]
+        text = super().to_representation(value)
+        return text or None
+
+
+PUBLIC_FIELDS = [
+    "id",
+    "share_token",
+    "expires_at",
+    "created_at",
+    "updated_at",
+    "exam_code",
+    "exam_title",
+    "exam_date",
+    "score",
+    "grade",
+    "take",
+    "expiration_date",
+    "code_kind",
+    "codes",
+    "codes_detail",
+    "unresolved",
+    "field_confidence",
+    "confidence",
+    "status",
+    "review",
+    "review_reasons",
+    "source_format",
+    "extraction_path",
+    "engine_version",
+    "processing_ms",
+]
+
+
+class PublicResultSerializer(serializers.ModelSerializer[Report]):
+    """What a share link shows: the result without anything that identifies the applicant."""
+
+    exam_code = BlankAsNullCharField(allow_null=True, read_only=True)
+    exam_title = BlankAsNullCharField(allow_null=True, read_only=True)
+    grade = BlankAsNullCharField(allow_null=True, read_only=True)
+    code_kind = BlankAsNullCharField(allow_null=True, read_only=True)
+    codes = serializers.SerializerMethodField()
+    codes_detail = CodeDetailSerializer(source="codes", many=True, read_only=True)
+    unresolved = UnresolvedSerializer(many=True, read_only=True)
+    field_confidence = serializers.DictField(child=serializers.FloatField(), read_only=True)
+    review = serializers.BooleanField(
+        read_only=True,
+        help_text="True while the result awaits staff review (status needs_review): the engine doubted it.",
+    )
+    review_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Why the engine doubted the result, stable strings such as field_missing:score or "
+        "code_unresolved; kept once staff have reviewed it.",
+    )
+
+    class Meta:
+        model = Report
+        fields = PUBLIC_FIELDS
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_codes(self, obj: Report) -> list[str]:
+        return [c.code for c in obj.codes.all()]
+
+
+class ReportSerializer(PublicResultSerializer):
+    """A report as its owner (or the owner's instructors and school admins) sees it."""
+
+    applicant_name = BlankAsNullCharField(allow_null=True, read_only=True)
+    ftn = BlankAsNullCharField(allow_null=True, read_only=True)
+    applicant_id = BlankAsNullCharField(allow_null=True, read_only=True)
+    exam_id = BlankAsNullCharField(allow_null=True, read_only=True)
+    exam_site = BlankAsNullCharField(allow_null=True, read_only=True)
+    owner: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+
+    class Meta(PublicResultSerializer.Meta):
+        fields = [*PUBLIC_FIELDS[:2], "owner", *PUBLIC_FIELDS[2:], *PERSONAL_FIELDS]
+        read_only_fields = fields
+
+
+class ExtractionUploadSerializer(serializers.Serializer[dict[str, Any]]):
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="The AKTR: a PDF, PNG, JPEG or WebP file, at most 15 MB."
+    )

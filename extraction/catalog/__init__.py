@@ -1,0 +1,1 @@
+"""The ACS catalogue: reading it (selectors) and loading the shipped file into the database."""

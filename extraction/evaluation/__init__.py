@@ -1,0 +1,1 @@
+"""Scoring the engine's output against labelled documents (truth files); plain Python."""

@@ -1,0 +1,1 @@
+"""Stored extraction results: writing, claiming, reviewing and expiring reports, and reading them."""

@@ -1,0 +1,48 @@
+"""Read queries of reports: what a user may see, what a share link shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import owners_visible_to
+from cfipros.errors import Gone, NotFound
+from extraction.models import Report, ReportCode
+
+
+def _with_codes(queryset: QuerySet[Report]) -> QuerySet[Report]:
+    """Codes and their catalogue elements in one extra query, whatever the number of reports."""
+    codes = ReportCode.objects.select_related("element").order_by("position")
+    return queryset.prefetch_related(Prefetch("codes", queryset=codes))
+
+
+def reports_visible_to(user: User) -> QuerySet[Report]:
+    """Reports ``user`` may read (see ``owners_visible_to``), newest first, codes prefetched.
+
+    Anonymous results have no owner and are never listed; they are reached by share token only.
+    """
+    return _with_codes(Report.objects.filter(owner__in=owners_visible_to(user)).order_by("-created_at", "pk"))
+
+
+def report_by_share_token(token: str) -> Report | None:
+    """The report behind a share link, expired or not (the caller decides what expiry means)."""
+    return _with_codes(Report.objects.filter(share_token=token)).first()
+
+
+def shared_result_get(token: str) -> Report:
+    """The live report behind a share link; raises when there is none or it has expired."""
+    report = report_by_share_token(token)
+    if report is None:
+        raise NotFound("No result has this link.")
+    if report.expires_at is not None and report.expires_at <= timezone.now():
+        hours = settings.ANONYMOUS_RESULT_TTL_HOURS
+        raise Gone(f"This result has expired; anonymous results are kept {hours} hours.", code="expired")
+    return report
+
+
+def report_with_codes(pk: Any) -> Report:
+    return _with_codes(Report.objects.filter(pk=pk)).get()
