@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from io import TextIOBase
 from typing import Any
@@ -21,7 +21,7 @@ from cfipros.api.problems import ProblemError
 from extraction.models import AcsElement, Report, ReportCode
 from studyplans import planning
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection, StudyResource, StudyTask
-from studyplans.starter import CSV_FIELDS, RESOURCE_FIELDS, STARTER_CSV
+from studyplans.starter import CSV_FIELDS, RESOURCE_FIELDS, catalog_tasks, read_starter_mapping, starter_rows
 
 EXPORT_FIELDS = ["id", *CSV_FIELDS, "curated"]
 MAX_RESOURCE_MINUTES = 600
@@ -55,7 +55,7 @@ class _ResourceRow:
     curated: bool | None
 
 
-def _parse_resource_row(line: int, raw: dict[str, str | None]) -> _ResourceRow:
+def _parse_resource_row(line: int, raw: Mapping[str, str | None]) -> _ResourceRow:
     def text(name: str) -> str:
         return (raw.get(name) or "").strip()
 
@@ -122,9 +122,14 @@ def read_resource_csv(handle: Iterable[str]) -> list[_ResourceRow]:
     missing = {"prefix", "area", "task", "publication", "title"} - set(reader.fieldnames or [])
     if missing and "element_code" not in (reader.fieldnames or []):
         raise ResourceFileError("missing columns: " + ", ".join(sorted(missing)))
+    return parse_resource_rows(reader)
+
+
+def parse_resource_rows(raw_rows: Iterable[Mapping[str, str | None]]) -> list[_ResourceRow]:
+    """Validate rows in the import format (numbered as CSV lines from 2); all errors at once."""
     rows: list[_ResourceRow] = []
     errors: list[str] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in enumerate(raw_rows, start=2):
         try:
             rows.append(_parse_resource_row(line, raw))
         except ResourceFileError as exc:
@@ -233,9 +238,8 @@ def import_resources(
 
 
 def load_starter_resources(*, force: bool = False) -> ResourceImportResult:
-    """Load the shipped starter mapping; staff-curated rows survive unless ``force``."""
-    with STARTER_CSV.open(encoding="utf-8", newline="") as handle:
-        rows = read_resource_csv(handle)
+    """Load the shipped starter mapping over the shipped catalogue; curated rows survive unless ``force``."""
+    rows = parse_resource_rows(starter_rows(read_starter_mapping(), catalog_tasks()))
     return import_resources(rows, force=force, prune_keyed=True)
 
 

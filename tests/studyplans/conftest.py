@@ -3,7 +3,6 @@ users in an organization, and a helper that stores a report with given codes."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
@@ -12,28 +11,27 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
-from extraction.catalog.loader import ElementRow, load_catalog, read_catalog_file
+from extraction.catalog.loader import ElementRow, catalog_load, catalog_file_read
 from extraction.catalog.shipped import SHIPPED_CATALOG
 from extraction.models import AcsElement, Report, ReportCode
-from studyplans.services import import_resources, read_resource_csv
-from studyplans.starter import STARTER_CSV
+from studyplans.services import import_resources, parse_resource_rows
+from studyplans.starter import catalog_tasks, read_starter_mapping, starter_rows
 
 
 @functools.cache
 def _catalog_rows() -> tuple[ElementRow, ...]:
-    return tuple(read_catalog_file(SHIPPED_CATALOG))
+    return tuple(catalog_file_read(SHIPPED_CATALOG))
 
 
 @functools.cache
-def _starter_lines() -> tuple[str, ...]:
-    return tuple(STARTER_CSV.read_text(encoding="utf-8").splitlines(keepends=True))
+def _starter_rows() -> tuple[dict[str, str], ...]:
+    return tuple(starter_rows(read_starter_mapping(), catalog_tasks()))
 
 
 def load_prefixes(*prefixes: str) -> None:
     """The shipped catalogue and starter resources of ``prefixes`` only, to keep tests fast."""
-    load_catalog([row for row in _catalog_rows() if row.prefix in prefixes])
-    header, *rows = _starter_lines()
-    import_resources(read_resource_csv([header, *(r for r in rows if next(csv.reader([r]))[1] in prefixes)]))
+    catalog_load([row for row in _catalog_rows() if row.prefix in prefixes])
+    import_resources(parse_resource_rows([row for row in _starter_rows() if row["prefix"] in prefixes]))
 
 
 def catalog_codes(prefix: str) -> list[str]:

@@ -7,13 +7,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from studyplans.services import ResourceFileError, load_starter_resources
+from studyplans.starter import StarterDataError
 
 
 class Command(BaseCommand):
     help = (
-        "Load studyplans/data/resources.csv. Rows are keyed, so a re-run changes nothing; rows staff "
-        "edited in the admin (curated) are kept unless --force; starter rows dropped from the file "
-        "are removed unless curated."
+        "Apply the mapping in studyplans/data/ to the shipped ACS catalogue and store the resources. "
+        "Rows are keyed, so a re-run changes nothing; rows staff edited in the admin (curated) are "
+        "kept unless --force; starter rows the mapping no longer produces are removed unless curated."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = load_starter_resources(force=options["force"])
-        except ResourceFileError as exc:
+        except (ResourceFileError, StarterDataError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
