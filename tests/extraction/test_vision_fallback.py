@@ -23,7 +23,7 @@ from PIL import Image
 
 from extraction import fallback
 from extraction.adapter import extract as adapter
-from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved
+from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved, vision_merge
 from extraction.engine.vision import VisionError, parse_payload
 from tests.engine.aktr_fixtures import text_pdf
 
@@ -320,7 +320,7 @@ def test_one_printed_code_read_two_ways_is_one_code(enabled: FakeModelServer, ca
     # The confident OCR reading stays but is flagged; the code OCR missed is added.
     assert result.codes == ["PA.I.C.K2a", "PA.II.A.K1", "PA.IX.A.S1"]
     flagged = {d.code: d.confidence for d in result.codes_detail}
-    assert flagged["PA.II.A.K1"] <= 0.6 and flagged["PA.IX.A.S1"] == fallback.VISION_CONF
+    assert flagged["PA.II.A.K1"] <= 0.6 and flagged["PA.IX.A.S1"] == vision_merge.VISION_CONF
     assert result.confidence <= 0.6
     assert result.path == "ocr+vision"
     assert result.review and "low_confidence" in result.review_reasons
