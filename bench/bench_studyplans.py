@@ -55,15 +55,15 @@ def run(runs: int) -> dict[str, float]:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from extraction.catalog.loader import load_catalog, read_catalog_file
+    from extraction.catalog.loader import catalog_file_read, catalog_load
     from extraction.catalog.shipped import SHIPPED_CATALOG
     from extraction.models import AcsElement, Report, ReportCode
     from studyplans.models import StudyPlan
     from studyplans.services import study_plan_create
 
     call_command("migrate", verbosity=0)
-    rows = [row for row in read_catalog_file(SHIPPED_CATALOG) if row.prefix in PREFIXES]
-    load_catalog(rows)
+    rows = [row for row in catalog_file_read(SHIPPED_CATALOG) if row.prefix in PREFIXES]
+    catalog_load(rows)
     call_command("load_study_resources", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     user, _ = User.objects.get_or_create(username="bench-studyplans")
     StudyPlan.objects.filter(owner=user).delete()

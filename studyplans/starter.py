@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extraction.catalog.loader import read_catalog_file
+from extraction.catalog.loader import catalog_file_read
 from extraction.catalog.shipped import SHIPPED_CATALOG
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -199,7 +199,7 @@ def read_starter_mapping(data_dir: Path | None = None) -> StarterMapping:
 def catalog_tasks(path: Path = SHIPPED_CATALOG) -> list[TaskRow]:
     """Every (prefix, area, task) of the catalogue file, in file order."""
     seen: dict[tuple[str, str, str], TaskRow] = {}
-    for row in read_catalog_file(path):
+    for row in catalog_file_read(path):
         key = (row.prefix, row.area, row.task)
         if key not in seen:
             seen[key] = TaskRow(row.prefix, row.area, row.task, row.area_title, row.task_title)

@@ -28,7 +28,7 @@ CSV_COLUMNS = [
 ]
 
 
-def batch_csv(files: list[BatchFile], reports: list[batch_selectors.ReportRow]) -> str:
+def batch_export_csv(files: list[BatchFile], reports: list[batch_selectors.ReportRow]) -> str:
     """One row per report and code; a report without codes has one row with an empty code."""
     names: dict[UUID, list[str]] = {}
     for f in files:

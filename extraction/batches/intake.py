@@ -35,7 +35,7 @@ class IncomingFile:
     data: bytes
 
 
-def check_batch_limits(sizes: Sequence[int]) -> None:
+def batch_check_limits(sizes: Sequence[int]) -> None:
     """Refuse anything but 1..MAX_BATCH_FILES files within the per-file and total caps.
 
     Raises :class:`~cfipros.errors.Invalid` for the count, :class:`~cfipros.errors.TooLarge` for a size.
@@ -63,7 +63,7 @@ def check_batch_limits(sizes: Sequence[int]) -> None:
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def clean_file_name(raw: str, position: int) -> str:
+def batch_file_clean_name(raw: str, position: int) -> str:
     """The last path segment of a client-supplied name, printable and at most 255 characters."""
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE_NAME.sub("", name).strip()
@@ -80,11 +80,11 @@ def batch_create(*, owner: User, files: Sequence[IncomingFile]) -> Batch:
     Tasks are queued only after the rows are committed, so a worker never looks for a file
     that is not there yet; the bytes are in transit before the commit for the same reason.
     """
-    check_batch_limits([len(f.data) for f in files])
+    batch_check_limits([len(f.data) for f in files])
     with transaction.atomic():
         batch = Batch.objects.create(owner=owner, total_files=len(files))
         rows = BatchFile.objects.bulk_create(
-            BatchFile(batch=batch, position=i, name=clean_file_name(f.name, i), size=len(f.data))
+            BatchFile(batch=batch, position=i, name=batch_file_clean_name(f.name, i), size=len(f.data))
             for i, f in enumerate(files)
         )
         payloads = {row.id: f.data for row, f in zip(rows, files, strict=True)}
@@ -98,12 +98,12 @@ def batch_create(*, owner: User, files: Sequence[IncomingFile]) -> Batch:
         # Largest first: big files are the scans and photos that need OCR, and starting them
         # early keeps one worker from finishing a long file alone at the end of the batch.
         largest_first = sorted(rows, key=lambda row: (-row.size, row.position))
-        transaction.on_commit(partial(dispatch_files, [row.id for row in largest_first]))
+        transaction.on_commit(partial(batch_files_dispatch, [row.id for row in largest_first]))
     logger.info("batch %s accepted with %d files", batch.pk, len(files))
     return batch
 
 
-def dispatch_files(file_ids: Sequence[UUID]) -> None:
+def batch_files_dispatch(file_ids: Sequence[UUID]) -> None:
     """Queue one task per file; a file whose task cannot be queued fails rather than waits forever."""
     queue = settings.BATCH_TASK_QUEUE or None
     for file_id in file_ids:

@@ -118,7 +118,7 @@ def _set_outcome(row: BatchFile, *, status: str, error: tuple[str, str] | None =
     batch_rollup(row.batch_id)
 
 
-def rollup_status(*, total: int, succeeded: int, failed: int, started: bool) -> Batch.Status:
+def batch_rollup_status(*, total: int, succeeded: int, failed: int, started: bool) -> Batch.Status:
     """The batch status that its files' counts imply."""
     if succeeded + failed < total:
         return Batch.Status.PROCESSING if started or succeeded + failed else Batch.Status.PENDING
@@ -135,7 +135,7 @@ def batch_rollup(batch_id: UUID) -> Batch:
         failed=Count("id", filter=Q(status=BatchFile.Status.FAILED)),
         started=Count("id", filter=~Q(status=BatchFile.Status.PENDING)),
     )
-    status = rollup_status(
+    status = batch_rollup_status(
         total=batch.total_files,
         succeeded=counts["succeeded"],
         failed=counts["failed"],

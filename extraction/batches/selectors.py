@@ -33,24 +33,24 @@ def _with_progress(queryset: QuerySet[Batch]) -> QuerySet[Batch]:
     )
 
 
-def batches_of(owner: User) -> QuerySet[Batch]:
+def batches_of_owner(owner: User) -> QuerySet[Batch]:
     """The owner's batches, newest first, each annotated with ``succeeded_files`` and ``failed_files``."""
     return _with_progress(Batch.objects.filter(owner=owner)).order_by("-created_at", "-id")
 
 
-def batch_of(owner: User, batch_id: UUID | str) -> Batch:
+def batch_get_owned(owner: User, batch_id: UUID | str) -> Batch:
     """One of the owner's batches with its progress counts; anyone else's does not exist."""
     try:
         pk = batch_id if isinstance(batch_id, UUID) else UUID(batch_id)
     except ValueError:
         pk = None
-    batch = batches_of(owner).filter(pk=pk).first() if pk is not None else None
+    batch = batches_of_owner(owner).filter(pk=pk).first() if pk is not None else None
     if batch is None:
         raise NotFound("No batch has this id.")
     return batch
 
 
-def batch_files(batch: Batch) -> list[BatchFile]:
+def batch_files_list(batch: Batch) -> list[BatchFile]:
     return list(
         BatchFile.objects.filter(batch=batch)
         .only("id", "batch_id", "position", "name", "status", "report_id", "error_code", "error_message")
@@ -95,7 +95,7 @@ def _task_of(code: str, element: Mapping[str, Any]) -> str | None:
     return f"{match['prefix']}.{match['area']}.{match['task']}" if match else None
 
 
-def batch_reports(files: list[BatchFile]) -> list[ReportRow]:
+def batch_report_rows(files: list[BatchFile]) -> list[ReportRow]:
     """The distinct reports of the files, in file order, with their codes (two queries)."""
     ids = list(dict.fromkeys(f.report_id for f in files if f.report_id is not None))
     if not ids:
@@ -142,7 +142,7 @@ def _round(value: float) -> float:
     return round(value, 2)
 
 
-def batch_summary(reports: list[ReportRow]) -> dict[str, Any]:
+def batch_summarize(reports: list[ReportRow]) -> dict[str, Any]:
     """Code frequencies, consistent weak areas, score statistics, exam distribution, reviews.
 
     Counts are of reports, not of printed lines: a code or task counts once per report.

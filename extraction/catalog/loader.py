@@ -101,7 +101,7 @@ def document_title(prefix: str) -> str:
     return DOCUMENT_TITLES.get(prefix, f"ACS {prefix}")
 
 
-def read_catalog_file(path: str | Path) -> list[ElementRow]:
+def catalog_file_read(path: str | Path) -> list[ElementRow]:
     """Parse and validate a ``.json`` or ``.json.gz`` catalogue file."""
     path = Path(path)
     if not path.is_file():
@@ -121,10 +121,10 @@ def read_catalog_file(path: str | Path) -> list[ElementRow]:
         data = data["elements"]
     if not isinstance(data, list):
         raise CatalogFileError(f"{path} must hold a JSON list of elements.")
-    return parse_rows(data)
+    return catalog_rows_parse(data)
 
 
-def parse_rows(data: Sequence[Any]) -> list[ElementRow]:
+def catalog_rows_parse(data: Sequence[Any]) -> list[ElementRow]:
     """Validate every row and report the first few problems at once, by row index."""
     rows: list[ElementRow] = []
     errors: list[str] = []
@@ -237,7 +237,7 @@ def _row_values(row: ElementRow, document_id: int) -> tuple[Any, ...]:
 
 
 @transaction.atomic
-def load_catalog(rows: Sequence[ElementRow], *, prune: bool = False) -> LoadResult:
+def catalog_load(rows: Sequence[ElementRow], *, prune: bool = False) -> LoadResult:
     """Upsert ``rows`` keyed on (code, edition), writing only what changed.
 
     Stored rows are diffed in memory as plain tuples (no model instances), so a re-run of the same

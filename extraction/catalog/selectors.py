@@ -28,12 +28,12 @@ _AREA_RANK = Case(
 )
 
 
-def acs_elements() -> QuerySet[AcsElement]:
+def acs_elements_list() -> QuerySet[AcsElement]:
     """All catalogue elements in catalogue order (prefix, area numeral, task, type, number)."""
-    return order_acs_elements(AcsElement.objects.all(), [])
+    return acs_elements_order(AcsElement.objects.all(), [])
 
 
-def get_acs_element(code: str, edition: str | None = None) -> AcsElement:
+def acs_element_get(code: str, edition: str | None = None) -> AcsElement:
     """The element for a code in any accepted spelling; the current edition wins when several exist."""
     normalized = normalize_acs_code(code)
     element = None if normalized is None else _acs_element_find(normalized, edition)
@@ -53,7 +53,7 @@ def _acs_element_find(normalized: str, edition: str | None) -> AcsElement | None
     return queryset.order_by(preferred, "-pk").first()
 
 
-def filter_by_exam(queryset: QuerySet[AcsElement], exam_code: str) -> QuerySet[AcsElement]:
+def acs_elements_filter_exam(queryset: QuerySet[AcsElement], exam_code: str) -> QuerySet[AcsElement]:
     """Elements whose ``exam_codes`` list contains ``exam_code``.
 
     JSON containment (``@>``, which a GIN index can serve) where the database has it; elsewhere
@@ -66,7 +66,7 @@ def filter_by_exam(queryset: QuerySet[AcsElement], exam_code: str) -> QuerySet[A
     return queryset.filter(exam_codes__icontains=f'"{exam_code}"')
 
 
-def order_acs_elements(queryset: QuerySet[AcsElement], keys: Sequence[str]) -> QuerySet[AcsElement]:
+def acs_elements_order(queryset: QuerySet[AcsElement], keys: Sequence[str]) -> QuerySet[AcsElement]:
     """Apply ordering keys (``code``, ``-area``, ...) on top of the natural catalogue order.
 
     Area numerals sort by value (IX after VIII, not after IV), element numbers numerically, so a

@@ -28,14 +28,14 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     return _with_codes(Report.objects.filter(owner__in=owners_visible_to(user)).order_by("-created_at", "pk"))
 
 
-def report_by_share_token(token: str) -> Report | None:
+def report_get_by_share_token(token: str) -> Report | None:
     """The report behind a share link, expired or not (the caller decides what expiry means)."""
     return _with_codes(Report.objects.filter(share_token=token)).first()
 
 
-def shared_result_get(token: str) -> Report:
+def report_get_shared(token: str) -> Report:
     """The live report behind a share link; raises when there is none or it has expired."""
-    report = report_by_share_token(token)
+    report = report_get_by_share_token(token)
     if report is None:
         raise NotFound("No result has this link.")
     if report.expires_at is not None and report.expires_at <= timezone.now():
@@ -44,5 +44,5 @@ def shared_result_get(token: str) -> Report:
     return report
 
 
-def report_with_codes(pk: Any) -> Report:
+def report_get_with_codes(pk: Any) -> Report:
     return _with_codes(Report.objects.filter(pk=pk)).get()

@@ -26,14 +26,14 @@ from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Repor
 # --- Reports -------------------------------------------------------------------------------------
 
 
-def normalize_exam_id(exam_id: str | None) -> str:
+def exam_id_normalize(exam_id: str | None) -> str:
     """Exam ids compare without case or whitespace, as they are printed differently across scans."""
     return "".join((exam_id or "").split()).upper()
 
 
 def exam_id_hash(exam_id: str | None) -> str:
     """Keyed HMAC-SHA256 of the normalized exam id, or "" when there is none to dedupe on."""
-    normalized = normalize_exam_id(exam_id)
+    normalized = exam_id_normalize(exam_id)
     if not normalized:
         return ""
     key = settings.EXAM_ID_HASH_KEY.encode()
@@ -229,7 +229,7 @@ def reports_scrub_personal_fields(*, owner: User) -> int:
     )
 
 
-def purge_expired_reports(*, now: datetime | None = None) -> int:
+def reports_purge_expired(*, now: datetime | None = None) -> int:
     """Delete anonymous results past their expiry (codes go with them); returns how many went."""
     cutoff = now or timezone.now()
     _, per_model = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff).delete()
@@ -248,7 +248,7 @@ ENGINE_REFUSALS: dict[str, type[Invalid]] = {
 }
 
 
-def document_refusal(exc: ExtractionError) -> Invalid:
+def engine_refusal_error(exc: ExtractionError) -> Invalid:
     """The domain error for an engine refusal; it keeps the engine's code and message."""
     return ENGINE_REFUSALS.get(exc.code, Invalid)(exc.message, code=exc.code)
 
@@ -275,7 +275,7 @@ def report_extract(*, owner: User | None, data: bytes) -> ExtractedReport:
     try:
         result = run_extraction(data)
     except ExtractionError as exc:
-        raise document_refusal(exc) from None
+        raise engine_refusal_error(exc) from None
     stored = report_store_result(owner=owner, result=result)
     return ExtractedReport(stored.report, stored.created, result)
 
@@ -336,7 +336,7 @@ class RelinkOutcome:
 
 
 @transaction.atomic
-def relink_report_codes(*, after_id: int, limit: int, dry_run: bool = False) -> RelinkOutcome:
+def report_codes_relink(*, after_id: int, limit: int, dry_run: bool = False) -> RelinkOutcome:
     """Point up to ``limit`` report codes with id > ``after_id`` at the current catalogue.
 
     ``linked`` counts codes given a (different) element, ``unlinked`` codes whose element is gone.

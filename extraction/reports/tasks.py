@@ -6,13 +6,13 @@ import logging
 
 from celery import shared_task
 
-from extraction.reports.services import purge_expired_reports
+from extraction.reports.services import reports_purge_expired
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="extraction.purge_expired_reports", ignore_result=True)
-def purge_expired_reports_task() -> int:
-    deleted = purge_expired_reports()
+def reports_purge_expired_task() -> int:
+    deleted = reports_purge_expired()
     logger.info("purged %d expired anonymous result(s)", deleted)
     return deleted

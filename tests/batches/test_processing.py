@@ -268,7 +268,8 @@ def test_an_unreachable_transit_store_refuses_the_batch(cfi_client, monkeypatch,
 )
 def test_rollup_status(total: int, succeeded: int, failed: int, started: bool, expected: str) -> None:
     assert (
-        processing.rollup_status(total=total, succeeded=succeeded, failed=failed, started=started) == expected
+        processing.batch_rollup_status(total=total, succeeded=succeeded, failed=failed, started=started)
+        == expected
     )
 
 
@@ -283,7 +284,7 @@ def test_rollup_status(total: int, succeeded: int, failed: int, started: bool, e
     ],
 )
 def test_clean_file_name(raw: str, expected: str) -> None:
-    assert intake.clean_file_name(raw, 2) == expected
+    assert intake.batch_file_clean_name(raw, 2) == expected
 
 
 def test_memory_store_expires_payloads(frozen_time: FrozenDateTimeFactory) -> None:

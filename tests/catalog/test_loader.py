@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management.base import CommandError
 
-from extraction.catalog.loader import parse_rows
+from extraction.catalog.loader import catalog_rows_parse
 from extraction.catalog.shipped import SHIPPED_CATALOG
 from extraction.models import CURRENT_EDITION, AcsDocument, AcsElement
 from tests.catalog.conftest import run_loader, write_catalog
@@ -96,7 +96,7 @@ def test_gzip_file_is_accepted(catalog_rows: list[dict[str, Any]], tmp_path: Pat
 
 def test_exam_codes_are_normalized() -> None:
     row = {"code": "PA.I.A.K1", "description": "x", "exam_codes": ["par", "PAR", "cax"]}
-    assert parse_rows([row])[0].exam_codes == ["PAR", "CAX"]
+    assert catalog_rows_parse([row])[0].exam_codes == ["PAR", "CAX"]
 
 
 @pytest.mark.parametrize(

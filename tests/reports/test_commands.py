@@ -17,7 +17,7 @@ from accounts.models import User
 from extraction.engine import ExtractionResult
 from extraction.models import AcsDocument, AcsElement, Report, ReportCode
 from extraction.reports.services import report_create_from_result
-from extraction.reports.tasks import purge_expired_reports_task
+from extraction.reports.tasks import reports_purge_expired_task
 from tests.factories import acs_element
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +65,8 @@ def test_purge_runs_hourly_on_celery_beat() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["purge-expired-results"]
     assert entry == {"task": "extraction.purge_expired_reports", "schedule": 3600.0}
     assert entry["task"] in tasks_a_worker_registers()
-    assert purge_expired_reports_task.name == entry["task"]
-    assert purge_expired_reports_task.apply().get() == 0
+    assert reports_purge_expired_task.name == entry["task"]
+    assert reports_purge_expired_task.apply().get() == 0
 
 
 def _element(doc: AcsDocument, code: str) -> AcsElement:

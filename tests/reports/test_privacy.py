@@ -220,7 +220,7 @@ def test_console_handler_redacts_and_a_crash_on_a_share_link_logs_no_token(
     def broken(token: str) -> None:
         raise RuntimeError(f"lookup failed for {token}")
 
-    monkeypatch.setattr("extraction.reports.selectors.report_by_share_token", broken)
+    monkeypatch.setattr("extraction.reports.selectors.report_get_by_share_token", broken)
     caplog.handler.addFilter(RedactSecretsFilter())
     token = secrets.token_urlsafe(32)
     response = client_for(None).get(f"/api/v1/results/{token}")

@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
-from extraction.catalog.loader import ElementRow, load_catalog, read_catalog_file
+from extraction.catalog.loader import ElementRow, catalog_file_read, catalog_load
 from extraction.catalog.shipped import SHIPPED_CATALOG
 from extraction.models import AcsElement, Report, ReportCode
 from studyplans.services import import_resources, parse_resource_rows
@@ -20,7 +20,7 @@ from studyplans.starter import catalog_tasks, read_starter_mapping, starter_rows
 
 @functools.cache
 def _catalog_rows() -> tuple[ElementRow, ...]:
-    return tuple(read_catalog_file(SHIPPED_CATALOG))
+    return tuple(catalog_file_read(SHIPPED_CATALOG))
 
 
 @functools.cache
@@ -30,7 +30,7 @@ def _starter_rows() -> tuple[dict[str, str], ...]:
 
 def load_prefixes(*prefixes: str) -> None:
     """The shipped catalogue and starter resources of ``prefixes`` only, to keep tests fast."""
-    load_catalog([row for row in _catalog_rows() if row.prefix in prefixes])
+    catalog_load([row for row in _catalog_rows() if row.prefix in prefixes])
     import_resources(parse_resource_rows([row for row in _starter_rows() if row["prefix"] in prefixes]))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -44,7 +45,7 @@ from extraction.api.batches.serializers import (
 from extraction.api.throttles import BatchUserThrottle, RateLimitHeadersMixin
 from extraction.batches import intake
 from extraction.batches import selectors as batch_selectors
-from extraction.batches.exports import batch_csv
+from extraction.batches.exports import batch_export_csv
 from extraction.models import Batch, BatchFile
 
 EXPORT_FORMATS = ("csv", "json")
@@ -53,7 +54,7 @@ EXPORT_FORMATS = ("csv", "json")
 def _detail_data(batch: Batch, files: list[BatchFile], reports: list[Any]) -> dict[str, Any]:
     data = dict(BatchListSerializer(batch).data)
     data["files"] = BatchFileSerializer(files, many=True).data
-    data["summary"] = batch_selectors.batch_summary(reports)
+    data["summary"] = batch_selectors.batch_summarize(reports)
     return data
 
 
@@ -93,7 +94,7 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         user = self.request.user
         if getattr(self, "swagger_fake_view", False) or not isinstance(user, User):
             return Batch.objects.none()
-        return batch_selectors.batches_of(user)
+        return batch_selectors.batches_of_owner(user)
 
     def get_throttles(self) -> list[BaseThrottle]:
         """Only creating a batch counts against the daily batch allowance."""
@@ -103,7 +104,7 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
 
     def _owned_batch(self) -> Batch:
         assert isinstance(self.request.user, User)
-        return batch_selectors.batch_of(self.request.user, str(self.kwargs["pk"]))
+        return batch_selectors.batch_get_owned(self.request.user, str(self.kwargs["pk"]))
 
     @extend_schema(
         operation_id="batches_create",
@@ -130,13 +131,13 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         uploads = request.FILES.getlist("files")
         try:
             # Sizes first: nothing is read when the upload breaks a limit.
-            intake.check_batch_limits([upload.size or 0 for upload in uploads])
+            intake.batch_check_limits([upload.size or 0 for upload in uploads])
             incoming = [intake.IncomingFile(name=u.name or "", data=u.read()) for u in uploads]
             batch = intake.batch_create(owner=request.user, files=incoming)
         finally:
             for upload in uploads:
                 upload.close()
-        files = batch_selectors.batch_files(batch)
+        files = batch_selectors.batch_files_list(batch)
         body = {
             "id": batch.pk,
             "status": batch.status,
@@ -146,13 +147,13 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         return Response(
             BatchAcceptedSerializer(body).data,
             status=status.HTTP_202_ACCEPTED,
-            headers={"Location": f"/api/v1/batches/{batch.pk}"},
+            headers={"Location": reverse("batch-detail", kwargs={"pk": batch.pk})},
         )
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         batch = self._owned_batch()
-        files = batch_selectors.batch_files(batch)
-        reports = batch_selectors.batch_reports(files)
+        files = batch_selectors.batch_files_list(batch)
+        reports = batch_selectors.batch_report_rows(files)
         return Response(_detail_data(batch, files, reports))
 
     @extend_schema(
@@ -185,10 +186,10 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
                 errors={"format": [f"Must be one of: {', '.join(EXPORT_FORMATS)}."]},
             )
         batch = self._owned_batch()
-        files = batch_selectors.batch_files(batch)
-        reports = batch_selectors.batch_reports(files)
+        files = batch_selectors.batch_files_list(batch)
+        reports = batch_selectors.batch_report_rows(files)
         if export_format == "csv":
-            content = batch_csv(files, reports)
+            content = batch_export_csv(files, reports)
             response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         else:
             data = _detail_data(batch, files, reports)

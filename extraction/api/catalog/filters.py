@@ -73,7 +73,7 @@ class AcsElementFilter(django_filters.FilterSet):
         fields = ["prefix", "exam", "element_type", "area", "task", "edition"]
 
     def filter_exam(self, queryset: QuerySet[AcsElement], name: str, value: str) -> QuerySet[AcsElement]:
-        return selectors.filter_by_exam(queryset, value)
+        return selectors.acs_elements_filter_exam(queryset, value)
 
 
 class AcsSearchFilter(filters.SearchFilter):
@@ -98,7 +98,7 @@ class AcsOrderingFilter(filters.OrderingFilter):
                     ]
                 }
             )
-        return selectors.order_acs_elements(queryset, keys)
+        return selectors.acs_elements_order(queryset, keys)
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         return [

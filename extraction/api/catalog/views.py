@@ -63,8 +63,8 @@ class AcsElementViewSet(viewsets.ReadOnlyModelViewSet[AcsElement]):
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self) -> QuerySet[AcsElement]:
-        return selectors.acs_elements()
+        return selectors.acs_elements_list()
 
     def get_object(self) -> AcsElement:
         edition = self.request.query_params.get("edition") or None
-        return selectors.get_acs_element(self.kwargs[self.lookup_field], edition)
+        return selectors.acs_element_get(self.kwargs[self.lookup_field], edition)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -35,9 +36,10 @@ from extraction.reports import selectors, services
 
 
 def _report_location(report: Report) -> str:
+    """An anonymous result lives at its share link, an owned report in its owner's history."""
     if report.owner_id is None:
-        return f"/api/v1/results/{report.share_token}"
-    return f"/api/v1/reports/{report.pk}"
+        return reverse("result-detail", kwargs={"share_token": report.share_token})
+    return reverse("report-detail", kwargs={"pk": report.pk})
 
 
 def _personal_from_result(result: ExtractionResult) -> dict[str, Any]:
@@ -124,7 +126,7 @@ class SharedResultView(_NoIndexMixin, APIView):
         tags=["results"],
     )
     def get(self, request: Request, share_token: str) -> Response:
-        return Response(PublicResultSerializer(selectors.shared_result_get(share_token)).data)
+        return Response(PublicResultSerializer(selectors.report_get_shared(share_token)).data)
 
 
 class ClaimResultView(_NoIndexMixin, APIView):
@@ -149,10 +151,10 @@ class ClaimResultView(_NoIndexMixin, APIView):
         tags=["results"],
     )
     def post(self, request: Request, share_token: str) -> Response:
-        report = selectors.shared_result_get(share_token)
+        report = selectors.report_get_shared(share_token)
         assert isinstance(request.user, User)
         services.report_claim(report=report, user=request.user)
-        claimed = selectors.report_with_codes(report.pk)
+        claimed = selectors.report_get_with_codes(report.pk)
         return Response(ReportSerializer(claimed).data, headers={"Location": _report_location(claimed)})
 
 

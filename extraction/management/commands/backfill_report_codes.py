@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from extraction.reports.services import relink_report_codes
+from extraction.reports.services import report_codes_relink
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         totals = Totals()
         batch_number = 0
         while True:
-            outcome = relink_report_codes(after_id=after_id, limit=batch_size, dry_run=dry_run)
+            outcome = report_codes_relink(after_id=after_id, limit=batch_size, dry_run=dry_run)
             if outcome.scanned == 0:
                 break
             batch_number += 1

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from extraction.catalog.loader import CatalogFileError, load_catalog, read_catalog_file
+from extraction.catalog.loader import CatalogFileError, catalog_file_read, catalog_load
 from extraction.catalog.shipped import SHIPPED_CATALOG
 
 
@@ -29,10 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         try:
-            rows = read_catalog_file(options["path"])
+            rows = catalog_file_read(options["path"])
         except CatalogFileError as exc:
             raise CommandError(str(exc)) from exc
-        result = load_catalog(rows, prune=options["prune"])
+        result = catalog_load(rows, prune=options["prune"])
         elapsed = time.perf_counter() - started
         summary = (
             f"ACS catalogue: {len(rows)} elements, {result.created} created, {result.updated} updated, "

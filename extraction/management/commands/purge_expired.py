@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from extraction.reports.services import purge_expired_reports
+from extraction.reports.services import reports_purge_expired
 
 
 class Command(BaseCommand):
     help = "Delete expired anonymous results (safe to run any number of times)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        deleted = purge_expired_reports()
+        deleted = reports_purge_expired()
         self.stdout.write(f"purged {deleted} expired anonymous result(s)")
