@@ -1,5 +1,5 @@
-"""CFIPros project package: settings, root URLs and the Celery application."""
+"""CFIPros project package: settings, root URLs, the Celery application and operations glue.
 
-from cfipros.celery import app as celery_app
-
-__all__ = ("celery_app",)
+Importing it chooses no settings: each entry point does (``manage.py``: local; WSGI, ASGI and
+the Celery app: production).
+"""

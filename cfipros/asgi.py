@@ -1,4 +1,4 @@
-"""ASGI entry point."""
+"""ASGI entry point: production settings unless ``DJANGO_SETTINGS_MODULE`` names others."""
 
 import os
 

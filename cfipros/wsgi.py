@@ -1,4 +1,7 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn: production settings unless ``DJANGO_SETTINGS_MODULE`` names others.
+
+Production settings refuse to load without their essentials (``cfipros.settings.production``).
+"""
 
 import os
 

@@ -14,7 +14,9 @@ from cfipros.settings.env import env_bool, env_float, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-SECRET_KEY = env_str("SECRET_KEY", "insecure-local-development-key-change-me-in-production-0123456789")
+# Public, so only for a developer's machine and tests: production settings refuse it.
+DEVELOPMENT_SECRET_KEY = "insecure-local-development-key-change-me-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
@@ -29,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "cfipros.apps.CfiprosConfig",
     "accounts",
     "extraction",
     "studyplans",

@@ -27,3 +27,16 @@ def env_float(name: str, default: float) -> float:
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated variable as a list, blanks dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def require_env(*names: str, settings_module: str) -> None:
+    """Refuse to load ``settings_module`` while any of ``names`` is unset or blank, naming them all."""
+    missing = [name for name in names if not os.environ.get(name, "").strip()]
+    if missing:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"{settings_module} needs {', '.join(missing)} in the environment. Set "
+            f"{'it' if len(missing) == 1 else 'them'} (docs/deployment.md), or choose local settings "
+            "explicitly with DJANGO_SETTINGS_MODULE=cfipros.settings.local."
+        )

@@ -1,11 +1,25 @@
-"""Production: debug off, HTTPS enforced, a real secret key required."""
+"""Production: debug off, HTTPS enforced, and nothing essential left to a default.
+
+This is the default of every entry point but ``manage.py`` (WSGI, ASGI, Celery workers and beat),
+so a process started without configuration refuses to start, naming what is missing, instead of
+serving with the public development key.
+"""
 
 from cfipros.settings.base import *  # noqa: F403
-from cfipros.settings.env import env_bool, env_int, env_str
+from cfipros.settings.base import DEVELOPMENT_SECRET_KEY
+from cfipros.settings.env import env_bool, env_int, env_list, env_str, require_env
+
+require_env("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", settings_module=__name__)
 
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set in production")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# Exam ids are hashed with their own key when one is set, else with SECRET_KEY; never the public one.
+EXAM_ID_HASH_KEY = env_str("EXAM_ID_HASH_KEY") or SECRET_KEY
+if DEVELOPMENT_SECRET_KEY in (SECRET_KEY, EXAM_ID_HASH_KEY):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY or EXAM_ID_HASH_KEY is the public development key: set a secret.")
+
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
