@@ -1,4 +1,8 @@
-"""Root URL configuration: the versioned API, its schema and docs, health probes, the admin."""
+"""Root URL configuration: the versioned API, its schema and docs, health probes, the admin.
+
+The probes are answered by ``cfipros.probes.ProbeMiddleware`` before routing; they stay listed
+here so that ``reverse`` and the tests' client find them.
+"""
 
 from django.contrib import admin
 from django.urls import include, path

@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "studyplans",
 ]
 
+# Probes are answered first, before host validation and the HTTPS redirect.
 MIDDLEWARE = [
+    "cfipros.probes.ProbeMiddleware",
     "extraction.api.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
