@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from cfipros.logs import logging_config
 from cfipros.settings.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,8 +38,10 @@ INSTALLED_APPS = [
     "studyplans",
 ]
 
-# Probes are answered first, before host validation and the HTTPS redirect.
+# The request id comes first so that every answer carries it; probes are answered before host
+# validation and the HTTPS redirect.
 MIDDLEWARE = [
+    "cfipros.request_id.RequestIdMiddleware",
     "cfipros.probes.ProbeMiddleware",
     "extraction.api.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -184,6 +187,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Workers log through Django's LOGGING (redaction, request and task ids), not Celery's own setup.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A message a dead worker held comes back after the visibility timeout; the sweep that returns it
 # runs every interval x throttle seconds (kombu's default is 10 x 10).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -213,12 +218,7 @@ OPENAI_TIMEOUT_SECONDS = env_float("OPENAI_TIMEOUT_SECONDS", 20.0)
 OPENAI_DAILY_CALL_CAP = env_int("OPENAI_DAILY_CALL_CAP", 200)
 EXTRACTION_FALLBACK_THRESHOLD = env_float("EXTRACTION_FALLBACK_THRESHOLD", 0.8)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact": {"()": "cfipros.log_redaction.RedactSecretsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+# "json" (one object per line, for a log collector) or "plain"; see cfipros.logs.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)

@@ -1,10 +1,11 @@
-"""Production: debug off, HTTPS enforced, and nothing essential left to a default.
+"""Production: debug off, HTTPS enforced, JSON logs, and nothing essential left to a default.
 
 This is the default of every entry point but ``manage.py`` (WSGI, ASGI, Celery workers and beat),
 so a process started without configuration refuses to start, naming what is missing, instead of
 serving with the public development key.
 """
 
+from cfipros.logs import logging_config
 from cfipros.settings.base import *  # noqa: F403
 from cfipros.settings.base import DEVELOPMENT_SECRET_KEY
 from cfipros.settings.env import env_bool, env_int, env_list, env_str, require_env
@@ -30,3 +31,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)  # noqa: F405

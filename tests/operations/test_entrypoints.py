@@ -66,11 +66,11 @@ def test_production_with_its_essentials_hashes_exam_ids_with_the_real_secret() -
         "import json, django; django.setup(); from django.conf import settings as s; "
         "from cfipros.settings.base import DEVELOPMENT_SECRET_KEY as dev; "
         "print(json.dumps([s.DEBUG, s.EXAM_ID_HASH_KEY == s.SECRET_KEY,"
-        " dev in (s.SECRET_KEY, s.EXAM_ID_HASH_KEY)]))"
+        " dev in (s.SECRET_KEY, s.EXAM_ID_HASH_KEY), s.LOGGING['handlers']['console']['formatter']]))"
     )
     result = run_python(code, PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [False, True, False]
+    assert json.loads(result.stdout) == [False, True, False, "json"]
 
 
 def test_manage_py_still_defaults_to_local_settings() -> None:

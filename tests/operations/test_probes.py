@@ -33,8 +33,9 @@ def answers() -> dict[str, list]:
 @pytest.mark.parametrize("host", ["10.1.2.3", "api.cfipros.test"])
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
 def test_probes_answer_200_on_any_host_over_plain_http(answers, path: str, host: str) -> None:
-    status, _ = answers[f"{path} {host}"]
+    status, request_id = answers[f"{path} {host}"]
     assert status == 200
+    assert request_id
 
 
 def test_other_paths_still_refuse_an_unknown_host(answers) -> None:
