@@ -67,6 +67,7 @@ test: venv services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy accounts extraction studyplans cfipros
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=cfipros.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(VENV)/bin/pytest --cov --cov-report=term
