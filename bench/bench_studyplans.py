@@ -1,4 +1,4 @@
-"""Time of study plan generation (``studyplans.services.study_plan_create``) for a 15-code report.
+"""Time of study plan generation (``studyplans.plans.services.study_plan_create``) for a 15-code report.
 
 Creates (when missing) and migrates a dedicated PostgreSQL database, loads the PA, IR and CA
 catalogue and the starter resources, stores one 15-code report per ACS, then generates N plans
@@ -59,7 +59,7 @@ def run(runs: int) -> dict[str, float]:
     from extraction.catalog.shipped import SHIPPED_CATALOG
     from extraction.models import AcsElement, Report, ReportCode
     from studyplans.models import StudyPlan
-    from studyplans.services import study_plan_create
+    from studyplans.plans.services import study_plan_create
 
     call_command("migrate", verbosity=0)
     rows = [row for row in catalog_file_read(SHIPPED_CATALOG) if row.prefix in PREFIXES]
@@ -121,7 +121,7 @@ def write_section(figures: dict[str, float], command: str) -> None:
         "`cfipros_bench_studyplans`, loads the PA, IR and CA catalogue and the starter resources):",
         f"    {command}",
         "It stores one 15-code report per ACS (real catalogue codes spread over the areas), then "
-        "times `studyplans.services.study_plan_create` in-process, cycling through the three "
+        "times `studyplans.plans.services.study_plan_create` in-process, cycling through the three "
         "reports, and counts the SQL statements of one generation (3 reads, 4 inserts, "
         "BEGIN/COMMIT).",
         f"**Figures** ({dt.date.today().isoformat()}, {os.cpu_count()} cores, Python "

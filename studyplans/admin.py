@@ -14,9 +14,9 @@ from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
-from studyplans import services
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection, StudyResource, StudyTask
-from studyplans.starter import RESOURCE_FIELDS
+from studyplans.plans.services import study_plan_regenerate
+from studyplans.resources.fields import RESOURCE_FIELDS
 
 URL_FIELD: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
@@ -120,7 +120,7 @@ class StudyPlanAdmin(admin.ModelAdmin):
     def regenerate(self, request: HttpRequest, queryset: QuerySet[StudyPlan]) -> None:
         count = 0
         for plan in queryset:
-            services.study_plan_regenerate(plan=plan)
+            study_plan_regenerate(plan=plan)
             count += 1
         self.message_user(request, f"Regenerated {count} plan(s).", messages.SUCCESS)
 

@@ -8,8 +8,10 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from studyplans import selectors
+from studyplans.endorsements.selectors import Endorsement
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
+from studyplans.plans.selectors import study_plan_item_list, study_plan_schedule_get
+from studyplans.progress.selectors import study_plan_progress_count, study_plan_progress_get
 
 MAX_REPORTS_PER_PLAN = 20
 MAX_HOURS_PER_WEEK = 80
@@ -144,7 +146,7 @@ class StudyPlanListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ProgressSummarySerializer)
     def get_progress(self, plan: StudyPlan) -> dict[str, Any]:
-        return selectors.list_progress(plan)
+        return study_plan_progress_count(plan)
 
 
 class StudyPlanDetailSerializer(StudyPlanListSerializer):
@@ -157,12 +159,12 @@ class StudyPlanDetailSerializer(StudyPlanListSerializer):
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, plan: StudyPlan) -> dict[str, Any]:
-        return selectors.plan_progress(plan)
+        return study_plan_progress_get(plan)
 
     @extend_schema_field(ScheduleWeekSerializer(many=True))
     def get_schedule(self, plan: StudyPlan) -> list[dict[str, Any]]:
         return list(
-            ScheduleWeekSerializer(selectors.plan_schedule(selectors.plan_items(plan)), many=True).data
+            ScheduleWeekSerializer(study_plan_schedule_get(study_plan_item_list(plan)), many=True).data
         )
 
 
@@ -209,5 +211,5 @@ class EndorsementSerializer(serializers.Serializer):
     other_codes = serializers.ListField(child=serializers.CharField())
     text = serializers.CharField()
 
-    def get_regulation(self, endorsement: selectors.Endorsement) -> str:
+    def get_regulation(self, endorsement: Endorsement) -> str:
         return "14 CFR 61.39(a)(6)(iii)"

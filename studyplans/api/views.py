@@ -24,7 +24,6 @@ from rest_framework.views import APIView
 from accounts.models import User
 from cfipros.api.negotiation import JSONOnlyNegotiation
 from cfipros.api.problems import ProblemError, problem_response
-from studyplans import exports, selectors, services
 from studyplans.api.serializers import (
     EndorsementSerializer,
     StudyPlanCreateSerializer,
@@ -34,7 +33,13 @@ from studyplans.api.serializers import (
     StudyPlanItemUpdateSerializer,
     StudyPlanListSerializer,
 )
+from studyplans.endorsements.selectors import endorsement_draft, report_get_visible
+from studyplans.exports.selectors import study_plan_export
 from studyplans.models import StudyPlan
+from studyplans.plans.selectors import study_plan_get, study_plan_item_list, study_plan_list
+from studyplans.plans.services import study_plan_create
+from studyplans.progress.selectors import study_plan_progress_get
+from studyplans.progress.services import study_plan_item_update
 
 EXPORT_FORMATS = {
     "pdf": "application/pdf",
@@ -97,7 +102,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[StudyPlan]:
-        plans = selectors.plan_list(_user(self.request))
+        plans = study_plan_list(_user(self.request))
         wanted = self.request.query_params.get("status") if self.action == "list" else None
         if wanted is not None:
             if wanted not in StudyPlan.Status.values:
@@ -122,7 +127,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             plan_id = int(pk)
         except (TypeError, ValueError):
             plan_id = 0
-        plan = selectors.plan_detail(_user(self.request), plan_id)
+        plan = study_plan_get(_user(self.request), plan_id)
         if plan is None:
             raise ProblemError(404, "not_found", "No study plan with this id is visible to you.")
         return plan
@@ -143,7 +148,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = StudyPlanCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = services.study_plan_create(user=_user(request), **serializer.validated_data)
+        plan = study_plan_create(user=_user(request), **serializer.validated_data)
         detail = self._visible_plan(plan.pk)
         return Response(
             StudyPlanDetailSerializer(detail).data,
@@ -165,7 +170,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>\d+)")
     def item(self, request: Request, pk: str | None = None, item_id: str | None = None) -> Response:
         plan = self._visible_plan(pk)
-        items = selectors.plan_items(plan)
+        items = study_plan_item_list(plan)
         item = next((i for i in items if str(i.pk) == item_id), None)
         if item is None:
             raise ProblemError(404, "not_found", "This plan has no item with this id.")
@@ -173,12 +178,12 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise ProblemError(403, "read_only", "Only the plan's owner records progress on it.")
         serializer = StudyPlanItemUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.study_plan_item_update(plan=plan, item=item, **serializer.validated_data)
+        study_plan_item_update(plan=plan, item=item, **serializer.validated_data)
         return Response(
             {
                 "item": StudyPlanItemSerializer(item).data,
                 "plan_status": plan.status,
-                "progress": selectors.plan_progress(plan, items),
+                "progress": study_plan_progress_get(plan, items),
             }
         )
 
@@ -202,18 +207,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def export(self, request: Request, pk: str | None = None) -> HttpResponse:
         plan = self._visible_plan(pk)
         fmt = _requested_format(request, list(EXPORT_FORMATS), None)
-        sections = list(plan.sections.all())
-        items_by_section = {section.pk: list(section.items.all()) for section in sections}
-        items = [item for section in sections for item in items_by_section[section.pk]]
-        schedule = selectors.plan_schedule(items)
-        if fmt == "pdf":
-            body: bytes | str = exports.plan_pdf(
-                plan, sections, items_by_section, list(plan.reports.all()), schedule
-            )
-        elif fmt == "csv":
-            body = exports.plan_csv(sections, items_by_section)
-        else:
-            body = exports.plan_ics(plan, schedule)
+        body = study_plan_export(plan=plan, fmt=fmt)
         response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="study-plan-{plan.pk}.{fmt}"'
         return response
@@ -247,10 +241,10 @@ class ReportEndorsementView(APIView):
         accept = request.META.get("HTTP_ACCEPT", "")
         default = "text" if "text/plain" in accept and "application/json" not in accept else "json"
         fmt = _requested_format(request, ENDORSEMENT_FORMATS, default)
-        report = selectors.report_visible(_user(request), report_id)
+        report = report_get_visible(_user(request), report_id)
         if report is None:
             raise ProblemError(404, "not_found", "No report with this id is visible to you.")
-        endorsement = selectors.endorsement_for(report)
+        endorsement = endorsement_draft(report)
         if fmt == "text":
             return HttpResponse(endorsement.text, content_type="text/plain; charset=utf-8")
         return Response(EndorsementSerializer(endorsement).data)

@@ -14,8 +14,8 @@ from accounts.models import Membership, Organization, User
 from extraction.catalog.loader import ElementRow, catalog_file_read, catalog_load
 from extraction.catalog.shipped import SHIPPED_CATALOG
 from extraction.models import AcsElement, Report, ReportCode
-from studyplans.services import import_resources, parse_resource_rows
-from studyplans.starter import catalog_tasks, read_starter_mapping, starter_rows
+from studyplans.resources.services import study_resources_import, study_resources_parse
+from studyplans.resources.starter import catalog_tasks, read_starter_mapping, starter_rows
 
 
 @functools.cache
@@ -31,7 +31,8 @@ def _starter_rows() -> tuple[dict[str, str], ...]:
 def load_prefixes(*prefixes: str) -> None:
     """The shipped catalogue and starter resources of ``prefixes`` only, to keep tests fast."""
     catalog_load([row for row in _catalog_rows() if row.prefix in prefixes])
-    import_resources(parse_resource_rows([row for row in _starter_rows() if row["prefix"] in prefixes]))
+    rows = [row for row in _starter_rows() if row["prefix"] in prefixes]
+    study_resources_import(study_resources_parse(rows))
 
 
 def catalog_codes(prefix: str) -> list[str]:

@@ -11,7 +11,8 @@ from django.test import Client
 from accounts.models import User
 from extraction.models import AcsElement, ReportCode
 from studyplans.models import StudyPlan, StudyResource, StudyTask
-from studyplans.services import study_plan_create, study_plan_item_update
+from studyplans.plans.services import study_plan_create
+from studyplans.progress.services import study_plan_item_update
 from tests.studyplans.conftest import load_prefixes, make_report
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from studyplans.services import study_plan_create
+from studyplans.plans.services import study_plan_create
 from tests.studyplans.conftest import catalog_codes, load_prefixes, make_report
 
 pytestmark = pytest.mark.django_db

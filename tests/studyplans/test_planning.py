@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from studyplans import planning
-from studyplans.planning import ElementInfo, MissedCode, ReportDates, ResourceInfo, build_plan
+from studyplans.plans import planning
+from studyplans.plans.planning import ElementInfo, MissedCode, ReportDates, ResourceInfo, build_plan
 
 START = dt.date(2026, 1, 5)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from studyplans import starter
 from studyplans.models import StudyResource, StudyTask
-from studyplans.starter import (
-    CSV_FIELDS,
+from studyplans.resources import starter
+from studyplans.resources.fields import CSV_FIELDS
+from studyplans.resources.starter import (
     DATA_DIR,
     StarterDataError,
     catalog_tasks,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from studyplans.services import export_resources
+from studyplans.resources.services import study_resources_export
 
 
 class Command(BaseCommand):
@@ -19,8 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path | None = options["path"]
         if path is None:
-            export_resources(self.stdout)
+            study_resources_export(self.stdout)
             return
         with path.open("w", encoding="utf-8", newline="") as handle:
-            count = export_resources(handle)
+            count = study_resources_export(handle)
         self.stdout.write(f"exported {count} resources to {path}")

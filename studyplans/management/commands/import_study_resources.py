@@ -7,7 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from studyplans.services import ResourceFileError, import_resources, read_resource_csv
+from studyplans.resources.services import (
+    ResourceFileError,
+    study_resources_import,
+    study_resources_read_csv,
+)
 
 
 class Command(BaseCommand):
@@ -24,8 +28,8 @@ class Command(BaseCommand):
         path: Path = options["path"]
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                rows = read_resource_csv(handle)
-            result = import_resources(rows, force=options["force"])
+                rows = study_resources_read_csv(handle)
+            result = study_resources_import(rows, force=options["force"])
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc
         except ResourceFileError as exc:

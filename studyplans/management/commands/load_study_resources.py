@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from studyplans.services import ResourceFileError, load_starter_resources
-from studyplans.starter import StarterDataError
+from studyplans.resources.services import ResourceFileError, study_resources_load_starter
+from studyplans.resources.starter import StarterDataError
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = load_starter_resources(force=options["force"])
+            result = study_resources_load_starter(force=options["force"])
         except (ResourceFileError, StarterDataError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

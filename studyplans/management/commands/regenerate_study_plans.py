@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from studyplans.models import StudyPlan
-from studyplans.services import stale_plans, study_plan_regenerate
+from studyplans.plans.selectors import study_plan_list_stale
+from studyplans.plans.services import study_plan_regenerate
 
 BATCH = 500
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
         ids = list(StudyPlan.objects.order_by("pk").values_list("pk", flat=True))
         stale: list[StudyPlan] = []
         for start in range(0, len(ids), BATCH):
-            stale += stale_plans(StudyPlan.objects.filter(pk__in=ids[start : start + BATCH]).order_by("pk"))
+            batch = StudyPlan.objects.filter(pk__in=ids[start : start + BATCH]).order_by("pk")
+            stale += study_plan_list_stale(batch)
         self.stdout.write(f"checked {len(ids)} plans, {len(stale)} out of date")
         for number, plan in enumerate(stale, start=1):
             if dry_run:

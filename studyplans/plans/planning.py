@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from extraction.engine.fields import expiration_for
+from extraction.engine import expiration_for
 from extraction.engine.grammar import ACS_CODE_RE, PLT_CODE_RE, roman_value
 
 # Minutes of review per element on top of its reading, by element type: a skill element needs a

@@ -20,26 +20,13 @@ from typing import Any
 from extraction.catalog.loader import catalog_file_read
 from extraction.catalog.shipped import SHIPPED_CATALOG
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PUBLICATIONS_FILE = "publications.csv"
 REFERENCES_FILE = "references.csv"
 RULES_FILE = "rules.csv"
 FAMILIES_FILE = "families.json"
 MAX_REFERENCE_MINUTES = 600
 KEY_LENGTH = 120
-
-# The editable columns of a study resource: the CSV, the loader's updates and the admin share them.
-RESOURCE_FIELDS = (
-    "element_code",
-    "publication",
-    "publication_title",
-    "chapter",
-    "title",
-    "url",
-    "estimated_minutes",
-    "position",
-)
-CSV_FIELDS = ["key", "prefix", "area", "task", "area_title", "task_title", *RESOURCE_FIELDS]
 
 
 class StarterDataError(ValueError):

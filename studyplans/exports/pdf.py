@@ -1,36 +1,16 @@
-"""A study plan as a printable PDF, a CSV of its items, and an iCalendar of its weekly sessions."""
+"""A study plan as a printable PDF (US Letter): exams, warnings, sections with check boxes, schedule."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-import icalendar
 from fpdf import FPDF
 
-from cfipros.spreadsheet import safe_cell
 from extraction.models import Report
+from studyplans.exports.text import hours, resource_line
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
-
-CSV_COLUMNS = [
-    "section",
-    "priority",
-    "prefix",
-    "area",
-    "task",
-    "code",
-    "element_type",
-    "description",
-    "resources",
-    "estimated_minutes",
-    "week_start",
-    "done",
-    "minutes_spent",
-]
 
 # The PDF core fonts are Latin-1: typographic punctuation from the catalogue is mapped to ASCII.
 _PDF_REPLACEMENTS = str.maketrans(
@@ -55,17 +35,6 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def _resource_line(resource: dict[str, Any]) -> str:
-    chapter = f" {resource.get('chapter')}" if resource.get("chapter") else ""
-    minutes = resource.get("estimated_minutes", 0)
-    return f"{resource.get('publication', '')}{chapter}: {resource.get('title', '')} ({minutes} min)"
-
-
-def _hours(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
-
-
 def _exam_line(report: Report) -> str:
     parts = [report.exam_title or "Knowledge test"]
     if report.exam_code:
@@ -86,7 +55,7 @@ class _PlanPDF(FPDF):
         self.cell(0, 6, f"CFIPros study plan - page {self.page_no()}", align="C")
 
 
-def plan_pdf(
+def study_plan_export_pdf(
     plan: StudyPlan,
     sections: Sequence[StudyPlanSection],
     items_by_section: dict[int, list[StudyPlanItem]],
@@ -112,7 +81,7 @@ def plan_pdf(
         width,
         5,
         _latin1(
-            f"{len([i for s in items_by_section.values() for i in s])} items, {_hours(plan.total_minutes)} "
+            f"{len([i for s in items_by_section.values() for i in s])} items, {hours(plan.total_minutes)} "
             f"at {plan.hours_per_week} h a week from {plan.start_date.isoformat()}{target}."
         ),
         new_x="LMARGIN",
@@ -132,7 +101,7 @@ def plan_pdf(
         pdf.cell(
             0,
             5,
-            _latin1(f"{area}priority {section.priority}, {_hours(section.estimated_minutes)}"),
+            _latin1(f"{area}priority {section.priority}, {hours(section.estimated_minutes)}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -149,7 +118,7 @@ def plan_pdf(
             pdf.cell(
                 0,
                 5.5,
-                _latin1(f"{item.code}  ({_hours(item.estimated_minutes)})"),
+                _latin1(f"{item.code}  ({hours(item.estimated_minutes)})"),
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
@@ -159,7 +128,7 @@ def plan_pdf(
             for resource in item.resources:
                 pdf.set_x(pdf.l_margin + 10)
                 pdf.multi_cell(
-                    width - 10, 4.5, _latin1("- " + _resource_line(resource)), new_x="LMARGIN", new_y="NEXT"
+                    width - 10, 4.5, _latin1("- " + resource_line(resource)), new_x="LMARGIN", new_y="NEXT"
                 )
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
@@ -169,7 +138,7 @@ def plan_pdf(
         pdf.cell(
             0,
             6,
-            _latin1(f"Week of {week['week_start'].isoformat()} - {_hours(week['estimated_minutes'])}"),
+            _latin1(f"Week of {week['week_start'].isoformat()} - {hours(week['estimated_minutes'])}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -177,54 +146,3 @@ def plan_pdf(
         codes = ", ".join(entry["code"] for entry in week["items"])
         pdf.multi_cell(width, 4.5, _latin1(codes), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def plan_csv(sections: Sequence[StudyPlanSection], items_by_section: dict[int, list[StudyPlanItem]]) -> str:
-    """One row per item, in plan order."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for section in sections:
-        for item in items_by_section.get(section.pk, []):
-            row = {
-                "section": section.title,
-                "priority": section.priority,
-                "prefix": section.prefix,
-                "area": section.area,
-                "task": section.task,
-                "code": item.code,
-                "element_type": item.element_type,
-                "description": item.description,
-                "resources": " | ".join(_resource_line(r) for r in item.resources),
-                "estimated_minutes": item.estimated_minutes,
-                "week_start": item.week_start.isoformat(),
-                "done": "true" if item.done else "false",
-                "minutes_spent": item.minutes_spent,
-            }
-            writer.writerow({name: safe_cell(value) for name, value in row.items()})
-    return out.getvalue()
-
-
-def plan_ics(plan: StudyPlan, schedule: Sequence[dict[str, Any]]) -> bytes:
-    """One all-week event per scheduled week (a session), listing its codes and time budget."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//CFIPros//Study plans//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"CFIPros study plan {plan.pk}")
-    for number, week in enumerate(schedule, start=1):
-        start: dt.date = week["week_start"]
-        event = icalendar.Event()
-        event.add("uid", f"studyplan-{plan.pk}-week-{number}@cfipros.com")
-        event.add("dtstamp", plan.generated_at)
-        event.add("dtstart", start)
-        event.add("dtend", start + dt.timedelta(days=7))
-        codes = [entry["code"] for entry in week["items"]]
-        event.add(
-            "summary",
-            f"Study session {number}: {len(codes)} item{'s' if len(codes) != 1 else ''}, "
-            f"{_hours(week['estimated_minutes'])}",
-        )
-        event.add("description", "Study this week: " + ", ".join(codes))
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())

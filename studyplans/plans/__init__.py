@@ -1,0 +1,1 @@
+"""Study plans: the planning algorithm, generation and regeneration from reports, plan reads."""
