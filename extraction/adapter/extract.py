@@ -3,7 +3,8 @@
 The engine (``extraction.engine``) never imports Django. This module builds its
 :class:`~extraction.engine.Catalog` once per process, from the ``AcsElement`` table when it has
 rows and otherwise from the catalogue shipped in ``extraction/data/acs_catalog.json.gz``, and
-exposes :func:`run_extraction`.
+exposes :func:`run_extraction`, which passes a doubtful OCR reading to the vision fallback
+(:mod:`extraction.adapter.fallback`, off unless ``OPENAI_API_KEY`` is set).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from extraction.adapter.fallback import apply_vision_fallback
 from extraction.catalog.shipped import SHIPPED_CATALOG
 from extraction.engine import Catalog, ExtractionResult, extract_document, warm_up
 
@@ -96,7 +98,5 @@ def reset_catalog() -> None:
 
 def run_extraction(data: bytes, *, options: Mapping[str, Any] | None = None) -> ExtractionResult:
     """Extract one document. Raises ``extraction.engine.ExtractionError`` for refused input."""
-    from extraction.fallback import apply_vision_fallback  # off unless OPENAI_API_KEY is set
-
     catalog = get_catalog()
     return apply_vision_fallback(data, extract_document(data, catalog, options=options), catalog)

@@ -21,8 +21,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from PIL import Image
 
-from extraction import fallback
 from extraction.adapter import extract as adapter
+from extraction.adapter import fallback
 from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved, vision_merge
 from extraction.engine.vision import VisionError, parse_payload
 from tests.engine.aktr_fixtures import text_pdf
@@ -373,7 +373,10 @@ def test_timeout_keeps_the_ocr_result(
 ) -> None:
     enabled.stalled = True
     low = ocr_result()
-    with override_settings(OPENAI_TIMEOUT_SECONDS=0.2), caplog.at_level(logging.INFO, "extraction.fallback"):
+    with (
+        override_settings(OPENAI_TIMEOUT_SECONDS=0.2),
+        caplog.at_level(logging.INFO, "extraction.adapter.fallback"),
+    ):
         result = fallback.apply_vision_fallback(photo(), low, catalog)
 
     assert result is low and result.path == "ocr"
