@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -39,10 +40,11 @@ INSTALLED_APPS = [
 ]
 
 # The request id comes first so that every answer carries it; probes are answered before host
-# validation and the HTTPS redirect.
+# validation and the HTTPS redirect; CORS headers go on every API answer, refusals included.
 MIDDLEWARE = [
     "cfipros.request_id.RequestIdMiddleware",
     "cfipros.probes.ProbeMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "extraction.api.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -175,6 +177,30 @@ CLERK_JWT_LEEWAY_SECONDS = env_int("CLERK_JWT_LEEWAY_SECONDS", 5)
 CLERK_JWKS_CACHE_SECONDS = env_int("CLERK_JWKS_CACHE_SECONDS", 3600)
 CLERK_JWKS_REFETCH_COOLDOWN_SECONDS = env_int("CLERK_JWKS_REFETCH_COOLDOWN_SECONDS", 300)
 CLERK_WEBHOOK_TOLERANCE_SECONDS = env_int("CLERK_WEBHOOK_TOLERANCE_SECONDS", 300)
+
+# CORS for browser front ends on other origins: bearer tokens only, so no credentials (cookies)
+# are allowed, and the headers a client needs to read are exposed.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS") or CLERK_AUTHORIZED_PARTIES
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "if-none-match",
+    "x-request-id",
+)
+CORS_EXPOSE_HEADERS = (
+    "Location",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Content-Disposition",
+    "X-Request-ID",
+    "ETag",
+)
+CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 3600)
 
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -16,4 +16,5 @@ STORAGES = {
 }
 CLERK_ISSUER = "https://clerk.test.cfipros.local"
 CLERK_AUTHORIZED_PARTIES = ["https://app.cfipros.test"]
+CORS_ALLOWED_ORIGINS = CLERK_AUTHORIZED_PARTIES
 CLERK_WEBHOOK_SECRET = "whsec_dGVzdC13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5"  # noqa: S105
