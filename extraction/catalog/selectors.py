@@ -9,7 +9,7 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
 
 from cfipros.errors import NotFound
-from extraction.engine.data.exams import EXAM_PREFIXES, EXAM_TITLES
+from extraction.engine import EXAM_PREFIXES, EXAM_TITLES
 from extraction.engine.grammar import int_to_roman, normalize_acs_code
 from extraction.models import CURRENT_EDITION, AcsElement
 

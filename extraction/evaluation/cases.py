@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extraction.engine.serialize import FIELDS
+from extraction.engine import FIELDS
 
 FORMATS = ("text", "scan", "png", "photo")
 SCALAR_FIELDS = tuple(f for f in FIELDS if f != "codes")

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from extraction.catalog import selectors
-from extraction.engine.data.exams import EXAM_TITLES
+from extraction.engine import EXAM_TITLES
 from extraction.engine.grammar import AREA_PATTERN, PREFIX_PATTERN, TASK_PATTERN
 from extraction.models import AcsElement
 

@@ -19,8 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from extraction.adapter.extract import get_catalog
-from extraction.engine import ExtractionError, extract_document
-from extraction.engine.serialize import result_to_dict
+from extraction.engine import ExtractionError, extract_document, result_to_dict
 from extraction.evaluation.cases import FORMATS, Outcome, load_cases
 from extraction.evaluation.reliability import calibration_error, reliability, render_reliability
 from extraction.evaluation.scores import render_table, summarize

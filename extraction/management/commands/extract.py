@@ -15,8 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from extraction.adapter.extract import get_catalog
-from extraction.engine import ExtractionError, extract_document
-from extraction.engine.serialize import empty_fields, error_to_dict, result_to_dict
+from extraction.engine import ExtractionError, empty_fields, error_to_dict, extract_document, result_to_dict
 
 MAX_READ = 15 * 1024 * 1024 + 1  # one byte past the engine's limit is enough to refuse
 
