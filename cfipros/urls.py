@@ -6,7 +6,7 @@ here so that ``reverse`` and the tests' client find them.
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from cfipros.api import health
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "api/redoc",
+        SpectacularRedocView.as_view(url_name="schema", template_name="cfipros/redoc.html"),
+        name="redoc",
+    ),
     path("api/v1/", include("accounts.urls")),
     path("api/v1/", include("extraction.urls")),
     path("api/v1/", include("studyplans.urls")),
