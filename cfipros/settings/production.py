@@ -8,7 +8,7 @@ serving with the public development key.
 from cfipros.logs import logging_config
 from cfipros.settings.base import *  # noqa: F403
 from cfipros.settings.base import DEVELOPMENT_SECRET_KEY
-from cfipros.settings.env import env_bool, env_int, env_list, env_str, require_env
+from cfipros.settings.env import env_bool, env_float, env_int, env_list, env_str, require_env
 
 require_env("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", settings_module=__name__)
 
@@ -34,3 +34,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 LOG_FORMAT = env_str("LOG_FORMAT", "json")
 LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)  # noqa: F405
+
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from cfipros.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
