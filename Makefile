@@ -10,7 +10,7 @@ PORT ?= 8000
 DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=cfipros.settings.production SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=api.cfipros.com \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cfipros} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15}
 
-.PHONY: run test venv system-deps services migrate catalog lint typecheck pytest contract bench bench-api bench-extraction bench-studyplans bench-batch worker beat
+.PHONY: run serve test venv system-deps services migrate catalog lint typecheck pytest contract bench bench-api bench-extraction bench-studyplans bench-batch worker beat
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
@@ -34,6 +34,8 @@ catalog: migrate
 	$(PY) manage.py load_acs_catalog
 	$(PY) manage.py load_study_resources
 
+# Zero configuration: local settings, chosen explicitly (every other entry point defaults to
+# production settings and refuses to start without its configuration).
 run: export DJANGO_SETTINGS_MODULE ?= cfipros.settings.local
 run: venv
 	@mkdir -p var
@@ -43,12 +45,33 @@ run: venv
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "  CFIPros API      http://$(HOST):$(PORT)/api/v1/"
-	@echo "  API docs         http://$(HOST):$(PORT)/api/docs"
+	@echo "  API docs         http://$(HOST):$(PORT)/api/docs  (ReDoc: /api/redoc)"
 	@echo "  Admin            http://$(HOST):$(PORT)/admin/"
 	@echo "  Create a staff user:  $(PY) manage.py createsuperuser"
 	@echo ""
-	$(VENV)/bin/gunicorn cfipros.wsgi:application --bind $(HOST):$(PORT) --workers 2 --timeout 60 \
-		--env DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE)
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py cfipros.wsgi:application --bind $(HOST):$(PORT)
+
+# The production configuration on this machine: production settings, PostgreSQL and Redis, JSON
+# logs, the release steps of docs/deployment.md. Only here is a throwaway SECRET_KEY generated.
+# Plain HTTP on localhost, so the HTTPS redirect is off; everything else is as deployed.
+SERVE_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cfipros)
+SERVE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+serve: export DJANGO_SETTINGS_MODULE = cfipros.settings.production
+serve: export DATABASE_URL = $(SERVE_DATABASE_URL)
+serve: export REDIS_URL = $(SERVE_REDIS_URL)
+serve: export ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
+serve: export SECURE_SSL_REDIRECT ?= false
+serve: venv services
+	@if [ -z "$$SECRET_KEY" ]; then echo "serve: SECRET_KEY is not set; using a throwaway key generated for this run only"; fi
+	@echo "serve: production settings, DATABASE_URL=$$DATABASE_URL REDIS_URL=$$REDIS_URL ALLOWED_HOSTS=$$ALLOWED_HOSTS SECURE_SSL_REDIRECT=$$SECURE_SSL_REDIRECT"
+	@mkdir -p var
+	export SECRET_KEY=$${SECRET_KEY:-serve-throwaway-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} && \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py load_acs_catalog && \
+	$(PY) manage.py load_study_resources && \
+	echo "serve: http://$(HOST):$(PORT)/api/docs  (a worker: DJANGO_SETTINGS_MODULE=$$DJANGO_SETTINGS_MODULE make worker, same variables)" && \
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py cfipros.wsgi:application --bind $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -72,10 +95,14 @@ test: venv services
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(VENV)/bin/pytest --cov --cov-report=term
 
+# A developer's worker and beat use local settings unless DJANGO_SETTINGS_MODULE says otherwise;
+# `celery -A cfipros worker` run by hand defaults to production settings (docs/deployment.md).
+worker: export DJANGO_SETTINGS_MODULE ?= cfipros.settings.local
 worker: venv
 	$(VENV)/bin/celery -A cfipros worker --loglevel INFO --concurrency 2
 
 # Periodic jobs (hourly purge of expired anonymous results); run one beside the workers.
+beat: export DJANGO_SETTINGS_MODULE ?= cfipros.settings.local
 beat: venv
 	@mkdir -p var
 	$(VENV)/bin/celery -A cfipros beat --loglevel INFO --schedule var/celerybeat-schedule
