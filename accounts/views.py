@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -12,12 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import webhooks
 from accounts.models import User
 from accounts.selectors import user_with_organizations
 from accounts.serializers import MeSerializer, WebhookAckSerializer
-from accounts.services import ClerkEventError, apply_clerk_event
-from cfipros.api.problems import ProblemError, UnprocessableEntity
+from accounts.webhooks.services import clerk_webhook_receive
 
 PROBLEM = "An `application/problem+json` body."
 
@@ -63,37 +58,10 @@ class ClerkWebhookView(APIView):
         tags=["identity"],
     )
     def post(self, request: Request) -> Response:
-        secret = settings.CLERK_WEBHOOK_SECRET
-        if not secret:
-            raise ProblemError(503, "webhooks_not_configured", "Clerk webhooks are not configured.")
-        body = request.body
-        message_id = request.headers.get("svix-id")
-        tolerance = settings.CLERK_WEBHOOK_TOLERANCE_SECONDS
-        try:
-            webhooks.verify_delivery(
-                secret=secret,
-                message_id=message_id,
-                timestamp=request.headers.get("svix-timestamp"),
-                signature_header=request.headers.get("svix-signature"),
-                body=body,
-                tolerance=tolerance,
-            )
-        except webhooks.WebhookRejected as exc:
-            raise ProblemError(401, exc.code, exc.detail, headers={"WWW-Authenticate": "Svix"}) from exc
-        assert message_id is not None
-        try:
-            event = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise UnprocessableEntity("malformed_json", "The body is not valid JSON.") from exc
-        if not webhooks.claim_delivery(message_id, tolerance):
-            raise ProblemError(409, "webhook_replayed", "This delivery was already received.")
-        try:
-            applied = apply_clerk_event(event)
-        except ClerkEventError as exc:
-            webhooks.release_delivery(message_id)
-            raise UnprocessableEntity("invalid_event", exc.detail, errors=exc.errors) from exc
-        except Exception:
-            webhooks.release_delivery(message_id)
-            raise
-        event_type = str(event.get("type"))
-        return Response(WebhookAckSerializer({"type": event_type, "applied": applied}).data)
+        receipt = clerk_webhook_receive(
+            body=request.body,
+            message_id=request.headers.get("svix-id"),
+            timestamp=request.headers.get("svix-timestamp"),
+            signature=request.headers.get("svix-signature"),
+        )
+        return Response(WebhookAckSerializer(receipt).data)

@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
 
-from accounts import webhooks
 from accounts.models import Membership, Organization, User
+from accounts.webhooks import verification
 from tests.accounts.conftest import svix_headers, svix_sign
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_failed_delivery_can_be_retried_with_the_same_id(api_client, monkeypatch
     def broken(event: Any) -> bool:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("accounts.views.apply_clerk_event", broken)
+    monkeypatch.setattr("accounts.webhooks.services.clerk_event_apply", broken)
     failed = api_client.post(URL, data=body, content_type="application/json", **headers)
     assert_problem(failed, 500, "server_error")
     monkeypatch.undo()
@@ -192,13 +192,13 @@ def test_unconfigured_secret_is_503(api_client, settings) -> None:
 
 
 def test_replay_window_outlives_the_tolerance() -> None:
-    assert webhooks.replay_window(300) > 2 * 300
+    assert verification.replay_window(300) > 2 * 300
 
 
 def test_secret_prefix_is_optional_and_bad_secrets_are_a_configuration_error() -> None:
-    assert webhooks.secret_key("whsec_c2VjcmV0") == webhooks.secret_key("c2VjcmV0") == b"secret"
+    assert verification.secret_key("whsec_c2VjcmV0") == verification.secret_key("c2VjcmV0") == b"secret"
     with pytest.raises(ImproperlyConfigured):
-        webhooks.secret_key("whsec_not base64!")
+        verification.secret_key("whsec_not base64!")
 
 
 # Payload validation

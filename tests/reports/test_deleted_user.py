@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from accounts.services import user_delete_from_clerk
+from accounts.webhooks.users import user_delete_from_clerk
 from extraction.engine import ExtractionResult
 from extraction.models import Report
 from extraction.reports.services import report_create_from_result

@@ -18,6 +18,8 @@ import time
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from cfipros.errors import Unauthenticated
+
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a format marker, not a secret)
 MAX_MESSAGE_ID_LENGTH = 200
 
@@ -27,13 +29,11 @@ def _replay_key(message_id: str) -> str:
     return "accounts:clerk-webhook:" + hashlib.sha256(message_id.encode("utf-8", "replace")).hexdigest()
 
 
-class WebhookRejected(Exception):
-    """A delivery that is not provably from Clerk; ``code`` is the stable problem code."""
+class WebhookRejected(Unauthenticated):
+    """A delivery that is not provably from Clerk; answered with a ``Svix`` challenge."""
 
     def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+        super().__init__(detail, code=code, scheme="Svix")
 
 
 def secret_key(secret: str) -> bytes:
