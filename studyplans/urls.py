@@ -3,7 +3,8 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from studyplans.api.views import ReportEndorsementView, StudyPlanViewSet
+from studyplans.api.endorsements.views import ReportEndorsementView
+from studyplans.api.plans.views import StudyPlanViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("study-plans", StudyPlanViewSet, basename="study-plan")

@@ -35,7 +35,9 @@ def fifteen_codes(prefix: str) -> list[str]:
 def create_plan(user: User, report_ids: list[str], **body: object) -> dict:
     response = client_for(user).post("/api/v1/study-plans", {"report_ids": report_ids, **body}, format="json")
     assert response.status_code == 201, response.content
-    return response.json()
+    body = response.json()
+    assert response["Location"] == f"/api/v1/study-plans/{body['id']}"
+    return body
 
 
 @pytest.mark.parametrize("prefix", ["PA", "IR", "CA"])

@@ -1,9 +1,9 @@
-"""Study plans, their progress and exports, and the 61.39 endorsement draft of a report.
+"""Study plans: list, detail, generation from reports, progress on an item, exports.
 
 Who may do what: everyone who may see a report's owner (the owner, their instructors, their
-organization's admins) may read the owner's plans, exports and endorsement drafts, and may
-generate a plan from reports they can see; only the plan's owner records progress on it, so an
-instructor's view of a student's plan is read-only.
+organization's admins) may read the owner's plans and exports, and may generate a plan from
+reports they can see; only the plan's owner records progress on it, so an instructor's view of a
+student's plan is read-only.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -19,13 +20,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from accounts.models import User
 from cfipros.api.negotiation import JSONOnlyNegotiation
 from cfipros.api.problems import ProblemError, problem_response
-from studyplans.api.serializers import (
-    EndorsementSerializer,
+from studyplans.api.plans.serializers import (
     StudyPlanCreateSerializer,
     StudyPlanDetailSerializer,
     StudyPlanItemSerializer,
@@ -33,42 +31,20 @@ from studyplans.api.serializers import (
     StudyPlanItemUpdateSerializer,
     StudyPlanListSerializer,
 )
-from studyplans.endorsements.selectors import endorsement_draft, report_get_visible
-from studyplans.exports.selectors import study_plan_export
+from studyplans.api.requests import request_user, requested_format
+from studyplans.exports.selectors import EXPORT_FORMATS, study_plan_export
 from studyplans.models import StudyPlan
 from studyplans.plans.selectors import study_plan_get, study_plan_item_list, study_plan_list
 from studyplans.plans.services import study_plan_create
 from studyplans.progress.selectors import study_plan_progress_get
 from studyplans.progress.services import study_plan_item_update
 
-EXPORT_FORMATS = {
+MEDIA_TYPES = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
     "ics": "text/calendar; charset=utf-8",
 }
-ENDORSEMENT_FORMATS = ("json", "text")
 PLAN_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _requested_format(request: Request, allowed: tuple[str, ...] | list[str], default: str | None) -> str:
-    value = request.query_params.get("format")
-    if value is None:
-        if default is None:
-            raise ProblemError(422, "invalid_format", "Give ?format=" + "|".join(allowed) + ".")
-        return default
-    if value not in allowed:
-        raise ProblemError(
-            422,
-            "invalid_format",
-            f"Unknown format {value!r}; use one of: " + ", ".join(allowed) + ".",
-            errors={"format": [f"Must be one of: {', '.join(allowed)}."]},
-        )
-    return value
 
 
 @extend_schema_view(
@@ -102,7 +78,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[StudyPlan]:
-        plans = study_plan_list(_user(self.request))
+        plans = study_plan_list(request_user(self.request))
         wanted = self.request.query_params.get("status") if self.action == "list" else None
         if wanted is not None:
             if wanted not in StudyPlan.Status.values:
@@ -127,7 +103,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             plan_id = int(pk)
         except (TypeError, ValueError):
             plan_id = 0
-        plan = study_plan_get(_user(self.request), plan_id)
+        plan = study_plan_get(request_user(self.request), plan_id)
         if plan is None:
             raise ProblemError(404, "not_found", "No study plan with this id is visible to you.")
         return plan
@@ -148,12 +124,12 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = StudyPlanCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = study_plan_create(user=_user(request), **serializer.validated_data)
+        plan = study_plan_create(user=request_user(request), **serializer.validated_data)
         detail = self._visible_plan(plan.pk)
         return Response(
             StudyPlanDetailSerializer(detail).data,
             status=status.HTTP_201_CREATED,
-            headers={"Location": f"/api/v1/study-plans/{plan.pk}"},
+            headers={"Location": reverse("study-plan-detail", kwargs={"pk": plan.pk})},
         )
 
     @extend_schema(
@@ -174,7 +150,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         item = next((i for i in items if str(i.pk) == item_id), None)
         if item is None:
             raise ProblemError(404, "not_found", "This plan has no item with this id.")
-        if plan.owner_id != _user(request).pk:
+        if plan.owner_id != request_user(request).pk:
             raise ProblemError(403, "read_only", "Only the plan's owner records progress on it.")
         serializer = StudyPlanItemUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -206,45 +182,8 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["get"], url_path="export")
     def export(self, request: Request, pk: str | None = None) -> HttpResponse:
         plan = self._visible_plan(pk)
-        fmt = _requested_format(request, list(EXPORT_FORMATS), None)
+        fmt = requested_format(request, EXPORT_FORMATS, None)
         body = study_plan_export(plan=plan, fmt=fmt)
-        response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
+        response = HttpResponse(body, content_type=MEDIA_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="study-plan-{plan.pk}.{fmt}"'
         return response
-
-
-class ReportEndorsementView(APIView):
-    """``GET /api/v1/reports/{id}/endorsement``: the draft an instructor reviews and signs."""
-
-    content_negotiation_class = JSONOnlyNegotiation
-
-    @extend_schema(
-        summary="Draft of the 14 CFR 61.39 endorsement for a report's deficient areas",
-        parameters=[
-            OpenApiParameter("report_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
-            OpenApiParameter(
-                "format",
-                OpenApiTypes.STR,
-                OpenApiParameter.QUERY,
-                enum=list(ENDORSEMENT_FORMATS),
-                description="json (default) or text; `Accept: text/plain` also selects text.",
-            ),
-        ],
-        responses={
-            (200, "application/json"): EndorsementSerializer,
-            (200, "text/plain"): OpenApiTypes.STR,
-            404: problem_response("No such report visible to the caller"),
-            422: problem_response("Unknown format"),
-        },
-    )
-    def get(self, request: Request, report_id: Any) -> Response | HttpResponse:
-        accept = request.META.get("HTTP_ACCEPT", "")
-        default = "text" if "text/plain" in accept and "application/json" not in accept else "json"
-        fmt = _requested_format(request, ENDORSEMENT_FORMATS, default)
-        report = report_get_visible(_user(request), report_id)
-        if report is None:
-            raise ProblemError(404, "not_found", "No report with this id is visible to you.")
-        endorsement = endorsement_draft(report)
-        if fmt == "text":
-            return HttpResponse(endorsement.text, content_type="text/plain; charset=utf-8")
-        return Response(EndorsementSerializer(endorsement).data)

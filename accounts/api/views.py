@@ -9,9 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.serializers import MeSerializer, WebhookAckSerializer
 from accounts.models import User
 from accounts.selectors import user_with_organizations
-from accounts.serializers import MeSerializer, WebhookAckSerializer
 from accounts.webhooks.services import clerk_webhook_receive
 
 PROBLEM = "An `application/problem+json` body."

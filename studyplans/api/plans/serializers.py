@@ -1,4 +1,4 @@
-"""Shapes of the study plan API; computed parts (progress, schedule) come from selectors."""
+"""Shapes of the study plan resource; computed parts (progress, schedule) come from selectors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from studyplans.endorsements.selectors import Endorsement
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
 from studyplans.plans.selectors import study_plan_item_list, study_plan_schedule_get
 from studyplans.progress.selectors import study_plan_progress_count, study_plan_progress_get
@@ -185,31 +184,3 @@ class StudyPlanItemUpdateResponseSerializer(serializers.Serializer):
     item = StudyPlanItemSerializer()
     plan_status = serializers.ChoiceField(choices=StudyPlan.Status.choices)
     progress = ProgressSerializer()
-
-
-class DeficientTaskSerializer(serializers.Serializer):
-    task = serializers.CharField()
-    title = serializers.CharField()
-    codes = serializers.ListField(child=serializers.CharField())
-
-
-class DeficientAreaSerializer(serializers.Serializer):
-    prefix = serializers.CharField()
-    area = serializers.CharField()
-    title = serializers.CharField()
-    tasks = DeficientTaskSerializer(many=True)
-
-
-class EndorsementSerializer(serializers.Serializer):
-    report_id = serializers.UUIDField(source="report.pk")
-    regulation = serializers.SerializerMethodField()
-    applicant_name = serializers.CharField()
-    test = serializers.CharField()
-    exam_date = serializers.DateField(allow_null=True)
-    expiration_date = serializers.DateField(allow_null=True)
-    areas = DeficientAreaSerializer(many=True)
-    other_codes = serializers.ListField(child=serializers.CharField())
-    text = serializers.CharField()
-
-    def get_regulation(self, endorsement: Endorsement) -> str:
-        return "14 CFR 61.39(a)(6)(iii)"

@@ -1,0 +1,1 @@
+"""The study plan resource: list, detail, generation, progress on an item, exports."""
