@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import drop_database, ensure_database  # noqa: E402
-from tests.reports.aktr_fixture import AktrSpec, aktr_pdf  # noqa: E402
+from tests.engine.generator.documents import UPLOAD, aktr_pdf  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -137,7 +137,7 @@ def main() -> None:
     try:
         wait_ready(port, time.time() + 60)
         boundary = "bench" + secrets.token_hex(8)
-        body = multipart(aktr_pdf(AktrSpec()), boundary)
+        body = multipart(aktr_pdf(UPLOAD), boundary)
         for _ in range(args.warmup):
             post(port, body, boundary)
         times: list[float] = []

@@ -61,7 +61,7 @@ def parse_mix(raw: str, total: int) -> dict[str, int]:
 
 def generated_documents(mix: dict[str, int], seed: int) -> list[tuple[str, bytes, str, list[str] | None]]:
     """(name, bytes, media type, expected codes) for every generated file, kinds interleaved."""
-    from tests.batches.documents import EXAMS, AktrSpec, document
+    from tests.batches.documents import EXAMS, document, student_report
 
     rng = random.Random(seed)
     pool = EXAMS["PAR"][1]
@@ -69,7 +69,7 @@ def generated_documents(mix: dict[str, int], seed: int) -> list[tuple[str, bytes
     rng.shuffle(order)
     out = []
     for index, kind in enumerate(order):
-        spec = AktrSpec(
+        spec = student_report(
             name=f"STUDENT {index:02d}, BENCH",
             ftn="".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(8)),
             exam_id=str(rng.randrange(10**17, 10**18)),

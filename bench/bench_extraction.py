@@ -2,7 +2,7 @@
 
 Text PDFs are the bar that matters here: p95 at most 20 ms per document, catalogue lookup
 included. Each document is extracted ``--repeat`` times after one warm-up call; every call
-is one sample. Without ``DIR`` the generated fixtures of ``tests/engine/aktr_fixtures.py``
+is one sample. Without ``DIR`` the hand-named fixtures of ``tests/engine/test_text_pdfs.py``
 are used, so the benchmark runs anywhere; ``--wide N`` adds N text PDFs of the wide generator
 (``tests/engine/generator``: other vendors' wordings and layouts), from seed ``--start``.
 
@@ -36,17 +36,17 @@ Case = tuple[str, str, bytes, dict[str, object] | None]  # name, format, bytes, 
 
 
 def generated_cases() -> list[Case]:
-    from tests.engine.aktr_fixtures import build_pdf
+    from tests.engine.generator.documents import aktr_pdf
     from tests.engine.test_text_pdfs import VARIANTS
 
-    return [(name, "text", build_pdf(r), r.expected()) for name, r in sorted(VARIANTS.items())]
+    return [(name, "text", aktr_pdf(r), r.expected()) for name, r in sorted(VARIANTS.items())]
 
 
 def wide_cases(
     catalog: Catalog, count: int, start: int
 ) -> list[tuple[str, str, bytes, dict[str, object] | None]]:
-    from tests.engine.generator.render import render_pdf
     from tests.engine.generator.draw import draw_spec
+    from tests.engine.generator.render import render_pdf
 
     cases: list[Case] = []
     for seed in range(start, start + count):

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.engine.aktr_fixtures import Report, build_pdf  # noqa: E402
+from tests.engine.generator.documents import aktr_pdf  # noqa: E402
 from tests.engine.hostile import answer, hostile_files, run_fresh  # noqa: E402
 
 BAR_SECONDS = 5.0
@@ -44,7 +44,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         files: dict[str, tuple[Path, frozenset[str] | None]] = {}
         baseline = Path(tmp) / "baseline_text_report.pdf"
-        baseline.write_bytes(build_pdf(Report()))
+        baseline.write_bytes(aktr_pdf())
         files["(baseline) text report"] = (baseline, frozenset({"ok", "needs_review"}))
         if args.dir:
             for path in sorted(p for p in args.dir.iterdir() if p.is_file()):

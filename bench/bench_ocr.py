@@ -18,7 +18,7 @@ Usage::
     python bench/bench_ocr.py --generate 20 --start 5000 [--only photo] [--variant ...]
 
 ``--generate`` needs nothing outside the project: it draws reports with
-``tests/engine/aktr_fixtures.py`` and photographs them with ``tests/engine/photo_fixtures.py``.
+``tests/engine/generator/random_reports.py`` and photographs them with ``tests/engine/photo_fixtures.py``.
 
 Only image-based documents are used: scans (PDFs without a text layer, rendered at the
 resolution of their embedded image), PNGs and photos.
@@ -116,11 +116,13 @@ def _field_values(truth: dict[str, Any]) -> dict[str, list[str]]:
 
 def _printed(report: Any) -> dict[str, list[str]]:
     """Header lines of a generated report exactly as printed (label, colon, value)."""
-    from tests.engine.aktr_fixtures import format_date
+    from tests.engine.generator.render import printed_values
 
-    colon = ":" if report.colon else ""
-    printed = {f"header {label}": [f"{label}{colon}{value}"] for label, value in report.header_pairs()}
-    printed["expiration_date"] = [format_date(report.expiration, report.expiration_style)]
+    values = printed_values(report)
+    printed = {
+        f"header {report.labels[key]}": [f"{report.labels[key]}{values[key]}"] for key in report.field_order
+    }
+    printed["expiration_date"] = [report.expiration_text()]
     return printed
 
 
@@ -266,14 +268,14 @@ def sample_documents(directory: Path, only: set[str]) -> Iterator[Document]:
 
 
 def generated_documents(start: int, count: int, only: set[str]) -> Iterator[Document]:
-    """Reports drawn by the project's own generator (``tests/engine/aktr_fixtures.py``):
+    """Reports drawn by the project's own generator (``tests/engine/generator/random_reports.py``):
     phone photos (keystone on a desk, shadow, JPEG, EXIF orientation, decoded the way the
     engine decodes uploads) and clean PNG renders, so anyone can run the benchmark."""
     import random
 
     from extraction.engine import Catalog, images
-    from tests.engine import aktr_fixtures as fixtures
     from tests.engine import photo_fixtures
+    from tests.engine.generator import random_reports as fixtures
 
     catalog = Catalog.from_json(
         Path(__file__).resolve().parent.parent / "extraction/data/acs_catalog.json.gz"
@@ -286,7 +288,7 @@ def generated_documents(start: int, count: int, only: set[str]) -> Iterator[Docu
             image = images.decode_image(photo.data, "jpeg")
             yield f"photo-{seed}", "photo", [image], _generated_truth(shot)
         if not only or "png" in only:
-            clean = replace(report, codes_split=None)
+            clean = replace(report, split_at=None)
             page = photo_fixtures.render_page(clean, random.Random(seed).randint(150, 300))
             yield f"png-{seed}", "png", [page], _generated_truth(clean)
 

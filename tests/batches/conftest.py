@@ -10,8 +10,10 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from extraction.adapter.extract import get_catalog, reset_catalog
 from extraction.models import AcsElement
-from tests.batches.documents import AktrSpec, aktr_pdf, class_of_reports
+from tests.batches.documents import class_of_reports
 from tests.cache_keys import delete_cache_keys
+from tests.engine.generator.documents import aktr_pdf
+from tests.engine.generator.spec import DocumentSpec
 from tests.factories import acs_element
 
 
@@ -48,10 +50,10 @@ def cfi_client(cfi: User) -> APIClient:
 
 
 @pytest.fixture
-def class_pdfs() -> Callable[[int], list[tuple[str, bytes, AktrSpec]]]:
+def class_pdfs() -> Callable[[int], list[tuple[str, bytes, DocumentSpec]]]:
     """``n`` text reports of distinct students as (file name, bytes, spec)."""
 
-    def make(count: int) -> list[tuple[str, bytes, AktrSpec]]:
+    def make(count: int) -> list[tuple[str, bytes, DocumentSpec]]:
         return [
             (f"student-{i + 1}.pdf", aktr_pdf(spec), spec) for i, spec in enumerate(class_of_reports(count))
         ]

@@ -1,15 +1,14 @@
-"""Synthetic Airman Knowledge Test Reports for batch tests and the batch benchmark.
+"""A class of students' reports for the batch tests and the batch benchmark, and how they upload them.
 
-Text reports are laid out with fpdf2 the way testing providers print them; scans and phone
-photos are those pages rendered to pixels (pypdfium2), turned a little and compressed, so the
-engine must read them through OCR. Nothing here reads files from outside the repository.
+The reports are the generator's hand-named documents (:mod:`tests.engine.generator.documents`),
+one per student; scans and phone photos are their pages rendered to pixels (pypdfium2), turned a
+little and compressed, so the engine must read them through OCR.
 """
 
 from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -17,75 +16,35 @@ import pypdfium2 as pdfium
 from fpdf import FPDF
 from PIL import Image, ImageFilter
 
+from tests.engine.generator.documents import UPLOAD, aktr, aktr_pdf
+from tests.engine.generator.spec import DocumentSpec
+
 DocumentKind = Literal["text", "scan", "photo"]
 
 EXAMS = {
-    "PAR": ("Private Pilot Airplane (PAR)", ["PA.I.A.K1", "PA.I.B.K1a", "PA.I.C.K2", "PA.III.A.K2"]),
-    "IRA": ("Instrument Rating Airplane (IRA)", ["IR.I.B.K1", "IR.I.C.K1", "IR.VI.A.K1"]),
+    "PAR": ("Private Pilot Airplane", ["PA.I.A.K1", "PA.I.B.K1a", "PA.I.C.K2", "PA.III.A.K2"]),
+    "IRA": ("Instrument Rating Airplane", ["IR.I.B.K1", "IR.I.C.K1", "IR.VI.A.K1"]),
 }
 
 
-@dataclass(frozen=True, slots=True)
-class AktrSpec:
-    """What one synthetic report prints; the fields a correct extraction returns."""
-
-    name: str
-    ftn: str
-    exam_id: str
-    exam_code: str
-    exam_date: date
-    score: int
-    take: int = 1
-    codes: list[str] = field(default_factory=list)
-    site: str = "CG38270"
-
-    @property
-    def grade(self) -> str:
-        return "PASS" if self.score >= 70 else "FAIL"
-
-    @property
-    def exam_title(self) -> str:
-        return EXAMS[self.exam_code][0]
-
-
-def _expiration(day: date) -> date:
-    """Last day of the 24th calendar month after the exam month."""
-    month_index = day.year * 12 + day.month - 1 + 24 + 1
-    first_of_next = date(month_index // 12, month_index % 12 + 1, 1)
-    return date.fromordinal(first_of_next.toordinal() - 1)
-
-
-def aktr_pdf(spec: AktrSpec) -> bytes:
-    """A one-page text-layer AKTR."""
-    pdf = FPDF(format="letter")
-    pdf.set_auto_page_break(auto=False)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=11)
-    lines = [
-        "U.S. DEPARTMENT OF TRANSPORTATION",
-        "FEDERAL AVIATION ADMINISTRATION",
-        "AIRMAN KNOWLEDGE TEST REPORT",
-        f"NAME: {spec.name}",
-        f"FTN: {spec.ftn}",
-        f"EXAM ID: {spec.exam_id}",
-        f"EXAM: {spec.exam_title}",
-        f"EXAM DATE: {spec.exam_date.strftime('%d-%b-%Y').upper()}",
-        f"EXAM SITE: {spec.site}",
-        f"SCORE: {spec.score}%",
-        f"GRADE: {spec.grade}",
-        f"TAKE: {spec.take}",
-        "The Airman Certification Standards (ACS) codes listed below identify the knowledge areas or",
-        "elements in which you answered at least one question incorrectly. A single code may represent",
-        "more than one incorrect response. Refer to the ACS publication for the code's meaning.",
-        *spec.codes,
-        f"EXPIRATION DATE: {_expiration(spec.exam_date).strftime('%m/%d/%Y')}",
-        "DO NOT LOSE THIS REPORT",
-    ]
-    y = 20.0
-    for line in lines:
-        pdf.text(18, y, line)
-        y += 7.5
-    return bytes(pdf.output())
+def student_report(
+    *, name: str, ftn: str, exam_id: str, exam_code: str, exam_date: date, score: int, codes: list[str]
+) -> DocumentSpec:
+    """One student's report of a batch, printed the way the uploads in the API tests are."""
+    return aktr(
+        UPLOAD,
+        name=name,
+        ftn=ftn,
+        exam_id=exam_id,
+        exam_code=exam_code,
+        title=EXAMS[exam_code][0],
+        exam_date=exam_date,
+        score=score,
+        percent=True,
+        grade="PASS" if score >= 70 else "FAIL",
+        codes=codes,
+        font_size=11,
+    )
 
 
 def _render(pdf_bytes: bytes, dpi: int) -> Image.Image:
@@ -99,7 +58,7 @@ def _render(pdf_bytes: bytes, dpi: int) -> Image.Image:
     return image
 
 
-def scan_pdf(spec: AktrSpec, *, dpi: int = 150) -> bytes:
+def scan_pdf(spec: DocumentSpec, *, dpi: int = 150) -> bytes:
     """An image-only PDF of the report, as a flatbed scanner makes it."""
     image = _render(aktr_pdf(spec), dpi).convert("L").rotate(0.6, expand=False, fillcolor=255)
     buffer = io.BytesIO()
@@ -111,7 +70,7 @@ def scan_pdf(spec: AktrSpec, *, dpi: int = 150) -> bytes:
     return bytes(pdf.output())
 
 
-def photo_jpeg(spec: AktrSpec, *, dpi: int = 140) -> bytes:
+def photo_jpeg(spec: DocumentSpec, *, dpi: int = 140) -> bytes:
     """A phone photo of the report: slightly turned, a little soft, on a grey desk, JPEG."""
     page = _render(aktr_pdf(spec), dpi).rotate(-2.0, expand=True, fillcolor=(170, 170, 165))
     desk = Image.new("RGB", (page.width + 80, page.height + 80), (150, 150, 145))
@@ -121,7 +80,7 @@ def photo_jpeg(spec: AktrSpec, *, dpi: int = 140) -> bytes:
     return buffer.getvalue()
 
 
-def document(spec: AktrSpec, kind: DocumentKind) -> bytes:
+def document(spec: DocumentSpec, kind: DocumentKind) -> bytes:
     if kind == "scan":
         return scan_pdf(spec)
     if kind == "photo":
@@ -133,7 +92,7 @@ _SURNAMES = ["OKAFOR", "LINDQVIST", "MORALES", "TANAKA", "BROOKS", "HALVORSEN", 
 _GIVEN = ["WEI", "PRIYA", "JONAS", "AMARA", "LUCA", "SOFIA", "MATEO", "INGRID"]
 
 
-def class_of_reports(count: int, *, seed: int = 7, exam_code: str = "PAR") -> list[AktrSpec]:
+def class_of_reports(count: int, *, seed: int = 7, exam_code: str = "PAR") -> list[DocumentSpec]:
     """``count`` distinct students of one exam, each missing one to three of the exam's few codes."""
     rng = random.Random(seed)
     pool = EXAMS[exam_code][1]
@@ -141,7 +100,7 @@ def class_of_reports(count: int, *, seed: int = 7, exam_code: str = "PAR") -> li
     for index in range(count):
         codes = sorted(set(rng.sample(pool, k=rng.randint(1, min(3, len(pool))))))
         specs.append(
-            AktrSpec(
+            student_report(
                 name=f"{rng.choice(_SURNAMES)}, {rng.choice(_GIVEN)}",
                 ftn="".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(8)),
                 exam_id=str(rng.randrange(10**17, 10**18)),

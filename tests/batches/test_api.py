@@ -17,11 +17,11 @@ from extraction.adapter.extract import run_extraction
 from extraction.batches import processing
 from extraction.engine import ExtractionResult
 from extraction.models import Batch, BatchFile, Report
-from tests.batches.documents import AktrSpec
+from tests.engine.generator.spec import DocumentSpec
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_catalog")]
 
-Docs = Callable[[int], list[tuple[str, bytes, AktrSpec]]]
+Docs = Callable[[int], list[tuple[str, bytes, DocumentSpec]]]
 
 
 def _upload(client: APIClient, files: list[tuple[str, bytes]]):
@@ -89,7 +89,7 @@ def test_batch_completes_with_one_report_per_file(
 
 
 def test_summary_counts_codes_tasks_scores_and_exams(completed_batch: dict, cfi_client: APIClient) -> None:
-    specs: list[AktrSpec] = completed_batch["specs"]
+    specs: list[DocumentSpec] = completed_batch["specs"]
     summary = cfi_client.get(f"/api/v1/batches/{completed_batch['id']}").json()["summary"]
     assert summary["reports"] == 5
     expected_codes: dict[str, int] = {}
@@ -267,7 +267,7 @@ def test_export_csv_has_one_row_per_report_and_code(completed_batch: dict, cfi_c
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == f'attachment; filename="batch-{completed_batch["id"]}.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    specs: list[AktrSpec] = completed_batch["specs"]
+    specs: list[DocumentSpec] = completed_batch["specs"]
     assert len(rows) == sum(len(spec.codes) for spec in specs)
     assert {(r["applicant_name"], r["code"]) for r in rows} == {
         (spec.name, code) for spec in specs for code in spec.codes

@@ -14,7 +14,8 @@ from accounts.models import User
 from extraction.batches import intake, processing, tasks, transit
 from extraction.engine import ExtractionError
 from extraction.models import Batch, BatchFile, Report
-from tests.batches.documents import aktr_pdf, class_of_reports
+from tests.batches.documents import class_of_reports
+from tests.engine.generator.documents import aktr_pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_catalog")]
 

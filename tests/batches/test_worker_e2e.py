@@ -25,8 +25,9 @@ from accounts.models import User
 from cfipros.celery import app as celery_app
 from extraction.batches import transit
 from extraction.models import Batch, BatchFile, Report
-from tests.batches.documents import aktr_pdf, class_of_reports, photo_jpeg
+from tests.batches.documents import class_of_reports, photo_jpeg
 from tests.batches.workers import spawn_worker, stop_worker
+from tests.engine.generator.documents import aktr_pdf
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.engine.aktr_fixtures import Report, build_pdf, png_header
+from tests.engine.bad_files import png_header, text_pdf
+from tests.engine.generator.documents import aktr_pdf
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,6 @@ def scanned_pages(pages: int, lines: int = 6) -> bytes:
     import pypdfium2 as pdfium
     from fpdf import FPDF
 
-    from tests.engine.aktr_fixtures import text_pdf
-
     doc = pdfium.PdfDocument(
         text_pdf([f"Hangar log entry {i}: door inspected, bulb replaced." for i in range(lines)])
     )
@@ -268,7 +267,7 @@ def _report_image(mode: str, fmt: str, scale: float = 2.0, **save: object) -> by
     """The default report rendered, converted to ``mode`` and saved as ``fmt``."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(build_pdf(Report()))
+    doc = pdfium.PdfDocument(aktr_pdf())
     try:
         page = doc[0]
         bitmap = page.render(scale=scale, grayscale=True)
@@ -330,12 +329,12 @@ def _animated_webp(frames: int) -> bytes:
 
 def _polyglot_pdf_in_png() -> bytes:
     """A PNG (a report image) with a whole PDF appended after IEND."""
-    return _report_image("L", "PNG", scale=1.5) + build_pdf(Report())
+    return _report_image("L", "PNG", scale=1.5) + aktr_pdf()
 
 
 def _polyglot_png_in_pdf() -> bytes:
     """A PDF text report with a PNG stuck in a comment before it: read as a PDF."""
-    pdf = build_pdf(Report())
+    pdf = aktr_pdf()
     return (
         pdf[:15]
         + b"%"

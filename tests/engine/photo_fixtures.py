@@ -19,7 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from tests.engine.aktr_fixtures import Report, build_pdf
+from tests.engine.generator.render import render_pdf
+from tests.engine.generator.spec import DocumentSpec
 
 EXIF_ORIENTATION = 274
 # What a viewer does to stored pixels for each Orientation value (ImageOps.exif_transpose);
@@ -44,11 +45,11 @@ class PhonePhoto:
     size: tuple[int, int]  # upright picture (width, height)
 
 
-def render_page(report: Report, dpi: int) -> Image.Image:
+def render_page(report: DocumentSpec, dpi: int) -> Image.Image:
     """Page 1 of the report, rendered in grey at ``dpi``."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(build_pdf(report))
+    doc = pdfium.PdfDocument(render_pdf(report))
     try:
         page = doc[0]
         bitmap = page.render(scale=dpi / 72, grayscale=True)
@@ -161,8 +162,8 @@ def phone_photo(page: Image.Image, seed: int, orientation: int | None = None) ->
     return PhonePhoto(data=data, corners=corners, orientation=orientation, size=upright.size)
 
 
-def photo_variant(report: Report, seed: int) -> tuple[Report, PhonePhoto]:
+def photo_variant(report: DocumentSpec, seed: int) -> tuple[DocumentSpec, PhonePhoto]:
     """The report photographed by a phone, chosen by the seed (page 1 holds every code)."""
-    report = replace(report, codes_split=None)
+    report = replace(report, split_at=None)
     dpi = random.Random(seed * 31 + 5).randint(130, 220)
     return report, phone_photo(render_page(report, dpi), seed)

@@ -15,7 +15,7 @@ import pytest
 
 from extraction.engine import Catalog, ExtractionError, extract_document
 from extraction.engine.images import image_dimensions
-from tests.engine.aktr_fixtures import bad_inputs
+from tests.engine.bad_files import bad_inputs
 
 CASES = bad_inputs()
 BOUND_SECONDS = 30  # per input; answers come in well under a second on an idle machine
@@ -46,15 +46,15 @@ def test_unexpected_failure_becomes_an_error_code(catalog: Catalog, monkeypatch:
         raise ValueError("bug")
 
     monkeypatch.setattr(pipeline, "parse_rows", boom)
-    from tests.engine.aktr_fixtures import Report, build_pdf
+    from tests.engine.generator.documents import aktr_pdf
 
     with pytest.raises(ExtractionError) as err:
-        extract_document(build_pdf(Report()), catalog)
+        extract_document(aktr_pdf(), catalog)
     assert err.value.code == "corrupt_file"
 
 
 def test_image_sizes_are_read_from_headers() -> None:
-    from tests.engine.aktr_fixtures import jpeg_header, png_header
+    from tests.engine.bad_files import jpeg_header, png_header
 
     assert image_dimensions(png_header(1234, 567), "png") == (1234, 567)
     assert image_dimensions(jpeg_header(800, 600), "jpeg") == (800, 600)
@@ -78,7 +78,7 @@ _MEMORY_PROBE = """
 import json, resource, signal, sys
 sys.path.insert(0, {root!r})
 from extraction.engine import Catalog, ExtractionError, extract_document
-from tests.engine.aktr_fixtures import bad_inputs
+from tests.engine.bad_files import bad_inputs
 catalog = Catalog.from_json({catalog!r})
 out = {{}}
 for name, (data, code) in bad_inputs().items():

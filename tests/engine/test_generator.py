@@ -18,8 +18,9 @@ from PIL import Image
 from extraction.engine import Catalog
 from tests.engine.generator import draw_spec, render_document, render_pdf
 from tests.engine.generator import wording as w
+from tests.engine.generator.draw import ACS_EXAMS
 from tests.engine.generator.images import ORIENTATION_TAG, upright
-from tests.engine.generator.spec import ACS_EXAMS, end_of_month
+from tests.engine.generator.spec import end_of_month
 from tests.engine.generator.sweep import main as sweep_main
 
 TRUTH_KEYS = {

@@ -54,11 +54,11 @@ def test_codes_printed_in_no_order_are_taken_as_read(fake_ocr: list[FakePage], c
 
 
 def test_text_layer_codes_are_never_reordered(catalog: Catalog) -> None:
-    from tests.engine.aktr_fixtures import Report, build_pdf
+    from tests.engine.generator.documents import aktr, aktr_pdf
 
     codes = ["AM.II.L.S7", "AM.II.M.R1", "AM.III.A.K7", "AM.III.F.K9", "AM.II.I.K4", "AM.III.K.R2"]
-    report = Report(title="Aviation Mechanic Airframe", exam_code="AMA", codes=codes)
-    result = extract_document(build_pdf(report), catalog)
+    report = aktr(title="Aviation Mechanic Airframe", exam_code="AMA", codes=codes)
+    result = extract_document(aktr_pdf(report), catalog)
     assert result.codes == sorted(codes)
 
 

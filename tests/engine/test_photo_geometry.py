@@ -1,13 +1,11 @@
 """Phone photos: EXIF orientation, the page quadrilateral, flattening, shadows, whole extraction.
 
-Every picture is generated here: an AKTR rendered by ``aktr_fixtures``, photographed by
+Every picture is generated here: an AKTR rendered by the generator (``generator.documents``), photographed by
 ``photo_fixtures.phone_photo`` (keystone on a darker desk, tilt, shadow, JPEG, EXIF tag),
 so the true page corners are known.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -15,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from extraction.engine import Catalog, extract_document, images, imaging, page_geometry
-from tests.engine.aktr_fixtures import Report
+from tests.engine.generator.documents import aktr
 from tests.engine.photo_fixtures import (
     jpeg_with_orientation,
     phone_photo,
@@ -50,7 +48,7 @@ def test_exif_orientation_is_applied_on_decode(orientation: int) -> None:
 
 @pytest.fixture(scope="module")
 def page() -> Image.Image:
-    return render_page(Report(), 150)
+    return render_page(aktr(), 150)
 
 
 @pytest.mark.parametrize(("seed", "orientation"), [(11, 1), (12, 6), (13, 3), (14, 8)])
@@ -120,12 +118,12 @@ def test_shadow_is_evened_out(page: Image.Image) -> None:
     assert out[grey < 60].mean() < 110  # the text stays dark
 
 
-@pytest.mark.parametrize(("seed", "orientation", "layout"), [(41, 6, "grid"), (42, 3, "comma")])
+@pytest.mark.parametrize(("seed", "orientation", "layout"), [(41, 6, "grid_rows"), (42, 3, "separated")])
 def test_photos_extract_exactly(catalog: Catalog, seed: int, orientation: int, layout: str) -> None:
-    report = replace(
-        Report(),
+    report = aktr(
         codes=["PA.I.C.K2a", "PA.III.B.R1", "PA.IX.A.K3", "PA.VIII.B.K1", "PA.XI.A.R1"],
-        codes_layout=layout,
+        code_layout=layout,
+        codes_per_line=6,
     )
     photo = phone_photo(render_page(report, 170), seed, orientation)
     result = extract_document(photo.data, catalog)

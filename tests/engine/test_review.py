@@ -6,8 +6,8 @@ import numpy as np
 
 from extraction.engine import Catalog, extract_document
 from extraction.engine.review import Calibration, calibration
-from tests.engine.aktr_fixtures import Report, build_pdf
 from tests.engine.calibrate import FEATURES, fit
+from tests.engine.generator.documents import aktr_pdf
 
 
 def test_fit_recovers_the_direction_of_each_signal() -> None:
@@ -40,8 +40,8 @@ def test_the_shipped_model_uses_the_fitted_signals() -> None:
 
 
 def test_a_clean_text_report_is_confident_and_a_doubtful_one_is_not(catalog: Catalog) -> None:
-    clean = extract_document(build_pdf(Report()), catalog)
-    doubtful = extract_document(build_pdf(Report(codes=["PA.I.C.K2a", "PA.I.C.K99"])), catalog)
+    clean = extract_document(aktr_pdf(), catalog)
+    doubtful = extract_document(aktr_pdf(codes=["PA.I.C.K2a", "PA.I.C.K99"]), catalog)
     assert clean.confidence >= 0.95 and not clean.review
     assert doubtful.confidence < clean.confidence
     assert doubtful.review and "code_unresolved" in doubtful.review_reasons

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 
 from extraction.engine import Catalog, ExtractionError, extract_document
 from extraction.engine.review import calibration
 from extraction.engine.serialize import FIELDS
-from tests.engine.aktr_fixtures import ALT_LABELS, PARAGRAPH_ACS, Report, build_pdf, plt_report, text_pdf
+from tests.engine.bad_files import text_pdf
+from tests.engine.generator.documents import ALT_LABEL_WORDS, PARAGRAPH_ACS, aktr, aktr_pdf, plt_aktr
+from tests.engine.generator.spec import DocumentSpec
 
 MANY = [
     "PA.I.C.K2a",
@@ -23,36 +24,38 @@ MANY = [
     "PA.I.H.K1j",
 ]
 
-VARIANTS: dict[str, Report] = {
-    "default": Report(),
-    "alternative_labels_dmy_date": Report(labels=ALT_LABELS, date_style="dmy"),
-    "two_fields_per_row_long_date_grid": Report(
-        header="paired", date_style="long", codes_layout="grid", codes=MANY
+VARIANTS: dict[str, DocumentSpec] = {
+    "default": aktr(),
+    "alternative_labels_dmy_date": aktr(labels=ALT_LABEL_WORDS, date_style="dbY"),
+    "two_fields_per_row_long_date_grid": aktr(
+        header_layout="pairs", date_style="BdY", code_layout="grid_rows", codes=MANY
     ),
-    "table_cells_comma_codes_percent": Report(header="table", codes_layout="comma", codes=MANY, percent=True),
-    "table_alternative_labels_grid": Report(
-        header="table", labels=ALT_LABELS, codes_layout="grid", codes=MANY
+    "table_cells_comma_codes_percent": aktr(
+        header_layout="columns", code_layout="separated", codes_per_line=6, codes=MANY, percent=True
     ),
-    "iso_date": Report(date_style="iso"),
-    "plt_comma": plt_report(),
-    "plt_one_per_line_table": plt_report(header="table", codes_layout="lines"),
-    "plt_grid_paired": plt_report(header="paired", codes_layout="grid", date_style="dmy"),
-    "score_not_applicable": Report(score_text="N/A", grade="FAIL"),
-    "score_dashes": Report(score_text="--"),
-    "two_pages": Report(two_pages=True, codes_layout="grid", codes=MANY),
-    "no_codes": Report(codes=[]),
-    "atp_sixty_months": Report(
+    "table_alternative_labels_grid": aktr(
+        header_layout="columns", labels=ALT_LABEL_WORDS, code_layout="grid_rows", codes=MANY
+    ),
+    "iso_date": aktr(date_style="iso"),
+    "plt_comma": plt_aktr(),
+    "plt_one_per_line_table": plt_aktr(header_layout="columns", code_layout="lines"),
+    "plt_grid_paired": plt_aktr(header_layout="pairs", code_layout="grid_rows", date_style="dbY"),
+    "score_not_applicable": aktr(score_text="N/A", grade="FAIL"),
+    "score_dashes": aktr(score_text="--"),
+    "two_pages": aktr(break_before_statement=True, code_layout="grid_rows", codes=MANY),
+    "no_codes": aktr(codes=[]),
+    "atp_sixty_months": aktr(
         title="Airline Transport Pilot Multiengine Airplane",
         exam_code="ATM",
         codes=["AA.I.E.K2", "AA.VI.F.R3a"],
         validity_months=60,
     ),
-    "foi_on_fia_report": Report(
+    "foi_on_fia_report": aktr(
         title="Flight Instructor Airplane", exam_code="FIA", codes=["AI.X.I.K13", "FI.I.A.R1"]
     ),
-    "duplicate_codes": Report(codes=["PA.I.C.K2a", "PA.I.C.K2a", "PA.III.B.R1"]),
-    "leap_day_expiration": Report(exam_date=dt.date(2022, 2, 26), date_style="long"),
-    "non_aktr_exam_code": Report(
+    "duplicate_codes": aktr(codes=["PA.I.C.K2a", "PA.I.C.K2a", "PA.III.B.R1"]),
+    "leap_day_expiration": aktr(exam_date=dt.date(2022, 2, 26), date_style="BdY"),
+    "non_aktr_exam_code": aktr(
         title="Aircraft Dispatcher",
         exam_code="ADX",
         ftn=None,
@@ -66,19 +69,19 @@ VARIANTS: dict[str, Report] = {
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_variant_is_exact(name: str, catalog: Catalog) -> None:
     report = VARIANTS[name]
-    result = extract_document(build_pdf(report), catalog)
+    result = extract_document(aktr_pdf(report), catalog)
     got = {f: getattr(result, f) for f in FIELDS}
     assert got == report.expected()
     assert result.path == "text"
     assert result.source_format == "pdf_text"
-    assert result.pages == (2 if report.two_pages else 1)
+    assert result.pages == (2 if report.break_before_statement else 1)
     assert result.unresolved == []
     assert result.confidence >= 0.95
     assert result.elapsed_ms > 0
 
 
 def test_code_details_come_from_the_catalogue(catalog: Catalog) -> None:
-    result = extract_document(build_pdf(Report(codes=["PA.I.C.K2a", "PA.III.B.R1"])), catalog)
+    result = extract_document(aktr_pdf(codes=["PA.I.C.K2a", "PA.III.B.R1"]), catalog)
     detail = {d.code: d for d in result.codes_detail}
     entry = catalog.get("PA.I.C.K2a")
     assert entry is not None
@@ -89,7 +92,7 @@ def test_code_details_come_from_the_catalogue(catalog: Catalog) -> None:
 
 
 def test_code_outside_the_exam_prefixes_is_kept_with_lower_confidence(catalog: Catalog) -> None:
-    result = extract_document(build_pdf(Report(codes=["PA.I.C.K2a", "CA.I.A.K1"])), catalog)
+    result = extract_document(aktr_pdf(codes=["PA.I.C.K2a", "CA.I.A.K1"]), catalog)
     assert result.codes == ["CA.I.A.K1", "PA.I.C.K2a"]
     conf = {d.code: d.confidence for d in result.codes_detail}
     assert conf["PA.I.C.K2a"] == 1.0
@@ -102,7 +105,7 @@ def test_paragraph_and_instructor_statement_never_give_codes(catalog: Catalog) -
     paragraph = (
         PARAGRAPH_ACS + " For example, PA.II.A.K1 or PA.III.A.K2 would name an element of Area II or III."
     )
-    pdf = build_pdf(Report(codes=["PA.I.C.K2a"], paragraph=paragraph))
+    pdf = aktr_pdf(codes=["PA.I.C.K2a"], paragraph=paragraph)
     lines = [
         "AIRMAN KNOWLEDGE TEST REPORT",
         "NAME: DOE, JANE",
@@ -154,8 +157,7 @@ def test_codes_continued_on_the_second_page(catalog: Catalog) -> None:
 
 
 def test_header_only_report_without_markers_is_still_read(catalog: Catalog) -> None:
-    data = build_pdf(replace(Report(), codes=["PA.I.C.K2a"]))
-    data = data.replace(b"Airman Knowledge Test Report", b"Knowledge Test Results      ")
+    data = aktr_pdf(codes=["PA.I.C.K2a"], heading="Knowledge Test Results")
     result = extract_document(data, catalog)
     assert result.exam_code == "PAR"
 
@@ -197,7 +199,7 @@ def test_tight_leading_does_not_leak_glyphs_between_lines(catalog: Catalog) -> N
 
 @pytest.mark.parametrize(("score", "grade"), [(11, "PASS"), (88, "FAIL")])
 def test_score_on_the_wrong_side_of_the_grade_is_left_out(catalog: Catalog, score: int, grade: str) -> None:
-    result = extract_document(build_pdf(replace(Report(), score=score, grade=grade)), catalog)
+    result = extract_document(aktr_pdf(score=score, grade=grade), catalog)
     assert result.grade == grade
     assert result.score is None
     assert result.field_confidence["score"] < 0.5
@@ -205,5 +207,5 @@ def test_score_on_the_wrong_side_of_the_grade_is_left_out(catalog: Catalog, scor
 
 @pytest.mark.parametrize(("score", "grade"), [(70, "PASS"), (69, "FAIL")])
 def test_score_at_the_pass_mark_is_kept(catalog: Catalog, score: int, grade: str) -> None:
-    result = extract_document(build_pdf(replace(Report(), score=score, grade=grade)), catalog)
+    result = extract_document(aktr_pdf(score=score, grade=grade), catalog)
     assert (result.score, result.grade) == (score, grade)

@@ -13,8 +13,8 @@ import pytest
 
 from extraction.engine import Catalog, ExtractionError, extract_document
 from extraction.engine.serialize import FIELDS
+from tests.engine.generator.draw import draw_spec
 from tests.engine.generator.images import render_document
-from tests.engine.generator.spec import draw_spec
 
 TEXT_SEEDS = range(300, 420)
 IMAGE_CASES = [("scan", 300), ("png", 301), ("photo", 302)]

@@ -6,8 +6,8 @@ Not part of the test suite (the OCR half takes seconds per page); the text half 
     python -m tests.engine.variant_sweep --text 400
     python -m tests.engine.variant_sweep --images 30 --start 1000
 
-Text variants are built by :func:`aktr_fixtures.random_report`; image variants render the
-same reports and photograph them (:func:`aktr_fixtures.image_variant`): rotation by a quarter
+Text variants are drawn by :func:`generator.random_reports.random_report`; image variants render
+the same reports and photograph them (:func:`generator.random_reports.image_variant`): rotation by a quarter
 turn plus a few degrees, 120-300 dpi, uneven light, JPEG artefacts.
 """
 
@@ -25,7 +25,9 @@ from typing import Any
 
 from extraction.engine import Catalog, ExtractionError, extract_document, warm_up
 from extraction.engine.serialize import FIELDS
-from tests.engine.aktr_fixtures import Report, build_pdf, codes_by_prefix, image_variant, random_report
+from tests.engine.generator.random_reports import codes_by_prefix, image_variant, random_report
+from tests.engine.generator.render import render_pdf
+from tests.engine.generator.spec import DocumentSpec
 
 IMAGE_MODES = ("png", "scan", "photo")  # image_variant's choice by seed
 SHIPPED = Path(__file__).resolve().parents[2] / "extraction" / "data" / "acs_catalog.json.gz"
@@ -50,7 +52,7 @@ def cache_ocr(directory: Path) -> None:
     ocr.recognize_image = cached  # type: ignore[assignment]
 
 
-def compare(report: Report, result: Any) -> dict[str, tuple[object, object]]:
+def compare(report: DocumentSpec, result: Any) -> dict[str, tuple[object, object]]:
     """Field -> (expected, got) for every field the result gets wrong."""
     expected = report.expected()
     got = {f: getattr(result, f) for f in FIELDS}
@@ -120,7 +122,7 @@ def main() -> int:
             report, data = image_variant(report, seed)
             kind = IMAGE_MODES[seed % 3]
         else:
-            data = build_pdf(report)
+            data = render_pdf(report)
         tally = tallies.setdefault(kind, Tally())
         tally.documents += 1
         want = set(report.codes)

@@ -16,23 +16,24 @@ from extraction.evaluation.cases import Case, Outcome
 from extraction.evaluation.reliability import calibration_error, reliability, render_reliability
 from extraction.evaluation.scores import percentile, summarize
 from extraction.management.commands import evaluate_extraction
-from tests.engine.aktr_fixtures import Report, build_pdf, plt_report
+from tests.engine.generator.documents import aktr, aktr_pdf, plt_aktr
+from tests.engine.generator.spec import DocumentSpec
 
 
 def write_case(
-    directory: Path, stem: str, report: Report, truth_override: dict[str, object] | None = None
+    directory: Path, stem: str, report: DocumentSpec, truth_override: dict[str, object] | None = None
 ) -> None:
-    (directory / f"{stem}.pdf").write_bytes(build_pdf(report))
+    (directory / f"{stem}.pdf").write_bytes(aktr_pdf(report))
     truth = {**report.expected(), "file": f"{stem}.pdf", "format": "text", **(truth_override or {})}
     (directory / f"{stem}.json").write_text(json.dumps(truth))
 
 
 def test_figures_per_format(tmp_path: Path) -> None:
-    write_case(tmp_path, "a", Report(codes=["PA.I.C.K2a", "PA.III.B.R1"]))
-    write_case(tmp_path, "b", plt_report())
+    write_case(tmp_path, "a", aktr(codes=["PA.I.C.K2a", "PA.III.B.R1"]))
+    write_case(tmp_path, "b", plt_aktr())
     # A truth file that disagrees: one code the engine (rightly) does not find, a wrong score.
     write_case(
-        tmp_path, "c", Report(codes=["PA.I.C.K2a"]), {"codes": ["PA.I.C.K2a", "PA.IX.A.K3"], "score": 99}
+        tmp_path, "c", aktr(codes=["PA.I.C.K2a"]), {"codes": ["PA.I.C.K2a", "PA.IX.A.K3"], "score": 99}
     )
     (tmp_path / "notes.json").write_text("[1, 2]")  # ignored: not a truth object
 
@@ -52,7 +53,7 @@ def test_figures_per_format(tmp_path: Path) -> None:
 
 
 def test_table_and_failures(tmp_path: Path) -> None:
-    write_case(tmp_path, "a", Report(), {"take": 2})
+    write_case(tmp_path, "a", aktr(), {"take": 2})
     out = StringIO()
     call_command("evaluate_extraction", str(tmp_path), "--failures", stdout=out, stderr=StringIO())
     text = out.getvalue()
@@ -164,9 +165,9 @@ def _engine_with(confidences: dict[int, float], flagged: int, monkeypatch: pytes
 
 def _three_cases(directory: Path) -> None:
     """Two exactly right documents (two codes, no code) and a wrong one (its truth has two codes)."""
-    write_case(directory, "a", Report(codes=["PA.I.C.K2a", "PA.III.B.R1"]))
-    write_case(directory, "b", Report(codes=[]))
-    write_case(directory, "c", Report(codes=["PA.I.C.K2a"]), {"codes": ["PA.I.C.K2a", "PA.IX.A.K3"]})
+    write_case(directory, "a", aktr(codes=["PA.I.C.K2a", "PA.III.B.R1"]))
+    write_case(directory, "b", aktr(codes=[]))
+    write_case(directory, "c", aktr(codes=["PA.I.C.K2a"]), {"codes": ["PA.I.C.K2a", "PA.IX.A.K3"]})
 
 
 def test_json_carries_reliability_and_review_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

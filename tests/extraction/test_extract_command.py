@@ -11,7 +11,8 @@ from django.core.management import call_command
 
 from extraction.adapter.extract import get_catalog, reset_catalog, run_extraction
 from extraction.engine.serialize import FIELDS
-from tests.engine.aktr_fixtures import Report, bad_inputs, build_pdf, plt_report
+from tests.engine.bad_files import bad_inputs
+from tests.engine.generator.documents import aktr, aktr_pdf, plt_aktr
 from tests.factories import acs_element
 
 
@@ -22,11 +23,11 @@ def run(*args: str) -> tuple[str, str]:
 
 
 def test_json_array_in_path_order(tmp_path: Path) -> None:
-    good, legacy = Report(codes=["PA.I.C.K2a", "PA.III.B.R1"]), plt_report()
+    good, legacy = aktr(codes=["PA.I.C.K2a", "PA.III.B.R1"]), plt_aktr()
     paths = [tmp_path / "a.pdf", tmp_path / "b.gif", tmp_path / "c.pdf", tmp_path / "missing.pdf"]
-    paths[0].write_bytes(build_pdf(good))
+    paths[0].write_bytes(aktr_pdf(good))
     paths[1].write_bytes(bad_inputs()["gif"][0])
-    paths[2].write_bytes(build_pdf(legacy))
+    paths[2].write_bytes(aktr_pdf(legacy))
     out, err = run(*map(str, paths))
     entries = json.loads(out)
     assert [e["file"] for e in entries] == list(map(str, paths))
@@ -53,7 +54,7 @@ def test_json_array_in_path_order(tmp_path: Path) -> None:
 
 def test_a_doubtful_result_says_why(tmp_path: Path) -> None:
     path = tmp_path / "r.pdf"
-    path.write_bytes(build_pdf(Report(codes=["PA.I.C.K2a", "PA.I.C.K99"])))
+    path.write_bytes(aktr_pdf(codes=["PA.I.C.K2a", "PA.I.C.K99"]))
     entry = json.loads(run(str(path))[0])[0]
     assert entry["codes"] == ["PA.I.C.K2a"]
     assert entry["review"] is True
@@ -64,7 +65,7 @@ def test_progress_on_stderr(tmp_path: Path) -> None:
     paths = []
     for i in range(3):
         p = tmp_path / f"r{i}.pdf"
-        p.write_bytes(build_pdf(Report()))
+        p.write_bytes(aktr_pdf())
         paths.append(str(p))
     out, err = run(*paths)
     assert len(json.loads(out)) == 3
@@ -73,7 +74,7 @@ def test_progress_on_stderr(tmp_path: Path) -> None:
 
 def test_summary_table(tmp_path: Path) -> None:
     p = tmp_path / "r.pdf"
-    p.write_bytes(build_pdf(Report()))
+    p.write_bytes(aktr_pdf())
     e = tmp_path / "empty.pdf"
     e.write_bytes(b"")
     out, _ = run("--summary", str(p), str(e))
@@ -92,7 +93,7 @@ def test_catalogue_comes_from_the_table_when_it_has_rows() -> None:
     )
     reset_catalog()
     assert len(get_catalog()) == 1
-    result = run_extraction(build_pdf(Report(codes=["PA.I.C.K2a"])))
+    result = run_extraction(aktr_pdf(codes=["PA.I.C.K2a"]))
     assert result.codes == ["PA.I.C.K2a"]
     assert result.codes_detail[0].description == "From the table."
     assert result.codes_detail[0].area == "Preflight Preparation"

@@ -25,7 +25,7 @@ from extraction.adapter import extract as adapter
 from extraction.adapter import fallback
 from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved, vision_merge
 from extraction.engine.vision import VisionError, parse_payload
-from tests.engine.aktr_fixtures import text_pdf
+from tests.engine.bad_files import text_pdf
 
 NAME = "DOE, JANE Q"
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"

@@ -11,8 +11,8 @@ from accounts.models import Membership, Organization, User
 from extraction.adapter.extract import get_catalog, reset_catalog
 from extraction.models import AcsElement
 from tests.cache_keys import delete_cache_keys
+from tests.engine.generator.documents import UPLOAD, aktr_pdf
 from tests.factories import acs_element
-from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
 
 
 @pytest.fixture(autouse=True)
@@ -80,4 +80,4 @@ def client_for(user: User | None) -> APIClient:
 
 @pytest.fixture
 def pdf() -> bytes:
-    return aktr_pdf(AktrSpec())
+    return aktr_pdf(UPLOAD)

@@ -18,7 +18,7 @@ from extraction.adapter import extract as adapter
 from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import AcsElement, Report
 from extraction.reports import services as report_services
-from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
+from tests.engine.generator.documents import UPLOAD, aktr, aktr_pdf
 from tests.reports.conftest import client_for
 from tests.reports.helpers import upload
 
@@ -87,13 +87,13 @@ def test_signed_in_extraction_is_kept_and_deduped_on_exam_id(student: User, pdf:
     assert report.applicant_name == "DOE, JANE Q" and report.ftn == "A1B2C3D4"
     assert report.exam_id_hash and report.exam_id_hash != report.exam_id
 
-    again = upload(client, aktr_pdf(AktrSpec(score=90, codes=["PA.I.A.K1"])))
+    again = upload(client, aktr_pdf(aktr(UPLOAD, score=90, percent=True, codes=["PA.I.A.K1"])))
     assert again.status_code == 200
     assert again.json()["id"] == body["id"]
     assert again.json()["score"] == 90 and again.json()["codes"] == ["PA.I.A.K1"]
     assert Report.objects.filter(owner=student).count() == 1
 
-    other = upload(client, aktr_pdf(AktrSpec(exam_id="999999999999999999")))
+    other = upload(client, aktr_pdf(aktr(UPLOAD, exam_id="999999999999999999")))
     assert other.status_code == 201 and other.json()["id"] != body["id"]
 
 

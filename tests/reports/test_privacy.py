@@ -23,7 +23,7 @@ from django.db import connection, models
 from accounts.models import User
 from cfipros.log_redaction import RedactSecretsFilter, redact
 from extraction.models import Report
-from tests.reports.aktr_fixture import AktrSpec, aktr_pdf
+from tests.engine.generator.documents import UPLOAD, aktr, aktr_pdf
 from tests.reports.conftest import client_for
 from tests.reports.helpers import upload
 
@@ -42,12 +42,13 @@ class Marked:
         self.ftn = "F" + secrets.token_hex(4).upper()[:7]
         self.site = "SITE" + secrets.token_hex(5).upper()
         self.blob = "BLOB" + secrets.token_hex(16)
-        spec = AktrSpec(
+        spec = aktr(
+            UPLOAD,
             name=f"{self.name}, JANE",
             exam_id=self.exam_id,
             ftn=self.ftn,
-            exam_site=self.site,
-            hidden=self.blob,
+            site=self.site,
+            metadata=self.blob,
         )
         self.pdf = aktr_pdf(spec)
         assert self.blob.encode() in self.pdf

@@ -5,8 +5,9 @@ bytes; ``spec.expected()`` its truth. ``python -m tests.engine.generator.sweep``
 the engine on them. Seeds from ``wording.HOLDOUT_SEED`` on are held out for measurement.
 """
 
+from .draw import draw_spec
 from .images import FORMATS, render_document
 from .render import render_pdf
-from .spec import DocumentSpec, draw_spec
+from .spec import DocumentSpec
 
 __all__ = ["FORMATS", "DocumentSpec", "draw_spec", "render_document", "render_pdf"]

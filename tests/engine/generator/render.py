@@ -43,6 +43,11 @@ class _Canvas:
         pdf.core_fonts_encoding = "windows-1252"
         pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
         pdf.set_auto_page_break(False)
+        if not spec.compressed:
+            pdf.set_compression(False)
+        if spec.metadata:
+            pdf.set_subject(spec.metadata)
+            pdf.set_keywords(spec.metadata)
         self.total = total
         self.pdf = pdf
         self.spec = spec
@@ -100,7 +105,8 @@ def render_pdf_info(spec: DocumentSpec) -> tuple[bytes, RenderInfo]:
     return data, info
 
 
-def _values(spec: DocumentSpec) -> dict[str, str]:
+def printed_values(spec: DocumentSpec) -> dict[str, str]:
+    """Label key -> the value as the document prints it beside that label."""
     return {
         "name": spec.name,
         "ftn": spec.ftn or "",
@@ -127,7 +133,7 @@ def _render(spec: DocumentSpec, size: float, total: int) -> tuple[bytes, RenderI
         c.text(c.left, c.y, spec.exam_title)
         info.mark("exam", c.page)
         c.y += size
-    values = _values(spec)
+    values = printed_values(spec)
     _header(c, spec, [(k, spec.labels[k], values[k]) for k in order], info)
     _paragraph(c, spec)
     _codes(c, spec, info)
@@ -366,7 +372,7 @@ def code_rows(spec: DocumentSpec, per_line: int = 0) -> list[list[str]]:
         n = 1 if cols < 4 else cols - 1
         return [marked[i : i + n] for i in range(0, len(marked), n)]
     if layout == "separated":
-        n = per_line or (4 + spec.seed % 5)
+        n = per_line or spec.codes_per_line or (4 + spec.seed % 5)
         if spec.separator == "tab":
             return [codes[i : i + n] for i in range(0, len(codes), n)]
         sep = spec.separator
@@ -408,7 +414,8 @@ def _codes(c: _Canvas, spec: DocumentSpec, info: RenderInfo) -> None:
         widest = max(c.w(code) for code in spec.codes) + c.w(
             spec.separator if spec.separator != "tab" else "    "
         )
-        per_line = max(1, min(4 + spec.seed % 5, int((PAGE_W - spec.margin - x0) // widest)))
+        wanted = spec.codes_per_line or 4 + spec.seed % 5
+        per_line = max(1, min(wanted, int((PAGE_W - spec.margin - x0) // widest)))
     rows = code_rows(spec, per_line)
     widest = max(c.w(cell) for row in rows for cell in row[:1] if cell) if rows else 0.0
     avail = PAGE_W - spec.margin - x0
@@ -451,7 +458,7 @@ def _codes(c: _Canvas, spec: DocumentSpec, info: RenderInfo) -> None:
 def _statement(c: _Canvas, spec: DocumentSpec) -> None:
     c.font("", 8)
     height = 12 * len(spec.statement) + 30
-    if c.y + height > PAGE_H - BOTTOM:
+    if spec.break_before_statement or c.y + height > PAGE_H - BOTTOM:
         c.new_page()
     else:
         c.y += 26

@@ -30,8 +30,8 @@ from typing import Any
 
 from extraction.engine.serialize import FIELDS
 
+from .draw import draw_spec
 from .images import EXTENSIONS, FORMATS, render_document
-from .spec import draw_spec
 
 SHIPPED = Path(__file__).resolve().parents[3] / "extraction" / "data" / "acs_catalog.json.gz"
 BINS = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.0001))
