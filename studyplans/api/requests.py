@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rest_framework.request import Request
 
 from accounts.models import User
-from cfipros.api.problems import ProblemError
+from cfipros.errors import Invalid
 
 
 def request_user(request: Request) -> User:
@@ -21,13 +21,12 @@ def requested_format(request: Request, allowed: Sequence[str], default: str | No
     value = request.query_params.get("format")
     if value is None:
         if default is None:
-            raise ProblemError(422, "invalid_format", "Give ?format=" + "|".join(allowed) + ".")
+            raise Invalid("Give ?format=" + "|".join(allowed) + ".", code="invalid_format")
         return default
     if value not in allowed:
-        raise ProblemError(
-            422,
-            "invalid_format",
+        raise Invalid(
             f"Unknown format {value!r}; use one of: " + ", ".join(allowed) + ".",
+            code="invalid_format",
             errors={"format": [f"Must be one of: {', '.join(allowed)}."]},
         )
     return value

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from accounts.models import User
 from accounts.selectors import owners_visible_to
+from cfipros.errors import NotFound
 from extraction.engine.grammar import PLT_CODE_RE, roman_value
 from extraction.models import Report, ReportCode
 from studyplans.plans.planning import ReportDates, knowledge_test_expiry
@@ -42,10 +43,14 @@ class Endorsement:
     text: str
 
 
-def report_get_visible(user: User, report_id: UUID) -> Report | None:
-    return (
+def report_get_visible(user: User, report_id: UUID) -> Report:
+    """A report of an owner ``user`` may see (see ``owners_visible_to``), with its owner."""
+    report = (
         Report.objects.filter(pk=report_id, owner__in=owners_visible_to(user)).select_related("owner").first()
     )
+    if report is None:
+        raise NotFound("No report with this id is visible to you.")
+    return report
 
 
 def _deficient_areas(codes: Sequence[ReportCode]) -> tuple[list[DeficientArea], list[str]]:

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import owners_visible_to
+from cfipros.errors import Invalid, NotFound
 from extraction.models import Report, ReportCode
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
 from studyplans.plans import planning
@@ -20,9 +21,17 @@ def study_plan_list_visible(user: User) -> QuerySet[StudyPlan]:
     return StudyPlan.objects.filter(owner__in=owners_visible_to(user))
 
 
-def study_plan_list(user: User) -> QuerySet[StudyPlan]:
-    """Visible plans with item counts annotated and report ids prefetched: two queries a page."""
-    return (
+def study_plan_list(user: User, *, status: str | None = None) -> QuerySet[StudyPlan]:
+    """Visible plans with item counts annotated and report ids prefetched: two queries a page.
+
+    ``status`` keeps the plans in that status; one that is not a plan status is refused.
+    """
+    if status is not None and status not in StudyPlan.Status.values:
+        raise Invalid(
+            f"Unknown status {status!r}.",
+            errors={"status": [f"Must be one of: {', '.join(StudyPlan.Status.values)}."]},
+        )
+    plans = (
         study_plan_list_visible(user)
         .annotate(
             item_count=Count("items", distinct=True),
@@ -31,11 +40,12 @@ def study_plan_list(user: User) -> QuerySet[StudyPlan]:
         .prefetch_related(Prefetch("reports", queryset=Report.objects.only("id")))
         .order_by("-created_at", "-id")
     )
+    return plans if status is None else plans.filter(status=status)
 
 
-def study_plan_get(user: User, plan_id: int) -> StudyPlan | None:
+def study_plan_get(user: User, plan_id: int) -> StudyPlan:
     """One visible plan with its reports, sections and items loaded in four queries."""
-    return (
+    plan = (
         study_plan_list_visible(user)
         .select_related("owner")
         .prefetch_related(
@@ -62,6 +72,9 @@ def study_plan_get(user: User, plan_id: int) -> StudyPlan | None:
         .filter(pk=plan_id)
         .first()
     )
+    if plan is None:
+        raise NotFound("No study plan with this id is visible to you.")
+    return plan
 
 
 def study_plan_item_list(plan: StudyPlan) -> list[StudyPlanItem]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import owners_visible_to
-from cfipros.api.problems import ProblemError
+from cfipros.errors import Invalid, NotFound
 from extraction.models import AcsElement, Report, ReportCode
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection, StudyResource
 from studyplans.plans import planning
@@ -216,13 +216,13 @@ def study_plan_create(
     if len(reports) != len(wanted):
         found = {report.pk for report in reports}
         missing = [str(pk) for pk in wanted if pk not in found]
-        raise ProblemError(
-            404, "report_not_found", "No report with id " + ", ".join(missing) + " is visible to you."
+        raise NotFound(
+            "No report with id " + ", ".join(missing) + " is visible to you.", code="report_not_found"
         )
     owners = {report.owner_id for report in reports}
     if len(owners) != 1:
-        raise ProblemError(
-            422, "reports_of_different_owners", "A study plan is built from the reports of one person."
+        raise Invalid(
+            "A study plan is built from the reports of one person.", code="reports_of_different_owners"
         )
     reports.sort(key=lambda report: wanted.index(report.pk))
     owner = reports[0].owner

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from accounts.models import User
+from cfipros.errors import Forbidden, NotFound
 from extraction.engine.grammar import roman_value
 from studyplans.models import StudyPlan, StudyPlanItem
 from studyplans.plans.selectors import study_plan_item_list
@@ -55,3 +57,14 @@ def study_plan_progress_count(plan: StudyPlan) -> dict[str, Any]:
     total = int(getattr(plan, "item_count", 0))
     done = int(getattr(plan, "done_count", 0))
     return {"done_items": done, "total_items": total, "percent": _percent(done, total)}
+
+
+def study_plan_item_get_for_owner(*, user: User, plan: StudyPlan, item_id: int) -> StudyPlanItem:
+    """An item of ``plan`` (from its prefetched sections) that ``user`` may record progress on:
+    only the plan's owner may, so an instructor's view of a student's plan stays read-only."""
+    item = next((i for i in study_plan_item_list(plan) if i.pk == item_id), None)
+    if item is None:
+        raise NotFound("This plan has no item with this id.")
+    if plan.owner_id != user.pk:
+        raise Forbidden("Only the plan's owner records progress on it.", code="read_only")
+    return item

@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from cfipros.errors import Invalid
 from extraction.models import AcsElement
 from studyplans.models import StudyResource, StudyTask
 from studyplans.plans.planning import task_key_of
@@ -26,8 +27,10 @@ from studyplans.resources.starter import catalog_tasks, read_starter_mapping, st
 MAX_RESOURCE_MINUTES = 600
 
 
-class ResourceFileError(Exception):
+class ResourceFileError(Invalid):
     """A resource CSV has rows that cannot be stored; nothing was written."""
+
+    code = "invalid_resource_file"
 
 
 @dataclass

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cfipros.errors import Invalid
 from extraction.catalog.loader import catalog_file_read
 from extraction.catalog.shipped import SHIPPED_CATALOG
 
@@ -29,8 +30,10 @@ MAX_REFERENCE_MINUTES = 600
 KEY_LENGTH = 120
 
 
-class StarterDataError(ValueError):
+class StarterDataError(Invalid):
     """The mapping files are inconsistent (an unknown name, a bad pattern); nothing was loaded."""
+
+    code = "invalid_starter_mapping"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cfipros.api.negotiation import JSONOnlyNegotiation
-from cfipros.api.problems import ProblemError, problem_response
+from cfipros.api.problems import problem_response
 from studyplans.api.endorsements.serializers import EndorsementSerializer
 from studyplans.api.requests import request_user, requested_format
 from studyplans.endorsements.selectors import endorsement_draft, report_get_visible
@@ -49,8 +49,6 @@ class ReportEndorsementView(APIView):
         default = "text" if "text/plain" in accept and "application/json" not in accept else "json"
         fmt = requested_format(request, ENDORSEMENT_FORMATS, default)
         report = report_get_visible(request_user(request), report_id)
-        if report is None:
-            raise ProblemError(404, "not_found", "No report with this id is visible to you.")
         endorsement = endorsement_draft(report)
         if fmt == "text":
             return HttpResponse(endorsement.text, content_type="text/plain; charset=utf-8")

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cfipros.api.negotiation import JSONOnlyNegotiation
-from cfipros.api.problems import ProblemError, problem_response
+from cfipros.api.problems import problem_response
 from studyplans.api.plans.serializers import (
     StudyPlanCreateSerializer,
     StudyPlanDetailSerializer,
@@ -34,9 +34,9 @@ from studyplans.api.plans.serializers import (
 from studyplans.api.requests import request_user, requested_format
 from studyplans.exports.selectors import EXPORT_FORMATS, study_plan_export
 from studyplans.models import StudyPlan
-from studyplans.plans.selectors import study_plan_get, study_plan_item_list, study_plan_list
+from studyplans.plans.selectors import study_plan_get, study_plan_list
 from studyplans.plans.services import study_plan_create
-from studyplans.progress.selectors import study_plan_progress_get
+from studyplans.progress.selectors import study_plan_item_get_for_owner, study_plan_progress_get
 from studyplans.progress.services import study_plan_item_update
 
 MEDIA_TYPES = {
@@ -78,18 +78,8 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[StudyPlan]:
-        plans = study_plan_list(request_user(self.request))
         wanted = self.request.query_params.get("status") if self.action == "list" else None
-        if wanted is not None:
-            if wanted not in StudyPlan.Status.values:
-                raise ProblemError(
-                    422,
-                    "invalid_input",
-                    f"Unknown status {wanted!r}.",
-                    errors={"status": [f"Must be one of: {', '.join(StudyPlan.Status.values)}."]},
-                )
-            plans = plans.filter(status=wanted)
-        return plans
+        return study_plan_list(request_user(self.request), status=wanted)
 
     def get_serializer_class(self) -> type[Any]:
         if self.action == "retrieve":
@@ -99,14 +89,8 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return StudyPlanListSerializer
 
     def _visible_plan(self, pk: Any) -> StudyPlan:
-        try:
-            plan_id = int(pk)
-        except (TypeError, ValueError):
-            plan_id = 0
-        plan = study_plan_get(request_user(self.request), plan_id)
-        if plan is None:
-            raise ProblemError(404, "not_found", "No study plan with this id is visible to you.")
-        return plan
+        """The plan named by the URL (``lookup_value_regex`` admits digits only)."""
+        return study_plan_get(request_user(self.request), int(pk))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self._visible_plan(kwargs.get("pk"))
@@ -146,12 +130,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>\d+)")
     def item(self, request: Request, pk: str | None = None, item_id: str | None = None) -> Response:
         plan = self._visible_plan(pk)
-        items = study_plan_item_list(plan)
-        item = next((i for i in items if str(i.pk) == item_id), None)
-        if item is None:
-            raise ProblemError(404, "not_found", "This plan has no item with this id.")
-        if plan.owner_id != request_user(request).pk:
-            raise ProblemError(403, "read_only", "Only the plan's owner records progress on it.")
+        item = study_plan_item_get_for_owner(user=request_user(request), plan=plan, item_id=int(item_id or 0))
         serializer = StudyPlanItemUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         study_plan_item_update(plan=plan, item=item, **serializer.validated_data)
@@ -159,7 +138,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             {
                 "item": StudyPlanItemSerializer(item).data,
                 "plan_status": plan.status,
-                "progress": study_plan_progress_get(plan, items),
+                "progress": study_plan_progress_get(plan),
             }
         )
 
