@@ -10,16 +10,25 @@ PORT ?= 8000
 DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=cfipros.settings.production SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=api.cfipros.com \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cfipros} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15}
 
-.PHONY: run serve test venv system-deps services migrate catalog lint typecheck pytest contract bench bench-api bench-extraction bench-studyplans bench-batch worker beat
+.PHONY: run serve test venv lock system-deps services migrate catalog lint typecheck pytest contract bench bench-api bench-extraction bench-studyplans bench-batch worker beat
 
+# requirements/*.txt are locks: every package, indirect ones and pip itself included, pinned with
+# its hashes, and pip refuses anything else. Edit requirements/*.in, then `make lock`.
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $(STAMP)
 
 venv: system-deps $(STAMP)
+
+# Re-lock after editing requirements/*.in. Keeps every other pin; LOCK_ARGS="--upgrade-package NAME"
+# moves one indirect package to its newest release, LOCK_ARGS=--upgrade all of them.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: venv
+	$(PIP_COMPILE) -o requirements/base.txt requirements/base.in
+	$(PIP_COMPILE) -o requirements/dev.txt requirements/dev.in
 
 system-deps:
 	@bash scripts/system-deps.sh
