@@ -1,4 +1,11 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite: the personas, their API clients and a stopped clock.
+
+The personas: ``student`` (signed up, in ``school`` once a test asks for the school),
+``instructor`` (a CFI teaching at ``school``), ``school_admin`` (the school's administrator),
+``stranger`` (signed in, in no school) and the anonymous visitor (``anonymous_client``). Each
+signed-in persona has a ``<persona>_client`` signed in the way the API tests sign in; tests that
+sign in with a real bearer token start from ``anonymous_client``.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +16,65 @@ from freezegun import freeze_time
 from freezegun.api import FrozenDateTimeFactory
 from rest_framework.test import APIClient
 
+from accounts.models import Membership, Organization, User
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.personas import client_for
+
 
 @pytest.fixture
-def api_client() -> APIClient:
-    return APIClient()
+def student(db: None) -> User:
+    return UserFactory(username="student")
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    return UserFactory(username="stranger")
+
+
+@pytest.fixture
+def school(student: User) -> Organization:
+    org = OrganizationFactory(name="Flight School")
+    MembershipFactory(user=student, organization=org, role=Membership.Role.STUDENT)
+    return org
+
+
+@pytest.fixture
+def instructor(school: Organization) -> User:
+    user = UserFactory(username="cfi", role=User.Role.CFI)
+    MembershipFactory(user=user, organization=school, role=Membership.Role.INSTRUCTOR)
+    return user
+
+
+@pytest.fixture
+def school_admin(school: Organization) -> User:
+    user = UserFactory(username="admin", role=User.Role.SCHOOL_ADMIN)
+    MembershipFactory(user=user, organization=school, role=Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def anonymous_client() -> APIClient:
+    return client_for(None)
+
+
+@pytest.fixture
+def student_client(student: User) -> APIClient:
+    return client_for(student)
+
+
+@pytest.fixture
+def instructor_client(instructor: User) -> APIClient:
+    return client_for(instructor)
+
+
+@pytest.fixture
+def school_admin_client(school_admin: User) -> APIClient:
+    return client_for(school_admin)
+
+
+@pytest.fixture
+def stranger_client(stranger: User) -> APIClient:
+    return client_for(stranger)
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
-"""Fixtures of the batch tests: an instructor and a stranger, a clean throttle, PA codes in the engine."""
+"""Fixtures of the batch tests: a class of reports, a clean throttle, PA codes in the engine (the
+personas, an instructor and a stranger among them, are in the root conftest)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
 import pytest
-from rest_framework.test import APIClient
 
-from accounts.models import User
 from extraction.adapter.extract import get_catalog, reset_catalog
 from extraction.models import AcsElement
 from tests.batches.documents import class_of_reports
@@ -30,23 +29,6 @@ def engine_catalog(db: None) -> None:
     if "PA.I.B.K1a" not in get_catalog() or "IR.I.B.K1" not in get_catalog():
         reset_catalog()
         get_catalog()
-
-
-@pytest.fixture
-def cfi(db: None) -> User:
-    return User.objects.create(username="cfi", clerk_id="user_batch_cfi", role=User.Role.CFI)
-
-
-@pytest.fixture
-def stranger(db: None) -> User:
-    return User.objects.create(username="stranger", clerk_id="user_batch_stranger")
-
-
-@pytest.fixture
-def cfi_client(cfi: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(cfi)
-    return client
 
 
 @pytest.fixture

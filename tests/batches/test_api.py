@@ -40,17 +40,19 @@ def _problem(response, status: int, code: str) -> None:
 
 
 @pytest.fixture
-def completed_batch(cfi_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks) -> dict:
+def completed_batch(
+    instructor_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks
+) -> dict:
     docs = class_pdfs(5)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(cfi_client, [(name, data) for name, data, _ in docs])
+        response = _upload(instructor_client, [(name, data) for name, data, _ in docs])
     assert response.status_code == 202, response.content
     return {"id": response.json()["id"], "specs": [spec for _, _, spec in docs], "accepted": response}
 
 
-def test_upload_answers_202_with_pending_files(cfi_client: APIClient, class_pdfs: Docs) -> None:
+def test_upload_answers_202_with_pending_files(instructor_client: APIClient, class_pdfs: Docs) -> None:
     docs = class_pdfs(3)
-    response = _upload(cfi_client, [(name, data) for name, data, _ in docs])
+    response = _upload(instructor_client, [(name, data) for name, data, _ in docs])
     assert response.status_code == 202
     body = response.json()
     assert set(body) == {"id", "status", "total_files", "files"}
@@ -65,9 +67,9 @@ def test_upload_answers_202_with_pending_files(cfi_client: APIClient, class_pdfs
 
 
 def test_batch_completes_with_one_report_per_file(
-    completed_batch: dict, cfi_client: APIClient, cfi: User
+    completed_batch: dict, instructor_client: APIClient, instructor: User
 ) -> None:
-    response = cfi_client.get(f"/api/v1/batches/{completed_batch['id']}")
+    response = instructor_client.get(f"/api/v1/batches/{completed_batch['id']}")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "completed"
@@ -80,7 +82,7 @@ def test_batch_completes_with_one_report_per_file(
     assert body["completed_at"] is not None
     report_ids = [f["report_id"] for f in body["files"]]
     assert len(set(report_ids)) == 5
-    assert Report.objects.filter(owner=cfi).count() == 5
+    assert Report.objects.filter(owner=instructor).count() == 5
     specs = completed_batch["specs"]
     for file, spec in zip(body["files"], specs, strict=True):
         report = Report.objects.get(pk=file["report_id"])
@@ -88,9 +90,11 @@ def test_batch_completes_with_one_report_per_file(
         assert sorted(report.codes.values_list("code", flat=True)) == spec.codes
 
 
-def test_summary_counts_codes_tasks_scores_and_exams(completed_batch: dict, cfi_client: APIClient) -> None:
+def test_summary_counts_codes_tasks_scores_and_exams(
+    completed_batch: dict, instructor_client: APIClient
+) -> None:
     specs: list[DocumentSpec] = completed_batch["specs"]
-    summary = cfi_client.get(f"/api/v1/batches/{completed_batch['id']}").json()["summary"]
+    summary = instructor_client.get(f"/api/v1/batches/{completed_batch['id']}").json()["summary"]
     assert summary["reports"] == 5
     expected_codes: dict[str, int] = {}
     expected_tasks: dict[str, int] = {}
@@ -116,13 +120,14 @@ def test_summary_counts_codes_tasks_scores_and_exams(completed_batch: dict, cfi_
 
 
 def test_weak_areas_carry_task_titles_from_the_catalogue(
-    cfi_client: APIClient, class_pdfs: Docs, pa_task_elements: list, django_capture_on_commit_callbacks
+    instructor_client: APIClient, class_pdfs: Docs, pa_task_elements: list, django_capture_on_commit_callbacks
 ) -> None:
     docs = class_pdfs(6)
     with django_capture_on_commit_callbacks(execute=True):
-        batch_id = _upload(cfi_client, [(n, d) for n, d, _ in docs]).json()["id"]
+        batch_id = _upload(instructor_client, [(n, d) for n, d, _ in docs]).json()["id"]
     weak = {
-        w["task"]: w for w in cfi_client.get(f"/api/v1/batches/{batch_id}").json()["summary"]["weak_areas"]
+        w["task"]: w
+        for w in instructor_client.get(f"/api/v1/batches/{batch_id}").json()["summary"]["weak_areas"]
     }
     assert "PA.I.B" in weak, weak
     assert weak["PA.I.B"]["title"] == "Airworthiness Requirements"
@@ -130,23 +135,23 @@ def test_weak_areas_carry_task_titles_from_the_catalogue(
 
 
 def test_detail_runs_a_bounded_number_of_queries(
-    completed_batch: dict, cfi_client: APIClient, django_assert_max_num_queries
+    completed_batch: dict, instructor_client: APIClient, django_assert_max_num_queries
 ) -> None:
     with django_assert_max_num_queries(4):
-        assert cfi_client.get(f"/api/v1/batches/{completed_batch['id']}").status_code == 200
+        assert instructor_client.get(f"/api/v1/batches/{completed_batch['id']}").status_code == 200
 
 
 def test_detail_query_count_does_not_grow_with_the_batch(
-    cfi_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks
+    instructor_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks
 ) -> None:
     from django.db import connection
 
     counts = []
     for size in (1, 8):
         with django_capture_on_commit_callbacks(execute=True):
-            batch_id = _upload(cfi_client, [(n, d) for n, d, _ in class_pdfs(size)]).json()["id"]
+            batch_id = _upload(instructor_client, [(n, d) for n, d, _ in class_pdfs(size)]).json()["id"]
         with CaptureQueriesContext(connection) as ctx:
-            assert cfi_client.get(f"/api/v1/batches/{batch_id}").json()["succeeded_files"] == size
+            assert instructor_client.get(f"/api/v1/batches/{batch_id}").json()["succeeded_files"] == size
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
 
@@ -158,57 +163,59 @@ def test_another_users_batch_is_not_found(completed_batch: dict, stranger: User)
         _problem(client.get(f"/api/v1/batches/{completed_batch['id']}{path}"), 404, "not_found")
 
 
-def test_unknown_batch_is_not_found(cfi_client: APIClient) -> None:
-    _problem(cfi_client.get("/api/v1/batches/00000000-0000-0000-0000-000000000000"), 404, "not_found")
+def test_unknown_batch_is_not_found(instructor_client: APIClient) -> None:
+    _problem(instructor_client.get("/api/v1/batches/00000000-0000-0000-0000-000000000000"), 404, "not_found")
 
 
-def test_anonymous_callers_get_401(api_client: APIClient) -> None:
-    _problem(_upload(api_client, [("a.pdf", b"%PDF-1.4")]), 401, "not_authenticated")
-    _problem(api_client.get("/api/v1/batches"), 401, "not_authenticated")
+def test_anonymous_callers_get_401(anonymous_client: APIClient) -> None:
+    _problem(_upload(anonymous_client, [("a.pdf", b"%PDF-1.4")]), 401, "not_authenticated")
+    _problem(anonymous_client.get("/api/v1/batches"), 401, "not_authenticated")
 
 
-def test_no_files_is_422(cfi_client: APIClient) -> None:
-    _problem(cfi_client.post("/api/v1/batches", {}, format="multipart"), 422, "no_files")
+def test_no_files_is_422(instructor_client: APIClient) -> None:
+    _problem(instructor_client.post("/api/v1/batches", {}, format="multipart"), 422, "no_files")
 
 
-def test_more_than_thirty_files_is_422(cfi_client: APIClient) -> None:
-    response = _upload(cfi_client, [(f"f{i}.pdf", b"%PDF-1.4 small") for i in range(31)])
+def test_more_than_thirty_files_is_422(instructor_client: APIClient) -> None:
+    response = _upload(instructor_client, [(f"f{i}.pdf", b"%PDF-1.4 small") for i in range(31)])
     _problem(response, 422, "too_many_files")
     assert not Batch.objects.exists()
 
 
-def test_a_file_over_the_cap_is_413(cfi_client: APIClient, settings) -> None:
+def test_a_file_over_the_cap_is_413(instructor_client: APIClient, settings) -> None:
     settings.MAX_UPLOAD_FILE_BYTES = 1000
-    _problem(_upload(cfi_client, [("ok.pdf", b"x" * 10), ("big.pdf", b"x" * 1001)]), 413, "file_too_large")
+    _problem(
+        _upload(instructor_client, [("ok.pdf", b"x" * 10), ("big.pdf", b"x" * 1001)]), 413, "file_too_large"
+    )
     assert not Batch.objects.exists()
 
 
-def test_a_batch_over_the_total_cap_is_413(cfi_client: APIClient, settings) -> None:
+def test_a_batch_over_the_total_cap_is_413(instructor_client: APIClient, settings) -> None:
     settings.MAX_UPLOAD_FILE_BYTES = 1000
     settings.MAX_BATCH_BYTES = 2500
     files = [(f"f{i}.pdf", b"x" * 900) for i in range(3)]
-    _problem(_upload(cfi_client, files), 413, "batch_too_large")
+    _problem(_upload(instructor_client, files), 413, "batch_too_large")
     assert not Batch.objects.exists()
 
 
-def test_the_daily_batch_allowance_is_enforced(cfi_client: APIClient, settings) -> None:
+def test_the_daily_batch_allowance_is_enforced(instructor_client: APIClient, settings) -> None:
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"batch_user": "2/day"}}
     for _ in range(2):
-        assert _upload(cfi_client, [("a.pdf", b"%PDF-1.4")]).status_code == 202
-    response = _upload(cfi_client, [("a.pdf", b"%PDF-1.4")])
+        assert _upload(instructor_client, [("a.pdf", b"%PDF-1.4")]).status_code == 202
+    response = _upload(instructor_client, [("a.pdf", b"%PDF-1.4")])
     _problem(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
     assert response["X-RateLimit-Remaining"] == "0"
-    assert cfi_client.get("/api/v1/batches").status_code == 200
+    assert instructor_client.get("/api/v1/batches").status_code == 200
 
 
 def test_unreadable_files_fail_and_the_batch_is_partial(
-    cfi_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks
+    instructor_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks
 ) -> None:
     name, data, _ = class_pdfs(1)[0]
     with django_capture_on_commit_callbacks(execute=True):
-        batch_id = _upload(cfi_client, [(name, data), ("notes.txt", b"just some text")]).json()["id"]
-    body = cfi_client.get(f"/api/v1/batches/{batch_id}").json()
+        batch_id = _upload(instructor_client, [(name, data), ("notes.txt", b"just some text")]).json()["id"]
+    body = instructor_client.get(f"/api/v1/batches/{batch_id}").json()
     assert body["status"] == "partial"
     assert (body["succeeded_files"], body["failed_files"]) == (1, 1)
     failed = body["files"][1]
@@ -217,25 +224,29 @@ def test_unreadable_files_fail_and_the_batch_is_partial(
     assert failed["error"]["code"] == "unsupported_type"
 
 
-def test_all_files_failing_fails_the_batch(cfi_client: APIClient, django_capture_on_commit_callbacks) -> None:
+def test_all_files_failing_fails_the_batch(
+    instructor_client: APIClient, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        batch_id = _upload(cfi_client, [("empty.pdf", b""), ("junk.pdf", b"%PDF-1.4 broken")]).json()["id"]
-    body = cfi_client.get(f"/api/v1/batches/{batch_id}").json()
+        batch_id = _upload(instructor_client, [("empty.pdf", b""), ("junk.pdf", b"%PDF-1.4 broken")]).json()[
+            "id"
+        ]
+    body = instructor_client.get(f"/api/v1/batches/{batch_id}").json()
     assert body["status"] == "failed"
     assert [f["error"]["code"] for f in body["files"]] == ["empty_file", "corrupt_file"]
     assert body["summary"]["reports"] == 0
     assert body["summary"]["score"]["mean"] is None
 
 
-def test_list_is_paginated_newest_first(cfi_client: APIClient, completed_batch: dict) -> None:
-    _upload(cfi_client, [("a.pdf", b"%PDF-1.4")])
-    body = cfi_client.get("/api/v1/batches?limit=1").json()
+def test_list_is_paginated_newest_first(instructor_client: APIClient, completed_batch: dict) -> None:
+    _upload(instructor_client, [("a.pdf", b"%PDF-1.4")])
+    body = instructor_client.get("/api/v1/batches?limit=1").json()
     assert body["count"] == 2
     assert len(body["results"]) == 1
     first = body["results"][0]
     assert first["id"] != completed_batch["id"]
     assert first["status"] == "pending"
-    older = cfi_client.get("/api/v1/batches?limit=1&offset=1").json()["results"][0]
+    older = instructor_client.get("/api/v1/batches?limit=1&offset=1").json()["results"][0]
     assert older["id"] == completed_batch["id"]
     assert (older["processed_files"], older["succeeded_files"], older["failed_files"]) == (5, 5, 0)
 
@@ -247,22 +258,24 @@ def test_list_shows_only_the_callers_batches(completed_batch: dict, stranger: Us
 
 
 def test_list_query_count_does_not_grow_with_batches(
-    cfi_client: APIClient, cfi: User, django_assert_max_num_queries
+    instructor_client: APIClient, instructor: User, django_assert_max_num_queries
 ) -> None:
     for _ in range(12):
-        batch = Batch.objects.create(owner=cfi, total_files=2)
+        batch = Batch.objects.create(owner=instructor, total_files=2)
         BatchFile.objects.create(batch=batch, position=0, name="a.pdf", status=BatchFile.Status.SUCCEEDED)
         BatchFile.objects.create(batch=batch, position=1, name="b.pdf", status=BatchFile.Status.FAILED)
     with django_assert_max_num_queries(2):
-        body = cfi_client.get("/api/v1/batches").json()
+        body = instructor_client.get("/api/v1/batches").json()
     assert body["count"] == 12
     assert {(b["succeeded_files"], b["failed_files"], b["processed_files"]) for b in body["results"]} == {
         (1, 1, 2)
     }
 
 
-def test_export_csv_has_one_row_per_report_and_code(completed_batch: dict, cfi_client: APIClient) -> None:
-    response = cfi_client.get(f"/api/v1/batches/{completed_batch['id']}/export?format=csv")
+def test_export_csv_has_one_row_per_report_and_code(
+    completed_batch: dict, instructor_client: APIClient
+) -> None:
+    response = instructor_client.get(f"/api/v1/batches/{completed_batch['id']}/export?format=csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == f'attachment; filename="batch-{completed_batch["id"]}.csv"'
@@ -276,8 +289,8 @@ def test_export_csv_has_one_row_per_report_and_code(completed_batch: dict, cfi_c
     assert all(r["task"] == r["code"].rsplit(".", 1)[0] for r in rows)
 
 
-def test_export_json_carries_reports_and_summary(completed_batch: dict, cfi_client: APIClient) -> None:
-    response = cfi_client.get(f"/api/v1/batches/{completed_batch['id']}/export?format=json")
+def test_export_json_carries_reports_and_summary(completed_batch: dict, instructor_client: APIClient) -> None:
+    response = instructor_client.get(f"/api/v1/batches/{completed_batch['id']}/export?format=json")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="batch-{completed_batch["id"]}.json"'
     body = json.loads(response.content)
@@ -288,7 +301,7 @@ def test_export_json_carries_reports_and_summary(completed_batch: dict, cfi_clie
 
 
 def test_reviews_show_in_the_summary_and_both_exports(
-    cfi_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks, monkeypatch
+    instructor_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     docs = class_pdfs(3)
     doubted = docs[1][2].exam_id
@@ -301,10 +314,10 @@ def test_reviews_show_in_the_summary_and_both_exports(
 
     monkeypatch.setattr(processing, "run_extraction", engine)
     with django_capture_on_commit_callbacks(execute=True):
-        batch_id = _upload(cfi_client, [(name, data) for name, data, _ in docs]).json()["id"]
-    assert cfi_client.get(f"/api/v1/batches/{batch_id}").json()["summary"]["needs_review"] == 1
+        batch_id = _upload(instructor_client, [(name, data) for name, data, _ in docs]).json()["id"]
+    assert instructor_client.get(f"/api/v1/batches/{batch_id}").json()["summary"]["needs_review"] == 1
 
-    body = json.loads(cfi_client.get(f"/api/v1/batches/{batch_id}/export?format=json").content)
+    body = json.loads(instructor_client.get(f"/api/v1/batches/{batch_id}/export?format=json").content)
     assert body["summary"]["needs_review"] == 1
     by_id = {r["id"]: r for r in body["reports"]}
     states = [by_id[f["report_id"]] for f in body["files"]]
@@ -315,7 +328,7 @@ def test_reviews_show_in_the_summary_and_both_exports(
         for _, _, spec in docs
     ]
 
-    csv_text = cfi_client.get(f"/api/v1/batches/{batch_id}/export?format=csv").content.decode()
+    csv_text = instructor_client.get(f"/api/v1/batches/{batch_id}/export?format=csv").content.decode()
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     review_by_file = {(r["file_names"], r["status"], r["review_reasons"]) for r in rows}
     assert review_by_file == {
@@ -327,36 +340,45 @@ def test_reviews_show_in_the_summary_and_both_exports(
 
 
 def test_export_neutralizes_spreadsheet_formulas(
-    cfi_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks
+    instructor_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks
 ) -> None:
     _, data, _ = class_pdfs(1)[0]
     with django_capture_on_commit_callbacks(execute=True):
-        batch_id = _upload(cfi_client, [("=HYPERLINK(1).pdf", data)]).json()["id"]
+        batch_id = _upload(instructor_client, [("=HYPERLINK(1).pdf", data)]).json()["id"]
     rows = list(
         csv.DictReader(
-            io.StringIO(cfi_client.get(f"/api/v1/batches/{batch_id}/export?format=csv").content.decode())
+            io.StringIO(
+                instructor_client.get(f"/api/v1/batches/{batch_id}/export?format=csv").content.decode()
+            )
         )
     )
     assert rows[0]["file_names"] == "'=HYPERLINK(1).pdf"
 
 
 @pytest.mark.parametrize("query", ["", "?format=xml", "?format=CSV"])
-def test_export_rejects_other_formats(completed_batch: dict, cfi_client: APIClient, query: str) -> None:
-    _problem(cfi_client.get(f"/api/v1/batches/{completed_batch['id']}/export{query}"), 422, "invalid_format")
+def test_export_rejects_other_formats(
+    completed_batch: dict, instructor_client: APIClient, query: str
+) -> None:
+    _problem(
+        instructor_client.get(f"/api/v1/batches/{completed_batch['id']}/export{query}"), 422, "invalid_format"
+    )
 
 
 def test_export_runs_a_bounded_number_of_queries(
-    completed_batch: dict, cfi_client: APIClient, django_assert_max_num_queries
+    completed_batch: dict, instructor_client: APIClient, django_assert_max_num_queries
 ) -> None:
     with django_assert_max_num_queries(4):
-        assert cfi_client.get(f"/api/v1/batches/{completed_batch['id']}/export?format=csv").status_code == 200
+        assert (
+            instructor_client.get(f"/api/v1/batches/{completed_batch['id']}/export?format=csv").status_code
+            == 200
+        )
 
 
 def test_a_request_announcing_more_than_the_batch_cap_is_refused_unread(
-    cfi_client: APIClient, settings
+    instructor_client: APIClient, settings
 ) -> None:
     settings.MAX_BATCH_BYTES = 10_000
-    response = cfi_client.post(
+    response = instructor_client.post(
         "/api/v1/batches", {"files": [SimpleUploadedFile("a.pdf", b"%PDF-1.4")]}, CONTENT_LENGTH=str(10**9)
     )
     _problem(response, 413, "payload_too_large")

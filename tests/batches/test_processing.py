@@ -32,8 +32,8 @@ def _files(batch: Batch) -> list[BatchFile]:
     return list(batch.files.order_by("position"))
 
 
-def test_accepting_a_batch_puts_every_file_in_transit(cfi: User) -> None:
-    batch = _accept(cfi)
+def test_accepting_a_batch_puts_every_file_in_transit(instructor: User) -> None:
+    batch = _accept(instructor)
     files = _files(batch)
     assert [f.status for f in files] == ["pending", "pending"]
     for f in files:
@@ -43,12 +43,12 @@ def test_accepting_a_batch_puts_every_file_in_transit(cfi: User) -> None:
 
 
 def test_tasks_are_queued_only_after_commit(
-    cfi: User, django_capture_on_commit_callbacks, monkeypatch
+    instructor: User, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     queued: list[str] = []
     monkeypatch.setattr(tasks.process_batch_file, "apply_async", lambda args, queue: queued.append(args[0]))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        batch = _accept(cfi, 3)
+        batch = _accept(instructor, 3)
     assert queued == []
     for callback in callbacks:
         callback()
@@ -56,20 +56,20 @@ def test_tasks_are_queued_only_after_commit(
 
 
 def test_the_largest_files_are_queued_first(
-    cfi: User, django_capture_on_commit_callbacks, monkeypatch
+    instructor: User, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     queued: list[str] = []
     monkeypatch.setattr(tasks.process_batch_file, "apply_async", lambda args, queue: queued.append(args[0]))
     files = [intake.IncomingFile(name, b"x" * size) for name, size in (("a", 10), ("b", 300), ("c", 20))]
     with django_capture_on_commit_callbacks(execute=True):
-        batch = intake.batch_create(owner=cfi, files=files)
+        batch = intake.batch_create(owner=instructor, files=files)
     by_id = {str(f.id): f.name for f in _files(batch)}
     assert [by_id[i] for i in queued] == ["b", "c", "a"]
     transit.discard(*(f.id for f in _files(batch)))
 
 
-def test_a_redelivered_task_makes_no_second_report(cfi: User) -> None:
-    batch = _accept(cfi, 1)
+def test_a_redelivered_task_makes_no_second_report(instructor: User) -> None:
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
     assert tasks.process_batch_file.apply(args=[str(file.id)]).get() == "succeeded"
     report_id = BatchFile.objects.get(pk=file.id).report_id
@@ -77,12 +77,14 @@ def test_a_redelivered_task_makes_no_second_report(cfi: User) -> None:
     file.refresh_from_db()
     assert file.report_id == report_id
     assert file.attempts == 1
-    assert Report.objects.filter(owner=cfi).count() == 1
+    assert Report.objects.filter(owner=instructor).count() == 1
 
 
-def test_a_delivery_that_finds_the_file_finished_while_it_ran_writes_nothing(cfi: User, monkeypatch) -> None:
+def test_a_delivery_that_finds_the_file_finished_while_it_ran_writes_nothing(
+    instructor: User, monkeypatch
+) -> None:
     """Two deliveries read the file at once; the second to finish must not write another report."""
-    batch = _accept(cfi, 1)
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
     real = processing.run_extraction
 
@@ -97,17 +99,17 @@ def test_a_delivery_that_finds_the_file_finished_while_it_ran_writes_nothing(cfi
 
 
 def test_the_payload_is_deleted_once_the_file_has_an_outcome(
-    cfi: User, django_capture_on_commit_callbacks
+    instructor: User, django_capture_on_commit_callbacks
 ) -> None:
-    batch = _accept(cfi, 1)
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
     with django_capture_on_commit_callbacks(execute=True):
         processing.batch_file_process(file.id)
     assert transit.get(file.id) is None
 
 
-def test_an_expired_payload_fails_the_file_clearly(cfi: User) -> None:
-    batch = _accept(cfi, 2)
+def test_an_expired_payload_fails_the_file_clearly(instructor: User) -> None:
+    batch = _accept(instructor, 2)
     first, second = _files(batch)
     transit.discard(first.id)
     assert processing.batch_file_process(first.id) == BatchFile.Status.FAILED
@@ -122,9 +124,9 @@ def test_an_expired_payload_fails_the_file_clearly(cfi: User) -> None:
     assert batch.completed_at is not None
 
 
-def test_a_file_interrupted_too_often_fails_instead_of_looping(cfi: User, settings) -> None:
+def test_a_file_interrupted_too_often_fails_instead_of_looping(instructor: User, settings) -> None:
     settings.BATCH_TASK_MAX_ATTEMPTS = 2
-    batch = _accept(cfi, 1)
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
     BatchFile.objects.filter(pk=file.id).update(status=BatchFile.Status.PROCESSING, attempts=2)
     assert processing.batch_file_process(file.id) is None
@@ -134,8 +136,8 @@ def test_a_file_interrupted_too_often_fails_instead_of_looping(cfi: User, settin
     assert batch.status == Batch.Status.FAILED
 
 
-def test_a_transient_database_error_is_retried(cfi: User, monkeypatch) -> None:
-    batch = _accept(cfi, 1)
+def test_a_transient_database_error_is_retried(instructor: User, monkeypatch) -> None:
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
     real = processing.run_extraction
     calls: list[int] = []
@@ -152,8 +154,8 @@ def test_a_transient_database_error_is_retried(cfi: User, monkeypatch) -> None:
     assert (file.status, file.attempts) == ("succeeded", 2)
 
 
-def test_retries_running_out_fail_the_file(cfi: User, monkeypatch) -> None:
-    batch = _accept(cfi, 1)
+def test_retries_running_out_fail_the_file(instructor: User, monkeypatch) -> None:
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
 
     def down(data: bytes) -> None:
@@ -174,8 +176,8 @@ def test_retries_running_out_fail_the_file(cfi: User, monkeypatch) -> None:
     assert (file.status, file.error_code, file.attempts) == ("failed", "processing_error", 2)
 
 
-def test_an_unexpected_error_fails_the_file(cfi: User, monkeypatch) -> None:
-    batch = _accept(cfi, 1)
+def test_an_unexpected_error_fails_the_file(instructor: User, monkeypatch) -> None:
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
 
     def broken(data: bytes) -> None:
@@ -187,8 +189,10 @@ def test_an_unexpected_error_fails_the_file(cfi: User, monkeypatch) -> None:
     assert (file.status, file.error_code) == ("failed", "processing_error")
 
 
-def test_a_document_too_complex_for_the_engine_fails_with_the_engines_code(cfi: User, monkeypatch) -> None:
-    batch = _accept(cfi, 1)
+def test_a_document_too_complex_for_the_engine_fails_with_the_engines_code(
+    instructor: User, monkeypatch
+) -> None:
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
 
     def refuse(data: bytes) -> None:
@@ -204,8 +208,8 @@ def test_a_document_too_complex_for_the_engine_fails_with_the_engines_code(cfi: 
     transit.discard(file.id)
 
 
-def test_the_soft_time_limit_fails_the_file(cfi: User, monkeypatch) -> None:
-    batch = _accept(cfi, 1)
+def test_the_soft_time_limit_fails_the_file(instructor: User, monkeypatch) -> None:
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
 
     def slow(data: bytes) -> None:
@@ -226,20 +230,20 @@ def test_the_task_is_configured_for_at_least_once_delivery() -> None:
 
 
 def test_a_file_that_cannot_be_queued_fails(
-    cfi: User, monkeypatch, django_capture_on_commit_callbacks
+    instructor: User, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
     def no_broker(*args: object, **kwargs: object) -> None:
         raise BrokerError("broker down")
 
     monkeypatch.setattr(tasks.process_batch_file, "apply_async", no_broker)
     with django_capture_on_commit_callbacks(execute=True):
-        batch = _accept(cfi, 2)
+        batch = _accept(instructor, 2)
     assert {(f.status, f.error_code) for f in _files(batch)} == {("failed", "queue_unavailable")}
     batch.refresh_from_db()
     assert batch.status == Batch.Status.FAILED
 
 
-def test_an_unreachable_transit_store_refuses_the_batch(cfi_client, monkeypatch, class_pdfs) -> None:
+def test_an_unreachable_transit_store_refuses_the_batch(instructor_client, monkeypatch, class_pdfs) -> None:
     def down(payloads: object) -> None:
         raise ConnectionError("redis down")
 
@@ -247,7 +251,7 @@ def test_an_unreachable_transit_store_refuses_the_batch(cfi_client, monkeypatch,
     name, data, _ = class_pdfs(1)[0]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = cfi_client.post(
+    response = instructor_client.post(
         "/api/v1/batches", {"files": [SimpleUploadedFile(name, data)]}, format="multipart"
     )
     assert response.status_code == 503
@@ -321,8 +325,8 @@ def test_redis_payloads_carry_a_ttl(settings) -> None:
     transit.discard(file_id)
 
 
-def test_the_failure_handler_finds_the_file_by_keyword_or_not_at_all(cfi: User) -> None:
-    batch = _accept(cfi, 1)
+def test_the_failure_handler_finds_the_file_by_keyword_or_not_at_all(instructor: User) -> None:
+    batch = _accept(instructor, 1)
     (file,) = _files(batch)
     tasks.process_batch_file.on_failure(KeyError("x"), "task-id", (), {}, None)
     file.refresh_from_db()

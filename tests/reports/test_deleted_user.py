@@ -13,7 +13,7 @@ from extraction.reports.services import report_create_from_result
 pytestmark = pytest.mark.django_db
 
 
-def test_reports_of_a_deleted_user_are_scrubbed(student: User, other_user: User) -> None:
+def test_reports_of_a_deleted_user_are_scrubbed(student: User, stranger: User) -> None:
     result = ExtractionResult(
         applicant_name="DOE, JANE",
         ftn="A1B2C3D4",
@@ -25,7 +25,7 @@ def test_reports_of_a_deleted_user_are_scrubbed(student: User, other_user: User)
         confidence=1.0,
     )
     mine = report_create_from_result(owner=student, result=result)
-    theirs = report_create_from_result(owner=other_user, result=result)
+    theirs = report_create_from_result(owner=stranger, result=result)
 
     user_delete_from_clerk({"id": student.clerk_id})
 

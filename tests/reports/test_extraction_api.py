@@ -19,7 +19,7 @@ from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import AcsElement, Report
 from extraction.reports import services as report_services
 from tests.engine.generator.documents import UPLOAD, aktr, aktr_pdf
-from tests.reports.conftest import client_for
+from tests.personas import client_for
 from tests.reports.helpers import upload
 
 pytestmark = pytest.mark.django_db

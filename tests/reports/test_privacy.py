@@ -24,7 +24,7 @@ from accounts.models import User
 from cfipros.log_redaction import RedactSecretsFilter, redact
 from extraction.models import Report
 from tests.engine.generator.documents import UPLOAD, aktr, aktr_pdf
-from tests.reports.conftest import client_for
+from tests.personas import client_for
 from tests.reports.helpers import upload
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,7 @@ def test_marker_documents_leave_no_trace(student: User, django_capture_on_commit
 
 
 def test_logs_carry_no_identity_token_or_document_text(
-    caplog: pytest.LogCaptureFixture, student: User, other_user: User
+    caplog: pytest.LogCaptureFixture, student: User, stranger: User
 ) -> None:
     caplog.handler.addFilter(RedactSecretsFilter())
     caplog.set_level(logging.DEBUG)
@@ -200,7 +200,7 @@ def test_logs_carry_no_identity_token_or_document_text(
     token = anon.json()["share_token"]
     client_for(None).get(f"/api/v1/results/{token}")
     client_for(student).post(f"/api/v1/results/{token}/claim")
-    client_for(other_user).post(f"/api/v1/results/{token}/claim")
+    client_for(stranger).post(f"/api/v1/results/{token}/claim")
     Report.objects.filter(share_token=token).update(expires_at="2000-01-01T00:00:00Z")
     client_for(None).get(f"/api/v1/results/{token}")
     client_for(None).get("/api/v1/results/" + secrets.token_urlsafe(32))

@@ -12,7 +12,7 @@ from accounts.models import User
 from extraction.engine import CodeDetail, ExtractionResult
 from extraction.models import AcsElement, Report
 from extraction.reports.services import report_create_from_result
-from tests.reports.conftest import client_for
+from tests.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +53,18 @@ def test_list_requires_sign_in() -> None:
 
 
 def test_visibility_owner_instructor_admin_and_strangers(
-    student: User, instructor: User, school_admin: User, other_user: User
+    student: User, instructor: User, school_admin: User, stranger: User
 ) -> None:
     mine = make_report(student, 1)
-    theirs = make_report(other_user, 2)
+    theirs = make_report(stranger, 2)
     make_report(None, 3)
     assert ids(client_for(student).get("/api/v1/reports").json()) == [str(mine.pk)]
     assert ids(client_for(instructor).get("/api/v1/reports").json()) == [str(mine.pk)]
     assert ids(client_for(school_admin).get("/api/v1/reports").json()) == [str(mine.pk)]
-    assert ids(client_for(other_user).get("/api/v1/reports").json()) == [str(theirs.pk)]
+    assert ids(client_for(stranger).get("/api/v1/reports").json()) == [str(theirs.pk)]
 
     assert client_for(instructor).get(f"/api/v1/reports/{mine.pk}").status_code == 200
-    for user in (other_user,):
+    for user in (stranger,):
         response = client_for(user).get(f"/api/v1/reports/{mine.pk}")
         assert response.status_code == 404
         assert response["Content-Type"] == PROBLEM
@@ -123,10 +123,10 @@ def test_filters(student: User) -> None:
 
 
 def test_owner_deletes_instructor_may_not_stranger_gets_404(
-    student: User, instructor: User, other_user: User
+    student: User, instructor: User, stranger: User
 ) -> None:
     report = make_report(student, 1)
-    assert client_for(other_user).delete(f"/api/v1/reports/{report.pk}").status_code == 404
+    assert client_for(stranger).delete(f"/api/v1/reports/{report.pk}").status_code == 404
     forbidden = client_for(instructor).delete(f"/api/v1/reports/{report.pk}")
     assert forbidden.status_code == 403
     assert forbidden["Content-Type"] == PROBLEM

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from extraction.models import Report
-from tests.reports.conftest import client_for
+from tests.personas import client_for
 from tests.reports.helpers import upload
 
 pytestmark = pytest.mark.django_db
@@ -78,11 +78,11 @@ def test_claim_makes_it_the_callers_report_and_is_idempotent(
 
 
 def test_claim_of_someone_elses_result_is_409(
-    anonymous_result: dict[str, str], student: User, other_user: User
+    anonymous_result: dict[str, str], student: User, stranger: User
 ) -> None:
     url = f"/api/v1/results/{anonymous_result['share_token']}/claim"
     assert client_for(student).post(url).status_code == 200
-    response = client_for(other_user).post(url)
+    response = client_for(stranger).post(url)
     assert response.status_code == 409
     assert response["Content-Type"] == PROBLEM
     assert response.json()["code"] == "already_claimed"

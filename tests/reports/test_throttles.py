@@ -16,7 +16,7 @@ from rest_framework.test import APIRequestFactory
 
 from accounts.models import User
 from extraction.api.throttles import BatchUserThrottle, ExtractionAnonThrottle
-from tests.reports.conftest import client_for
+from tests.personas import client_for
 from tests.reports.helpers import upload
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_errors_count_towards_the_quota_too() -> None:
 
 
 def test_signed_in_quota_is_per_user_and_separate_from_anonymous(
-    pdf: bytes, student: User, other_user: User
+    pdf: bytes, student: User, stranger: User
 ) -> None:
     with rates(extraction_anon="1/hour", extraction_user="2/day"):
         assert upload(client_for(None), pdf).status_code == 201
@@ -80,7 +80,7 @@ def test_signed_in_quota_is_per_user_and_separate_from_anonymous(
         refused = upload(client_for(student), pdf)
         assert refused.status_code == 429
         assert 3600 < int(refused["Retry-After"]) <= 86400
-        assert upload(client_for(other_user), pdf).status_code == 201
+        assert upload(client_for(stranger), pdf).status_code == 201
 
 
 def test_rates_come_from_settings_at_request_time() -> None:

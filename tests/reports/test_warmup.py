@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from extraction.adapter import extract as adapter
-from tests.reports.conftest import client_for
+from tests.personas import client_for
 from tests.reports.helpers import upload
 
 

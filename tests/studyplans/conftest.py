@@ -1,21 +1,19 @@
 """Fixtures of the study plan tests: real catalogue elements and starter resources per prefix,
-users in an organization, and a helper that stores a report with given codes."""
+and a classmate in the personas' school (the personas are in the root conftest)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
 from extraction.catalog.loader import ElementRow, catalog_file_read, catalog_load
 from extraction.catalog.shipped import SHIPPED_CATALOG
-from extraction.models import AcsElement, Report, ReportCode
 from studyplans.resources.services import study_resources_import, study_resources_parse
 from studyplans.resources.starter import catalog_tasks, read_starter_mapping, starter_rows
+from tests.factories import MembershipFactory, UserFactory
 
 
 @functools.cache
@@ -45,75 +43,13 @@ def catalog(db: None) -> Callable[..., None]:
 
 
 @pytest.fixture
-def student(db: None) -> User:
-    return User.objects.create(username="student", clerk_id="user_student", email="student@example.com")
-
-
-@pytest.fixture
 def other_student(db: None) -> User:
-    return User.objects.create(username="other", clerk_id="user_other", email="other@example.com")
+    """A classmate of ``student``'s, in the school once a test asks for it."""
+    return UserFactory(username="other")
 
 
 @pytest.fixture
-def stranger(db: None) -> User:
-    return User.objects.create(username="stranger", clerk_id="user_stranger")
-
-
-@pytest.fixture
-def school(db: None, student: User, other_student: User) -> Organization:
-    org = Organization.objects.create(clerk_id="org_1", name="Flight School")
-    Membership.objects.create(user=student, organization=org, role=Membership.Role.STUDENT)
-    Membership.objects.create(user=other_student, organization=org, role=Membership.Role.STUDENT)
-    return org
-
-
-@pytest.fixture
-def instructor(db: None, school: Organization) -> User:
-    user = User.objects.create(username="cfi", clerk_id="user_cfi", role=User.Role.CFI)
-    Membership.objects.create(user=user, organization=school, role=Membership.Role.INSTRUCTOR)
-    return user
-
-
-@pytest.fixture
-def school_admin(db: None, school: Organization) -> User:
-    user = User.objects.create(username="admin", clerk_id="user_admin", role=User.Role.SCHOOL_ADMIN)
-    Membership.objects.create(user=user, organization=school, role=Membership.Role.ADMIN)
-    return user
-
-
-def client_for(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def make_report(
-    owner: User | None,
-    codes: Sequence[str],
-    *,
-    exam_code: str = "PAR",
-    exam_title: str = "Private Pilot Airplane",
-    exam_date: dt.date | None = None,
-    applicant_name: str = "Jane Q Student",
-    score: int | None = 80,
-) -> Report:
-    """A stored report whose codes link to the catalogue elements present in the test DB."""
-    report = Report.objects.create(
-        owner=owner,
-        applicant_name=applicant_name if owner is not None else "",
-        exam_code=exam_code,
-        exam_title=exam_title,
-        exam_date=exam_date or dt.date.today() - dt.timedelta(days=20),
-        score=score,
-        grade="PASS",
-        take=1,
-        code_kind="plt" if codes and codes[0].startswith("PLT") else "acs",
-    )
-    elements = {e.code: e for e in AcsElement.objects.filter(code__in=list(codes))}
-    ReportCode.objects.bulk_create(
-        [
-            ReportCode(report=report, code=code, element=elements.get(code), raw=code, position=position)
-            for position, code in enumerate(codes)
-        ]
-    )
-    return report
+def school(school: Organization, other_student: User) -> Organization:
+    """The root persona's school, with ``other_student`` in it too."""
+    MembershipFactory(user=other_student, organization=school, role=Membership.Role.STUDENT)
+    return school

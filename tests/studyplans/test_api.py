@@ -14,7 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from studyplans.models import StudyPlan, StudyPlanItem
-from tests.studyplans.conftest import catalog_codes, client_for, load_prefixes, make_report
+from tests.factories import ReportFactory
+from tests.personas import client_for
+from tests.studyplans.conftest import catalog_codes, load_prefixes
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +47,7 @@ def test_fifteen_code_plan_meets_the_bars(prefix: str, student: User) -> None:
     load_prefixes(prefix)
     codes = fifteen_codes(prefix)
     exam_code, title = EXAMS[prefix]
-    report = make_report(student, codes, exam_code=exam_code, exam_title=title)
+    report = ReportFactory(owner=student, codes=codes, exam_code=exam_code, exam_title=title)
     body = create_plan(student, [str(report.pk)])
     items = [item for section in body["sections"] for item in section["items"]]
     assert sorted(item["code"] for item in items) == sorted(codes)
@@ -65,8 +67,8 @@ def test_fifteen_code_plan_meets_the_bars(prefix: str, student: User) -> None:
 
 def test_codes_from_several_reports_are_merged(student: User) -> None:
     load_prefixes("PA")
-    first = make_report(student, ["PA.I.C.K1", "PA.I.A.K1"])
-    second = make_report(student, ["PA.I.C.K1", "PA.II.A.K1", "PLT001", "XX.I.A.K1"])
+    first = ReportFactory(owner=student, codes=["PA.I.C.K1", "PA.I.A.K1"])
+    second = ReportFactory(owner=student, codes=["PA.I.C.K1", "PA.II.A.K1", "PLT001", "XX.I.A.K1"])
     body = create_plan(student, [str(first.pk), str(second.pk)], hours_per_week=2)
     codes = [i["code"] for s in body["sections"] for i in s["items"]]
     assert sorted(codes) == sorted(["PA.I.C.K1", "PA.I.A.K1", "PA.II.A.K1", "PLT001", "XX.I.A.K1"])
@@ -77,8 +79,8 @@ def test_codes_from_several_reports_are_merged(student: User) -> None:
 
 def test_target_date_warnings(student: User) -> None:
     load_prefixes("PA")
-    report = make_report(
-        student, ["PA.I.C.K1"], exam_date=dt.date.today().replace(day=1) - dt.timedelta(days=700)
+    report = ReportFactory(
+        owner=student, codes=["PA.I.C.K1"], exam_date=dt.date.today().replace(day=1) - dt.timedelta(days=700)
     )
     target = dt.date.today() + dt.timedelta(days=90)
     body = create_plan(student, [str(report.pk)], target_date=target.isoformat())
@@ -108,8 +110,8 @@ def test_invalid_create_body_is_422(student: User, body: dict, field: str) -> No
 def test_reports_of_others_are_404_and_mixed_owners_422(
     student: User, other_student: User, stranger: User, instructor: User
 ) -> None:
-    mine = make_report(student, ["PA.I.A.K1"])
-    theirs = make_report(other_student, ["PA.I.A.K1"])
+    mine = ReportFactory(owner=student, codes=["PA.I.A.K1"])
+    theirs = ReportFactory(owner=other_student, codes=["PA.I.A.K1"])
     response = client_for(stranger).post("/api/v1/study-plans", {"report_ids": [str(mine.pk)]}, format="json")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
@@ -121,7 +123,7 @@ def test_reports_of_others_are_404_and_mixed_owners_422(
 
 
 def test_instructor_generates_a_plan_owned_by_the_student(student: User, instructor: User) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     body = create_plan(instructor, [str(report.pk)])
     assert StudyPlan.objects.get(pk=body["id"]).owner == student
     assert client_for(student).get(f"/api/v1/study-plans/{body['id']}").status_code == 200
@@ -130,7 +132,7 @@ def test_instructor_generates_a_plan_owned_by_the_student(student: User, instruc
 def test_visibility_of_plans(
     student: User, instructor: User, school_admin: User, stranger: User, other_student: User
 ) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     plan_id = create_plan(student, [str(report.pk)])["id"]
     for viewer in (student, instructor, school_admin):
         assert client_for(viewer).get(f"/api/v1/study-plans/{plan_id}").status_code == 200
@@ -149,7 +151,7 @@ def test_anonymous_is_401(client) -> None:
 
 
 def test_list_is_paginated_without_n_plus_one(student: User) -> None:
-    report = make_report(student, ["PA.I.A.K1", "PA.I.B.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1", "PA.I.B.K1"])
     create_plan(student, [str(report.pk)])
     client = client_for(student)
     with CaptureQueriesContext(connection) as one:
@@ -167,7 +169,7 @@ def test_list_is_paginated_without_n_plus_one(student: User) -> None:
 
 def test_patch_progress_completes_and_reopens_the_plan(student: User) -> None:
     load_prefixes("PA")
-    report = make_report(student, ["PA.I.A.K1", "PA.III.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1", "PA.III.A.K1"])
     body = create_plan(student, [str(report.pk)])
     items = [i for s in body["sections"] for i in s["items"]]
     client = client_for(student)
@@ -193,7 +195,7 @@ def test_patch_progress_completes_and_reopens_the_plan(student: User) -> None:
     [{}, {"done": "maybe"}, {"minutes_spent": -1}, {"minutes_spent": "ten"}, {"done": True, "extra": 1}],
 )
 def test_patch_validation_is_422(student: User, payload: dict) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     body = create_plan(student, [str(report.pk)])
     item_id = body["sections"][0]["items"][0]["id"]
     response = client_for(student).patch(
@@ -204,7 +206,7 @@ def test_patch_validation_is_422(student: User, payload: dict) -> None:
 
 
 def test_only_the_owner_records_progress(student: User, instructor: User, stranger: User) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     body = create_plan(student, [str(report.pk)])
     item_id = body["sections"][0]["items"][0]["id"]
     url = f"/api/v1/study-plans/{body['id']}/items/{item_id}"
@@ -220,7 +222,7 @@ def test_only_the_owner_records_progress(student: User, instructor: User, strang
 def _plan_with_report(student: User) -> tuple[dict, list[str]]:
     load_prefixes("PA")
     codes = [*fifteen_codes("PA"), "PLT123"]
-    report = make_report(student, codes)
+    report = ReportFactory(owner=student, codes=codes)
     return create_plan(student, [str(report.pk)], hours_per_week=2), codes
 
 
@@ -268,7 +270,7 @@ def test_ics_export_has_one_event_per_week(student: User, instructor: User) -> N
 
 @pytest.mark.parametrize("query", ["?format=docx", "", "?format="])
 def test_bad_export_format_is_422(student: User, query: str) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     body = create_plan(student, [str(report.pk)])
     response = client_for(student).get(f"/api/v1/study-plans/{body['id']}/export{query}")
     assert response.status_code == 422
@@ -277,15 +279,17 @@ def test_bad_export_format_is_422(student: User, query: str) -> None:
 
 
 def test_export_of_invisible_plan_is_404(student: User, stranger: User) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     body = create_plan(student, [str(report.pk)])
     assert client_for(stranger).get(f"/api/v1/study-plans/{body['id']}/export?format=pdf").status_code == 404
 
 
 def test_endorsement_text_and_json(student: User, instructor: User) -> None:
     load_prefixes("PA")
-    report = make_report(
-        student, ["PA.I.C.K1", "PA.I.C.K2", "PA.III.A.K1", "PLT001"], exam_date=dt.date(2026, 4, 3)
+    report = ReportFactory(
+        owner=student,
+        codes=["PA.I.C.K1", "PA.I.C.K2", "PA.III.A.K1", "PLT001"],
+        exam_date=dt.date(2026, 4, 3),
     )
     url = f"/api/v1/reports/{report.pk}/endorsement"
     body = client_for(student).get(url).json()
@@ -316,7 +320,7 @@ def test_endorsement_text_and_json(student: User, instructor: User) -> None:
 
 
 def test_endorsement_visibility_and_format(student: User, stranger: User, other_student: User) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     url = f"/api/v1/reports/{report.pk}/endorsement"
     for outsider in (stranger, other_student):
         response = client_for(outsider).get(url)
@@ -328,7 +332,7 @@ def test_endorsement_visibility_and_format(student: User, stranger: User, other_
 
 
 def test_report_without_codes_gives_an_empty_completed_plan(student: User) -> None:
-    report = make_report(student, [], score=100)
+    report = ReportFactory(owner=student, codes=[], score=100)
     body = create_plan(student, [str(report.pk)])
     assert body["sections"] == [] and body["schedule"] == []
     assert body["status"] == "completed"
@@ -338,13 +342,13 @@ def test_report_without_codes_gives_an_empty_completed_plan(student: User) -> No
 
 
 def test_duplicate_report_ids_count_once(student: User) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     body = create_plan(student, [str(report.pk), str(report.pk)])
     assert body["report_ids"] == [str(report.pk)]
 
 
 def test_list_filters_by_status(student: User) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     body = create_plan(student, [str(report.pk)])
     create_plan(student, [str(report.pk)])
     item_id = body["sections"][0]["items"][0]["id"]
@@ -360,8 +364,8 @@ def test_list_filters_by_status(student: User) -> None:
 
 def test_detail_query_count_does_not_grow_with_items(student: User) -> None:
     load_prefixes("PA")
-    small = create_plan(student, [str(make_report(student, fifteen_codes("PA")[:2]).pk)])
-    large = create_plan(student, [str(make_report(student, fifteen_codes("PA")).pk)])
+    small = create_plan(student, [str(ReportFactory(owner=student, codes=fifteen_codes("PA")[:2]).pk)])
+    large = create_plan(student, [str(ReportFactory(owner=student, codes=fifteen_codes("PA")).pk)])
     client = client_for(student)
     counts = []
     for plan in (small, large):

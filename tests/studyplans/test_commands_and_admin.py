@@ -13,7 +13,8 @@ from extraction.models import AcsElement, ReportCode
 from studyplans.models import StudyPlan, StudyResource, StudyTask
 from studyplans.plans.services import study_plan_create
 from studyplans.progress.services import study_plan_item_update
-from tests.studyplans.conftest import load_prefixes, make_report
+from tests.factories import ReportFactory
+from tests.studyplans.conftest import load_prefixes
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,8 @@ def run(*args: str) -> str:
 
 def test_regenerate_only_plans_whose_codes_changed(student: User) -> None:
     load_prefixes("PA")
-    report = make_report(student, ["PA.I.A.K1", "PA.I.B.K1"])
-    untouched = make_report(student, ["PA.II.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1", "PA.I.B.K1"])
+    untouched = ReportFactory(owner=student, codes=["PA.II.A.K1"])
     plan = study_plan_create(user=student, report_ids=[report.pk])
     other = study_plan_create(user=student, report_ids=[untouched.pk])
     done_item = plan.items.get(code="PA.I.A.K1")
@@ -53,7 +54,7 @@ def test_regenerate_only_plans_whose_codes_changed(student: User) -> None:
 
 def test_admin_pages_and_regenerate_action(student: User) -> None:
     load_prefixes("PA")
-    report = make_report(student, ["PA.I.A.K1", "PA.I.C.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1", "PA.I.C.K1"])
     plan = study_plan_create(user=student, report_ids=[report.pk])
     staff = User.objects.create_superuser("staff", "staff@example.com", "pw-staff-123")
     client = Client()
@@ -139,7 +140,7 @@ def test_inline_edit_under_a_task_marks_the_resource_curated() -> None:
 
 
 def test_deleting_a_report_empties_the_plan_on_regeneration(student: User) -> None:
-    report = make_report(student, ["PA.I.A.K1"])
+    report = ReportFactory(owner=student, codes=["PA.I.A.K1"])
     plan = study_plan_create(user=student, report_ids=[report.pk])
     report.delete()
     assert "[1/1] regenerated" in run()

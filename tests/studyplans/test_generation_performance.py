@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from studyplans.plans.services import study_plan_create
-from tests.studyplans.conftest import catalog_codes, load_prefixes, make_report
+from tests.factories import ReportFactory
+from tests.studyplans.conftest import catalog_codes, load_prefixes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,8 @@ def spread(prefix: str, count: int) -> list[str]:
 
 def test_query_count_is_bounded_and_independent_of_code_count(student: User) -> None:
     load_prefixes("PA")
-    small = make_report(student, spread("PA", 5))
-    large = make_report(student, [*spread("PA", 15), "PLT001", "PA.IX.Z.K9"])
+    small = ReportFactory(owner=student, codes=spread("PA", 5))
+    large = ReportFactory(owner=student, codes=[*spread("PA", 15), "PLT001", "PA.IX.Z.K9"])
     with CaptureQueriesContext(connection) as five:
         study_plan_create(user=student, report_ids=[small.pk])
     with CaptureQueriesContext(connection) as fifteen:
@@ -36,8 +37,8 @@ def test_query_count_is_bounded_and_independent_of_code_count(student: User) -> 
 
 def test_two_reports_cost_the_same_queries(student: User) -> None:
     load_prefixes("PA")
-    one = make_report(student, spread("PA", 15))
-    two = make_report(student, spread("PA", 10))
+    one = ReportFactory(owner=student, codes=spread("PA", 15))
+    two = ReportFactory(owner=student, codes=spread("PA", 10))
     with CaptureQueriesContext(connection) as single:
         study_plan_create(user=student, report_ids=[one.pk])
     with CaptureQueriesContext(connection) as double:
