@@ -6,12 +6,13 @@ import pytest
 
 from accounts.models import Membership, Organization, User
 from accounts.selectors import owners_visible_to, user_memberships, user_with_organizations
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def make_user(name: str) -> User:
-    return User.objects.create(username=name, clerk_id=f"user_{name}")
+    return UserFactory(username=name)
 
 
 def test_instructors_and_admins_see_their_organizations_students_only() -> None:

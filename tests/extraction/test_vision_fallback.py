@@ -23,9 +23,10 @@ from PIL import Image
 
 from extraction.adapter import extract as adapter
 from extraction.adapter import fallback
-from extraction.engine import Catalog, CodeDetail, ExtractionResult, Unresolved, vision_merge
+from extraction.engine import Catalog, ExtractionResult, Unresolved, vision_merge
 from extraction.engine.vision import VisionError, parse_payload
 from tests.engine.bad_files import text_pdf
+from tests.factories import ExtractionResultFactory, code_detail
 
 NAME = "DOE, JANE Q"
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
@@ -183,15 +184,9 @@ def photo() -> bytes:
     return buffer.getvalue()
 
 
-def detail(code: str, confidence: float, raw: str | None = None) -> CodeDetail:
-    return CodeDetail(
-        code, f"about {code}", code.split(".")[1], code.split(".")[2], "K", confidence, raw or code
-    )
-
-
 def ocr_result(**overrides: Any) -> ExtractionResult:
     """A photo OCR misread: III read as II in one code, the name smudged, one token unresolved."""
-    result = ExtractionResult(
+    result = ExtractionResultFactory(
         applicant_name="D0E, JANE",
         ftn="A1B2C3D4",
         exam_id="123456789012345",
@@ -205,7 +200,10 @@ def ocr_result(**overrides: Any) -> ExtractionResult:
         expiration_date="2028-04-30",
         code_kind="acs",
         codes=["PA.I.C.K2a", "PA.II.A.K1"],
-        codes_detail=[detail("PA.I.C.K2a", 0.88), detail("PA.II.A.K1", 0.55, "PA.IlA.K1")],
+        codes_detail=[
+            code_detail("PA.I.C.K2a", 0.88, description="about PA.I.C.K2a"),
+            code_detail("PA.II.A.K1", 0.55, "PA.IlA.K1", description="about PA.II.A.K1"),
+        ],
         unresolved=[
             Unresolved("PA.I.?.K1", "ambiguous between catalogue codes", ["PA.I.A.K1", "PA.I.C.K2a"])
         ],
@@ -296,7 +294,10 @@ def test_a_confident_ocr_value_the_model_contradicts_is_kept_and_flagged(
     enabled.answer_with(answer(exam_id="999999999999999", codes=["PA.I.C.K2a"]))
     ocr = ocr_result(
         codes=["PA.I.C.K2a", "PA.IX.A.S1"],
-        codes_detail=[detail("PA.I.C.K2a", 0.88), detail("PA.IX.A.S1", 0.9)],
+        codes_detail=[
+            code_detail("PA.I.C.K2a", 0.88, description="about PA.I.C.K2a"),
+            code_detail("PA.IX.A.S1", 0.9, description="about PA.IX.A.S1"),
+        ],
         unresolved=[],
     )
     result = fallback.apply_vision_fallback(photo(), ocr, catalog)
@@ -312,7 +313,10 @@ def test_one_printed_code_read_two_ways_is_one_code(enabled: FakeModelServer, ca
     enabled.answer_with(answer(codes=["PA.I.C.K2a", "PA.III.A.K1", "PA.IX.A.S1"]))
     ocr = ocr_result(
         codes=["PA.I.C.K2a", "PA.II.A.K1"],
-        codes_detail=[detail("PA.I.C.K2a", 0.9), detail("PA.II.A.K1", 0.9)],
+        codes_detail=[
+            code_detail("PA.I.C.K2a", 0.9, description="about PA.I.C.K2a"),
+            code_detail("PA.II.A.K1", 0.9, description="about PA.II.A.K1"),
+        ],
         unresolved=[],
     )
     result = fallback.apply_vision_fallback(photo(), ocr, catalog)

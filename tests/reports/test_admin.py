@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from extraction.admin import reports_with_reason
-from extraction.engine import CodeDetail, ExtractionResult, Unresolved
+from extraction.engine import Unresolved
 from extraction.models import CodeCorrection, Report
 from extraction.reports.services import report_correct_codes, report_create_from_result
+from tests.factories import ExtractionResultFactory, code_detail
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +22,11 @@ def make(
 ) -> Report:
     """A stored report; ``reasons`` makes the engine ask for review with them."""
     codes = ["PA.I.A.K1", "PA.I.B.K2"]
-    result = ExtractionResult(
-        exam_code="PAR",
+    result = ExtractionResultFactory(
         applicant_name="SECRET, NAME",
         exam_id="123456789012345678",
         codes=codes,
-        codes_detail=[CodeDetail(c, "", "", "", "K", 0.61, c.replace("I", "l")) for c in codes],
+        codes_detail=[code_detail(c, 0.61, c.replace("I", "l")) for c in codes],
         unresolved=unresolved or [],
         confidence=0.9,
         review=bool(reasons),
@@ -66,12 +66,11 @@ def test_changelist_lists_needs_review_first_and_filters(staff_client: Client) -
 def test_change_page_shows_codes_and_tokens_but_no_identity(staff_client: Client, student: User) -> None:
     report = report_create_from_result(
         owner=student,
-        result=ExtractionResult(
-            exam_code="PAR",
+        result=ExtractionResultFactory(
             applicant_name="SECRET, NAME",
             exam_id="123456789012345678",
             codes=["PA.I.A.K1"],
-            codes_detail=[CodeDetail("PA.I.A.K1", "", "", "", "K", 0.61, "PA.l.A.K1")],
+            codes_detail=[code_detail("PA.I.A.K1", 0.61, "PA.l.A.K1")],
             unresolved=[Unresolved("PA.X?.K1", "ambiguous", ["PA.X.A.K1"])],
             confidence=0.9,
         ),

@@ -18,13 +18,13 @@ from extraction.engine import ExtractionResult
 from extraction.models import AcsDocument, AcsElement, Report, ReportCode
 from extraction.reports.services import report_create_from_result
 from extraction.reports.tasks import reports_purge_expired_task
-from tests.factories import acs_element
+from tests.factories import ExtractionResultFactory, acs_element
 
 pytestmark = pytest.mark.django_db
 
 
 def result(codes: list[str], exam_id: str | None = None) -> ExtractionResult:
-    return ExtractionResult(exam_code="PAR", exam_id=exam_id, codes=codes, confidence=1.0)
+    return ExtractionResultFactory(exam_id=exam_id, codes=codes, confidence=1.0)
 
 
 def run(*args: str) -> tuple[str, str]:

@@ -7,16 +7,15 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts.models import User
-from extraction.engine import ExtractionResult
 from extraction.models import Report
 from extraction.reports.services import report_store_result
+from tests.factories import ExtractionResultFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_racing_uploads_of_one_exam_make_one_report() -> None:
-    user = User.objects.create(username="racer", clerk_id="user_racer")
-    result = ExtractionResult(
+    user = UserFactory(username="racer")
+    result = ExtractionResultFactory(
         exam_id="555555555555555555", exam_code="PAR", codes=["PA.I.A.K1"], confidence=1.0
     )
     barrier = threading.Barrier(4)

@@ -6,15 +6,15 @@ import pytest
 
 from accounts.models import User
 from accounts.webhooks.users import user_delete_from_clerk
-from extraction.engine import ExtractionResult
 from extraction.models import Report
 from extraction.reports.services import report_create_from_result
+from tests.factories import ExtractionResultFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_reports_of_a_deleted_user_are_scrubbed(student: User, stranger: User) -> None:
-    result = ExtractionResult(
+    result = ExtractionResultFactory(
         applicant_name="DOE, JANE",
         ftn="A1B2C3D4",
         exam_id="123456789012345678",

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from extraction.engine import CodeDetail, ExtractionResult
 from extraction.models import AcsElement, Report
 from extraction.reports.services import report_create_from_result
+from tests.factories import ExtractionResultFactory
 from tests.personas import client_for
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ PROBLEM = "application/problem+json"
 
 def make_report(owner: User | None, n: int = 0, **overrides: object) -> Report:
     codes = ["PA.I.A.K1", f"PA.II.B.K{n % 9 + 1}", "PLT058"]
-    result = ExtractionResult(
+    result = ExtractionResultFactory(
         applicant_name="DOE, JANE",
         exam_id=f"{100000000000000000 + n}",
         exam_code="PAR",
@@ -32,7 +32,6 @@ def make_report(owner: User | None, n: int = 0, **overrides: object) -> Report:
         take=1,
         code_kind="acs",
         codes=codes,
-        codes_detail=[CodeDetail(c, "", "", "", "K", 0.99, c) for c in codes],
         confidence=0.99,
     )
     for name, value in overrides.items():

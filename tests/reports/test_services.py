@@ -3,44 +3,30 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from extraction.engine import CodeDetail, ExtractionResult, Unresolved
+from extraction.engine import Unresolved
 from extraction.models import AcsElement, Report
 from extraction.reports.services import exam_id_hash, report_create_from_result, report_store_result
+from tests.factories import ExtractionResultFactory, code_detail
 
 pytestmark = pytest.mark.django_db
 
 
-def make_result(**overrides: object) -> ExtractionResult:
-    base = ExtractionResult(
-        applicant_name="JANE Q DOE",
-        ftn="A1234567",
-        exam_id="EXAM-0001",
-        exam_code="PAR",
-        exam_title="Private Pilot Airplane (PAR)",
-        exam_date="2026-03-14",
-        exam_site="SOME TESTING CENTER",
-        score=82,
-        grade="PASS",
-        take=1,
-        expiration_date="2028-03-31",
-        code_kind="acs",
-        codes=["PA.I.A.K1", "PA.I.B.K2"],
-        codes_detail=[
-            CodeDetail("PA.I.A.K1", "d", "I", "A", "K", 0.99, "PA.I.A.K1"),
-            CodeDetail("PA.I.B.K2", "d", "I", "B", "K", 0.97, "PA.l.B.K2"),
-        ],
-        confidence=0.98,
-        field_confidence={"score": 1.0},
-        elapsed_ms=12.345,
-    )
-    for name, value in overrides.items():
-        setattr(base, name, value)
-    return base
+# The engine's read of the report: one code linked to the catalogue, one read with an l for an I.
+make_result = partial(
+    ExtractionResultFactory,
+    codes_detail=[
+        code_detail("PA.I.A.K1", 0.99, description="d"),
+        code_detail("PA.I.B.K2", 0.97, "PA.l.B.K2", description="d"),
+    ],
+    field_confidence={"score": 1.0},
+    elapsed_ms=12.345,
+)
 
 
 def test_anonymous_result_keeps_no_personal_field_and_expires(pa_element: AcsElement) -> None:
