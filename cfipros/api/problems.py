@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from cfipros import errors as domain
+from cfipros.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,10 @@ def problem_body(
     }
     if errors is not None:
         body["errors"] = errors
+    # The X-Request-ID of the answer, so a user who reports the error can be matched to the logs.
+    request_id = current_request_id()
+    if request_id:
+        body["request_id"] = request_id
     return body
 
 
