@@ -42,3 +42,21 @@ def test_error_answers_carry_the_id_too(client) -> None:
     response = client.get("/api/v1/does-not-exist", HTTP_X_REQUEST_ID="req-404")
     assert response.status_code == 404
     assert response["X-Request-ID"] == "req-404"
+
+
+def test_problem_bodies_carry_the_request_id(client) -> None:
+    """A Django-level 404, a DRF 401 and a refused host all name the id of their answer."""
+    for response in (
+        client.get("/api/v1/does-not-exist", HTTP_X_REQUEST_ID="req-problem-1"),
+        client.get("/api/v1/reports", HTTP_X_REQUEST_ID="req-problem-1"),
+        client.get("/api/v1/reports", HTTP_X_REQUEST_ID="req-problem-1", HTTP_HOST="not-allowed.example"),
+    ):
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.status_code in (400, 401, 404)
+        assert response.json()["request_id"] == "req-problem-1" == response["X-Request-ID"]
+
+
+def test_a_generated_id_is_the_one_in_the_problem_body(client) -> None:
+    response = client.get("/api/v1/does-not-exist")
+    assert response.json()["request_id"] == response["X-Request-ID"]
+    assert GENERATED.fullmatch(response["X-Request-ID"])
