@@ -2,7 +2,7 @@
 
 The bar of issue 8: every hostile file gets a stable answer within 5 s and under 600 MB of
 peak memory, in a fresh process (interpreter, Django and engine start-up included). The
-files come from ``tests/engine/hostile.py`` (or ``DIR``, every file in it); each runs
+files come from ``tests/engine/hostile/`` (or ``DIR``, every file in it); each runs
 ``--runs`` times, one process per run, and the median wall time and peak RSS are printed
 with the answer. A baseline row runs a small text report the same way, to show what start-up
 alone costs on this machine.
