@@ -18,8 +18,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)(share_token[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9_-]+"), r"\1" + REDACTED),
     # Unpadded URL-safe base64 of 32 bytes: the shape of a share token anywhere in a message.
     (re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"), REDACTED),
-    # Exam ids are long digit strings.
-    (re.compile(r"(?<!\d)\d{12,}(?!\d)"), REDACTED),
+    # Exam ids are long digit strings; the digits of a decimal fraction (a task's run time) are not.
+    (re.compile(r"(?<![\d.])\d{12,}(?!\d)"), REDACTED),
 )
 
 _exception_formatter = logging.Formatter()

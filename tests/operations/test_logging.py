@@ -141,3 +141,10 @@ def test_plain_lines_for_a_terminal_name_the_request() -> None:
     finally:
         unbind()
     assert "[req-plain] hello" in PlainFormatter().format(record)
+
+
+def test_a_run_time_is_not_taken_for_an_exam_id() -> None:
+    from cfipros.log_redaction import redact
+
+    assert redact("Task x succeeded in 0.004123456789012s") == "Task x succeeded in 0.004123456789012s"
+    assert redact("exam 466317578555813058 done") == "exam [redacted] done"
