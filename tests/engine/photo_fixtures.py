@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from tests.engine.generator.images import rasterize
 from tests.engine.generator.render import render_pdf
 from tests.engine.generator.spec import DocumentSpec
 
@@ -47,18 +48,7 @@ class PhonePhoto:
 
 def render_page(report: DocumentSpec, dpi: int) -> Image.Image:
     """Page 1 of the report, rendered in grey at ``dpi``."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(render_pdf(report))
-    try:
-        page = doc[0]
-        bitmap = page.render(scale=dpi / 72, grayscale=True)
-        image = bitmap.to_pil().convert("L")
-        bitmap.close()
-        page.close()
-    finally:
-        doc.close()
-    return image
+    return rasterize(render_pdf(report), dpi, pages=1)[0]
 
 
 def stored_with_orientation(upright: Image.Image, orientation: int) -> Image.Image:

@@ -17,6 +17,7 @@ from typing import Any
 from fpdf import FPDF
 
 from .documents import aktr
+from .images import rasterize
 from .render import render_pdf
 from .spec import DocumentSpec
 
@@ -204,7 +205,6 @@ def image_variant(report: DocumentSpec, seed: int) -> tuple[DocumentSpec, bytes]
     """
     import io
 
-    import pypdfium2 as pdfium
     from PIL import Image, ImageChops, ImageFilter
 
     rng = random.Random(seed * 7919 + 1)
@@ -213,17 +213,7 @@ def image_variant(report: DocumentSpec, seed: int) -> tuple[DocumentSpec, bytes]
         report = replace(report, split_at=None)
     low, high = {"png": (150, 300), "scan": (200, 300), "photo": (120, 250)}[mode]
     dpi = rng.randint(low, high)
-    doc = pdfium.PdfDocument(render_pdf(report))
-    pages = []
-    try:
-        for index in range(len(doc) if mode == "scan" else 1):
-            page = doc[index]
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
-            pages.append(bitmap.to_pil().convert("L"))
-            bitmap.close()
-            page.close()
-    finally:
-        doc.close()
+    pages = rasterize(render_pdf(report), dpi, pages=None if mode == "scan" else 1)
     out = io.BytesIO()
     if mode == "png":
         pages[0].save(out, format="PNG")
