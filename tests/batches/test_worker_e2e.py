@@ -19,7 +19,6 @@ from uuid import uuid4
 import pytest
 import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from accounts.models import User
 from cfipros.celery import app as celery_app
@@ -28,6 +27,7 @@ from extraction.models import Batch, BatchFile, Report
 from tests.batches.documents import class_of_reports, photo_jpeg
 from tests.batches.workers import spawn_worker, stop_worker
 from tests.engine.generator.documents import aktr_pdf
+from tests.personas import client_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -89,14 +89,8 @@ def start_worker(queue: str, settings, tmp_path: Path) -> Iterator[Callable[[], 
         sys.stdout.write(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}\n")
 
 
-@pytest.fixture
-def cfi(transactional_db: None) -> User:
-    return User.objects.create(username="e2e-cfi", clerk_id="user_e2e_cfi", role=User.Role.CFI)
-
-
 def _upload(user: User, files: list[tuple[str, bytes, str]]) -> str:
-    client = APIClient()
-    client.force_authenticate(user)
+    client = client_for(user)
     payload = {"files": [SimpleUploadedFile(name, data, content_type=kind) for name, data, kind in files]}
     response = client.post("/api/v1/batches", payload, format="multipart")
     assert response.status_code == 202, response.content
@@ -121,9 +115,11 @@ def _status(batch_id: str) -> str:
     return Batch.objects.values_list("status", flat=True).get(pk=batch_id)
 
 
-def test_a_worker_process_completes_a_batch(start_worker, cfi: User, tmp_path: Path) -> None:
+def test_a_worker_process_completes_a_batch(start_worker, instructor: User, tmp_path: Path) -> None:
     specs = class_of_reports(4, seed=21)
-    batch_id = _upload(cfi, [(f"s{i}.pdf", aktr_pdf(s), "application/pdf") for i, s in enumerate(specs)])
+    batch_id = _upload(
+        instructor, [(f"s{i}.pdf", aktr_pdf(s), "application/pdf") for i, s in enumerate(specs)]
+    )
     assert _status(batch_id) == Batch.Status.PENDING
     start_worker()
     _wait_for(lambda: _status(batch_id) in FINISHED, LIVENESS_SECONDS, "the batch to finish")
@@ -142,12 +138,12 @@ def test_a_worker_process_completes_a_batch(start_worker, cfi: User, tmp_path: P
             assert private not in logs
 
 
-def test_a_killed_worker_loses_no_file_and_duplicates_no_report(start_worker, cfi: User) -> None:
+def test_a_killed_worker_loses_no_file_and_duplicates_no_report(start_worker, instructor: User) -> None:
     """SIGKILL while a worker reads a photo; the next worker gets the message back and finishes."""
     specs = class_of_reports(6, seed=33)
     files = [("photo.jpg", photo_jpeg(specs[0]), "image/jpeg")]
     files += [(f"s{i}.pdf", aktr_pdf(s), "application/pdf") for i, s in enumerate(specs[1:], start=1)]
-    batch_id = _upload(cfi, files)
+    batch_id = _upload(instructor, files)
     first = BatchFile.objects.get(batch_id=batch_id, position=0)
 
     doomed = start_worker()
@@ -171,5 +167,5 @@ def test_a_killed_worker_loses_no_file_and_duplicates_no_report(start_worker, cf
     done = list(batch.files.order_by("position"))
     assert all(f.status == BatchFile.Status.SUCCEEDED and f.report_id for f in done)
     assert len({f.report_id for f in done}) == 6
-    assert Report.objects.filter(owner=cfi).count() == 6
+    assert Report.objects.filter(owner=instructor).count() == 6
     assert done[0].attempts >= 2, "the photo must have been delivered again after the kill"
