@@ -23,6 +23,7 @@ from .codes import (
     Resolver,
     inner_tokens,
     looks_like_acs,
+    looks_like_squashed_acs,
     normalize_strict,
     plt_of,
     resolver_for,
@@ -62,15 +63,19 @@ def find_code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, l
 
 def code_row_tokens(text: str) -> list[str]:
     """The code tokens of a row, from the cells that open with a code or are mostly codes."""
-    found: list[str] = []
+    found: list[tuple[str, bool]] = []
     # A heading before the codes on their row (``ACS codes missed: 1) UA.I.B.K21b``) is a cell
     # of its own even when the OCR joined it to the first code.
     for cell in re.split(rf"{SEGMENT_GAP}|{HEADING_END.pattern}", text):
         tokens = tokens_of_row(cell)
         codes = [t for t in tokens if looks_like_acs(t) or plt_of(t)]
         if codes and (tokens[0] == codes[0] or len(codes) * 2 >= len(tokens) or not is_prose(cell)):
-            found.extend(codes)
-    return found
+            found.extend((t, t in codes) for t in tokens if t in codes or looks_like_squashed_acs(t))
+        elif not is_prose(cell):
+            found.extend((t, False) for t in tokens if looks_like_squashed_acs(t))
+    # Beside codes, a token that lost its inner dots (``FIIA.R1``) is one of them; alone, it is
+    # too weak a shape to be taken for a code.
+    return [t for t, _ in found] if any(sure for _, sure in found) else []
 
 
 def prefixes_of_exam(result: ExtractionResult, catalog: Catalog) -> frozenset[str]:
@@ -119,9 +124,9 @@ def parse_codes(
         )
     # Where each code token stands: (row, place in its row), for grids printed column by column.
     places = [(n, k) for n, (_, row_tokens) in enumerate(code_rows) for k, _ in enumerate(row_tokens)]
-    places = [p for p, (t, _) in zip(places, tokens, strict=True) if plt_of(t) is None and looks_like_acs(t)]
+    places = [p for p, (t, _) in zip(places, tokens, strict=True) if plt_of(t) is None]
 
-    acs_tokens = [(t, c) for t, c in tokens if plt_of(t) is None and looks_like_acs(t)]
+    acs_tokens = [(t, c) for t, c in tokens if plt_of(t) is None]
     plt_tokens = [(plt_of(t), t, c) for t, c in tokens if plt_of(t) is not None]
 
     # The codes printed say which kind they are; the paragraph decides only when both kinds

@@ -159,6 +159,13 @@ _SPLIT = re.compile(r"\s+|;|,(?=\s|$|(?![IVX]{2})[A-Z]{2}[.,]|PLT)")
 # sub-letter, directly followed by the next code's prefix. No code has that inside it.
 _GLUED = re.compile(r"(?<=\d)(?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])(?=[A-Z]{2}[.,])")
 
+# Two codes joined by a dot (a separator such as ``·`` read as one): the dot after an element
+# number, or its sub-letter, directly followed by the next code's prefix and its dot.
+_DIGIT = "[0-9OIlSZ|]"
+_DOT_BETWEEN = re.compile(
+    rf"(?:(?<=[KRSkrs5$]{_DIGIT})|(?<=[KRSkrs5$]{_DIGIT}{_DIGIT})|(?<={_DIGIT}[a-z]))\.(?=[A-Z]{{2}}[.,])"
+)
+
 # List markers before a code: ``1.``, ``2)``, ``(3)``, ``#4``, ``[5]``, bullets and dashes. A
 # marker stands at the start of a cell or after a blank, and a blank (or the code) follows.
 _MARKER = re.compile(
@@ -191,6 +198,7 @@ def tokens_of_row(text: str) -> list[str]:
     text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)
     text = re.sub(r"(\.[KRSkrs])\s+(?=\d{1,2}[a-z]?\b)", r"\1", text)
     text = _GLUED.sub(" ", text)
+    text = _DOT_BETWEEN.sub(" ", text)
     out = []
     for tok in _SPLIT.split(text):
         tok = tok.strip(".,;:()[]{}<>\"'`*•|-")  # a code neither opens nor ends with a stroke
@@ -224,6 +232,18 @@ def looks_like_acs(token: str) -> bool:
     # Dots OCR may lose one of, not all: a barcode or a reference number is no code.
     dots = t.count(".")
     return dots >= 3 or (dots == 2 and bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t)))
+
+
+_SQUASHED = re.compile(r"[A-Za-z0-9|]{2}[A-Za-z0-9|.]{2,9}\.[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?")
+
+
+def looks_like_squashed_acs(token: str) -> bool:
+    """An ACS code whose inner dots OCR lost (``FIIA.R1``): a head, and an element after a dot.
+
+    Too weak a shape to stand alone; taken only in a row that holds codes already.
+    """
+    t = token.translate(_SEPARATORS)
+    return 6 <= len(t) <= 16 and bool(_SQUASHED.fullmatch(t))
 
 
 def plt_of(token: str) -> str | None:

@@ -341,8 +341,10 @@ def parse_score(raw: str, *, ocr: bool = True) -> tuple[int | None, float]:
     if digits is None or len(digits) > 4:
         return None, 0.3
     value = int(digits)
-    if value > 100 and digits.endswith("8") and int(digits[:-1]) <= 100:
-        return int(digits[:-1]), 0.7  # 43% read as 438: the percent sign taken for an 8
+    if value > 100 and digits[-1] in ("8469" if ocr else "8") and int(digits[:-1]) <= 100:
+        # 43% read as 438 or 434: the percent sign taken for a digit (8 most often, then 4,
+        # 6, 9). No score exceeds 100, so the last digit of a larger one is the sign.
+        return int(digits[:-1]), 0.7
     return (value, 1.0) if 0 <= value <= 100 else (None, 0.3)
 
 

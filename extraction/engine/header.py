@@ -225,6 +225,9 @@ def _label_full_stop(text: str, vocab: Vocabulary) -> tuple[int, str, float] | N
     return m.end(), found[0], found[1]
 
 
+_UNIT_THEN_COLON = re.compile(r"\([^()]{1,12}\)\s*:\s*(?=\S)")
+
+
 def _row_labels(row: Row, r: int, vocab: Vocabulary) -> list[LabelHit]:
     """Labels of one row, each with the raw text up to the next label of the row."""
     text = row.text
@@ -279,6 +282,8 @@ def _row_labels(row: Row, r: int, vocab: Vocabulary) -> list[LabelHit]:
     for i, (start, value_at, field, score, how) in enumerate(found):
         stop = found[i + 1][0] if i + 1 < len(found) else len(text)
         value = text[value_at:stop].strip(" :;\t")
+        if unit := _UNIT_THEN_COLON.match(value):
+            value = value[unit.end() :]  # ``SCORE   (PCT):73%``: the label's unit, set apart by OCR
         column_end = _x_at(spans, starts, found[i + 1][0]) if i + 1 < len(found) else float("inf")
         hits.append(LabelHit(field, r, value, _x_at(spans, starts, start), column_end, score, how))
     return hits

@@ -79,6 +79,8 @@ def test_bare_labels_only_at_segment_starts() -> None:
         ("94", 94),
         ("9O %", 90),
         ("438", 43),  # 43% with the percent sign read as 8
+        ("924", 92),  # ... or as 4, 6 or 9, which OCR also makes of it
+        ("976", 97),
         ("1008", 100),
         ("437", None),
         ("N/A", None),
@@ -89,6 +91,11 @@ def test_bare_labels_only_at_segment_starts() -> None:
 )
 def test_score(raw: str, score: int | None) -> None:
     assert F.parse_score(raw)[0] == score
+
+
+def test_percent_sign_read_as_a_digit_other_than_8_only_on_ocr() -> None:
+    assert F.parse_score("924", ocr=False)[0] is None
+    assert F.parse_score("924")[1] < 1.0  # repaired, not read: its confidence says so
 
 
 def test_grade_take_ids() -> None:
@@ -181,6 +188,13 @@ def test_code_tokens_glued_or_split_by_ocr() -> None:
     assert tokens_of_row("PLT087PLT161") == ["PLT087", "PLT161"]
     assert tokens_of_row("PA.I.C.K 2a   PA.III.B.R 1") == ["PA.I.C.K2a", "PA.III.B.R1"]
     assert tokens_of_row("UA.I.B.K21a   AM.II.E.S20") == ["UA.I.B.K21a", "AM.II.E.S20"]
+
+
+def test_code_tokens_joined_by_a_dot_where_a_separator_stood() -> None:
+    assert tokens_of_row("AI.VII.E.R2. AI.VII.I.S5AI.X.D.S2") == ["AI.VII.E.R2", "AI.VII.I.S5", "AI.X.D.S2"]
+    assert tokens_of_row("FI.I.A.K2b.FI.I.C.K12.FI.I.B.R3") == ["FI.I.A.K2b", "FI.I.C.K12", "FI.I.B.R3"]
+    # A misread area or task keeps its dots: only an element's end is a place to split.
+    assert tokens_of_row("PA.1.C.K2   PA.I.CA.K2") == ["PA.1.C.K2", "PA.I.CA.K2"]
 
 
 @pytest.mark.parametrize(

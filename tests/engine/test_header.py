@@ -77,6 +77,10 @@ def test_separators_colon_dash_full_stop_and_times_in_values() -> None:
     }
 
 
+def test_a_unit_set_apart_from_its_label_stays_out_of_the_value() -> None:
+    assert values("SCORE   (PCT):73%\nRESULT:   SAT") == {"score": "73%", "grade": "SAT"}
+
+
 def test_label_above_its_value_in_columns() -> None:
     def row(y: float, *cells: tuple[str, float]) -> Row:
         segments = [Segment(text, x, y, x + 6.0 * len(text), y + 10) for text, x in cells]

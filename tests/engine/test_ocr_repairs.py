@@ -164,3 +164,21 @@ def test_capital_i_sub_letter_both_neighbours_allow_is_unresolved(
     assert result.codes == ["PA.I.B.K1", "PA.I.C.K3h", "PA.I.C.K4", "PA.III.B.R1"]
     assert [u.raw for u in result.unresolved] == ["PA.I.C.K3I"]
     assert {"PA.I.C.K3i", "PA.I.C.K3l"} <= set(result.unresolved[0].candidates)
+
+
+def test_code_that_lost_its_inner_dots_is_read_beside_other_codes(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    seen = ["AM.II.L.S7   AMIIM.R1   AM.III.A.K7", "AM.III.F.K9   AM.III.I.K4   AM.III.K.R2"]
+    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == sorted(SORTED_AM)
+    assert {d.code: d.raw for d in result.codes_detail}["AM.II.M.R1"] == "AMIIM.R1"
+
+
+def test_dotless_token_alone_is_no_code() -> None:
+    from extraction.engine.code_block import code_row_tokens
+
+    assert code_row_tokens("AM.II.L.S7   AMIIM.R1") == ["AM.II.L.S7", "AMIIM.R1"]
+    assert code_row_tokens("AMIIM.R1") == []
+    assert code_row_tokens("Form ref: FAAH8083.S1 applies here and there") == []
