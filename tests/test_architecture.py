@@ -22,13 +22,7 @@ MAX_LINES = 500
 # and private names still borrowed. Each entry fails the test once it is paid, so the lists only
 # shrink; they must end empty.
 OVERSIZED_ALLOWED: frozenset[str] = frozenset()
-PRIVATE_IMPORTS_ALLOWED: frozenset[str] = frozenset(
-    {
-        "tests.engine.test_ocr: from extraction.engine.ocr import _vote",
-        "tests.engine.test_ocr_second_looks: from extraction.engine.ocr import _CODE_LIKE",
-        "tests.engine.test_ocr_second_looks: from extraction.engine.ocr import _vote",
-    }
-)
+PRIVATE_IMPORTS_ALLOWED: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

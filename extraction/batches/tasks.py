@@ -23,6 +23,7 @@ from django.db import InterfaceError, OperationalError, connections
 
 from extraction.adapter.extract import get_catalog
 from extraction.batches import processing
+from extraction.engine import warm_up_ocr
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,4 @@ def _load_ocr_models(**kwargs: Any) -> None:
 
     The first scan of a batch then costs what every other scan costs.
     """
-    from extraction.engine import ocr
-
-    ocr.warm_up()
+    warm_up_ocr()

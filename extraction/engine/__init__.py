@@ -10,7 +10,7 @@ Public API (the rest of the project imports this package and :mod:`.grammar`, no
 from .catalog import Catalog
 from .data.exams import EXAM_PREFIXES, EXAM_TITLES
 from .fields import expiration_for
-from .pipeline import ENGINE_VERSION, extract_document, warm_up
+from .pipeline import ENGINE_VERSION, extract_document, warm_up, warm_up_ocr
 from .serialize import FIELDS, empty_fields, error_to_dict, result_to_dict
 from .types import CatalogEntry, CodeDetail, CodeKind, ExtractionError, ExtractionResult, Unresolved
 from .vision import VisionAnswer, VisionError, parse_payload, read_document
@@ -39,4 +39,5 @@ __all__ = [
     "read_document",
     "result_to_dict",
     "warm_up",
+    "warm_up_ocr",
 ]

@@ -71,7 +71,7 @@ VOTE_FRAMES: tuple[tuple[float, float], ...] = ((0.1, 0.2), (-0.08, 0.0))
 # Code lines: only the readings with the most well-formed codes vote (False: all of them).
 VOTE_SHAPES = True
 # Text that may hold a code, including readings that lost a dot (``PHILB.K2``, ``AIXIA.R2``).
-_CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d|\b[A-Z]{2}\S{0,9}[.,][KRS]\d")
+CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d|\b[A-Z]{2}\S{0,9}[.,][KRS]\d")
 # A code read with every dot where the grammar puts it; the characters the recogniser confuses
 # (roman numerals, 1/l/I, 5/S) are left for the catalogue step to settle.
 _CODE_SHAPE = re.compile(r"[A-Z]{2}\.[IVXLl1|]{1,4}\.[A-Z]\.[KRS][0-9SIlO]{1,2}|PLT\d{3}")
@@ -267,7 +267,7 @@ def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> tuple[str, fl
     removes most of these flips for a few extra short reads per page.
     """
     text, score = models.recognize_line(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)
-    if not VOTE_FRAMES or not _CODE_LIKE.search(text):
+    if not VOTE_FRAMES or not CODE_LIKE.search(text):
         return text, score
     readings = [(text, score)]
     for vertical, horizontal in VOTE_FRAMES:
@@ -282,10 +282,10 @@ def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> tuple[str, fl
             # A majority of the planned readings already agree word for word on well-formed
             # codes: the remaining framings cannot change any token's majority.
             break
-    return _vote(readings)
+    return vote_readings(readings)
 
 
-def _vote(readings: list[tuple[str, float]]) -> tuple[str, float]:
+def vote_readings(readings: list[tuple[str, float]]) -> tuple[str, float]:
     """The readings with the most well-formed codes vote: token-wise majority when they split
     into the same number of tokens, otherwise the most frequent whole reading; ties go to the
     more confident reading.

@@ -75,6 +75,17 @@ trailer<</Root 1 0 R>>
 """
 
 
+def warm_up_ocr() -> None:
+    """Load the OCR models now, e.g. in a worker process before its first scan.
+
+    Imported here, not at module level, so a process that never reads a scan (a web worker)
+    never loads them.
+    """
+    from . import ocr
+
+    ocr.warm_up()
+
+
 def warm_up(catalog: Catalog) -> None:
     """Load pdfium and touch every text-path stage once, so the first real document is not
     the one that pays for library initialisation (about 50 ms). Safe to call repeatedly."""

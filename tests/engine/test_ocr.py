@@ -89,17 +89,17 @@ def test_images_without_text_give_an_empty_page(image: Image.Image) -> None:
 
 
 def test_code_like_readings_are_voted_token_by_token() -> None:
-    from extraction.engine.ocr import _vote
+    from extraction.engine.ocr import vote_readings
 
     readings = [
         ("AM.II.A.R3, AM.III.E.R1", 1.0),
         ("AM.III.A.R3, AM.III.E.R1", 0.97),
         ("AM.III.A.R3, AM.II.E.R1", 0.95),
     ]
-    text, _ = _vote(readings)
+    text, _ = vote_readings(readings)
     assert text == "AM.III.A.R3, AM.III.E.R1"
     # Different token counts: the most frequent whole reading, ties to confidence.
-    assert _vote([("PA.I.C.K2a", 0.9), ("PA.I.C. K2a", 0.99), ("PA.I.C.K2a", 0.8)])[0] == "PA.I.C.K2a"
+    assert vote_readings([("PA.I.C.K2a", 0.9), ("PA.I.C. K2a", 0.99), ("PA.I.C.K2a", 0.8)])[0] == "PA.I.C.K2a"
 
 
 def test_models_load_from_the_wheel_without_network(tmp_path: object) -> None:

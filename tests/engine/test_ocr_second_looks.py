@@ -17,30 +17,30 @@ from PIL import Image
 
 from extraction.engine import Catalog, extract_document
 from extraction.engine import ocr as ocr_module
-from extraction.engine.ocr import _CODE_LIKE, _vote
+from extraction.engine.ocr import CODE_LIKE, vote_readings
 from tests.engine.ocr_stand_in import FakeLine, FakePage
 
 
 def test_a_reading_that_kept_every_dot_wins_over_a_majority_that_lost_one() -> None:
     readings = [("-FLIB.K2", 0.89), ("- FI.I.B.K2", 0.86), ("-FLIB.K2", 0.87)]
-    assert _vote(readings)[0] == "- FI.I.B.K2"
+    assert vote_readings(readings)[0] == "- FI.I.B.K2"
 
 
 def test_the_majority_still_decides_between_well_formed_readings() -> None:
     readings = [("PL.II.B.R4", 0.99), ("PL.III.B.R4", 0.92), ("PL.III.B.R4", 0.90)]
-    assert _vote(readings)[0] == "PL.III.B.R4"
+    assert vote_readings(readings)[0] == "PL.III.B.R4"
     # Readings without a well-formed code keep the plain token-wise majority.
-    assert _vote([("PH.V.LR1", 0.9), ("PH.V.R1", 0.95), ("PH.V.LR1", 0.8)])[0] == "PH.V.LR1"
+    assert vote_readings([("PH.V.LR1", 0.9), ("PH.V.R1", 0.95), ("PH.V.LR1", 0.8)])[0] == "PH.V.LR1"
 
 
 @pytest.mark.parametrize("text", ["PHILB.K2", "(2) AIXIA.R2", "-FLLC.K5f", "PA.I.C.K2a", "PLT 123"])
 def test_code_readings_that_lost_a_dot_are_still_voted_on(text: str) -> None:
-    assert _CODE_LIKE.search(text)
+    assert CODE_LIKE.search(text)
 
 
 @pytest.mark.parametrize("text", ["EXAM ID: 998208281696977968", "TRACKING ID: AD9RF45H", "GRADE: PASS"])
 def test_header_lines_are_not_taken_for_codes(text: str) -> None:
-    assert not _CODE_LIKE.search(text)
+    assert not CODE_LIKE.search(text)
 
 
 LINE_H = 40.0
