@@ -51,6 +51,8 @@ class Membership(models.Model):
         ADMIN = "admin", "Administrator"
         INSTRUCTOR = "instructor", "Instructor"
         STUDENT = "student", "Student"
+        # A Clerk role we do not know: such a member neither sees the school's students nor is seen.
+        OTHER = "other", "Other (no access)"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
@@ -67,3 +69,31 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organization} ({self.role})"
+
+
+class ClerkTombstone(models.Model):
+    """What remains of an organization or membership deleted in Clerk, so a late event cannot revive it.
+
+    Clerk retries and reorders deliveries: an ``organizationMembership.updated`` may arrive after the
+    ``.deleted``. The row itself is deleted (so nothing that reads memberships has to skip dead ones)
+    and this record keeps its Clerk id, when it went and the ``updated_at`` the deletion carried; an
+    event for that id is applied only if it is newer. Users need none: their row stays, with
+    ``deleted_at``.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", "Organization"
+        MEMBERSHIP = "membership", "Membership"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    clerk_id = models.CharField(max_length=64)
+    deleted_at = models.DateTimeField()
+    # Clerk's ``updated_at`` (ms since the epoch) in the deletion event; null when it carried none,
+    # and then no later event for this id is newer.
+    clerk_updated_at = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "clerk_id"], name="unique_clerk_tombstone")]
+
+    def __str__(self) -> str:
+        return f"deleted {self.kind} {self.clerk_id}"

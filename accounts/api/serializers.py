@@ -25,7 +25,9 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class WebhookAckSerializer(serializers.Serializer):
-    """What a delivery did: ``applied`` is false for event types this service does not mirror."""
+    """What a delivery did: ``applied`` is false for event types this service does not mirror and
+    for a ``duplicate`` (a delivery id already applied, acknowledged so Svix stops retrying it)."""
 
     type = serializers.CharField()
     applied = serializers.BooleanField()
+    duplicate = serializers.BooleanField()

@@ -44,13 +44,14 @@ class ClerkWebhookView(APIView):
         description=(
             "Mirrors `user.*`, `organization.*` and `organizationMembership.*` events. Requires the "
             "`svix-id`, `svix-timestamp` and `svix-signature` headers; other event types are "
-            "acknowledged with `applied: false`."
+            "acknowledged with `applied: false`. A delivery id already applied (a replay, or a "
+            "retry whose answer was lost) is acknowledged with `duplicate: true` and applies nothing."
         ),
         request={"application/json": OpenApiTypes.OBJECT},
         responses={
             200: WebhookAckSerializer,
             401: OpenApiResponse(description="Unsigned, badly signed or stale delivery. " + PROBLEM),
-            409: OpenApiResponse(description="This svix-id was already processed. " + PROBLEM),
+            409: OpenApiResponse(description="This svix-id is still being processed. " + PROBLEM),
             422: OpenApiResponse(description="The body is not a usable Clerk event. " + PROBLEM),
             503: OpenApiResponse(description="The webhook secret is not configured. " + PROBLEM),
         },

@@ -1,7 +1,8 @@
 """One Clerk webhook delivery, start to end: verified, parsed, claimed once, applied atomically.
 
 A delivery whose processing fails is released again, so Clerk's retry of it is accepted; one that
-was applied is remembered (``verification.claim_delivery``), so a replay of it is refused.
+was applied is remembered (``verification.claim_delivery``), so a replay or a retry of it is
+acknowledged as a duplicate and applies nothing.
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], object]] = {
 
 @dataclass(frozen=True)
 class ClerkWebhookReceipt:
-    """What a delivery did: ``applied`` is false for event types this service does not mirror."""
+    """What a delivery did: ``applied`` is false for event types this service does not mirror and
+    for a ``duplicate``, a delivery id whose event was already applied."""
 
     type: str
     applied: bool
+    duplicate: bool = False
 
 
 def clerk_event_apply(event: Any) -> bool:
@@ -67,7 +70,8 @@ def clerk_webhook_receive(
 
     Raises ``Unavailable`` without a configured secret, ``WebhookRejected`` (unauthenticated) for a
     delivery not provably from Clerk, ``Invalid`` for a body that is not a usable event, and
-    ``Conflict`` for a delivery id already received.
+    ``Conflict`` for a delivery id whose first delivery is still being applied. A delivery id whose
+    event was applied is acknowledged as a duplicate, so Svix stops retrying it.
     """
     secret = settings.CLERK_WEBHOOK_SECRET
     if not secret:
@@ -86,11 +90,15 @@ def clerk_webhook_receive(
         event = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Invalid("The body is not valid JSON.", code="malformed_json") from exc
+    event_type = str(event.get("type")) if isinstance(event, dict) else ""
     if not verification.claim_delivery(message_id, tolerance):
-        raise Conflict("This delivery was already received.", code="webhook_replayed")
+        if verification.delivery_applied(message_id):
+            return ClerkWebhookReceipt(type=event_type, applied=False, duplicate=True)
+        raise Conflict("This delivery is still being processed; retry it later.", code="webhook_in_progress")
     try:
         applied = clerk_event_apply(event)
     except Exception:
         verification.release_delivery(message_id)
         raise
-    return ClerkWebhookReceipt(type=str(event.get("type")), applied=applied)
+    verification.complete_delivery(message_id, tolerance)
+    return ClerkWebhookReceipt(type=event_type, applied=applied)

@@ -4,7 +4,10 @@ A delivery carries ``svix-id``, ``svix-timestamp`` (Unix seconds) and ``svix-sig
 space-separated ``v1,<base64 HMAC-SHA256>`` entries (several during a secret rotation) over
 ``"{svix-id}.{svix-timestamp}.{raw body}"``, keyed with the base64-decoded part of the ``whsec_``
 secret. A captured delivery stays replayable for as long as its timestamp is within tolerance,
-so each verified ``svix-id`` is remembered for longer than that window and a second use is refused.
+so each verified ``svix-id`` is remembered for longer than that window and a second use applies
+nothing: it is acknowledged as a duplicate once the first was committed (Svix retries a delivery
+whose answer it did not get, with a fresh timestamp and the same id), and refused while the first
+is still being applied, since that one may yet fail and be released.
 """
 
 from __future__ import annotations
@@ -88,9 +91,26 @@ def replay_window(tolerance: int) -> int:
     return 2 * tolerance + 60
 
 
+# What the replay record of a delivery id holds: its event is being applied, or was committed.
+PROCESSING = "processing"
+APPLIED = "applied"
+
+
 def claim_delivery(message_id: str, tolerance: int) -> bool:
-    """Record a verified delivery id; False when it was already seen (a replay). Atomic in the cache."""
-    return bool(cache.add(_replay_key(message_id), 1, timeout=replay_window(tolerance)))
+    """Record a verified delivery id as being processed; False when it was already seen (a replay,
+    or Svix's retry of a delivery whose answer was lost). Atomic in the cache."""
+    return bool(cache.add(_replay_key(message_id), PROCESSING, timeout=replay_window(tolerance)))
+
+
+def delivery_applied(message_id: str) -> bool:
+    """Whether the event of an already seen delivery id was committed (not merely in progress)."""
+    state = cache.get(_replay_key(message_id))
+    return state is not None and state != PROCESSING
+
+
+def complete_delivery(message_id: str, tolerance: int) -> None:
+    """Mark a delivery's event as committed: a repeat of it is acknowledged as a duplicate."""
+    cache.set(_replay_key(message_id), APPLIED, timeout=replay_window(tolerance))
 
 
 def release_delivery(message_id: str) -> None:
