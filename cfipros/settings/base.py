@@ -188,6 +188,8 @@ CLERK_WEBHOOK_SECRET = env_str("CLERK_WEBHOOK_SECRET")
 CLERK_JWT_LEEWAY_SECONDS = env_int("CLERK_JWT_LEEWAY_SECONDS", 5)
 CLERK_JWKS_CACHE_SECONDS = env_int("CLERK_JWKS_CACHE_SECONDS", 3600)
 CLERK_JWKS_REFETCH_COOLDOWN_SECONDS = env_int("CLERK_JWKS_REFETCH_COOLDOWN_SECONDS", 300)
+# Seconds past CLERK_JWKS_CACHE_SECONDS that keys are still trusted while Clerk cannot be reached.
+CLERK_JWKS_MAX_STALE = env_int("CLERK_JWKS_MAX_STALE", 3600)
 CLERK_WEBHOOK_TOLERANCE_SECONDS = env_int("CLERK_WEBHOOK_TOLERANCE_SECONDS", 300)
 
 # CORS for browser front ends on other origins: bearer tokens only, so no credentials (cookies)
