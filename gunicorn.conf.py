@@ -27,6 +27,12 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On SIGTERM (a deploy or a scale-in) requests in flight get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# The request line is left to the application: gunicorn's own cap (4094 bytes by default, 8190 at
+# most: a larger value is clamped to it) answers a longer URL with a plain-text 414 instead of the
+# API's problem+json, while the API bounds what it reads from a URL itself (a search is at most
+# 200 characters, else 422). 0 lifts gunicorn's cap; the proxy in front bounds the line's size
+# (docs/catalogue.md, "Search").
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "0"))
 # Recycle workers now and then, staggered, so slow growth of a long-lived process stays bounded.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from django.http import HttpRequest
 
 from accounts.models import User
+from extraction.catalog.services import EDITABLE_FIELDS, acs_element_update
 from extraction.engine.grammar import PLT_CODE_RE, normalize_acs_code
 from extraction.models import AcsDocument, AcsElement, CodeCorrection, Report, ReportCode
 from extraction.reports.services import report_correct_codes
@@ -77,6 +78,11 @@ class AcsElementAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: AcsElement, form: forms.ModelForm, change: bool) -> None:
+        """Through the service, so the catalogue's version (its ETags, its cache) moves on."""
+        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
+        acs_element_update(element=obj, data=data)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -70,6 +70,21 @@ class AcsElement(models.Model):
         return self.code
 
 
+class AcsCatalogVersion(models.Model):
+    """One row whose ``stamp`` changes whenever the catalogue's elements do.
+
+    Catalogue answers are cached by clients (ETag) and by the server under this stamp, so every
+    write to the elements goes through ``extraction.catalog.services.acs_catalog_version_bump``.
+    A random stamp rather than a counter: a database restored or rebuilt never reuses one.
+    """
+
+    stamp = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"ACS catalogue {self.stamp} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
 # --- Reports: the normalized result of one extraction -------------------------------------------
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
+from extraction.catalog.services import acs_catalog_version_bump
 from extraction.engine.grammar import ACS_CODE_RE
 from extraction.models import CURRENT_EDITION, AcsDocument, AcsElement
 
@@ -243,6 +244,8 @@ def catalog_load(rows: Sequence[ElementRow], *, prune: bool = False) -> LoadResu
     Stored rows are diffed in memory as plain tuples (no model instances), so a re-run of the same
     file is one read and no write. With ``prune`` the elements absent from ``rows`` are deleted
     (links from report codes to them are set to null; the codes themselves stay on the reports).
+    A load that changed anything gives the catalogue a new version stamp (new ETags, a fresh
+    server cache); a load that changed nothing keeps it.
     """
     documents, documents_created = _ensure_documents(rows)
     existing: dict[tuple[str, str], tuple[int, tuple[Any, ...]]] = {
@@ -279,6 +282,8 @@ def catalog_load(rows: Sequence[ElementRow], *, prune: bool = False) -> LoadResu
                 .delete()[1]
                 .get(AcsElement._meta.label, 0)
             )
+    if to_create or to_update or deleted:
+        acs_catalog_version_bump()
     return LoadResult(
         created=len(to_create),
         updated=len(to_update),

@@ -1,17 +1,20 @@
-"""Read queries of the ACS catalogue: listing, ordering, filtering by exam, one element by code."""
+"""Read queries of the ACS catalogue: listing, search, ordering, filtering by exam, one element by
+code, and the version stamp its cached answers are keyed on."""
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
 
-from cfipros.errors import NotFound
+from cfipros.errors import Invalid, NotFound
 from extraction.engine import EXAM_PREFIXES, EXAM_TITLES
 from extraction.engine.grammar import int_to_roman, normalize_acs_code
-from extraction.models import CURRENT_EDITION, AcsElement
+from extraction.models import CURRENT_EDITION, AcsCatalogVersion, AcsElement
 
 KNOWN_EXAM_CODES: tuple[str, ...] = tuple(sorted(set(EXAM_PREFIXES) | set(EXAM_TITLES)))
 
@@ -100,3 +103,81 @@ def acs_elements_order(queryset: QuerySet[AcsElement], keys: Sequence[str]) -> Q
 
 def _order_by(column: str, descending: bool) -> OrderBy:
     return F(column).desc() if descending else F(column).asc()
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+# A search is a few words, each matched as a substring: more words narrow nothing a person types,
+# and longer ones are not words. The caps bound the work one request can ask for; the contract
+# states them as the parameter's maxLength and SEARCH_PATTERN, which accepts exactly the searches
+# search_terms_parse does.
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_TERMS = 8
+SEARCH_MAX_TERM_LENGTH = 40
+# (?![\s\S]) is the end of the text in both ECMAScript and Python; Python's $ would also match
+# before a final newline.
+_END = r"(?![\s\S])"
+_WORD = rf"[^ ,\x00-\x1f\x7f]{{1,{SEARCH_MAX_TERM_LENGTH}}}"
+SEARCH_PATTERN = rf"^[ ,]*(?:{_WORD}(?:[ ,]+|{_END})){{0,{SEARCH_MAX_TERMS}}}{_END}"
+_SEARCH_SEPARATORS = re.compile(r"[ ,]+")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_terms_parse(raw: str) -> list[str]:
+    """The distinct words of a search (split on spaces and commas), or ``Invalid`` past a cap.
+
+    The length is checked before anything is split, so a search of any size costs the same to
+    refuse. Control characters (a NUL byte, a tab) belong to no word, and PostgreSQL cannot even
+    hold a NUL in a string.
+    """
+    if len(raw) > SEARCH_MAX_LENGTH:
+        raise _search_invalid(f"A search is at most {SEARCH_MAX_LENGTH} characters; this one has {len(raw)}.")
+    if _CONTROL_CHARACTERS.search(raw):
+        raise _search_invalid("A search cannot contain control characters.")
+    terms = [term for term in _SEARCH_SEPARATORS.split(raw) if term]
+    if len(terms) > SEARCH_MAX_TERMS:
+        raise _search_invalid(f"A search has at most {SEARCH_MAX_TERMS} words; this one has {len(terms)}.")
+    if any(len(term) > SEARCH_MAX_TERM_LENGTH for term in terms):
+        raise _search_invalid(f"A search word is at most {SEARCH_MAX_TERM_LENGTH} characters.")
+    return list(dict.fromkeys(terms))
+
+
+def _search_invalid(message: str) -> Invalid:
+    return Invalid(message, code="invalid_search", errors={"search": [message]})
+
+
+def acs_elements_search(queryset: QuerySet[AcsElement], terms: Sequence[str]) -> QuerySet[AcsElement]:
+    """Elements whose code or description contains every term, case-insensitively.
+
+    Each term is ``UPPER(column) LIKE UPPER('%term%')`` on both vendors, so PostgreSQL and SQLite
+    answer alike. On PostgreSQL the trigram GIN indexes of migration 0004 serve a term of three
+    characters or more without reading the table; SQLite, which has none, scans a table small
+    enough (15,443 rows) for ``make run``.
+    """
+    for term in terms:
+        queryset = queryset.filter(Q(code__icontains=term) | Q(description__icontains=term))
+    return queryset
+
+
+# --- Version -------------------------------------------------------------------------------------
+
+# How long a process trusts the stamp it last read: a catalogue load is seen by every worker within
+# this time, and the busiest catalogue reads cost no query for it.
+VERSION_MEMO_SECONDS = 1.0
+_version_memo: dict[str, tuple[float, str]] = {}
+
+
+def acs_catalog_version_get() -> str:
+    """The stamp of the catalogue's current content; it changes whenever an element does."""
+    now = time.monotonic()
+    memo = _version_memo.get(connection.alias)
+    if memo is not None and memo[0] > now:
+        return memo[1]
+    stamp = AcsCatalogVersion.objects.filter(pk=1).values_list("stamp", flat=True).first() or "initial"
+    _version_memo[connection.alias] = (now + VERSION_MEMO_SECONDS, stamp)
+    return stamp
+
+
+def acs_catalog_version_forget() -> None:
+    """Drop this process's memo, so the next read sees a stamp just written."""
+    _version_memo.clear()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+
+from extraction.catalog.selectors import acs_catalog_version_forget
+from tests.cache_keys import delete_cache_keys
 
 AREAS = ["I", "II", "IV", "V", "IX", "X"]
 
@@ -73,3 +77,17 @@ def catalog_file(tmp_path: Path, catalog_rows: list[dict[str, Any]]) -> Path:
 def loaded_catalog(db: None, catalog_file: Path) -> Path:
     run_loader(str(catalog_file))
     return catalog_file
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalogue_cache() -> Iterator[None]:
+    """No catalogue answer or version stamp outlives its test.
+
+    Each test's database is rolled back, stamp included, while the cache (Redis) and the process's
+    memo of the stamp are not: a later test could otherwise be served an earlier test's answer.
+    """
+    acs_catalog_version_forget()
+    delete_cache_keys("*acs-catalog:*")
+    yield
+    acs_catalog_version_forget()
+    delete_cache_keys("*acs-catalog:*")

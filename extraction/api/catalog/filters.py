@@ -76,8 +76,36 @@ class AcsElementFilter(django_filters.FilterSet):
         return selectors.acs_elements_filter_exam(queryset, value)
 
 
-class AcsSearchFilter(filters.SearchFilter):
-    search_description = "Words that must all appear, case-insensitively, in the code or the description."
+class AcsSearchFilter(filters.BaseFilterBackend):
+    """``search=weather minimums``: every word in the code or the description; 422 past the caps."""
+
+    search_param = "search"
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView) -> QuerySet[Any]:
+        terms = selectors.search_terms_parse(request.query_params.get(self.search_param, ""))
+        return selectors.acs_elements_search(queryset, terms) if terms else queryset
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.search_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "Words that must all appear, case-insensitively, in the code or the description, "
+                    "separated by spaces or commas: at most "
+                    f"{selectors.SEARCH_MAX_TERMS} words of at most "
+                    f"{selectors.SEARCH_MAX_TERM_LENGTH} characters, {selectors.SEARCH_MAX_LENGTH} "
+                    "characters in all, no control characters; beyond that the answer is 422."
+                ),
+                "schema": {
+                    "type": "string",
+                    "maxLength": selectors.SEARCH_MAX_LENGTH,
+                    "pattern": selectors.SEARCH_PATTERN,
+                },
+                "examples": {"words": {"value": "weather minimums"}, "code": {"value": "PA.I.C"}},
+            }
+        ]
 
 
 class AcsOrderingFilter(filters.OrderingFilter):

@@ -1,17 +1,25 @@
-"""Public, read-only ACS catalogue: ``/api/v1/acs-codes`` and ``/api/v1/acs-codes/{code}``."""
+"""Public, read-only ACS catalogue: ``/api/v1/acs-codes`` and ``/api/v1/acs-codes/{code}``.
+
+Both reads carry an ``ETag`` and ``Cache-Control`` and answer 304 to a matching
+``If-None-Match`` (``extraction.api.catalog.caching``).
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 
 from cfipros.api.problems import problem_response
+from extraction.api.catalog.caching import MAX_AGE_SECONDS, catalog_response
 from extraction.api.catalog.filters import AcsElementFilter, AcsOrderingFilter, AcsSearchFilter
 from extraction.api.catalog.serializers import AcsElementSerializer
 from extraction.catalog import selectors
@@ -19,13 +27,38 @@ from extraction.models import AcsElement
 
 PROBLEM_404 = problem_response("No element has this code")
 PROBLEM_422 = problem_response("A query parameter is invalid")
+NOT_MODIFIED = OpenApiResponse(description="The copy named by If-None-Match is current; no body.")
+
+CACHING_PARAMETERS = [
+    OpenApiParameter(
+        "If-None-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="The ETag of a copy the client holds: 304 while the catalogue has not changed.",
+    ),
+    OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="Changes whenever the catalogue does (a load or a correction).",
+        response=[200, 304],
+    ),
+    OpenApiParameter(
+        "Cache-Control",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description=f"public, max-age={MAX_AGE_SECONDS}",
+        response=[200, 304],
+    ),
+]
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="List ACS elements",
         description="The ACS catalogue, paginated; searchable over code and description.",
-        responses={200: AcsElementSerializer(many=True), 422: PROBLEM_422},
+        parameters=CACHING_PARAMETERS,
+        responses={200: AcsElementSerializer(many=True), 304: NOT_MODIFIED, 422: PROBLEM_422},
     ),
     retrieve=extend_schema(
         summary="One ACS element",
@@ -46,8 +79,9 @@ PROBLEM_422 = problem_response("A query parameter is invalid")
                 OpenApiParameter.QUERY,
                 description="A specific edition of the element; default: current, else the latest loaded.",
             ),
+            *CACHING_PARAMETERS,
         ],
-        responses={200: AcsElementSerializer, 404: PROBLEM_404},
+        responses={200: AcsElementSerializer, 304: NOT_MODIFIED, 404: PROBLEM_404},
     ),
 )
 class AcsElementViewSet(viewsets.ReadOnlyModelViewSet[AcsElement]):
@@ -64,6 +98,13 @@ class AcsElementViewSet(viewsets.ReadOnlyModelViewSet[AcsElement]):
 
     def get_queryset(self) -> QuerySet[AcsElement]:
         return selectors.acs_elements_list()
+
+    # A cached body or a 304 is a plain Django response: DRF passes one through untouched.
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        return catalog_response(request, partial(super().list, request, *args, **kwargs))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        return catalog_response(request, partial(super().retrieve, request, *args, **kwargs))
 
     def get_object(self) -> AcsElement:
         edition = self.request.query_params.get("edition") or None

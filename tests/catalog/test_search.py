@@ -1,0 +1,184 @@
+"""Catalogue search: every word in the code or the description, capped, indexed on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from extraction.api.catalog.filters import AcsSearchFilter
+from extraction.catalog import selectors
+from extraction.catalog.selectors import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_MAX_TERM_LENGTH,
+    SEARCH_MAX_TERMS,
+    SEARCH_PATTERN,
+    search_terms_parse,
+)
+from tests.catalog.conftest import make_rows, write_catalog
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/acs-codes"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def search(client: APIClient, terms: str, **params: Any) -> Any:
+    return client.get(LIST, {"search": terms, "limit": 200, **params})
+
+
+def assert_search_refused(response: Any, words: str) -> None:
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"].endswith("/invalid-search")
+    assert set(body["errors"]) == {"search"}
+    assert words in body["detail"]
+
+
+def test_every_word_must_match_code_or_description(anonymous_client: APIClient, loaded_catalog: Path) -> None:
+    found = [item["code"] for item in search(anonymous_client, "pilot,  privileges PA.I").json()["results"]]
+    assert found == ["PA.I.A.K1"]
+    assert search(anonymous_client, "privileges nowhere").json()["count"] == 0
+    assert search(anonymous_client, "pa.ix.b.k2").json()["count"] == 2
+    assert search(anonymous_client, "  ").json()["count"] == 65
+
+
+def test_like_wildcards_in_a_word_are_plain_characters(
+    anonymous_client: APIClient, loaded_catalog: Path
+) -> None:
+    assert search(anonymous_client, "%").json()["count"] == 0
+    assert search(anonymous_client, "PA_I").json()["count"] == 0
+    assert search(anonymous_client, "PA.I.A.K_").json()["count"] == 0
+
+
+def test_a_search_at_every_cap_is_answered(anonymous_client: APIClient, loaded_catalog: Path) -> None:
+    eight_words = "certificates and documents: pilot certificate privileges PA.I.A.K1 ate"
+    assert len(eight_words.split()) == SEARCH_MAX_TERMS
+    assert search(anonymous_client, eight_words).json()["count"] == 1
+    longest_word = "x" * SEARCH_MAX_TERM_LENGTH
+    assert search(anonymous_client, longest_word).json()["count"] == 0
+    assert search(anonymous_client, " " * SEARCH_MAX_LENGTH).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("terms", "words"),
+    [
+        (" ".join(["w"] * (SEARCH_MAX_TERMS + 1)), f"at most {SEARCH_MAX_TERMS} words"),
+        ("x" * (SEARCH_MAX_TERM_LENGTH + 1), f"at most {SEARCH_MAX_TERM_LENGTH} characters"),
+        ("w " * 101, f"at most {SEARCH_MAX_LENGTH} characters"),
+        (" ".join(["weather"] * 400), f"at most {SEARCH_MAX_LENGTH} characters"),
+        (" ".join(["weather"] * 1300), f"at most {SEARCH_MAX_LENGTH} characters"),
+        ("wea\x00ther", "control characters"),
+        ("weather\tminimums", "control characters"),
+    ],
+)
+def test_searches_past_a_cap_are_422_before_any_query(
+    anonymous_client: APIClient,
+    loaded_catalog: Path,
+    django_assert_max_num_queries: Any,
+    terms: str,
+    words: str,
+) -> None:
+    anonymous_client.get(LIST)  # the version stamp is read once a second, not per request
+    with django_assert_max_num_queries(0):
+        response = search(anonymous_client, terms)
+    assert_search_refused(response, words)
+
+
+def test_repeated_words_count_toward_the_cap_but_are_searched_once() -> None:
+    assert search_terms_parse("fuel,fuel  FUEL") == ["fuel", "FUEL"]
+    with pytest.raises(Exception, match="at most 8 words"):
+        search_terms_parse(" ".join(["fuel"] * 9))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "weather",
+        " ,weather, minimums ",
+        "a b c d e f g h",
+        "a b c d e f g h i",
+        "x" * 40,
+        "x" * 41,
+        "abc\n",
+        "ab\x00c",
+        "é ü",
+        "a" * 199 + " ",
+        "a " * 100 + "b",
+    ],
+)
+def test_the_contract_pattern_accepts_exactly_what_the_server_does(raw: str) -> None:
+    by_contract = len(raw) <= SEARCH_MAX_LENGTH and re.search(SEARCH_PATTERN, raw) is not None
+    try:
+        search_terms_parse(raw)
+    except Exception:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == by_contract
+
+
+def test_the_contract_states_the_caps() -> None:
+    (parameter,) = AcsSearchFilter().get_schema_operation_parameters(view=None)  # type: ignore[arg-type]
+    assert parameter["schema"] == {"type": "string", "maxLength": 200, "pattern": SEARCH_PATTERN}
+    assert "at most 8 words of at most 40 characters" in parameter["description"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram indexes exist on PostgreSQL only")
+def test_postgresql_answers_a_word_from_the_trigram_index(loaded_catalog: Path) -> None:
+    """The plan of the real query: a bitmap scan of the description's trigram index, not the table."""
+    with connection.cursor() as cursor:
+        # 65 rows, where reading the table is cheapest: leave the planner only index conditions.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        queryset = selectors.acs_elements_search(selectors.acs_elements_list(), ["privileges"])
+        plan = queryset.explain()
+    assert "acs_element_description_trgm" in plan
+    assert "acs_element_code_trgm" in plan
+    assert [element.code for element in queryset] == ["PA.I.A.K1"]
+
+
+@pytest.mark.timeout(120)
+def test_search_works_on_the_embedded_sqlite_default(tmp_path: Path) -> None:
+    """``make run``'s database: migrated (no trigram index there), loaded, searched the same way."""
+    catalog = write_catalog(tmp_path / "catalog.json", make_rows())
+    script = textwrap.dedent(
+        f"""
+        import django, json
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        call_command("migrate", verbosity=0)
+        call_command("load_acs_catalog", {str(catalog)!r}, verbosity=0)
+        client = Client()
+        found = client.get("{LIST}", {{"search": "pilot privileges", "limit": 200}}).json()
+        refused = client.get("{LIST}", {{"search": "w " * 9}})
+        print(json.dumps({{"vendor": connection.vendor, "codes": [e["code"] for e in found["results"]],
+                          "count": client.get("{LIST}", {{"search": "pa.ix.b"}}).json()["count"],
+                          "refused": refused.status_code}}))
+        """
+    )
+    env = {
+        **{key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "CACHE_REDIS_URL"}},
+        "DJANGO_SETTINGS_MODULE": "cfipros.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'embedded.sqlite3'}",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=110
+    )
+    assert result.returncode == 0, result.stderr
+    answer = __import__("json").loads(result.stdout.strip().splitlines()[-1])
+    assert answer == {"vendor": "sqlite", "codes": ["PA.I.A.K1"], "count": 5, "refused": 422}
