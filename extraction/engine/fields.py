@@ -11,7 +11,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from .data.exams import DEFAULT_VALIDITY_MONTHS, EXAM_PREFIXES, EXAM_TITLES, VALIDITY_MONTHS
+from .data.exams import (
+    DEFAULT_VALIDITY_MONTHS,
+    EXAM_PREFIXES,
+    EXAM_TITLE_WORDINGS,
+    EXAM_TITLES,
+    VALIDITY_MONTHS,
+)
 from .layout import Row
 
 _SPACES = re.compile(r"\s+")
@@ -186,21 +192,23 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
     else:
         name = value
         conf = 0.6
-    known = EXAM_TITLES.get(code or "")
+    vouched = ocr and m is not None and conf == 1.0
+    known = _closest_title(name, code)
     if known is None:
         # No code in parentheses, or one misread by a letter: a known title gives the code.
-        for c, t in EXAM_TITLES.items():
+        for c, t in _all_titles():
             if _similar(name, t) and (code is None or levenshtein(code, c, 1) <= 1):
                 code, known, conf = c, t, min(conf, 0.8)
                 break
     if known is not None and name.upper() != known.upper():
         # A test code read whole in its parentheses vouches for the title: OCR slips of up to
-        # one character in four are then snapped (``IInmannod Airoraft General- Small``).
-        vouched = ocr and m is not None and conf == 1.0
-        if _similar(name, known) or (vouched and _similar(name, known, per=4)):
+        # one character in four are then snapped (``IInmannod Airoraft General- Small``), and
+        # so is the end of the title when the start of the line was lost (``nced (AGI)``).
+        cut = vouched and len(name) >= 3 and known.upper().endswith(name.upper())
+        if _similar(name, known) or (vouched and _similar(name, known, per=4)) or cut:
             if ocr:  # snapped in the case it was printed in
                 name = known.upper() if name.isupper() else known
-            conf = min(conf, 0.95)
+            conf = min(conf, 0.9 if cut else 0.95)
         else:
             conf = min(conf, 0.8)
     elif known is None:
@@ -212,15 +220,39 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
     return name, code, conf  # printed without a code: the title stays as printed
 
 
+def _all_titles() -> list[tuple[str, str]]:
+    return [
+        *EXAM_TITLES.items(),
+        *((code, title) for code, titles in EXAM_TITLE_WORDINGS.items() for title in titles),
+    ]
+
+
+def _closest_title(name: str, code: str | None) -> str | None:
+    """The known wording of the code's title nearest to what was read."""
+    titles = [t for c, t in _all_titles() if c == code]
+    if not titles:
+        return None
+    squashed = name.upper().replace(" ", "")
+    return min(titles, key=lambda t: levenshtein(squashed, t.upper().replace(" ", ""), 99))
+
+
+def known_title_end(text: str, code: str) -> bool:
+    """A heading that may be the exam's title: a few words before its test code, or, when only
+    a word's tail stands before the code (OCR lost the start of the line), the end of a known
+    title of that code."""
+    name = text[: text.rfind("(")].strip()
+    if len(name) >= 6:
+        return True
+    return len(name) >= 3 and any(t.upper().endswith(name.upper()) for c, t in _all_titles() if c == code)
+
+
 def title_cut_short(title: str, code: str | None) -> bool:
     """A title that is the known title of its test code with words missing (``Pilot Airplane
     (CAX)``): the OCR lost the start of the line. A title worded otherwise is no sign of that."""
-    known = EXAM_TITLES.get(code or "")
-    if known is None:
-        return False
     read = set(re.findall(r"[A-Z]+", re.sub(r"\([^)]*\)", "", title).upper()))
-    whole = set(re.findall(r"[A-Z]+", known.upper()))
-    return bool(read) and read < whole
+    return bool(read) and any(
+        read < set(re.findall(r"[A-Z]+", known.upper())) for c, known in _all_titles() if c == code
+    )
 
 
 def _known_bare_code(value: str) -> re.Match[str] | None:
@@ -252,7 +284,7 @@ def levenshtein(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-_MONTH_WORD = r"[A-Za-z][A-Za-z01|]{2,8}"  # a month name, OCR digits for its round or thin letters
+_MONTH_WORD = r"[A-Za-z0][A-Za-z01|]{2,8}"  # a month name, OCR digits for its round or thin letters
 _D = "[0-9OoIlSB|]"  # a digit, or a glyph OCR reads for one
 
 
@@ -334,6 +366,9 @@ def parse_score(raw: str, *, ocr: bool = True) -> tuple[int | None, float]:
     spaced = re.fullmatch(r"(\d{1,3})\s+8", text) if ocr else None
     if spaced and int(spaced.group(1)) <= 100:
         return int(spaced.group(1)), 0.7  # 57 % read as 57 8: the percent sign taken for an 8
+    noisy = re.fullmatch(r"(\d{1,3})\s*%\s*[^\s%]{1,2}", text) if ocr else None
+    if noisy and int(noisy.group(1)) <= 100:
+        return int(noisy.group(1)), 0.8  # 98%6: a speck after the percent sign read as a glyph
     if not SCORE_SHAPE.fullmatch(text):
         return None, 0.3
     text = re.sub(r"(\d)[.,]\d+\s*%?$", r"\1", text)  # 94.0% -> 94

@@ -216,7 +216,7 @@ def _unclaimed_exam_id(
 
 
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
-_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{5,}\(\s*(?P<code>[A-Z]{3})\s*\)")
+_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{2,}\(\s*(?P<code>[A-Z]{3})\s*\)")
 
 
 def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> int | None:
@@ -226,7 +226,8 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> int | None:
         text = row.text.strip()
         if REPORT_END.search(text) or code_row_tokens(text):
             return None
-        if i not in consumed and len(text.split()) <= 10 and _TITLE_WITH_CODE.fullmatch(text):
+        m = _TITLE_WITH_CODE.fullmatch(text)
+        if i not in consumed and len(text.split()) <= 10 and m and F.known_title_end(text, m["code"]):
             return i
     return None
 

@@ -93,6 +93,16 @@ def test_score(raw: str, score: int | None) -> None:
     assert F.parse_score(raw)[0] == score
 
 
+def test_a_glyph_after_the_percent_sign_is_noise_on_ocr() -> None:
+    assert F.parse_score("98%6") == (98, 0.8)
+    assert F.parse_score("98%6", ocr=False)[0] is None
+
+
+def test_a_zero_for_the_o_of_october() -> None:
+    assert F.parse_date("05-0ct-2025") == "2025-10-05"
+    assert F.parse_date("0ct 5, 2025") == "2025-10-05"
+
+
 def test_percent_sign_read_as_a_digit_other_than_8_only_on_ocr() -> None:
     assert F.parse_score("924", ocr=False)[0] is None
     assert F.parse_score("924")[1] < 1.0  # repaired, not read: its confidence says so
@@ -130,6 +140,22 @@ def test_titles() -> None:
         == "Private Pilot Rotorcraft/Helicopter (PRH)"
     )
     assert F.clean_title("Glider Pilot (GLX)")[:2] == ("Glider Pilot (GLX)", "GLX")
+
+
+def test_title_in_another_known_wording_snaps_to_that_wording() -> None:
+    assert (
+        F.clean_title("Prlvate Pilot Rotorcraft/Helicopter (PRH)")[0]
+        == "Private Pilot Rotorcraft/Helicopter (PRH)"
+    )
+    assert F.clean_title("Prlvate Pilot Helicopter (PRH)")[0] == "Private Pilot Helicopter (PRH)"
+
+
+def test_title_whose_start_ocr_lost_is_the_known_title_of_its_code() -> None:
+    title, code, conf = F.clean_title("nced (AGI)")
+    assert (title, code) == ("Ground Instructor Advanced (AGI)", "AGI") and conf < 1.0
+    assert F.clean_title("nced (AGI)", ocr=False)[0] == "nced (AGI)"  # the text layer is as printed
+    assert F.clean_title("xyz (AGI)")[0] == "xyz (AGI)"  # not the end of the known title
+    assert F.known_title_end("nced (AGI)", "AGI") and not F.known_title_end("xyz (AGI)", "AGI")
 
 
 def test_expiration_rule() -> None:

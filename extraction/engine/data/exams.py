@@ -1,7 +1,9 @@
 """Knowledge-test codes the engine knows, as data.
 
-``EXAM_TITLES``: the title printed on the report for a test code. Used only to snap an OCR
-reading of the title that is already close to a known one (never to invent a title).
+``EXAM_TITLES``: the title printed on the report for a test code, and ``EXAM_TITLE_WORDINGS``
+the other wordings vendors print for some (``Rotorcraft/Helicopter`` or ``Helicopter``). Used
+only to snap an OCR reading of the title that is already close to a known one (never to invent
+a title).
 ``EXAM_PREFIXES``: ACS prefixes whose codes a report of that test may carry (from the domain
 notes; the catalogue's ``exam_codes`` adds to it at run time).
 ``VALIDITY_MONTHS``: months a passed test stays valid when it is not the usual 24.
@@ -27,6 +29,29 @@ EXAM_TITLES: dict[str, str] = {
     "PAR": "Private Pilot Airplane",
     "PRH": "Private Pilot Helicopter",
     "UAG": "Unmanned Aircraft General - Small",
+    "AGI": "Ground Instructor Advanced",
+    "BGI": "Ground Instructor Basic",
+    "IGI": "Ground Instructor Instrument",
+    "SPA": "Sport Pilot Airplane",
+    "FII": "Flight Instructor Instrument Airplane",
+    "FRH": "Flight Instructor Rotorcraft/Helicopter",
+    "ARH": "Airline Transport Pilot Rotorcraft/Helicopter",
+    "PPL": "Private Pilot Powered-Lift",
+    "CPL": "Commercial Pilot Powered-Lift",
+    "IPL": "Instrument Rating Powered-Lift",
+    "APL": "Airline Transport Pilot Powered-Lift",
+    "FIP": "Flight Instructor Powered-Lift",
+}
+
+EXAM_TITLE_WORDINGS: dict[str, tuple[str, ...]] = {
+    "ATS": ("Airline Transport Pilot Single-Engine Airplane",),
+    "CRH": ("Commercial Pilot Helicopter",),
+    "FIH": ("Flight Instructor Rotorcraft/Helicopter",),
+    "FRH": ("Flight Instructor Helicopter",),
+    "IGI": ("Instrument Ground Instructor",),
+    "IRH": ("Instrument Rating Rotorcraft/Helicopter",),
+    "PRH": ("Private Pilot Rotorcraft/Helicopter",),
+    "UAG": ("Unmanned Aircraft General Small", "Remote Pilot Small UAS"),
 }
 
 EXAM_PREFIXES: dict[str, tuple[str, ...]] = {
