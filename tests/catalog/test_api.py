@@ -257,3 +257,17 @@ def test_detail_prefers_the_current_edition(
 def test_catalogue_is_read_only(anonymous_client: APIClient, loaded_catalog: Path) -> None:
     assert_problem(anonymous_client.post(LIST, {"code": "PA.I.A.K1"}, format="json"), 405)
     assert_problem(anonymous_client.delete(f"{LIST}/PA.I.A.K1"), 405)
+
+
+def test_the_plain_representation_is_what_the_declared_fields_give(loaded_catalog: Path) -> None:
+    """The serializer reads columns directly; DRF's field-by-field rendering gives the same dict."""
+    from rest_framework import serializers
+
+    from extraction.api.catalog.serializers import AcsElementSerializer
+    from extraction.models import AcsElement
+
+    for element in AcsElement.objects.filter(code__in=["PA.I.A.K1", "PA.IX.B.K2a", "FI.I.A.K10"]):
+        serializer = AcsElementSerializer(element)
+        by_fields = serializers.ModelSerializer.to_representation(serializer, element)
+        assert serializer.data == dict(by_fields)
+        assert set(serializer.data) == FIELDS

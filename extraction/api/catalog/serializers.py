@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from extraction.models import AcsElement
@@ -32,3 +34,9 @@ class AcsElementSerializer(serializers.ModelSerializer[AcsElement]):
             "edition",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: AcsElement) -> dict[str, Any]:
+        """Every field is a plain column, read as stored: one dict per element, without a field
+        object per value (a page of 200 renders several times faster; a test holds the output
+        to the declared fields)."""
+        return {name: getattr(instance, name) for name in self.Meta.fields}
