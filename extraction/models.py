@@ -106,7 +106,13 @@ class Report(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
     )
-    share_token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    # The share link: a capability shown only to whoever may hand it out (the owner, or the
+    # anonymous uploader in the upload's answer). None once revoked, and for an owned report
+    # until its owner makes a link; a claim or a new link replaces it (see reports.services).
+    share_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, default=None, editable=False
+    )
+    share_expires_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
     applicant_name = models.CharField(max_length=200, blank=True)

@@ -11,7 +11,11 @@ from accounts.models import User
 from extraction.admin import reports_with_reason
 from extraction.engine import Unresolved
 from extraction.models import CodeCorrection, Report
-from extraction.reports.services import report_correct_codes, report_create_from_result
+from extraction.reports.services import (
+    report_correct_codes,
+    report_create_from_result,
+    report_share_link_create,
+)
 from tests.factories import ExtractionResultFactory, code_detail
 
 pytestmark = pytest.mark.django_db
@@ -75,10 +79,11 @@ def test_change_page_shows_codes_and_tokens_but_no_identity(staff_client: Client
             confidence=0.9,
         ),
     )
+    report = report_share_link_create(report=report, user=student, days=7)
     page = staff_client.get(f"/admin/extraction/report/{report.pk}/change/").content.decode()
     assert "PA.l.A.K1" in page and "0.61" in page and "PA.X?.K1" in page
     assert "SECRET" not in page and "123456789012345678" not in page
-    assert report.share_token not in page
+    assert report.share_token and report.share_token not in page
 
 
 def test_staff_correction_is_recorded(staff_client: Client, staff: User) -> None:

@@ -70,19 +70,24 @@ def test_claim_makes_it_the_callers_report_and_is_idempotent(
     assert report.owner == student and report.expires_at is None
     assert report.applicant_name == "" and report.exam_id_hash == ""
 
-    again = client_for(student).post(url)
+    # The claim rotated the link: the owner claims again through the new one, the old is dead.
+    rotated = body["share_token"]
+    assert rotated != anonymous_result["share_token"]
+    again = client_for(student).post(f"/api/v1/results/{rotated}/claim")
     assert again.status_code == 200 and again.json()["id"] == anonymous_result["id"]
+    assert again.json()["share_token"] == rotated
     listed = client_for(student).get("/api/v1/reports").json()
     assert [r["id"] for r in listed["results"]] == [anonymous_result["id"]]
-    assert client_for(None).get(f"/api/v1/results/{anonymous_result['share_token']}").status_code == 200
+    assert client_for(None).get(f"/api/v1/results/{rotated}").status_code == 200
+    assert client_for(None).get(f"/api/v1/results/{anonymous_result['share_token']}").status_code == 404
 
 
 def test_claim_of_someone_elses_result_is_409(
     anonymous_result: dict[str, str], student: User, stranger: User
 ) -> None:
-    url = f"/api/v1/results/{anonymous_result['share_token']}/claim"
-    assert client_for(student).post(url).status_code == 200
-    response = client_for(stranger).post(url)
+    claimed = client_for(student).post(f"/api/v1/results/{anonymous_result['share_token']}/claim")
+    assert claimed.status_code == 200
+    response = client_for(stranger).post(f"/api/v1/results/{claimed.json()['share_token']}/claim")
     assert response.status_code == 409
     assert response["Content-Type"] == PROBLEM
     assert response.json()["code"] == "already_claimed"

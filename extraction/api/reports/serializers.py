@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from extraction.models import Report, ReportCode
-from extraction.reports.services import PERSONAL_FIELDS
+from extraction.reports.services import PERSONAL_FIELDS, SHARE_LINK_MAX_DAYS
 
 
 class CodeDetailSerializer(serializers.ModelSerializer[ReportCode]):
@@ -55,6 +55,7 @@ class BlankAsNullCharField(serializers.CharField):
 PUBLIC_FIELDS = [
     "id",
     "share_token",
+    "share_expires_at",
     "expires_at",
     "created_at",
     "updated_at",
@@ -80,6 +81,9 @@ PUBLIC_FIELDS = [
     "processing_ms",
 ]
 
+# The share link is a capability: see ``ReportSerializer.shows_link``.
+LINK_FIELDS = ("share_token", "share_expires_at")
+
 
 class PublicResultSerializer(serializers.ModelSerializer[Report]):
     """What a share link shows: the result without anything that identifies the applicant."""
@@ -88,6 +92,15 @@ class PublicResultSerializer(serializers.ModelSerializer[Report]):
     exam_title = BlankAsNullCharField(allow_null=True, read_only=True)
     grade = BlankAsNullCharField(allow_null=True, read_only=True)
     code_kind = BlankAsNullCharField(allow_null=True, read_only=True)
+    share_token = serializers.CharField(
+        allow_null=True,
+        read_only=True,
+        help_text="The share link's token (`/api/v1/results/{share_token}`); null when there is no "
+        "live link or the caller is not the report's owner.",
+    )
+    share_expires_at = serializers.DateTimeField(
+        allow_null=True, read_only=True, help_text="When the share link stops working; null as share_token."
+    )
     codes = serializers.SerializerMethodField()
     codes_detail = CodeDetailSerializer(source="codes", many=True, read_only=True)
     unresolved = UnresolvedSerializer(many=True, read_only=True)
@@ -126,11 +139,38 @@ class ReportSerializer(PublicResultSerializer):
     )
 
     class Meta(PublicResultSerializer.Meta):
-        fields = [*PUBLIC_FIELDS[:2], "owner", *PUBLIC_FIELDS[2:], *PERSONAL_FIELDS]
+        fields = [*PUBLIC_FIELDS[:3], "owner", *PUBLIC_FIELDS[3:], *PERSONAL_FIELDS]
         read_only_fields = fields
+
+    def to_representation(self, instance: Report) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if not self.shows_link(instance):
+            data.update(dict.fromkeys(LINK_FIELDS))
+        return data
+
+    def shows_link(self, report: Report) -> bool:
+        """Only whoever may hand the link out sees it: the owner, or the anonymous uploader in the
+        upload's own answer (context ``link_holder``). Instructors and school admins who may read
+        the report never get it: it would outlive their membership."""
+        if self.context.get("link_holder"):
+            return True
+        user = getattr(self.context.get("request"), "user", None)
+        return report.owner_id is not None and getattr(user, "pk", None) == report.owner_id
 
 
 class ExtractionUploadSerializer(serializers.Serializer[dict[str, Any]]):
     file = serializers.FileField(
         allow_empty_file=True, help_text="The AKTR: a PDF, PNG, JPEG or WebP file, at most 15 MB."
     )
+
+
+class ShareLinkCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    days = serializers.IntegerField(
+        min_value=1, max_value=SHARE_LINK_MAX_DAYS, help_text="How long the link works, in days (1 to 90)."
+    )
+
+
+class ShareLinkSerializer(serializers.Serializer[dict[str, Any]]):
+    share_token = serializers.CharField(help_text="The capability: whoever holds it reads the result.")
+    expires_at = serializers.DateTimeField(help_text="When the link stops working (410 from then on).")
+    url = serializers.CharField(help_text="The link's API path, `/api/v1/results/{share_token}`.")

@@ -3,6 +3,7 @@
 - ``POST /api/v1/extractions``: one document in, a stored result out (anonymous or signed in).
 - ``GET /api/v1/results/{share_token}`` and ``POST .../claim``: the public share link.
 - ``GET /api/v1/reports``, ``GET|DELETE /api/v1/reports/{id}``: the caller's visible history.
+- ``POST|DELETE /api/v1/reports/{id}/share``: the owner makes, replaces or revokes a share link.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -28,6 +30,8 @@ from extraction.api.reports.serializers import (
     ExtractionUploadSerializer,
     PublicResultSerializer,
     ReportSerializer,
+    ShareLinkCreateSerializer,
+    ShareLinkSerializer,
 )
 from extraction.api.throttles import ExtractionAnonThrottle, ExtractionUserThrottle, RateLimitHeadersMixin
 from extraction.engine import ExtractionResult
@@ -35,10 +39,14 @@ from extraction.models import Report
 from extraction.reports import selectors, services
 
 
+def _share_location(report: Report) -> str:
+    return reverse("result-detail", kwargs={"share_token": report.share_token})
+
+
 def _report_location(report: Report) -> str:
     """An anonymous result lives at its share link, an owned report in its owner's history."""
     if report.owner_id is None:
-        return reverse("result-detail", kwargs={"share_token": report.share_token})
+        return _share_location(report)
     return reverse("report-detail", kwargs={"pk": report.pk})
 
 
@@ -91,7 +99,8 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
         with uploaded:
             extracted = services.report_extract(owner=owner, data=uploaded.read())
         report = extracted.report
-        body = ReportSerializer(report).data
+        # The anonymous uploader gets the result's link here, and nowhere else.
+        body = ReportSerializer(report, context={"request": request, "link_holder": owner is None}).data
         if owner is None:
             body.update(_personal_from_result(extracted.result))
         response_status = status.HTTP_201_CREATED if extracted.created else status.HTTP_200_OK
@@ -136,9 +145,11 @@ class ClaimResultView(_NoIndexMixin, APIView):
         operation_id="results_claim",
         summary="Claim a shared result as one's own report",
         description=(
-            "Makes the result the caller's report and stops its expiry; claiming one's own report "
-            "again changes nothing. The name, FTN and exam id of an anonymous upload were never "
-            "stored, so the claimed report has none of them."
+            "Makes the result the caller's report and stops its expiry. The link is rotated: the "
+            "token claimed with answers 404 from then on, and the answer carries the new one, "
+            "which expires when the old one would have (`POST /api/v1/reports/{id}/share` makes a "
+            "longer one). The name, FTN and exam id of an anonymous upload were never stored, so "
+            "the claimed report has none of them."
         ),
         request=None,
         responses={
@@ -155,7 +166,8 @@ class ClaimResultView(_NoIndexMixin, APIView):
         assert isinstance(request.user, User)
         services.report_claim(report=report, user=request.user)
         claimed = selectors.report_get_with_codes(report.pk)
-        return Response(ReportSerializer(claimed).data, headers={"Location": _report_location(claimed)})
+        body = ReportSerializer(claimed, context={"request": request}).data
+        return Response(body, headers={"Location": _report_location(claimed)})
 
 
 @extend_schema_view(
@@ -169,6 +181,7 @@ class ClaimResultView(_NoIndexMixin, APIView):
     ),
     retrieve=extend_schema(
         summary="One report",
+        description="`share_token` and `share_expires_at` are null unless the caller owns the report.",
         responses={200: ReportSerializer, 404: problem_response("No visible report has this id")},
     ),
     destroy=extend_schema(
@@ -203,3 +216,51 @@ class ReportViewSet(
     def perform_destroy(self, instance: Report) -> None:
         assert isinstance(self.request.user, User)
         services.report_delete(report=instance, user=self.request.user)
+
+    @extend_schema(
+        operation_id="reports_share_create",
+        summary="Make or replace the report's share link",
+        description=(
+            "The owner only. A new token valid `days` days (1 to 90) replaces any previous one, "
+            "which answers 404 from then on. `GET /api/v1/results/{share_token}` then shows the "
+            "result without the applicant's name, FTN, applicant id, exam id or site, and answers "
+            "410 once the link has expired."
+        ),
+        request=ShareLinkCreateSerializer,
+        responses={
+            201: ShareLinkSerializer,
+            403: problem_response("Visible but not the caller's"),
+            404: problem_response("No visible report has this id"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="share", filter_backends=[])
+    def share(self, request: Request, pk: str | None = None) -> Response:
+        assert isinstance(request.user, User)
+        wanted = ShareLinkCreateSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        report = services.report_share_link_create(
+            report=self.get_object(), user=request.user, days=wanted.validated_data["days"]
+        )
+        url = _share_location(report)
+        body = {"share_token": report.share_token, "expires_at": report.share_expires_at, "url": url}
+        return Response(
+            ShareLinkSerializer(body).data, status=status.HTTP_201_CREATED, headers={"Location": url}
+        )
+
+    @extend_schema(
+        operation_id="reports_share_destroy",
+        summary="Revoke the report's share link",
+        description="The owner only; the token answers 404 from then on. Revoking when there is no "
+        "link changes nothing.",
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Revoked."),
+            403: problem_response("Visible but not the caller's"),
+            404: problem_response("No visible report has this id"),
+        },
+    )
+    @share.mapping.delete
+    def unshare(self, request: Request, pk: str | None = None) -> Response:
+        assert isinstance(request.user, User)
+        services.report_share_link_revoke(report=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
