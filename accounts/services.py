@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.models import Membership, Organization, User
 from accounts.signals import user_erased
+from cfipros.errors import Forbidden
 
 CLERK_ID_MAX_LENGTH = 64
 
@@ -34,22 +37,47 @@ def user_get_or_create_from_claims(claims: dict[str, Any]) -> User:
     return user_get_or_create(str(claims["sub"]), str(claims.get("email") or ""))
 
 
+@transaction.atomic
 def user_erase(*, user: User) -> None:
-    """Deactivate ``user`` and blank their personal data (email, names, password), once.
+    """Erase a person: deactivate ``user``, blank their identity, drop their memberships, once.
 
-    The row is kept because it owns reports and study plans; ``user_erased`` then tells the apps
-    holding data about the person to blank theirs. Erasing an erased user changes nothing.
+    The row is kept, because it owns reports, batches and study plans and its Clerk id is the
+    tombstone that keeps late webhooks and tokens from recreating the person; ``user_erased`` then
+    tells the apps holding data about the person to blank theirs, in this same transaction. The
+    row is locked first, so work writing for the person at the same time (a batch file finishing)
+    either commits before and is scrubbed here, or waits and sees the erasure. Erasing an erased
+    user changes nothing.
     """
-    if user.deleted_at is not None:
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.deleted_at is not None:
         return
-    user.is_active = False
-    user.email = ""
-    user.first_name = ""
-    user.last_name = ""
-    user.deleted_at = timezone.now()
-    user.set_unusable_password()
-    user.save(update_fields=["is_active", "email", "first_name", "last_name", "deleted_at", "password"])
-    user_erased.send(sender=User, user=user)
+    locked.is_active = False
+    locked.email = ""
+    locked.first_name = ""
+    locked.last_name = ""
+    # A staff account's username may be a name; a Clerk user's is their Clerk id already.
+    locked.username = locked.clerk_id or f"erased-{locked.pk}"
+    locked.deleted_at = timezone.now()
+    locked.set_unusable_password()
+    locked.save(
+        update_fields=["is_active", "email", "first_name", "last_name", "username", "deleted_at", "password"]
+    )
+    Membership.objects.filter(user=locked).delete()
+    # The admin's history names the user as it was shown (their email) when staff changed them.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(locked.pk)
+    ).update(object_repr=locked.username, change_message="")
+    for name in ("is_active", "email", "first_name", "last_name", "username", "deleted_at", "password"):
+        setattr(user, name, getattr(locked, name))
+    user_erased.send(sender=User, user=locked)
+
+
+def user_erase_self(*, user: User) -> None:
+    """Erase the caller's own account (``DELETE /api/v1/me``); staff accounts are refused, so the
+    admin is never locked out by a request: another administrator removes them."""
+    if user.is_staff or user.is_superuser:
+        raise Forbidden("Staff accounts are removed by another administrator.", code="staff_account")
+    user_erase(user=user)
 
 
 def organization_get_or_create(clerk_id: str, name: str) -> Organization:

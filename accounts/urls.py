@@ -6,5 +6,6 @@ from accounts.api import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me", views.MeView.as_view(), name="me"),
+    path("me/export", views.MeExportView.as_view(), name="me-export"),
     path("webhooks/clerk", views.ClerkWebhookView.as_view(), name="clerk-webhook"),
 ]

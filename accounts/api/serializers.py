@@ -31,3 +31,31 @@ class WebhookAckSerializer(serializers.Serializer):
     type = serializers.CharField()
     applied = serializers.BooleanField()
     duplicate = serializers.BooleanField()
+
+
+class MeExportProfileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    clerk_id = serializers.CharField(allow_null=True)
+    email = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=User.Role.choices)
+    date_joined = serializers.DateTimeField()
+    organizations = serializers.ListField(child=serializers.DictField())
+
+
+class MeExportSerializer(serializers.Serializer):
+    """The shape of ``GET /api/v1/me/export`` (documentation only: the body is streamed)."""
+
+    format = serializers.CharField(help_text="cfipros-export/1")
+    exported_at = serializers.DateTimeField()
+    profile = MeExportProfileSerializer()
+    reports = serializers.ListField(
+        child=serializers.DictField(), help_text="Every report the user owns, with its codes."
+    )
+    batches = serializers.ListField(
+        child=serializers.DictField(), help_text="Every batch the user uploaded, with its files."
+    )
+    study_plans = serializers.ListField(
+        child=serializers.DictField(), help_text="Every study plan the user owns, with items and progress."
+    )

@@ -1,17 +1,22 @@
-"""HTTP endpoints of identity: the signed-in user, and the Clerk webhook receiver."""
+"""HTTP endpoints of identity: the signed-in user, their export and erasure, and the Clerk webhook
+receiver."""
 
 from __future__ import annotations
 
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api.serializers import MeSerializer, WebhookAckSerializer
+from accounts.api.serializers import MeExportSerializer, MeSerializer, WebhookAckSerializer
+from accounts.exports import user_export_stream
 from accounts.models import User
 from accounts.selectors import user_with_organizations
+from accounts.services import user_erase_self
 from accounts.webhooks.services import clerk_webhook_receive
 
 PROBLEM = "An `application/problem+json` body."
@@ -29,6 +34,64 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         assert isinstance(request.user, User)
         return Response(MeSerializer(user_with_organizations(request.user)).data)
+
+    @extend_schema(
+        operation_id="me_destroy",
+        summary="Erase the signed-in user's account and personal data",
+        description=(
+            "Deactivates the account and blanks every personal field CFIPros holds about the user: "
+            "their email and names, the applicant name, FTN, applicant id, exam id and site of "
+            "their reports, the names of their batch files; their memberships are removed. Results "
+            "(scores, codes) and study plans stay, without identity. Tokens for the account are "
+            "refused from then on. The Clerk account itself is deleted through Clerk. Staff "
+            "accounts are removed by another administrator."
+        ),
+        responses={
+            204: OpenApiResponse(description="Erased."),
+            401: OpenApiResponse(description=PROBLEM),
+            403: OpenApiResponse(description="A staff account. " + PROBLEM),
+        },
+        tags=["identity"],
+    )
+    def delete(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        user_erase_self(user=request.user)
+        return Response(status=204)
+
+
+class MeExportThrottle(UserRateThrottle):
+    """An export reads everything a person has; a few an hour is plenty for a person."""
+
+    scope = "me_export"
+    rate = "20/hour"
+
+
+class MeExportView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [MeExportThrottle]
+
+    @extend_schema(
+        operation_id="me_export",
+        summary="Everything CFIPros holds about the signed-in user, as one JSON document",
+        description=(
+            "The profile with its organizations, every report the user owns with its codes, every "
+            "batch with its files, every study plan with its items and progress. Streamed as it is "
+            "read (no pagination: the document is complete), as an attachment. Share tokens are "
+            "left out: they are live links, not data about the user."
+        ),
+        responses={
+            200: MeExportSerializer,
+            401: OpenApiResponse(description=PROBLEM),
+            429: OpenApiResponse(description="Too many exports this hour. " + PROBLEM),
+        },
+        tags=["identity"],
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        assert isinstance(request.user, User)
+        response = StreamingHttpResponse(user_export_stream(request.user), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="cfipros-export.json"'
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class ClerkWebhookView(APIView):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.services import user_erase, user_get_or_create
 from accounts.webhooks.payload import clerk_id, event_version, text, update_if_newer
 
@@ -40,10 +40,8 @@ def user_upsert_from_clerk(data: dict[str, Any]) -> User | None:
 
 
 def user_delete_from_clerk(data: dict[str, Any]) -> None:
-    """Erase a user deleted in Clerk (see ``user_erase``) and drop their memberships.
+    """Erase a user deleted in Clerk (see ``user_erase``), memberships and personal data included.
 
     A deletion for a user never seen leaves a tombstone so that a late ``user.created`` is ignored.
     """
-    user = user_get_or_create(clerk_id(data, "id", "data.id"))
-    user_erase(user=user)
-    Membership.objects.filter(user=user).delete()
+    user_erase(user=user_get_or_create(clerk_id(data, "id", "data.id")))

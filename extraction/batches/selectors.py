@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from cfipros.errors import NotFound
@@ -196,3 +196,39 @@ def batch_summarize(reports: list[ReportRow]) -> dict[str, Any]:
             for exam, count in sorted(exams.items(), key=lambda item: (-item[1], item[0]))
         ],
     }
+
+
+EXPORT_CHUNK = 200
+
+
+def batches_export(owner: User) -> Iterator[dict[str, Any]]:
+    """Every batch ``owner`` uploaded, oldest first, with its files and the report each produced:
+    two queries per chunk of batches."""
+    files = BatchFile.objects.order_by("position").only(
+        "batch_id", "position", "name", "size", "status", "report_id", "error_code", "error_message"
+    )
+    batches = (
+        Batch.objects.filter(owner=owner)
+        .order_by("created_at", "pk")
+        .prefetch_related(Prefetch("files", queryset=files))
+    )
+    for batch in batches.iterator(chunk_size=EXPORT_CHUNK):
+        yield {
+            "id": batch.pk,
+            "status": batch.status,
+            "total_files": batch.total_files,
+            "created_at": batch.created_at,
+            "completed_at": batch.completed_at,
+            "files": [
+                {
+                    "position": f.position,
+                    "name": f.name,
+                    "size": f.size,
+                    "status": f.status,
+                    "report_id": f.report_id,
+                    "error_code": f.error_code,
+                    "error_message": f.error_message,
+                }
+                for f in batch.files.all()
+            ],
+        }

@@ -21,7 +21,7 @@ from accounts.models import User
 from cfipros.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedType
 from extraction.adapter.extract import run_extraction
 from extraction.engine import ENGINE_VERSION, ExtractionError, ExtractionResult
-from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Report, ReportCode, new_share_token
+from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Report, ReportCode
 
 # --- Reports -------------------------------------------------------------------------------------
 
@@ -160,25 +160,26 @@ class StoredReport:
 
 @transaction.atomic
 def report_store_result(*, owner: User | None, result: ExtractionResult) -> StoredReport:
-    """Store ``result``; for an owner, an exam id already on file updates that report instead."""
+    """Store ``result``; for an owner, an exam id already on file updates that report instead.
+
+    An owner erased meanwhile (a batch file finishing after the account was deleted) gets the
+    result without any personal field, as their other reports have.
+    """
     fields = _result_fields(result)
     if owner is None:
         _relax_commit_durability()
-        # The uploader's only way back to the result is its link, which lives as long as it does.
-        expires_at = timezone.now() + timedelta(hours=settings.ANONYMOUS_RESULT_TTL_HOURS)
-        report = Report.objects.create(
-            owner=None,
-            expires_at=expires_at,
-            share_token=new_share_token(),
-            share_expires_at=expires_at,
-            **fields,
-        )
+        ttl = timedelta(hours=settings.ANONYMOUS_RESULT_TTL_HOURS)
+        report = Report.objects.create(owner=None, expires_at=timezone.now() + ttl, **fields)
         _write_codes(report, result, replace=False)
         return StoredReport(report, created=True)
 
-    fields |= _personal_fields(result)
+    # Locked, so an erasure of the owner running now either finishes first (and this stores
+    # nothing personal) or waits for this report and scrubs it (see accounts.services.user_erase).
+    deleted_at = User.objects.select_for_update().filter(pk=owner.pk).values_list("deleted_at", flat=True)
+    if deleted_at.first() is None:
+        fields |= _personal_fields(result)
     created = True
-    if fields["exam_id_hash"]:
+    if fields.get("exam_id_hash"):
         report, created = Report.objects.select_for_update().get_or_create(
             owner=owner, exam_id_hash=fields["exam_id_hash"], defaults=fields
         )
@@ -202,11 +203,8 @@ def report_create_from_result(*, owner: User | None, result: ExtractionResult) -
 def report_claim(*, report: Report, user: User) -> Report:
     """Make an anonymous result ``user``'s report and stop its expiry; idempotent for the owner.
 
-    The link is rotated: whoever else saw the anonymous link (it was public) can no longer read
-    or claim the report, and the new owner gets a fresh token that expires when the old one
-    would have. The personal fields of an anonymous result were never stored, so a claimed
-    report has none of them; if the user already holds a report for the same exam it stays a
-    separate row.
+    The personal fields of an anonymous result were never stored, so a claimed report has none
+    of them; if the user already holds a report for the same exam it stays a separate row.
     """
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.owner_id is not None and locked.owner_id != user.pk:
@@ -214,38 +212,8 @@ def report_claim(*, report: Report, user: User) -> Report:
     if locked.owner_id is None:
         locked.owner = user
         locked.expires_at = None
-        locked.share_token = new_share_token()
-        locked.save(update_fields=["owner", "expires_at", "share_token", "updated_at"])
+        locked.save(update_fields=["owner", "expires_at", "updated_at"])
     return locked
-
-
-SHARE_LINK_MAX_DAYS = 90
-
-
-@transaction.atomic
-def report_share_link_create(*, report: Report, user: User, days: int) -> Report:
-    """Give the owner's report a new link valid ``days`` days (1 to 90); any previous link dies."""
-    if report.owner_id != user.pk:
-        raise Forbidden("Only the owner may share a report.")
-    if not 1 <= days <= SHARE_LINK_MAX_DAYS:
-        raise Invalid(
-            f"A link lives 1 to {SHARE_LINK_MAX_DAYS} days.",
-            errors={"days": [f"Must be between 1 and {SHARE_LINK_MAX_DAYS}."]},
-        )
-    locked = Report.objects.select_for_update().get(pk=report.pk)
-    locked.share_token = new_share_token()
-    locked.share_expires_at = timezone.now() + timedelta(days=days)
-    locked.save(update_fields=["share_token", "share_expires_at", "updated_at"])
-    return locked
-
-
-def report_share_link_revoke(*, report: Report, user: User) -> None:
-    """End the owner's link to ``report`` at once; revoking a report without one changes nothing."""
-    if report.owner_id != user.pk:
-        raise Forbidden("Only the owner may revoke a report's link.")
-    Report.objects.filter(pk=report.pk).exclude(share_token=None).update(
-        share_token=None, share_expires_at=None, updated_at=timezone.now()
-    )
 
 
 def report_delete(*, report: Report, user: User) -> None:
@@ -270,13 +238,9 @@ def reports_scrub_personal_fields(*, owner: User) -> int:
 
 
 def reports_purge_expired(*, now: datetime | None = None) -> int:
-    """Delete anonymous results past their expiry (codes go with them) and forget the expired
-    links of owned reports; returns how many results went."""
+    """Delete anonymous results past their expiry (codes go with them); returns how many went."""
     cutoff = now or timezone.now()
     _, per_model = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff).delete()
-    Report.objects.filter(owner__isnull=False, share_expires_at__lte=cutoff).update(
-        share_token=None, share_expires_at=None
-    )
     return per_model.get(Report._meta.label, 0)
 
 

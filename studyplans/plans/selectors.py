@@ -1,9 +1,10 @@
-"""Reads of study plans: which plans a user may see, one plan in full, its schedule, staleness."""
+"""Reads of study plans: which plans a user may see, one plan in full, its schedule, staleness,
+and an owner's export."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -129,3 +130,52 @@ def study_plan_list_stale(plans: Iterable[StudyPlan]) -> list[StudyPlan]:
     plan_list = list(plans)
     now = study_plans_fingerprint(plan_list)
     return [plan for plan in plan_list if now[plan.pk] != plan.codes_fingerprint]
+
+
+EXPORT_CHUNK = 100
+
+
+def study_plans_export(owner: User) -> Iterator[dict[str, Any]]:
+    """Every plan ``owner`` owns, oldest first, with its reports, items and the progress recorded on
+    them: four queries per chunk of plans."""
+    items = StudyPlanItem.objects.select_related("section").order_by("position")
+    plans = (
+        StudyPlan.objects.filter(owner=owner)
+        .order_by("created_at", "pk")
+        .prefetch_related(
+            Prefetch("reports", queryset=Report.objects.only("id")), Prefetch("items", queryset=items)
+        )
+    )
+    for plan in plans.iterator(chunk_size=EXPORT_CHUNK):
+        plan_items = list(plan.items.all())
+        yield {
+            "id": plan.pk,
+            "status": plan.status,
+            "created_at": plan.created_at,
+            "generated_at": plan.generated_at,
+            "start_date": plan.start_date,
+            "target_date": plan.target_date,
+            "hours_per_week": plan.hours_per_week,
+            "total_minutes": plan.total_minutes,
+            "warnings": plan.warnings,
+            "report_ids": [report.pk for report in plan.reports.all()],
+            "progress": {
+                "items": len(plan_items),
+                "done": sum(item.done for item in plan_items),
+                "minutes_spent": sum(item.minutes_spent for item in plan_items),
+            },
+            "items": [
+                {
+                    "code": item.code,
+                    "section": item.section.title,
+                    "description": item.description,
+                    "week_start": item.week_start,
+                    "estimated_minutes": item.estimated_minutes,
+                    "resources": item.resources,
+                    "done": item.done,
+                    "minutes_spent": item.minutes_spent,
+                    "done_at": item.done_at,
+                }
+                for item in plan_items
+            ],
+        }

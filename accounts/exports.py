@@ -1,0 +1,87 @@
+"""A person's data as one JSON document, streamed: their profile, then what each app holds.
+
+Accounts is the lowest app and knows nothing of reports or plans, so the sections come from the
+receivers of ``user_export_requested`` (extraction: reports, batches; studyplans: study plans),
+in the order the apps are installed. Each section's rows are produced lazily, a chunk of rows per
+query, so an export costs a fixed number of queries per chunk whatever its size and never holds
+the whole document in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import user_with_organizations
+from accounts.signals import user_export_requested
+
+EXPORT_FORMAT = "cfipros-export/1"
+# Rows are joined into pieces of about this many characters before they are sent.
+PIECE_CHARS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ExportSection:
+    """One top-level key of the export: ``name`` and a lazy iterable of JSON-ready rows."""
+
+    name: str
+    rows: Iterable[dict[str, Any]]
+
+
+def user_export_profile(user: User) -> dict[str, Any]:
+    """What the account itself holds about the person, with their organizations."""
+    user = user_with_organizations(user)
+    return {
+        "id": user.pk,
+        "clerk_id": user.clerk_id,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+        "date_joined": user.date_joined,
+        "organizations": [
+            {"id": m.organization_id, "name": m.organization.name, "role": m.role, "since": m.created_at}
+            for m in user.memberships.all()
+        ],
+    }
+
+
+def user_export_sections(user: User) -> list[ExportSection]:
+    """The sections the apps contribute, in the order the apps are installed."""
+    sections: list[ExportSection] = []
+    for receiver, answer in user_export_requested.send(sender=User, user=user):
+        answers: Any = answer
+        for section in answers if isinstance(answers, list) else [answers]:
+            if not isinstance(section, ExportSection):
+                raise TypeError(f"{receiver!r} answered {section!r}, not an ExportSection")
+            sections.append(section)
+    return sections
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def user_export_stream(user: User) -> Iterator[str]:
+    """The export of ``user`` as pieces of one JSON object, produced as they are read."""
+    head = {"format": EXPORT_FORMAT, "exported_at": timezone.now(), "profile": user_export_profile(user)}
+    buffer = [_encode(head)[:-1]]
+    size = len(buffer[0])
+    for section in user_export_sections(user):
+        buffer.append(f", {_encode(section.name)}: [")
+        for index, row in enumerate(section.rows):
+            piece = ("" if index == 0 else ", ") + _encode(row)
+            buffer.append(piece)
+            size += len(piece)
+            if size >= PIECE_CHARS:
+                yield "".join(buffer)
+                buffer, size = [], 0
+        buffer.append("]")
+    buffer.append("}")
+    yield "".join(buffer)
