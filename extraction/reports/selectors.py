@@ -35,13 +35,20 @@ def report_get_by_share_token(token: str) -> Report | None:
 
 
 def report_get_shared(token: str) -> Report:
-    """The live report behind a share link; raises when there is none or it has expired."""
-    report = report_get_by_share_token(token)
+    """The live report behind a share link; raises when there is none or it has expired.
+
+    A revoked or replaced link matches no report (404); a link past its lifetime, or the link
+    of an anonymous result past its 24 h, is gone (410).
+    """
+    report = report_get_by_share_token(token) if token else None
     if report is None:
         raise NotFound("No result has this link.")
-    if report.expires_at is not None and report.expires_at <= timezone.now():
+    now = timezone.now()
+    if report.expires_at is not None and report.expires_at <= now:
         hours = settings.ANONYMOUS_RESULT_TTL_HOURS
         raise Gone(f"This result has expired; anonymous results are kept {hours} hours.", code="expired")
+    if report.share_expires_at is not None and report.share_expires_at <= now:
+        raise Gone("This link has expired; ask the report's owner for a new one.", code="expired")
     return report
 
 

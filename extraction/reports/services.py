@@ -21,7 +21,7 @@ from accounts.models import User
 from cfipros.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedType
 from extraction.adapter.extract import run_extraction
 from extraction.engine import ENGINE_VERSION, ExtractionError, ExtractionResult
-from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Report, ReportCode
+from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Report, ReportCode, new_share_token
 
 # --- Reports -------------------------------------------------------------------------------------
 
@@ -168,8 +168,15 @@ def report_store_result(*, owner: User | None, result: ExtractionResult) -> Stor
     fields = _result_fields(result)
     if owner is None:
         _relax_commit_durability()
-        ttl = timedelta(hours=settings.ANONYMOUS_RESULT_TTL_HOURS)
-        report = Report.objects.create(owner=None, expires_at=timezone.now() + ttl, **fields)
+        # The uploader's only way back to the result is its link, which lives as long as it does.
+        expires_at = timezone.now() + timedelta(hours=settings.ANONYMOUS_RESULT_TTL_HOURS)
+        report = Report.objects.create(
+            owner=None,
+            expires_at=expires_at,
+            share_token=new_share_token(),
+            share_expires_at=expires_at,
+            **fields,
+        )
         _write_codes(report, result, replace=False)
         return StoredReport(report, created=True)
 
@@ -203,8 +210,11 @@ def report_create_from_result(*, owner: User | None, result: ExtractionResult) -
 def report_claim(*, report: Report, user: User) -> Report:
     """Make an anonymous result ``user``'s report and stop its expiry; idempotent for the owner.
 
-    The personal fields of an anonymous result were never stored, so a claimed report has none
-    of them; if the user already holds a report for the same exam it stays a separate row.
+    The link is rotated: whoever else saw the anonymous link (it was public) can no longer read
+    or claim the report, and the new owner gets a fresh token that expires when the old one
+    would have. The personal fields of an anonymous result were never stored, so a claimed
+    report has none of them; if the user already holds a report for the same exam it stays a
+    separate row.
     """
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.owner_id is not None and locked.owner_id != user.pk:
@@ -212,8 +222,38 @@ def report_claim(*, report: Report, user: User) -> Report:
     if locked.owner_id is None:
         locked.owner = user
         locked.expires_at = None
-        locked.save(update_fields=["owner", "expires_at", "updated_at"])
+        locked.share_token = new_share_token()
+        locked.save(update_fields=["owner", "expires_at", "share_token", "updated_at"])
     return locked
+
+
+SHARE_LINK_MAX_DAYS = 90
+
+
+@transaction.atomic
+def report_share_link_create(*, report: Report, user: User, days: int) -> Report:
+    """Give the owner's report a new link valid ``days`` days (1 to 90); any previous link dies."""
+    if report.owner_id != user.pk:
+        raise Forbidden("Only the owner may share a report.")
+    if not 1 <= days <= SHARE_LINK_MAX_DAYS:
+        raise Invalid(
+            f"A link lives 1 to {SHARE_LINK_MAX_DAYS} days.",
+            errors={"days": [f"Must be between 1 and {SHARE_LINK_MAX_DAYS}."]},
+        )
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    locked.share_token = new_share_token()
+    locked.share_expires_at = timezone.now() + timedelta(days=days)
+    locked.save(update_fields=["share_token", "share_expires_at", "updated_at"])
+    return locked
+
+
+def report_share_link_revoke(*, report: Report, user: User) -> None:
+    """End the owner's link to ``report`` at once; revoking a report without one changes nothing."""
+    if report.owner_id != user.pk:
+        raise Forbidden("Only the owner may revoke a report's link.")
+    Report.objects.filter(pk=report.pk).exclude(share_token=None).update(
+        share_token=None, share_expires_at=None, updated_at=timezone.now()
+    )
 
 
 def report_delete(*, report: Report, user: User) -> None:
@@ -238,9 +278,13 @@ def reports_scrub_personal_fields(*, owner: User) -> int:
 
 
 def reports_purge_expired(*, now: datetime | None = None) -> int:
-    """Delete anonymous results past their expiry (codes go with them); returns how many went."""
+    """Delete anonymous results past their expiry (codes go with them) and forget the expired
+    links of owned reports; returns how many results went."""
     cutoff = now or timezone.now()
     _, per_model = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff).delete()
+    Report.objects.filter(owner__isnull=False, share_expires_at__lte=cutoff).update(
+        share_token=None, share_expires_at=None
+    )
     return per_model.get(Report._meta.label, 0)
 
 
