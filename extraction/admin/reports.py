@@ -1,4 +1,4 @@
-"""Django admin of the extraction app, one section per area."""
+"""Admin of report review: reports needing review first, code corrections audited, bulk confirmation."""
 
 from __future__ import annotations
 
@@ -7,83 +7,16 @@ import re
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import connection
 from django.db.models import Case, Count, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 
 from accounts.models import User
-from extraction.catalog.services import EDITABLE_FIELDS, acs_element_update
 from extraction.engine.grammar import PLT_CODE_RE, normalize_acs_code
-from extraction.models import AcsDocument, AcsElement, CodeCorrection, Report, ReportCode
-from extraction.reports.services import report_correct_codes
-
-# ---------------------------------------------------------------------------------------------
-# ACS catalogue. Loaded by `manage.py load_acs_catalog`; the admin corrects text, it does not
-# re-key elements (code, edition and the parts derived from the code stay read-only).
-# ---------------------------------------------------------------------------------------------
-
-
-@admin.register(AcsDocument)
-class AcsDocumentAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "title", "edition", "element_count"]
-    list_filter = ["edition"]
-    search_fields = ["prefix", "title"]
-    ordering = ["prefix", "edition"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AcsDocument]:
-        return super().get_queryset(request).annotate(element_count=Count("elements"))
-
-    @admin.display(description="elements", ordering="element_count")
-    def element_count(self, obj: AcsDocument) -> int:
-        return int(getattr(obj, "element_count", 0))
-
-    def get_readonly_fields(self, request: HttpRequest, obj: AcsDocument | None = None) -> list[str]:
-        return ["prefix", "edition"] if obj is not None else []
-
-
-@admin.register(AcsElement)
-class AcsElementAdmin(admin.ModelAdmin):
-    list_display = ["code", "element_type", "short_description", "document", "edition"]
-    list_filter = ["prefix", "element_type", "area", "edition"]
-    search_fields = ["code", "description"]
-    list_select_related = ["document"]
-    list_per_page = 100
-    show_full_result_count = False
-    ordering = ["prefix", "code"]
-    readonly_fields = [
-        "document",
-        "code",
-        "edition",
-        "prefix",
-        "area",
-        "task",
-        "element_type",
-        "number",
-        "sub_letter",
-    ]
-    fields = [
-        *readonly_fields,
-        "area_title",
-        "task_title",
-        "description",
-        "topic",
-        "exam_codes",
-    ]
-
-    @admin.display(description="description")
-    def short_description(self, obj: AcsElement) -> str:
-        return obj.description if len(obj.description) <= 90 else obj.description[:89] + "…"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: AcsElement, form: forms.ModelForm, change: bool) -> None:
-        """Through the service, so the catalogue's version (its ETags, its cache) moves on."""
-        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
-        acs_element_update(element=obj, data=data)
-
+from extraction.models import CodeCorrection, Report, ReportCode
+from extraction.reports.services import report_correct_codes, reports_mark_reviewed
 
 # ---------------------------------------------------------------------------------------------
 # Report review. Reports needing review (the engine's ``review``, with its reasons) come first.
@@ -248,6 +181,7 @@ class ReportAdmin(admin.ModelAdmin):
         ("Processing", {"fields": _PROCESSING_FIELDS}),
     ]
     inlines = [ReportCodeInline, CodeCorrectionInline]
+    actions = ["mark_reviewed"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
         return super().get_queryset(request).annotate(code_total=Count("codes"))
@@ -280,6 +214,20 @@ class ReportAdmin(admin.ModelAdmin):
         codes = form.cleaned_data.get("corrected_codes", [])
         assert isinstance(request.user, User)
         report_correct_codes(report=obj, user=request.user, codes=codes)
+
+    @admin.action(
+        description="Mark the selected reports reviewed (codes as they are)", permissions=["change"]
+    )
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        assert isinstance(request.user, User)
+        selected = queryset.count()
+        confirmed = reports_mark_reviewed(reports=queryset, user=request.user)
+        self.message_user(
+            request,
+            f"{confirmed} report(s) marked reviewed; "
+            f"{selected - confirmed} of those selected needed no review.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(CodeCorrection)
