@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from . import fields as F
 from .labels import IGNORED, MAX_LABEL_WORDS, Vocabulary, vocabulary
-from .layout import SEGMENT_GAP, Row
+from .layout import SEGMENT_GAP, Row, Segment
 
 MAX_CELL_WORDS = 12  # a cell longer than this is prose: only a colon makes a label in it
 LABEL_WINDOW = 120  # characters before a colon where its label may start
@@ -59,6 +59,8 @@ def cells_of(row: Row) -> list[Cell]:
                 index += 1
             cells.append(Cell(part.strip(), x0, x1))
         return cells
+    if len(row.segments) > 1 and (matched := _cells_by_text(parts, row.segments)) is not None:
+        return matched
     # One box for the whole row (OCR lines, plain text): place cells by character position.
     x0, x1 = (row.segments[0].x0, row.segments[0].x1) if row.segments else (0.0, float(len(row.text)))
     per_char = (x1 - x0) / max(len(row.text), 1)
@@ -226,6 +228,26 @@ def _label_full_stop(text: str, vocab: Vocabulary) -> tuple[int, str, float] | N
 
 
 _UNIT_THEN_COLON = re.compile(r"\([^()]{1,12}\)\s*:\s*(?=\S)")
+
+
+def _cells_by_text(parts: Sequence[str], segments: Sequence[Segment]) -> list[Cell] | None:
+    """Cells placed by the segments whose text they are, when the row holds text no segment
+    has (a second look added it): such a part stands just right of the cell before it. None
+    unless most parts are found."""
+    texts = [s.text.strip() for s in segments if s.text.strip()]
+    boxes = [s for s in segments if s.text.strip()]
+    cells: list[Cell] = []
+    index = 0
+    found = 0
+    for part in (p.strip() for p in parts):
+        if index < len(texts) and texts[index] == part:
+            cells.append(Cell(part, boxes[index].x0, boxes[index].x1))
+            index += 1
+            found += 1
+            continue
+        x0 = cells[-1].x1 + 1.0 if cells else boxes[0].x0
+        cells.append(Cell(part, x0, x0 + 1.0))
+    return cells if found * 2 > len(parts) and index == len(texts) else None
 
 
 def _row_labels(row: Row, r: int, vocab: Vocabulary) -> list[LabelHit]:

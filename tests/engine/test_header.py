@@ -103,6 +103,21 @@ def test_label_above_its_value_in_columns() -> None:
     assert used == {0, 1, 2, 3}
 
 
+def test_columns_hold_when_a_row_has_text_no_detector_box_has() -> None:
+    def row(y: float, *cells: tuple[str, float], extra: str = "") -> Row:
+        segments = [Segment(text, x, y, x + 6.0 * len(text), y + 10) for text, x in cells]
+        text = "   ".join([*(t for t, _ in cells), *([extra] if extra else [])])
+        return Row(text, 0, y, y + 10, 1.0, segments)
+
+    rows = [
+        row(0, ("Subject:", 50), ("Session Date:", 450), ("Testing Center:", 850), extra="o.:"),
+        row(12, ("PRIVATE PILOT AIRPLANE (PAR)", 50), ("03/04/22 - 2:56 pm", 450), ("DG87739", 850)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["exam_date"].text == "03/04/22 - 2:56 pm"
+    assert found["exam_site"].text == "DG87739"
+
+
 def test_a_heading_above_a_line_is_not_a_label_with_a_value() -> None:
     got = values("Candidate Score Report\nCANDIDATE COPY\nSCORE: 84%")
     assert got == {"score": "84%"}
