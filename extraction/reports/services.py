@@ -266,17 +266,17 @@ def report_delete(*, report: Report, user: User) -> None:
 
 
 def reports_scrub_personal_fields(*, owner: User) -> int:
-    """Blank the personal fields (and the exam id hash) of every report ``owner`` holds.
+    """Blank the personal fields (and the exam id hash) of every report ``owner`` holds, and end
+    their share links.
 
-    A user deleted in Clerk keeps their reports, as results, but nothing that identifies them.
-    Returns how many reports changed; reports already blank are not rewritten.
+    An erased user keeps their reports, as results, but nothing that identifies them, and no link
+    they handed out reaches them any more. Returns how many reports had personal fields; reports
+    already blank are not rewritten.
     """
     blanks = dict.fromkeys(PERSONAL_FIELDS, "")
-    return (
-        Report.objects.filter(owner=owner)
-        .exclude(**blanks, exam_id_hash="")
-        .update(**blanks, exam_id_hash="")
-    )
+    reports = Report.objects.filter(owner=owner)
+    reports.exclude(share_token=None).update(share_token=None, share_expires_at=None)
+    return reports.exclude(**blanks, exam_id_hash="").update(**blanks, exam_id_hash="")
 
 
 def reports_purge_expired(*, now: datetime | None = None) -> int:

@@ -242,3 +242,23 @@ def test_delete_me_needs_a_signed_in_user_and_refuses_staff(anonymous_client) ->
     assert response.json()["code"] == "staff_account"
     staff.refresh_from_db()
     assert staff.is_active and staff.email == "ops@example.com"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ["api", "clerk"])
+def test_erasure_ends_the_share_links_the_person_handed_out(anonymous_client, school, route: str) -> None:
+    person = Person()
+    user = person.sign_up(school)
+    report = Report.objects.filter(owner=user).first()
+    made = client_for(user).post(f"/api/v1/reports/{report.pk}/share", {"days": 30}, format="json")
+    assert made.status_code == 201, made.content
+    report.refresh_from_db()
+    link = f"/api/v1/results/{report.share_token}"
+    assert anonymous_client.get(link).status_code == 200
+    if route == "api":
+        assert client_for(user).delete(ME).status_code == 204
+    else:
+        event = {"type": "user.deleted", "data": {"id": user.clerk_id, "deleted": True}}
+        assert deliver(anonymous_client, event).status_code == 200
+    assert anonymous_client.get(link).status_code in (404, 410)
+    assert not Report.objects.filter(owner=user).exclude(share_token=None).exists()
