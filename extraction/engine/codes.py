@@ -159,11 +159,11 @@ _SPLIT = re.compile(r"\s+|;|,(?=\s|$|(?![IVX]{2})[A-Z]{2}[.,]|PLT)")
 # sub-letter, directly followed by the next code's prefix. No code has that inside it.
 _GLUED = re.compile(r"(?<=\d)(?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])(?=[A-Z]{2}[.,])")
 
-# Two codes joined by a dot (a separator such as ``·`` read as one): the dot after an element
+# Two codes joined by a dot or a colon (a separator such as ``·`` read as one): the mark after an element
 # number, or its sub-letter, directly followed by the next code's prefix and its dot.
 _DIGIT = "[0-9OIlSZ|]"
 _DOT_BETWEEN = re.compile(
-    rf"(?:(?<=[KRSkrs5$]{_DIGIT})|(?<=[KRSkrs5$]{_DIGIT}{_DIGIT})|(?<={_DIGIT}[a-z]))\.(?=[A-Z]{{2}}[.,])"
+    rf"(?:(?<=[KRSkrs5$]{_DIGIT})|(?<=[KRSkrs5$]{_DIGIT}{_DIGIT})|(?<={_DIGIT}[a-z]))[.:](?=[A-Z]{{2}}[.,])"
 )
 
 # List markers before a code: ``1.``, ``2)``, ``(3)``, ``#4``, ``[5]``, bullets and dashes. A

@@ -375,9 +375,10 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
     """The raw value of each field and the rows the header used (labels and values below them).
 
     A label's value is the text right of it when that is a valid value of the field; else the
-    cell under the label's column in one of the next two rows of the page; else, for a colon
-    label, the text as read (OCR may have garbled a valid value: the cleaners still try).
-    The first valid placement of a field wins, inline before below.
+    cell under the label's column in one of the next two rows of the page (for a colon label,
+    only when nothing or a speck stands right of it); else, for a colon label, the text as read
+    (OCR may have garbled a valid value: the cleaners still try). The first valid placement of a
+    field wins, inline before below.
     """
     label_cells: dict[int, list[LabelHit]] = {}
     for h in hits:
@@ -400,7 +401,8 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         row_of_labels = len(peers) >= 2 and any(not x.value for x in peers) and h.row + 1 not in label_cells
         if h.value and valid(h.value) and not row_of_labels:
             found = Found(h.value, h.row, confidence, h.how)
-        elif not h.value or not h.colon or row_of_labels:
+        elif not h.value or not h.colon or row_of_labels or len(h.value) <= 2:
+            # (A glyph or two beside a colon label that are no valid value are a speck.)
             below = _value_below(rows, h, label_cells, valid)
             if below is not None:
                 k, text = below

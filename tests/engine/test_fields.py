@@ -219,6 +219,7 @@ def test_code_tokens_glued_or_split_by_ocr() -> None:
 def test_code_tokens_joined_by_a_dot_where_a_separator_stood() -> None:
     assert tokens_of_row("AI.VII.E.R2. AI.VII.I.S5AI.X.D.S2") == ["AI.VII.E.R2", "AI.VII.I.S5", "AI.X.D.S2"]
     assert tokens_of_row("FI.I.A.K2b.FI.I.C.K12.FI.I.B.R3") == ["FI.I.A.K2b", "FI.I.C.K12", "FI.I.B.R3"]
+    assert tokens_of_row("FI.I.C.K5a:FI.I.D.K6a:FI.I.E.K5") == ["FI.I.C.K5a", "FI.I.D.K6a", "FI.I.E.K5"]
     # A misread area or task keeps its dots: only an element's end is a place to split.
     assert tokens_of_row("PA.1.C.K2   PA.I.CA.K2") == ["PA.1.C.K2", "PA.I.CA.K2"]
 

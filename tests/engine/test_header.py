@@ -103,6 +103,13 @@ def test_label_above_its_value_in_columns() -> None:
     assert used == {0, 1, 2, 3}
 
 
+def test_a_speck_beside_a_colon_label_does_not_hide_the_value_below() -> None:
+    got = values("EXAM:   L\nFundamentals of Instructing (FOI)\nEXAM TAKEN ON:\n2019-06-02")
+    assert got == {"exam_title": "Fundamentals of Instructing (FOI)", "exam_date": "2019-06-02"}
+    # A value worded otherwise than the field expects is kept as read, not traded for the row below.
+    assert values("EXAM: Private Pilot\nSomething (ABC)")["exam_title"] == "Private Pilot"
+
+
 def test_columns_hold_when_a_row_has_text_no_detector_box_has() -> None:
     def row(y: float, *cells: tuple[str, float], extra: str = "") -> Row:
         segments = [Segment(text, x, y, x + 6.0 * len(text), y + 10) for text, x in cells]
