@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "cfipros.request_id.RequestIdMiddleware",
     "cfipros.probes.ProbeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "extraction.api.upload_limits.UploadSizeLimitMiddleware",
+    "cfipros.body_limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,11 +133,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Uploaded documents are never written anywhere: they are read in memory, and a request larger than
-# the batch cap is refused before anything is buffered (see extraction.api.upload_limits).
+# Uploaded documents are never written anywhere: they are read in memory, and a request body larger
+# than its path's cap is refused before anything is read (cfipros.body_limits): 2 MB, except the
+# upload endpoints, capped by the named setting plus the multipart framing.
 MAX_UPLOAD_FILE_BYTES = env_int("MAX_UPLOAD_FILE_BYTES", 15 * 1024 * 1024)
 MAX_BATCH_FILES = env_int("MAX_BATCH_FILES", 30)
 MAX_BATCH_BYTES = env_int("MAX_BATCH_BYTES", 100 * 1024 * 1024)
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 2 * 1024 * 1024)
+UPLOAD_BODY_CAPS = {"/api/v1/extractions": "MAX_UPLOAD_FILE_BYTES", "/api/v1/batches": "MAX_BATCH_BYTES"}
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BATCH_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
