@@ -12,7 +12,12 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
@@ -147,8 +152,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, RequestDataTooBig):
-        exc = ProblemError(413, "payload_too_large", "The request body is larger than allowed.")
+    elif isinstance(exc, SuspiciousOperation):
+        exc = ProblemError(*suspicious_problem(exc))
 
     response = exception_handler(exc, context)
     if response is None:
@@ -188,10 +193,38 @@ def _django_problem(request: HttpRequest, status_code: int, detail: str, code: s
     return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
 
+# Django's refusals of a request it will not parse (SuspiciousOperation and its family): the
+# client's error, so a 4xx and one line in the log, never a traceback.
+SUSPICIOUS: dict[type[SuspiciousOperation], tuple[int, str, str]] = {
+    RequestDataTooBig: (413, "payload_too_large", "The request body is larger than allowed."),
+    TooManyFilesSent: (413, "too_many_files", "The request carries more files than allowed."),
+    TooManyFieldsSent: (413, "too_many_fields", "The request carries more form fields than allowed."),
+}
+
+
+def suspicious_problem(exc: SuspiciousOperation) -> tuple[int, str, str]:
+    """Status, code and detail for a refused request, and one warning line (without traceback)
+    on Django's ``django.security.<class>`` logger, where Django itself would have logged it."""
+    status_code, code, detail = next(
+        (answer for cls, answer in SUSPICIOUS.items() if isinstance(exc, cls)),
+        (400, "bad_request", "The request could not be understood."),
+    )
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning(
+        "%s refused with %d: %s", type(exc).__name__, status_code, exc
+    )
+    return status_code, code, detail
+
+
 def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    if isinstance(exception, RequestDataTooBig):
-        return _django_problem(request, 413, "The request body is larger than allowed.", "payload_too_large")
-    return _django_problem(request, 400, "The request could not be understood.", "bad_request")
+    """Django's 400s, the SuspiciousOperation family among them (too many files or fields, a body
+    too large to parse, a bad Host header). Django would log those again with their traceback; the
+    answer is marked as logged, since :func:`suspicious_problem` already wrote its line."""
+    if not isinstance(exception, SuspiciousOperation):
+        return _django_problem(request, 400, "The request could not be understood.", "bad_request")
+    status_code, code, detail = suspicious_problem(exception)
+    response = _django_problem(request, status_code, detail, code)
+    response._has_been_logged = True  # type: ignore[attr-defined]  # read by django.utils.log
+    return response
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
