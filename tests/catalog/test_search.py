@@ -154,6 +154,22 @@ def test_postgresql_answers_a_word_from_the_trigram_index(loaded_catalog: Path) 
     assert [element.code for element in queryset] == ["PA.I.A.K1"]
 
 
+def test_a_searched_page_sorts_on_an_expression_of_the_prefix(loaded_catalog: Path) -> None:
+    """Same order, but no index presorts it: PostgreSQL reads the trigram bitmap, then sorts."""
+    searched = selectors.acs_elements_order(
+        selectors.acs_elements_search(selectors.acs_elements_list(), ["of"]), []
+    )
+    plain = selectors.acs_elements_order(selectors.acs_elements_list(), [])
+    order_by = lambda queryset: str(queryset.query).split("ORDER BY")[1]  # noqa: E731
+    assert order_by(searched).lstrip().startswith('UPPER("extraction_acselement"."prefix")')
+    assert order_by(plain).lstrip().startswith('"extraction_acselement"."prefix" ASC')
+    by_prefix = selectors.acs_elements_order(
+        selectors.acs_elements_search(selectors.acs_elements_list(), ["."]), ["-prefix"]
+    )
+    assert [e.prefix for e in by_prefix][:1] == ["PA"] and [e.prefix for e in by_prefix][-1] == "CA"
+    assert [e.code for e in searched] == [e.code for e in plain.filter(description__icontains="of")]
+
+
 @pytest.mark.timeout(120)
 def test_search_works_on_the_embedded_sqlite_default(tmp_path: Path) -> None:
     """``make run``'s database: migrated (no trigram index there), loaded, searched the same way."""
