@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=cfipros.settings.production SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=api.cfipros.com \
+DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=cfipros.settings.production SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=api.cfipros.com NUM_PROXIES=1 \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cfipros} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15}
 
 .PHONY: run serve test venv lock system-deps services migrate catalog lint typecheck pytest contract bench bench-api bench-extraction bench-studyplans bench-batch worker beat
@@ -70,9 +70,10 @@ serve: export DATABASE_URL = $(SERVE_DATABASE_URL)
 serve: export REDIS_URL = $(SERVE_REDIS_URL)
 serve: export ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
 serve: export SECURE_SSL_REDIRECT ?= false
+serve: export NUM_PROXIES ?= 0
 serve: venv services
 	@if [ -z "$$SECRET_KEY" ]; then echo "serve: SECRET_KEY is not set; using a throwaway key generated for this run only"; fi
-	@echo "serve: production settings, DATABASE_URL=$$DATABASE_URL REDIS_URL=$$REDIS_URL ALLOWED_HOSTS=$$ALLOWED_HOSTS SECURE_SSL_REDIRECT=$$SECURE_SSL_REDIRECT"
+	@echo "serve: production settings, DATABASE_URL=$$DATABASE_URL REDIS_URL=$$REDIS_URL ALLOWED_HOSTS=$$ALLOWED_HOSTS SECURE_SSL_REDIRECT=$$SECURE_SSL_REDIRECT NUM_PROXIES=$$NUM_PROXIES"
 	@mkdir -p var
 	export SECRET_KEY=$${SECRET_KEY:-serve-throwaway-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} && \
 	$(PY) manage.py migrate --noinput && \

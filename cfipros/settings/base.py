@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 
 from cfipros.logs import logging_config
-from cfipros.settings.env import env_bool, env_float, env_int, env_list, env_str
+from cfipros.settings.env import env_bool, env_float, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 # validation and the HTTPS redirect; CORS headers go on every API answer, refusals included.
 MIDDLEWARE = [
     "cfipros.request_id.RequestIdMiddleware",
+    "cfipros.client_address.ClientAddressMiddleware",
     "cfipros.probes.ProbeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cfipros.body_limits.BodySizeLimitMiddleware",
@@ -172,10 +173,17 @@ REST_FRAMEWORK = {
         "batch_user": env_str("THROTTLE_BATCH_USER", "20/day"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Client IP for per-IP throttles: the N-th address from the right of X-Forwarded-For when N
-    # trusted proxies sit in front; 0 ignores the header, which a client could otherwise forge.
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    # REMOTE_ADDR already holds the client (cfipros.client_address): DRF must not read
+    # X-Forwarded-For a second time.
+    "NUM_PROXIES": 0,
 }
+
+# The client of a request (per-IP throttles, the admin lockout): the socket's peer unless proxies
+# sit in front. Count the proxies that append to X-Forwarded-For (NUM_PROXIES), or list their
+# networks (TRUSTED_PROXIES, which wins when both are set); production requires one of them.
+# cfipros.client_address resolves the client once per request into REMOTE_ADDR.
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CFIPros API",

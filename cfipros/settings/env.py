@@ -1,6 +1,11 @@
-"""Small typed readers for configuration taken from the process environment (12-factor)."""
+"""Small typed readers for configuration taken from the process environment (12-factor).
 
+A value that cannot be read stops the settings from loading with a message naming the variable.
+"""
+
+import ipaddress
 import os
+from typing import NoReturn
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -14,9 +19,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        _refuse(f"{name} must be a whole number, not {raw!r}.")
+    if minimum is not None and value < minimum:
+        _refuse(f"{name} must be at least {minimum}, not {value}.")
+    return value
 
 
 def env_float(name: str, default: float) -> float:
@@ -29,9 +42,33 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP networks (``10.0.0.0/8``, ``2001:db8::/32``), each checked."""
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            _refuse(f"{name} holds {network!r}, which is not an IP network such as 10.0.0.0/8.")
+    return networks
+
+
+def _refuse(message: str) -> NoReturn:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(message)
+
+
 def require_env(*names: str, settings_module: str) -> None:
-    """Refuse to load ``settings_module`` while any of ``names`` is unset or blank, naming them all."""
-    missing = [name for name in names if not os.environ.get(name, "").strip()]
+    """Refuse to load ``settings_module`` while any of ``names`` is unset or blank, naming them all.
+
+    ``"A|B"`` asks for either: it is missing only when both are, and named ``A or B``.
+    """
+    missing = [
+        name.replace("|", " or ")
+        for name in names
+        if not any(os.environ.get(alternative, "").strip() for alternative in name.split("|"))
+    ]
     if missing:
         from django.core.exceptions import ImproperlyConfigured
 

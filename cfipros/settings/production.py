@@ -10,7 +10,16 @@ from cfipros.settings.base import *  # noqa: F403
 from cfipros.settings.base import DEVELOPMENT_SECRET_KEY
 from cfipros.settings.env import env_bool, env_float, env_int, env_list, env_str, require_env
 
-require_env("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", settings_module=__name__)
+# Behind the TLS proxy production assumes, the client's address must be found on purpose (see
+# cfipros.client_address): NUM_PROXIES=0 says no proxy is in front, and is a choice too.
+require_env(
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "NUM_PROXIES|TRUSTED_PROXIES",
+    settings_module=__name__,
+)
 
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")

@@ -26,6 +26,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from cfipros.client_address import client_network
+
 # KEYS[1]: the counter; ARGV: now (s), window (s), limit, a unique member for this request.
 # Drops requests older than the window, admits this one when there is room, and answers
 # {admitted, requests in the window, time of the oldest of them}.
@@ -121,9 +123,12 @@ class _SharedWindowMixin:
 
 
 class ExtractionAnonThrottle(_SharedWindowMixin, AnonRateThrottle):
-    """Anonymous extractions per client IP."""
+    """Anonymous extractions per client: an IPv4 address, or an IPv6 address's /64."""
 
     scope = "extraction_anon"
+
+    def get_ident(self, request: Request) -> str:
+        return client_network(str(request.META.get("REMOTE_ADDR") or ""))
 
 
 class ExtractionUserThrottle(_SharedWindowMixin, UserRateThrottle):

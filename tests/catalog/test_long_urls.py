@@ -57,6 +57,7 @@ def gunicorn_port(django_db_setup: None, tmp_path_factory: pytest.TempPathFactor
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "REDIS_URL": settings.REDIS_URL,
+        "NUM_PROXIES": "0",
         "SECURE_SSL_REDIRECT": "false",
         "WEB_CONCURRENCY": "1",
         "LOG_LEVEL": "WARNING",

@@ -100,10 +100,7 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_ip_quota(pdf: bytes) 
 
 
 def test_behind_a_trusted_proxy_the_forwarded_client_address_is_the_key(pdf: bytes) -> None:
-    rest = dict(settings.REST_FRAMEWORK)
-    rest["NUM_PROXIES"] = 1
-    rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "extraction_anon": "1/hour"}
-    with override_settings(REST_FRAMEWORK=rest):
+    with rates(extraction_anon="1/hour"), override_settings(NUM_PROXIES=1):
         assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 201
         assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
         assert upload(client_for(None), pdf, HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 201
