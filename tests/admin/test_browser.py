@@ -109,8 +109,13 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     assert failures == []
 
 
-def log_in(page: Page) -> None:
+def log_in(page: Page, *, mistype_first: bool = False) -> None:
     page.goto("/admin/")
+    if mistype_first:
+        page.fill("#id_username", "operator")
+        page.fill("#id_password", "not-the-password")
+        page.click("input[type=submit]")
+        page.wait_for_selector(".errornote")
     page.fill("#id_username", "operator")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
@@ -125,7 +130,9 @@ def visit(page: Page, url: str) -> None:
 
 
 def test_every_changelist_and_a_change_page_of_each(page: Page, operator_data: dict[str, Any]) -> None:
-    log_in(page)
+    """Every model of the project has a row, so each of its change pages is opened; a screen of
+    an installed package (login attempts, say) is opened too, and its first row when it has one."""
+    log_in(page, mistype_first=True)
     changelists = page.eval_on_selector_all(
         "#content-main .app-list th[scope=row] a, #content-main .module th[scope=row] a",
         "links => [...new Set(links.map(a => a.getAttribute('href')))]",
@@ -143,6 +150,8 @@ def test_every_changelist_and_a_change_page_of_each(page: Page, operator_data: d
     for changelist in changelists:
         visit(page, changelist)
         first_row = page.locator("#result_list tbody tr").first.locator("th a, td a").first
+        if changelist not in expected and first_row.count() == 0:
+            continue
         assert first_row.count() == 1, f"{changelist} lists nothing to open"
         href = first_row.get_attribute("href")
         assert href
