@@ -70,3 +70,13 @@ def test_the_lockout_ends_after_the_cool_off(staff: User, frozen_time: Any) -> N
     assert log_in("ops", PASSWORD).status_code == 429
     frozen_time.tick(settings.AXES_COOLOFF_TIME.total_seconds() + 1)
     assert log_in("ops", PASSWORD).status_code == 302
+
+
+def test_a_forged_forwarded_for_does_not_dodge_the_lockout(staff: User, settings: Any) -> None:
+    """Without trusted proxies the header is the client's own writing, not its address."""
+    settings.NUM_PROXIES, settings.TRUSTED_PROXIES = 0, []
+    for index in range(5):
+        Client(REMOTE_ADDR="203.0.113.50", HTTP_X_FORWARDED_FOR=f"192.0.2.{index}").post(
+            LOGIN, {"username": f"guess{index}", "password": "wrong password"}
+        )
+    assert log_in("ops", PASSWORD, ip="203.0.113.50").status_code == 429
