@@ -79,6 +79,9 @@ for chars, cost in _GROUPS:
         for b in chars:
             if a != b:
                 _SUB[(a, b)] = min(_SUB.get((a, b), 9.0), cost)
+# One way only: a blurred S closes into an 8 (``CA.II.B.81``), while an 8 read as S would
+# also be a 5 read as S, which is far more common, so that direction stays expensive.
+_SUB[("8", "S")] = 0.5
 # Narrow glyphs are the ones OCR drops or doubles (II read as I, III as II1I).
 _THIN = frozenset("I1l|i!")
 

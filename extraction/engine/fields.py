@@ -369,6 +369,9 @@ def parse_score(raw: str, *, ocr: bool = True) -> tuple[int | None, float]:
     noisy = re.fullmatch(r"(\d{1,3})\s*%\s*[^\s%]{1,2}", text) if ocr else None
     if noisy and int(noisy.group(1)) <= 100:
         return int(noisy.group(1)), 0.8  # 98%6: a speck after the percent sign read as a glyph
+    glyph = re.fullmatch(r"(\d{1,3})\s?[^\d\s%.,/]", text) if ocr else None
+    if glyph and int(glyph.group(1)) <= 100:
+        return int(glyph.group(1)), 0.7  # 98t: the percent sign read as a letter
     if not SCORE_SHAPE.fullmatch(text):
         return None, 0.3
     text = re.sub(r"(\d)[.,]\d+\s*%?$", r"\1", text)  # 94.0% -> 94

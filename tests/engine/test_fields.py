@@ -95,6 +95,8 @@ def test_score(raw: str, score: int | None) -> None:
 
 def test_a_glyph_after_the_percent_sign_is_noise_on_ocr() -> None:
     assert F.parse_score("98%6") == (98, 0.8)
+    assert F.parse_score("98t") == (98, 0.7)  # the sign itself read as a letter
+    assert F.parse_score("98t", ocr=False)[0] is None
     assert F.parse_score("98%6", ocr=False)[0] is None
 
 

@@ -118,6 +118,7 @@ def test_clean_ocr_of_a_png(fake_ocr: list[FakePage], catalog: Catalog) -> None:
         ("PA.XI.A.K1", "PA.XI.A.K1"),
         ("PA.I.D.KS", "PA.I.D.K5"),  # S for 5
         ("PA.VI.A.SS", "PA.VI.A.S5"),
+        ("PA.VI.A.81", "PA.VI.A.S1"),  # a blurred S closed into an 8
         ("PA.I.G.K11", "PA.I.G.K1l"),  # sub-letter l read as a one
         ("PA. I. C. K2a", "PA.I.C.K2a"),  # spaces after dots
         ("PA.I.C.K2A", "PA.I.C.K2a"),  # capital sub-letter
