@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from extraction.api.catalog.local_copies import local_copies
 from extraction.catalog.selectors import acs_catalog_version_forget
 from tests.cache_keys import delete_cache_keys
 
@@ -83,11 +84,14 @@ def loaded_catalog(db: None, catalog_file: Path) -> Path:
 def fresh_catalogue_cache() -> Iterator[None]:
     """No catalogue answer or version stamp outlives its test.
 
-    Each test's database is rolled back, stamp included, while the cache (Redis) and the process's
-    memo of the stamp are not: a later test could otherwise be served an earlier test's answer.
+    Each test's database is rolled back, stamp included, while the cache (Redis), the process's
+    copies and its memo of the stamp are not: a later test could otherwise be served an earlier
+    test's answer.
     """
     acs_catalog_version_forget()
+    local_copies.clear()
     delete_cache_keys("*acs-catalog:*")
     yield
     acs_catalog_version_forget()
+    local_copies.clear()
     delete_cache_keys("*acs-catalog:*")

@@ -182,3 +182,40 @@ def test_the_catalogue_answers_when_the_cache_is_down(
     assert response.status_code == 200
     assert [item["code"] for item in response.json()["results"]] == ["PA.I.A.K1"]
     assert "ETag" in response
+
+
+def test_a_workers_own_copy_is_served_without_asking_redis(
+    anonymous_client: APIClient, loaded_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = anonymous_client.get(DETAIL)
+    asked: list[str] = []
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: asked.append(key))
+    again = anonymous_client.get(DETAIL)
+    assert again.content == first.content and asked == []
+
+
+def test_a_copy_found_in_redis_is_kept_by_the_worker(
+    anonymous_client: APIClient, loaded_catalog: Path
+) -> None:
+    from extraction.api.catalog.local_copies import local_copies
+
+    first = anonymous_client.get(DETAIL)
+    local_copies.clear()  # as another worker would be: only Redis has the copy
+    assert anonymous_client.get(DETAIL).content == first.content
+    assert len(local_copies) == 1
+
+
+def test_local_copies_keep_the_most_recent_within_their_bytes() -> None:
+    from extraction.api.catalog.local_copies import LocalCopies
+
+    copies = LocalCopies(max_bytes=10)
+    copies.put("a", b"aaaa")
+    copies.put("b", b"bbbb")
+    assert copies.get("a") == b"aaaa"  # now the most recent
+    copies.put("c", b"cccc")  # 12 bytes: the least recent (b) goes
+    assert (copies.get("a"), copies.get("b"), copies.get("c")) == (b"aaaa", None, b"cccc")
+    assert copies.size == 8
+    copies.put("a", b"a")
+    assert copies.size == 5
+    copies.put("huge", b"x" * 11)
+    assert copies.get("huge") is None and len(copies) == 2

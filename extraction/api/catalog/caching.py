@@ -22,6 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from extraction.api.catalog.local_copies import local_copies
 from extraction.catalog.selectors import acs_catalog_version_get
 
 logger = logging.getLogger(__name__)
@@ -77,15 +78,23 @@ def _cacheable(response: HttpResponseBase, etag: str) -> HttpResponseBase:
 
 
 def _cache_get(key: str) -> bytes | None:
+    """The worker's own copy, else the shared one (kept by the worker from then on)."""
+    body = local_copies.get(key)
+    if body is not None:
+        return body
     try:
         value = cache.get(key)
     except (RedisError, OSError):
         logger.warning("catalogue cache unavailable; answering uncached", exc_info=True)
         return None
-    return value if isinstance(value, bytes) else None
+    if not isinstance(value, bytes):
+        return None
+    local_copies.put(key, value)
+    return value
 
 
 def _cache_set(key: str, body: bytes) -> None:
+    local_copies.put(key, body)
     try:
         cache.set(key, body, BODY_TTL_SECONDS)
     except (RedisError, OSError):
