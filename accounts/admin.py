@@ -14,7 +14,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Invitation, Link, LinkEvent, Membership, Organization, User
 
 
 class _MembershipInline(admin.TabularInline):
@@ -90,3 +90,45 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__clerk_id", "organization__name", "organization__clerk_id"]
     autocomplete_fields = ["user", "organization"]
     readonly_fields = ["clerk_id", "created_at"]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Invitations, links and their events change only through the API's services, each change
+    audited; staff read them here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(_ReadOnlyAdmin):
+    # The token is a live key to the invitation: staff never need it, so it is not shown.
+    list_display = ["inviter", "inviter_as", "email", "invitee", "status", "created_at", "expires_at"]
+    list_filter = ["status", "inviter_as"]
+    list_select_related = ["inviter", "invitee"]
+    search_fields = ["inviter__email", "invitee__email", "email"]
+    exclude = ["token"]
+
+
+@admin.register(Link)
+class LinkAdmin(_ReadOnlyAdmin):
+    list_display = ["instructor", "student", "status", "created_at", "ended_at", "ended_by"]
+    list_filter = ["status"]
+    list_select_related = ["instructor", "student", "ended_by"]
+    search_fields = ["instructor__email", "student__email"]
+
+
+@admin.register(LinkEvent)
+class LinkEventAdmin(_ReadOnlyAdmin):
+    """The audit log of invitations and links."""
+
+    list_display = ["created_at", "kind", "actor", "invitation", "link"]
+    list_filter = ["kind"]
+    list_select_related = ["actor", "invitation__inviter", "link__instructor", "link__student"]
+    search_fields = ["actor__email"]

@@ -97,3 +97,94 @@ class ClerkTombstone(models.Model):
 
     def __str__(self) -> str:
         return f"deleted {self.kind} {self.clerk_id}"
+
+
+class Invitation(models.Model):
+    """An offer to link an instructor and a student, reached by its token; the other side answers it.
+
+    ``inviter_as`` says which side the inviter takes: an instructor invites a student, or a student
+    invites an instructor. ``email``, when given, is the only address that may answer. A pending
+    invitation past ``expires_at`` reads as expired; no job has to flip it.
+    """
+
+    class Side(models.TextChoices):
+        INSTRUCTOR = "instructor", "Instructor"
+        STUDENT = "student", "Student"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+
+    token = models.CharField(max_length=64, unique=True)
+    inviter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations_sent")
+    inviter_as = models.CharField(max_length=16, choices=Side.choices)
+    email = models.EmailField(blank=True)
+    invitee = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_answered"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["inviter", "-created_at"]), models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"invitation from {self.inviter} as {self.inviter_as} ({self.status})"
+
+
+class Link(models.Model):
+    """An instructor's read access to a student's reports, plans and endorsement drafts.
+
+    Made by accepting an invitation, ended by either side; an ended link stays as history.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    instructor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="student_links")
+    student = models.ForeignKey(User, on_delete=models.CASCADE, related_name="instructor_links")
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instructor", "student"],
+                condition=models.Q(status="active"),
+                name="unique_active_link",
+            ),
+        ]
+        indexes = [models.Index(fields=["instructor", "status"]), models.Index(fields=["student", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.instructor} teaches {self.student} ({self.status})"
+
+
+class LinkEvent(models.Model):
+    """The audit trail of invitations and links: who did what, when. Written by the services only."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Link ended"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, related_name="events")
+    link = models.ForeignKey(Link, on_delete=models.SET_NULL, null=True, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,11 +1,34 @@
 """API routes of this app, mounted under /api/v1/ (no trailing slashes)."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
+from rest_framework.routers import SimpleRouter
 
 from accounts.api import views
+from accounts.api.links.views import (
+    TOKEN_PATTERN,
+    InvitationAcceptView,
+    InvitationDeclineView,
+    InvitationViewSet,
+    LinkViewSet,
+)
+
+router = SimpleRouter(trailing_slash=False)
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("links", LinkViewSet, basename="link")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me", views.MeView.as_view(), name="me"),
     path("me/export", views.MeExportView.as_view(), name="me-export"),
     path("webhooks/clerk", views.ClerkWebhookView.as_view(), name="clerk-webhook"),
+    re_path(
+        rf"^invitations/(?P<token>{TOKEN_PATTERN})/accept$",
+        InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
+    re_path(
+        rf"^invitations/(?P<token>{TOKEN_PATTERN})/decline$",
+        InvitationDeclineView.as_view(),
+        name="invitation-decline",
+    ),
+    *router.urls,
 ]

@@ -1,0 +1,1 @@
+"""Instructor-student links the student controls: invitations, links, their audit trail."""
