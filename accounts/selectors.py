@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from accounts.models import Membership, User
+from accounts.models import Link, Membership, User
 
 
 def owners_visible_to(user: User) -> QuerySet[User]:
-    """Users whose reports and plans ``user`` may see: themselves, and the students of every
-    organization where ``user`` is an instructor or an admin. Lazy, so it nests as one subquery."""
+    """Users whose reports and plans ``user`` may see: themselves, the students of every
+    organization where ``user`` is an instructor or an admin, and the students who accepted a
+    link with ``user`` that neither side has ended. Lazy, so it nests as one subquery."""
     staff_orgs = Membership.objects.filter(
         user=user, role__in=[Membership.Role.INSTRUCTOR, Membership.Role.ADMIN]
     ).values("organization_id")
     students = Membership.objects.filter(organization_id__in=staff_orgs, role=Membership.Role.STUDENT).values(
         "user_id"
     )
-    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=students))
+    linked = Link.objects.filter(instructor=user, status=Link.Status.ACTIVE).values("student_id")
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=students) | Q(pk__in=linked))
 
 
 def user_memberships(user: User) -> QuerySet[Membership]:
