@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun, worker_init
 
 from cfipros.request_id import bind_request_id, current_request_id
 
@@ -34,6 +34,14 @@ def configure_worker_logging(**kwargs: Any) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@worker_init.connect
+def check_transit_store(**kwargs: Any) -> None:
+    """A worker reads batch files from the transit Redis: warn when it would evict or persist them."""
+    from extraction.batches.transit import transit_store_warn
+
+    transit_store_warn()
 
 
 @before_task_publish.connect

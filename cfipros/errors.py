@@ -30,6 +30,7 @@ __all__ = [
     "Gone",
     "Invalid",
     "NotFound",
+    "QuotaExceeded",
     "TooLarge",
     "Unauthenticated",
     "Unavailable",
@@ -132,3 +133,21 @@ class Unavailable(DomainError):
 
     code = "service_unavailable"
     default_detail = "This is unavailable right now; try again shortly."
+
+
+class QuotaExceeded(DomainError):
+    """The caller has used up a quota that frees up with time; ``retry_after`` says when, in seconds."""
+
+    code = "quota_exceeded"
+    default_detail = "You have used up this allowance for now; try again later."
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        errors: Mapping[str, Sequence[str]] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(detail, code=code, errors=errors)
+        self.retry_after = retry_after

@@ -13,7 +13,8 @@ application = get_wsgi_application()
 
 
 def _warm_up() -> None:
-    """Build the extraction catalogue now, in each worker, so no request pays for it.
+    """Build the extraction catalogue now, in each worker, so no request pays for it, and say
+    whether the transit Redis is fit for documents (a warning, not a refusal).
 
     Any connection opened for it is closed again: under ``gunicorn --preload`` this runs in the
     master, and workers must not inherit its socket.
@@ -21,8 +22,10 @@ def _warm_up() -> None:
     from django.db import connections
 
     from extraction.adapter.extract import get_catalog
+    from extraction.batches.transit import transit_store_warn
 
     get_catalog()
+    transit_store_warn()
     connections.close_all()
 
 

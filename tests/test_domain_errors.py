@@ -42,6 +42,7 @@ class ClaimTaken(errors.Conflict):
         (errors.Forbidden(), 403, "permission_denied"),
         (errors.Unauthenticated(), 401, "not_authenticated"),
         (errors.Unavailable(), 503, "service_unavailable"),
+        (errors.QuotaExceeded(), 429, "quota_exceeded"),
         (ClaimTaken(), 409, "already_claimed"),
         (errors.Gone("Expired.", code="expired"), 410, "expired"),
     ],
@@ -76,6 +77,13 @@ def test_an_authentication_error_names_its_scheme() -> None:
     response = _answer(errors.Unauthenticated("Bad signature.", code="invalid_signature", scheme="Svix"))
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Svix"
+
+
+def test_a_quota_says_when_it_frees_up() -> None:
+    response = _answer(errors.QuotaExceeded("Wait.", code="transit_quota", retry_after=60))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Retry-After" not in _answer(errors.QuotaExceeded())
 
 
 def test_an_instance_code_does_not_change_the_class_default() -> None:

@@ -91,6 +91,7 @@ DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
     domain.Gone: 410,
     domain.Conflict: 409,
     domain.Unavailable: 503,
+    domain.QuotaExceeded: 429,
 }
 
 
@@ -103,8 +104,13 @@ def domain_status(exc: domain.DomainError) -> int:
 
 
 def problem_from_domain(exc: domain.DomainError) -> ProblemError:
-    """The API exception that renders ``exc``, with its challenge when it asks for credentials."""
-    headers = {"WWW-Authenticate": exc.scheme} if isinstance(exc, domain.Unauthenticated) else None
+    """The API exception that renders ``exc``, with its challenge when it asks for credentials and
+    its ``Retry-After`` when a quota frees up with time."""
+    headers: dict[str, str] = {}
+    if isinstance(exc, domain.Unauthenticated):
+        headers["WWW-Authenticate"] = exc.scheme
+    if isinstance(exc, domain.QuotaExceeded) and exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
     return ProblemError(domain_status(exc), exc.code, exc.detail, errors=exc.errors, headers=headers)
 
 

@@ -274,6 +274,9 @@ CELERY_BEAT_SCHEDULE = {
 # Batches: each file's bytes wait for a worker in Redis for at most the transit TTL. The hard time
 # limit stays below the visibility timeout so a slow file is not handed to a second worker.
 BATCH_TRANSIT_TTL_SECONDS = env_int("BATCH_TRANSIT_TTL_SECONDS", 1800)
+# A user's files waiting in transit, in bytes: beyond it a new batch is refused (429) until
+# earlier files are read, so one user cannot fill the transit Redis everyone shares.
+MAX_TRANSIT_BYTES_PER_USER = env_int("MAX_TRANSIT_BYTES_PER_USER", MAX_BATCH_BYTES)
 BATCH_TASK_SOFT_TIME_LIMIT = env_int("BATCH_TASK_SOFT_TIME_LIMIT", 90)
 BATCH_TASK_TIME_LIMIT = env_int("BATCH_TASK_TIME_LIMIT", 110)
 BATCH_TASK_MAX_RETRIES = env_int("BATCH_TASK_MAX_RETRIES", 5)

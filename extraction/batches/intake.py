@@ -12,15 +12,18 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
-from cfipros.errors import Invalid, TooLarge, Unavailable
+from cfipros.errors import Invalid, QuotaExceeded, TooLarge, Unavailable
 from extraction.batches import processing, tasks, transit
 from extraction.models import Batch, BatchFile
 
@@ -31,8 +34,10 @@ NAME_MAX_LENGTH = 255
 
 @dataclass(frozen=True, slots=True)
 class IncomingFile:
+    """One uploaded file; ``data`` may be a view of the request's own buffer (nothing is copied)."""
+
     name: str
-    data: bytes
+    data: transit.Payload
 
 
 def batch_check_limits(sizes: Sequence[int]) -> None:
@@ -74,14 +79,49 @@ def batch_file_clean_name(raw: str, position: int) -> str:
     return name or f"file-{position + 1}"
 
 
+# Retry-After of a refusal for bytes in flight: files take seconds to minutes each.
+TRANSIT_QUOTA_RETRY_SECONDS = 60
+
+
+def transit_bytes_in_flight(owner: User) -> int:
+    """Bytes of ``owner``'s files that wait in transit: no outcome yet, younger than the TTL."""
+    since = timezone.now() - timedelta(seconds=int(settings.BATCH_TRANSIT_TTL_SECONDS))
+    waiting = BatchFile.objects.filter(
+        batch__owner=owner,
+        status__in=(BatchFile.Status.PENDING, BatchFile.Status.PROCESSING),
+        created_at__gt=since,
+    )
+    return int(waiting.aggregate(total=Sum("size"))["total"] or 0)
+
+
+def batch_check_in_flight(*, owner: User, incoming: int) -> None:
+    """Refuse a batch that would take ``owner`` past ``MAX_TRANSIT_BYTES_PER_USER`` in transit.
+
+    The transit Redis is shared by everyone; one user's uploads must not fill it. Call inside the
+    transaction that creates the batch, after locking the owner, so two uploads cannot both fit.
+    """
+    cap = int(settings.MAX_TRANSIT_BYTES_PER_USER)
+    if transit_bytes_in_flight(owner) + incoming > cap:
+        raise QuotaExceeded(
+            f"Your files waiting to be read would exceed {cap // (1024 * 1024)} MB; send this batch "
+            "once earlier ones have been processed.",
+            code="transit_quota",
+            retry_after=TRANSIT_QUOTA_RETRY_SECONDS,
+        )
+
+
 def batch_create(*, owner: User, files: Sequence[IncomingFile]) -> Batch:
     """Accept a batch: rows for the batch and its files, bytes to transit, one task per file.
 
     Tasks are queued only after the rows are committed, so a worker never looks for a file
     that is not there yet; the bytes are in transit before the commit for the same reason.
+    Raises :class:`~cfipros.errors.QuotaExceeded` when the owner has too many bytes in flight.
     """
     batch_check_limits([len(f.data) for f in files])
     with transaction.atomic():
+        # One intake at a time per owner, so two uploads cannot both fit under the cap.
+        User.objects.select_for_update().only("pk").get(pk=owner.pk)
+        batch_check_in_flight(owner=owner, incoming=sum(len(f.data) for f in files))
         batch = Batch.objects.create(owner=owner, total_files=len(files))
         rows = BatchFile.objects.bulk_create(
             BatchFile(batch=batch, position=i, name=batch_file_clean_name(f.name, i), size=len(f.data))

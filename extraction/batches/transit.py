@@ -5,8 +5,14 @@ deleted once the file has an outcome. They never touch the database or the disk:
 never gets to them, the TTL erases them. The worker reads without deleting, so a task
 redelivered after a worker crash still finds its bytes; the delete follows the recorded outcome.
 
-Without ``REDIS_URL`` (a laptop without services) tasks run in the API process itself, and an
-in-process store with the same expiry semantics stands in for Redis.
+The store is the Redis of ``TRANSIT_REDIS_URL`` (``REDIS_URL`` unless given its own), which must
+neither evict keys (a file would be lost before its worker reads it) nor persist (documents
+would reach its disk): :func:`transit_store_warn` says so at start-up of web and worker
+processes. Payloads are handed over as buffers, so the request's parsed upload is sent to Redis
+as it is, without a second copy in the web process.
+
+Without ``TRANSIT_REDIS_URL`` (a laptop without services) tasks run in the API process itself,
+and an in-process store with the same expiry semantics stands in for Redis.
 """
 
 from __future__ import annotations
@@ -26,8 +32,12 @@ logger = logging.getLogger(__name__)
 KEY_PREFIX = "cfipros:transit:"
 
 
+# What a payload may be handed over as: bytes, or a view of the upload's own buffer.
+Payload = bytes | memoryview
+
+
 class TransitStore(Protocol):
-    def put_many(self, payloads: Mapping[str, bytes], ttl: int) -> None: ...
+    def put_many(self, payloads: Mapping[str, Payload], ttl: int) -> None: ...
 
     def get(self, key: str) -> bytes | None: ...
 
@@ -40,7 +50,8 @@ class RedisStore:
     def __init__(self, url: str) -> None:
         self.client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
 
-    def put_many(self, payloads: Mapping[str, bytes], ttl: int) -> None:
+    def put_many(self, payloads: Mapping[str, Payload], ttl: int) -> None:
+        """Views are written to the socket as they are (redis-py sends a memoryview uncopied)."""
         pipe = self.client.pipeline(transaction=False)
         for key, data in payloads.items():
             pipe.set(key, data, ex=ttl)
@@ -62,12 +73,13 @@ class MemoryStore:
         self._items: dict[str, tuple[float, bytes]] = {}
         self._lock = threading.Lock()
 
-    def put_many(self, payloads: Mapping[str, bytes], ttl: int) -> None:
+    def put_many(self, payloads: Mapping[str, Payload], ttl: int) -> None:
+        """Copies: a view of the upload is released when the request ends, the payload is not."""
         deadline = time.monotonic() + ttl
         with self._lock:
             self._evict()
             for key, data in payloads.items():
-                self._items[key] = (deadline, data)
+                self._items[key] = (deadline, bytes(data))
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -92,7 +104,7 @@ _stores_lock = threading.Lock()
 
 def _store() -> TransitStore:
     """One store per Redis URL (settings may change under tests), created on first use."""
-    url = str(settings.REDIS_URL or "")
+    url = str(settings.TRANSIT_REDIS_URL or "")
     store = _stores.get(url)
     if store is None:
         with _stores_lock:
@@ -107,7 +119,7 @@ def _key(file_id: UUID | str) -> str:
     return f"{KEY_PREFIX}{file_id}"
 
 
-def put_many(payloads: Mapping[UUID, bytes]) -> None:
+def put_many(payloads: Mapping[UUID, Payload]) -> None:
     """Hold every payload for ``BATCH_TRANSIT_TTL_SECONDS``."""
     ttl = int(settings.BATCH_TRANSIT_TTL_SECONDS)
     _store().put_many({_key(file_id): data for file_id, data in payloads.items()}, ttl)
@@ -128,3 +140,46 @@ def discard_quietly(file_ids: list[UUID]) -> None:
         discard(*file_ids)
     except Exception:
         logger.warning("could not delete transit payloads; they expire with their TTL", exc_info=True)
+
+
+def transit_store_check() -> list[str]:
+    """What makes the transit Redis unsafe for documents, one sentence each; [] when it is fine.
+
+    Eviction (a ``maxmemory-policy`` other than ``noeviction``) loses files before their worker
+    reads them; persistence (RDB snapshots or an append-only file) writes documents to disk.
+    """
+    url = str(settings.TRANSIT_REDIS_URL or "")
+    if not url:
+        return []
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    problems: list[str] = []
+    try:
+        policy = str(client.info("memory").get("maxmemory_policy", "noeviction"))
+        if policy != "noeviction":
+            problems.append(
+                f"evicts keys under memory pressure (maxmemory-policy {policy}): a batch file may be "
+                "lost before a worker reads it; set noeviction"
+            )
+        if client.info("persistence").get("aof_enabled"):
+            problems.append(
+                "writes an append-only file, so documents in transit reach its disk; set appendonly no"
+            )
+        try:
+            save = str(client.config_get("save").get("save", ""))
+        except redis.ResponseError:  # CONFIG is disabled on some managed servers
+            save = ""
+        if save.strip():
+            problems.append(
+                f'snapshots to disk (save "{save}"), so documents in transit reach it; set save ""'
+            )
+    except redis.RedisError as exc:
+        problems.append(f"could not be checked ({type(exc).__name__})")
+    finally:
+        client.close()
+    return problems
+
+
+def transit_store_warn() -> None:
+    """Log each problem of the transit Redis; a warning, never a refusal to start."""
+    for problem in transit_store_check():
+        logger.warning("the transit Redis (TRANSIT_REDIS_URL) %s", problem)

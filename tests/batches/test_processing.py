@@ -307,7 +307,7 @@ def test_memory_store_expires_payloads(frozen_time: FrozenDateTimeFactory) -> No
 
 
 def test_transit_without_redis_stays_in_process(settings) -> None:
-    settings.REDIS_URL = ""
+    settings.TRANSIT_REDIS_URL = ""
     file_id = UUID(int=7)
     transit.put_many({file_id: b"bytes"})
     assert transit.get(file_id) == b"bytes"

@@ -40,7 +40,7 @@ FINISHED = (Batch.Status.COMPLETED, Batch.Status.PARTIAL, Batch.Status.FAILED)
 def queue(settings) -> Iterator[str]:
     """Route this test's tasks to a queue of its own on the dedicated Redis database."""
     name = f"batches-e2e-{uuid4().hex[:12]}"
-    settings.REDIS_URL = BROKER_URL
+    settings.REDIS_URL = settings.TRANSIT_REDIS_URL = BROKER_URL
     settings.BATCH_TASK_QUEUE = name
     conf = celery_app.conf
     saved = (conf.broker_url, conf.task_always_eager)

@@ -10,8 +10,11 @@ Only the owner sees a batch; for anyone else it does not exist (404).
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
+from io import BytesIO
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.urls import reverse
@@ -49,6 +52,15 @@ from extraction.batches.exports import batch_export_csv
 from extraction.models import Batch, BatchFile
 
 EXPORT_FORMATS = ("csv", "json")
+
+
+def _contents(upload: UploadedFile, views: ExitStack) -> bytes | memoryview:
+    """The upload's bytes without a copy: a view of the parser's in-memory buffer, released by
+    ``views`` before the upload is closed (any other kind of upload is read)."""
+    buffer = upload.file
+    if isinstance(buffer, BytesIO):
+        return views.enter_context(buffer.getbuffer())
+    return upload.read()
 
 
 def _detail_data(batch: Batch, files: list[BatchFile], reports: list[Any]) -> dict[str, Any]:
@@ -122,7 +134,10 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
             401: problem_response("Not signed in"),
             413: problem_response("A file larger than 15 MB (`file_too_large`) or more than 100 MB in all"),
             422: problem_response("No files (`no_files`) or more than 30 (`too_many_files`)"),
-            429: problem_response("Daily batch limit reached; see Retry-After"),
+            429: problem_response(
+                "Daily batch limit reached, or the caller's files still waiting to be read would "
+                "exceed the transit allowance (`transit_quota`, 100 MB by default); see Retry-After"
+            ),
             503: problem_response("The processing queue is unavailable"),
         },
     )
@@ -132,8 +147,9 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         try:
             # Sizes first: nothing is read when the upload breaks a limit.
             intake.batch_check_limits([upload.size or 0 for upload in uploads])
-            incoming = [intake.IncomingFile(name=u.name or "", data=u.read()) for u in uploads]
-            batch = intake.batch_create(owner=request.user, files=incoming)
+            with ExitStack() as views:
+                incoming = [intake.IncomingFile(u.name or "", _contents(u, views)) for u in uploads]
+                batch = intake.batch_create(owner=request.user, files=incoming)
         finally:
             for upload in uploads:
                 upload.close()
