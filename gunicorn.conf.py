@@ -34,8 +34,12 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # (docs/catalogue.md, "Search").
 limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "0"))
 # Recycle workers now and then, staggered, so slow growth of a long-lived process stays bounded.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# Each recycle leaves the worker's slot empty until the master's next tick (up to a second,
+# measured 0.3-1.4 s), so the interval is counted in tens of thousands of requests: a worker
+# answering catalogue reads at several hundred a second would otherwise be gone a second in every
+# two or three (docs/performance.md, Catalogue).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "10000"))
 # The application is imported once, in the master, and every worker is forked from it, so a worker
 # recycled above starts at once instead of importing Django and building the ACS catalogue again
 # (about 1.5 s of CPU: at catalogue-read rates, workers recycled every second or two would spend
