@@ -17,6 +17,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from accounts.links.selectors import invitation_status, invitations_of, links_of
 from accounts.models import User
 from accounts.selectors import user_with_organizations
 from accounts.signals import user_export_requested
@@ -35,7 +36,9 @@ class ExportSection:
 
 
 def user_export_profile(user: User) -> dict[str, Any]:
-    """What the account itself holds about the person, with their organizations."""
+    """What the account itself holds about the person: their organizations, their links with
+    instructors or students, and the invitations they sent or received (without tokens, which are
+    live keys)."""
     user = user_with_organizations(user)
     return {
         "id": user.pk,
@@ -48,6 +51,29 @@ def user_export_profile(user: User) -> dict[str, Any]:
         "organizations": [
             {"id": m.organization_id, "name": m.organization.name, "role": m.role, "since": m.created_at}
             for m in user.memberships.all()
+        ],
+        "links": [
+            {
+                "id": link.pk,
+                "instructor": link.instructor.email or link.instructor.username,
+                "student": link.student.email or link.student.username,
+                "status": link.status,
+                "created_at": link.created_at,
+                "ended_at": link.ended_at,
+            }
+            for link in links_of(user)
+        ],
+        "invitations": [
+            {
+                "id": invitation.pk,
+                "sent_by_you": invitation.inviter_id == user.pk,
+                "inviter_as": invitation.inviter_as,
+                "email": invitation.email,
+                "status": invitation_status(invitation),
+                "created_at": invitation.created_at,
+                "expires_at": invitation.expires_at,
+            }
+            for invitation in invitations_of(user)
         ],
     }
 

@@ -11,9 +11,11 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, User
+from accounts.links.services import link_end
+from accounts.models import Invitation, Link, Membership, Organization, User
 from accounts.signals import user_erased
 from cfipros.errors import Forbidden
 
@@ -39,7 +41,8 @@ def user_get_or_create_from_claims(claims: dict[str, Any]) -> User:
 
 @transaction.atomic
 def user_erase(*, user: User) -> None:
-    """Erase a person: deactivate ``user``, blank their identity, drop their memberships, once.
+    """Erase a person: deactivate ``user``, blank their identity, drop their memberships, end their
+    links and void their invitations, once.
 
     The row is kept, because it owns reports, batches and study plans and its Clerk id is the
     tombstone that keeps late webhooks and tokens from recreating the person; ``user_erased`` then
@@ -51,6 +54,7 @@ def user_erase(*, user: User) -> None:
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.deleted_at is not None:
         return
+    email = (locked.email or "").strip().lower()
     locked.is_active = False
     locked.email = ""
     locked.first_name = ""
@@ -63,6 +67,7 @@ def user_erase(*, user: User) -> None:
         update_fields=["is_active", "email", "first_name", "last_name", "username", "deleted_at", "password"]
     )
     Membership.objects.filter(user=locked).delete()
+    _erase_links_and_invitations(locked, email)
     # The admin's history names the user as it was shown (their email) when staff changed them.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(locked.pk)
@@ -70,6 +75,20 @@ def user_erase(*, user: User) -> None:
     for name in ("is_active", "email", "first_name", "last_name", "username", "deleted_at", "password"):
         setattr(user, name, getattr(locked, name))
     user_erased.send(sender=User, user=locked)
+
+
+def _erase_links_and_invitations(user: User, email: str) -> None:
+    """End the person's links (nobody reads them through one any more), void the invitations
+    they sent or that were addressed to them, and forget the addresses those carried."""
+    for link_id in Link.objects.filter(
+        Q(instructor=user) | Q(student=user), status=Link.Status.ACTIVE
+    ).values_list("pk", flat=True):
+        link_end(link_id=link_id, user=user)
+    theirs = Q(inviter=user) | Q(email=email) if email else Q(inviter=user)
+    invitations = Invitation.objects.filter(theirs)
+    # Voided before the address goes: a pending invitation without one is open to any holder.
+    invitations.filter(status=Invitation.Status.PENDING).update(status=Invitation.Status.EXPIRED)
+    invitations.exclude(email="").update(email="")
 
 
 def user_erase_self(*, user: User) -> None:

@@ -42,6 +42,12 @@ class MeExportProfileSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=User.Role.choices)
     date_joined = serializers.DateTimeField()
     organizations = serializers.ListField(child=serializers.DictField())
+    links = serializers.ListField(
+        child=serializers.DictField(), help_text="Links with instructors or students."
+    )
+    invitations = serializers.ListField(
+        child=serializers.DictField(), help_text="Invitations sent or received, without their tokens."
+    )
 
 
 class MeExportSerializer(serializers.Serializer):

@@ -17,7 +17,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from accounts.models import Membership, User
+from accounts.links.services import invitation_accept, invitation_create
+from accounts.models import Invitation, Link, Membership, User
 from accounts.services import user_erase
 from extraction.batches import processing, transit
 from extraction.models import BatchFile, Report
@@ -76,9 +77,17 @@ class Person:
 
     def sign_up(self, school: Any) -> User:
         """The account with a report, a batch file named after them, a plan with progress, a
-        membership, and a line in the admin's history naming them."""
+        membership, a link with an instructor, invitations sent and received, and a line in the
+        admin's history naming them."""
         user = UserFactory(first_name=self.first, last_name=self.last, email=self.email)
         MembershipFactory(user=user, organization=school)
+        coach = UserFactory(role=User.Role.CFI)
+        accepted = invitation_create(inviter=coach, inviter_as=Invitation.Side.INSTRUCTOR, email=self.email)
+        invitation_accept(token=accepted.token, user=user)
+        invitation_create(inviter=coach, inviter_as=Invitation.Side.INSTRUCTOR, email=self.email)
+        invitation_create(
+            inviter=user, inviter_as=Invitation.Side.STUDENT, email=f"{self.last.lower()}-cfi@example.com"
+        )
         report = report_create_from_result(owner=user, result=self.result())
         report_create_from_result(owner=user, result=self.result(exam_id=self.exam_id + "7", exam_code="IRA"))
         BatchFileFactory(batch=BatchFactory(owner=user, total_files=1), name=self.file_name, report=report)
@@ -262,3 +271,18 @@ def test_erasure_ends_the_share_links_the_person_handed_out(anonymous_client, sc
         assert deliver(anonymous_client, event).status_code == 200
     assert anonymous_client.get(link).status_code in (404, 410)
     assert not Report.objects.filter(owner=user).exclude(share_token=None).exists()
+
+
+@pytest.mark.django_db
+def test_erasure_ends_the_persons_links_and_voids_their_invitations(school) -> None:
+    person = Person()
+    user = person.sign_up(school)
+    assert Link.objects.filter(student=user, status=Link.Status.ACTIVE).exists()
+    assert client_for(user).delete(ME).status_code == 204
+    assert not Link.objects.filter(student=user, status=Link.Status.ACTIVE).exists()
+    mine = Invitation.objects.filter(inviter=user) | Invitation.objects.filter(invitee=user)
+    assert mine.exists()
+    assert not Invitation.objects.filter(status=Invitation.Status.PENDING, email="").exists()
+    assert not Invitation.objects.filter(inviter=user, status=Invitation.Status.PENDING).exists()
+    for marker in person.markers:
+        assert tables_containing(marker) == {}, marker

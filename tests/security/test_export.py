@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import User
+from accounts.links.services import invitation_accept, invitation_create
+from accounts.models import Invitation, User
 from extraction.models import Report
 from studyplans.models import StudyPlanItem
 from studyplans.plans.services import study_plan_create
@@ -98,6 +99,23 @@ def test_the_export_carries_plans_with_progress_and_batches_with_files(student) 
     names = sorted(f["name"] for b in document["batches"] for f in b["files"])
     assert names == sorted(f"{r.ftn}.pdf" for r in mine)
     assert {f["report_id"] for b in document["batches"] for f in b["files"]} == {str(r.pk) for r in mine}
+
+
+def test_the_export_carries_links_and_invitations_without_tokens(student, stranger) -> None:
+    stranger.role = User.Role.CFI
+    stranger.save(update_fields=["role"])
+    invitation = invitation_create(
+        inviter=stranger, inviter_as=Invitation.Side.INSTRUCTOR, email=student.email
+    )
+    invitation_accept(token=invitation.token, user=student)
+    invitation_create(inviter=student, inviter_as=Invitation.Side.STUDENT, email="cfi@example.com")
+    profile = export(student)["profile"]
+    assert [(link["instructor"], link["status"]) for link in profile["links"]] == [(stranger.email, "active")]
+    assert sorted((i["sent_by_you"], i["status"]) for i in profile["invitations"]) == [
+        (False, "accepted"),
+        (True, "pending"),
+    ]
+    assert invitation.token not in json.dumps(profile)
 
 
 def test_an_instructor_exports_their_own_data_not_their_students(student, school, instructor) -> None:
