@@ -5,9 +5,11 @@ from rest_framework.routers import SimpleRouter
 
 from studyplans.api.endorsements.views import ReportEndorsementView
 from studyplans.api.plans.views import StudyPlanViewSet
+from studyplans.api.students.views import StudentViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("study-plans", StudyPlanViewSet, basename="study-plan")
+router.register("students", StudentViewSet, basename="student")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,

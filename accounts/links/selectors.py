@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Invitation, Link, User
+from accounts.models import Invitation, Link, Membership, User
 
 
 def invitation_status(invitation: Invitation) -> str:
@@ -37,6 +37,16 @@ def links_of(user: User) -> QuerySet[Link]:
     )
 
 
-def linked_students_of(user: User) -> QuerySet[Link]:
-    """The active links where ``user`` is the instructor; a lazy queryset that nests as a subquery."""
-    return Link.objects.filter(instructor=user, status=Link.Status.ACTIVE)
+def students_of(user: User) -> QuerySet[User]:
+    """The students ``user`` teaches: those of their active links and, where ``user`` is an
+    instructor or an admin of an organization, its students; by name."""
+    staff_orgs = Membership.objects.filter(
+        user=user, role__in=[Membership.Role.INSTRUCTOR, Membership.Role.ADMIN]
+    ).values("organization_id")
+    members = Membership.objects.filter(organization_id__in=staff_orgs, role=Membership.Role.STUDENT)
+    linked = Link.objects.filter(instructor=user, status=Link.Status.ACTIVE)
+    return (
+        User.objects.filter(Q(pk__in=members.values("user_id")) | Q(pk__in=linked.values("student_id")))
+        .exclude(pk=user.pk)
+        .order_by("last_name", "first_name", "email", "pk")
+    )
