@@ -169,6 +169,11 @@ def acs_elements_search(queryset: QuerySet[AcsElement], terms: Sequence[str]) ->
     return queryset.alias(**{_SEARCHED_PREFIX: Upper("prefix")})
 
 
+def acs_elements_searched(queryset: QuerySet[AcsElement]) -> bool:
+    """Whether ``acs_elements_search`` narrowed ``queryset`` (its pages are planned differently)."""
+    return _SEARCHED_PREFIX in queryset.query.annotations
+
+
 # --- Version -------------------------------------------------------------------------------------
 
 # How long a process trusts the stamp it last read: a catalogue load is seen by every worker within

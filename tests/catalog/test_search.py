@@ -204,3 +204,25 @@ def test_search_works_on_the_embedded_sqlite_default(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     answer = __import__("json").loads(result.stdout.strip().splitlines()[-1])
     assert answer == {"vendor": "sqlite", "codes": ["PA.I.A.K1"], "count": 5, "refused": 422}
+
+
+def test_a_search_page_and_its_count_are_one_query(
+    anonymous_client: APIClient, loaded_catalog: Path, django_assert_num_queries: Any
+) -> None:
+    anonymous_client.get(LIST)  # the version stamp is read at most once a second
+    with django_assert_num_queries(1):
+        body = anonymous_client.get(LIST, {"search": ".", "limit": 5, "offset": 5}).json()
+    assert body["count"] == 65
+    assert [item["code"] for item in body["results"]] == [
+        item["code"] for item in anonymous_client.get(LIST, {"limit": 5, "offset": 5}).json()["results"]
+    ]
+    with django_assert_num_queries(1):
+        assert anonymous_client.get(LIST, {"search": "nowhere"}).json() | {"next": None} == {
+            "count": 0, "next": None, "previous": None, "results": []
+        }  # fmt: skip
+
+
+def test_a_search_page_past_the_end_still_counts(anonymous_client: APIClient, loaded_catalog: Path) -> None:
+    body = anonymous_client.get(LIST, {"search": "PA.IX", "offset": 40}).json()
+    assert (body["count"], body["results"]) == (10, [])
+    assert body["previous"] == "http://testserver/api/v1/acs-codes?limit=50&search=PA.IX"

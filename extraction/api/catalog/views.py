@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from cfipros.api.problems import problem_response
 from extraction.api.catalog.caching import MAX_AGE_SECONDS, catalog_response
 from extraction.api.catalog.filters import AcsElementFilter, AcsOrderingFilter, AcsSearchFilter
+from extraction.api.catalog.pagination import CatalogPagination
 from extraction.api.catalog.serializers import AcsElementSerializer
 from extraction.catalog import selectors
 from extraction.models import AcsElement
@@ -91,6 +92,7 @@ class AcsElementViewSet(viewsets.ReadOnlyModelViewSet[AcsElement]):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
     filter_backends = [DjangoFilterBackend, AcsSearchFilter, AcsOrderingFilter]
+    pagination_class = CatalogPagination
     filterset_class = AcsElementFilter
     search_fields = ["code", "description"]
     lookup_field = "code"
