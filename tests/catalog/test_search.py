@@ -226,3 +226,23 @@ def test_a_search_page_past_the_end_still_counts(anonymous_client: APIClient, lo
     body = anonymous_client.get(LIST, {"search": "PA.IX", "offset": 40}).json()
     assert (body["count"], body["results"]) == (10, [])
     assert body["previous"] == "http://testserver/api/v1/acs-codes?limit=50&search=PA.IX"
+
+
+def test_the_filterset_is_built_only_when_a_filter_is_named(
+    anonymous_client: APIClient, loaded_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extraction.api.catalog.filters import AcsElementFilter
+
+    built: list[object] = []
+    original = AcsElementFilter.__init__
+
+    def counting(self: AcsElementFilter, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AcsElementFilter, "__init__", counting)
+    assert search(anonymous_client, "privileges", ordering="-code").json()["count"] == 1
+    assert built == []
+    assert search(anonymous_client, "privileges", prefix="CA").json()["count"] == 0
+    assert len(built) == 1
+    assert anonymous_client.get(LIST, {"prefix": "P1"}).status_code == 422

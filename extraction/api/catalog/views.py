@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -20,6 +19,7 @@ from rest_framework.request import Request
 
 from cfipros.api.problems import problem_response
 from extraction.api.catalog.caching import MAX_AGE_SECONDS, catalog_response
+from extraction.api.catalog.filter_backend import CatalogFilterBackend
 from extraction.api.catalog.filters import AcsElementFilter, AcsOrderingFilter, AcsSearchFilter
 from extraction.api.catalog.pagination import CatalogPagination
 from extraction.api.catalog.serializers import AcsElementSerializer
@@ -91,7 +91,7 @@ class AcsElementViewSet(viewsets.ReadOnlyModelViewSet[AcsElement]):
     serializer_class = AcsElementSerializer
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    filter_backends = [DjangoFilterBackend, AcsSearchFilter, AcsOrderingFilter]
+    filter_backends = [CatalogFilterBackend, AcsSearchFilter, AcsOrderingFilter]
     pagination_class = CatalogPagination
     filterset_class = AcsElementFilter
     search_fields = ["code", "description"]
