@@ -145,6 +145,13 @@ class Report(models.Model):
     extraction_path = models.CharField(max_length=32, blank=True)
     engine_version = models.CharField(max_length=32, blank=True)
     processing_ms = models.FloatField(default=0.0)
+    third_party_recipient = models.CharField(
+        "sent to a third party",
+        max_length=255,
+        blank=True,
+        help_text="Host of the vision-model service a document of this report was sent to (the "
+        "optional fallback); empty when no document left CFIPros.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -289,6 +289,10 @@ OPENAI_BASE_URL = env_str("OPENAI_BASE_URL")
 OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4o-mini")
 OPENAI_TIMEOUT_SECONDS = env_float("OPENAI_TIMEOUT_SECONDS", 20.0)
 OPENAI_DAILY_CALL_CAP = env_int("OPENAI_DAILY_CALL_CAP", 200)
+# Each user's calls a day (anonymous uploads share one count), so no one uses up everyone's.
+OPENAI_USER_DAILY_CALL_CAP = env_int("OPENAI_USER_DAILY_CALL_CAP", 20)
+# Anonymous uploaders consented to nothing: their documents go to the model only when this says so.
+VISION_FALLBACK_ANONYMOUS = env_bool("VISION_FALLBACK_ANONYMOUS", False)
 EXTRACTION_FALLBACK_THRESHOLD = env_float("EXTRACTION_FALLBACK_THRESHOLD", 0.8)
 
 # "json" (one object per line, for a log collector) or "plain"; see cfipros.logs.

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from extraction.adapter.fallback import apply_vision_fallback
+from extraction.adapter.fallback import VisionUse, apply_vision_fallback
 from extraction.catalog.shipped import SHIPPED_CATALOG
 from extraction.engine import Catalog, ExtractionResult, extract_document, warm_up
 
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _catalog: Catalog | None = None
 
-__all__ = ["get_catalog", "reset_catalog", "run_extraction"]
+__all__ = ["VisionUse", "get_catalog", "reset_catalog", "run_extraction"]
 
 
 def _rows_from_db() -> list[dict[str, Any]]:
@@ -96,7 +96,13 @@ def reset_catalog() -> None:
         _catalog = None
 
 
-def run_extraction(data: bytes, *, options: Mapping[str, Any] | None = None) -> ExtractionResult:
-    """Extract one document. Raises ``extraction.engine.ExtractionError`` for refused input."""
+def run_extraction(
+    data: bytes, *, options: Mapping[str, Any] | None = None, vision: VisionUse | None = None
+) -> ExtractionResult:
+    """Extract one document. Raises ``extraction.engine.ExtractionError`` for refused input.
+
+    ``vision`` says for whom (see :class:`~extraction.adapter.fallback.VisionUse`) and records
+    whether the document went to the vision model; None is the operator's own run.
+    """
     catalog = get_catalog()
-    return apply_vision_fallback(data, extract_document(data, catalog, options=options), catalog)
+    return apply_vision_fallback(data, extract_document(data, catalog, options=options), catalog, vision)

@@ -7,16 +7,24 @@ OpenAI-compatible chat-completions server, and the engine merges the two reading
 raises confidence, and the vision reading replaces only OCR values that were uncertain.
 
 Text-layer PDFs are never sent: their text is exact, so a model cannot read them better.
-Cost is bounded by a client timeout, one retry and a daily call cap counted in the cache;
-any failure leaves the OCR result as it was. See ``docs/extraction-fallback.md``.
+Cost is bounded by a client timeout, one retry, a daily call cap and a daily cap per user, counted
+in the cache; any failure leaves the OCR result as it was.
+
+Sending a document to the model is sending it to a third party, so: an anonymous upload is never
+sent unless ``VISION_FALLBACK_ANONYMOUS`` allows it (its uploader consented to nothing); the base
+URL must be https unless it is this machine; and the caller's :class:`VisionUse` records the host
+that received the document, which the report keeps. See ``docs/extraction-fallback.md``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,19 +38,63 @@ logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 1
 CALLS_KEY = "extraction:vision-fallback:calls:{day}"
+USER_CALLS_KEY = "extraction:vision-fallback:calls:{day}:user:{user}"
 CALLS_TTL_SECONDS = 2 * 24 * 3600
+DEFAULT_HOST = "api.openai.com"  # where the client sends without OPENAI_BASE_URL
+LOOPBACK_NAMES = ("localhost",)
+
+
+@dataclass(slots=True)
+class VisionUse:
+    """Who asks for a reading (``user_id``, None for an anonymous upload) and, afterwards, the
+    host that received the document (``recipient``, "" while none did)."""
+
+    user_id: int | None
+    recipient: str = ""
+
+
+def base_url_allowed(url: str) -> bool:
+    """https, or plain http to this machine only (a model served locally); "" is the provider's
+    own https default. Anything else would send documents readable on the wire."""
+    if not url:
+        return True
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    if parts.scheme != "http" or not parts.hostname:
+        return False
+    if parts.hostname in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def is_enabled() -> bool:
-    return bool(settings.configured and getattr(settings, "OPENAI_API_KEY", ""))
+    if not settings.configured or not str(getattr(settings, "OPENAI_API_KEY", "") or ""):
+        return False
+    if not base_url_allowed(str(settings.OPENAI_BASE_URL or "")):
+        logger.warning("vision fallback off: OPENAI_BASE_URL must be https unless it is this machine")
+        return False
+    return True
 
 
-def wants_fallback(result: ExtractionResult) -> bool:
-    """Only OCR readings below the threshold: the text layer of a PDF is already exact."""
+def recipient_host() -> str:
+    """The host a document goes to: the one of ``OPENAI_BASE_URL``, else the provider's."""
+    return urlsplit(str(settings.OPENAI_BASE_URL or "")).hostname or DEFAULT_HOST
+
+
+def wants_fallback(result: ExtractionResult, use: VisionUse | None = None) -> bool:
+    """Only OCR readings below the threshold (the text layer of a PDF is already exact), and of
+    an anonymous upload only when ``VISION_FALLBACK_ANONYMOUS`` allows it. ``use`` None is the
+    operator's own run (a command, an evaluation), under the global cap alone."""
+    if use is not None and use.user_id is None and not settings.VISION_FALLBACK_ANONYMOUS:
+        return False
     return (
-        is_enabled()
-        and result.path == "ocr"
+        result.path == "ocr"
         and result.confidence < float(settings.EXTRACTION_FALLBACK_THRESHOLD)
+        and is_enabled()
     )
 
 
@@ -50,15 +102,19 @@ def calls_key(day: dt.date | None = None) -> str:
     return CALLS_KEY.format(day=(day or dt.datetime.now(dt.UTC).date()).isoformat())
 
 
-def reserve_call() -> bool:
-    """Count one call against today's cap (UTC) with an atomic increment; False when spent.
+def user_calls_key(user_id: int | None, day: dt.date | None = None) -> str:
+    """The per-user counter; anonymous uploads (when allowed) share one, ``anonymous``."""
+    day_text = (day or dt.datetime.now(dt.UTC).date()).isoformat()
+    return USER_CALLS_KEY.format(day=day_text, user="anonymous" if user_id is None else user_id)
+
+
+def _count(key: str, cap: int) -> bool:
+    """One more call under ``key`` (atomic increment), True while within ``cap``.
 
     A cache that cannot count means no call: the cap must hold even when Redis is away.
     """
-    cap = int(settings.OPENAI_DAILY_CALL_CAP)
     if cap <= 0:
         return False
-    key = calls_key()
     try:
         cache.add(key, 0, CALLS_TTL_SECONDS)
         count = cache.incr(key)
@@ -66,6 +122,14 @@ def reserve_call() -> bool:
         logger.warning("vision fallback skipped: call counter unavailable (%s)", type(exc).__name__)
         return False
     return count <= cap
+
+
+def reserve_call(use: VisionUse | None = None) -> bool:
+    """Count one call against the caller's daily cap and today's global cap (UTC); False when
+    either is spent. The caller's comes first, so one user cannot use up everyone's."""
+    if use is not None and not _count(user_calls_key(use.user_id), int(settings.OPENAI_USER_DAILY_CALL_CAP)):
+        return False
+    return _count(calls_key(), int(settings.OPENAI_DAILY_CALL_CAP))
 
 
 def make_client() -> OpenAI:
@@ -79,16 +143,24 @@ def make_client() -> OpenAI:
     )
 
 
-def apply_vision_fallback(data: bytes, result: ExtractionResult, catalog: Catalog) -> ExtractionResult:
-    """The OCR result, or its merge with a vision reading when the fallback is on and wanted."""
-    if not wants_fallback(result):
+def apply_vision_fallback(
+    data: bytes, result: ExtractionResult, catalog: Catalog, use: VisionUse | None = None
+) -> ExtractionResult:
+    """The OCR result, or its merge with a vision reading when the fallback is on and wanted.
+
+    Once the document is on its way, ``use.recipient`` names the host, whatever the answer.
+    """
+    if not wants_fallback(result, use):
         return result
-    if not reserve_call():
+    if not reserve_call(use):
         logger.info("vision fallback skipped: daily call cap reached")
         return result
     started = time.perf_counter()
     try:
-        answer = read_document(make_client(), data, str(settings.OPENAI_MODEL))
+        client = make_client()
+        if use is not None:
+            use.recipient = recipient_host()
+        answer = read_document(client, data, str(settings.OPENAI_MODEL))
         merged = merge_vision(
             result, answer, catalog, threshold=float(settings.EXTRACTION_FALLBACK_THRESHOLD)
         )

@@ -135,6 +135,7 @@ _PROCESSING_FIELDS = (
     "extraction_path",
     "engine_version",
     "processing_ms",
+    "third_party_recipient",
     "owned",
     "expires_at",
     "created_at",

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from extraction.adapter.extract import run_extraction
+from extraction.adapter.extract import VisionUse, run_extraction
 from extraction.batches import transit
 from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import Batch, BatchFile
@@ -43,28 +43,36 @@ def batch_file_process(file_id: UUID) -> BatchFile.Status | None:
     are then written in one transaction, under the file's row lock, only if no other delivery of
     the same task got there first.
     """
-    if not _claim(file_id):
+    owner_id = _claim(file_id)
+    if owner_id is None:
         return None
     data = transit.get(file_id)
     if data is None:
         return batch_file_fail(
             file_id, PAYLOAD_EXPIRED, "The uploaded file expired before it was processed; upload it again."
         )
+    vision = VisionUse(user_id=owner_id)
     try:
-        result = run_extraction(data)
+        result = run_extraction(data, vision=vision)
     except ExtractionError as exc:
         return batch_file_fail(file_id, exc.code, exc.message)
     finally:
         del data
-    return _succeed(file_id, result)
+    return _succeed(file_id, result, third_party=vision.recipient)
 
 
-def _claim(file_id: UUID) -> bool:
-    """Mark the file processing and count the attempt; ``False`` if it already has an outcome."""
+def _claim(file_id: UUID) -> int | None:
+    """Mark the file processing and count the attempt; the batch owner's id, or ``None`` if the
+    file already has an outcome."""
     with transaction.atomic():
-        row = BatchFile.objects.select_for_update().filter(pk=file_id).first()
+        row = (
+            BatchFile.objects.select_for_update(of=("self",))
+            .select_related("batch")
+            .filter(pk=file_id)
+            .first()
+        )
         if row is None or row.status in TERMINAL:
-            return False
+            return None
         if row.attempts >= int(settings.BATCH_TASK_MAX_ATTEMPTS):
             _set_outcome(
                 row,
@@ -72,17 +80,17 @@ def _claim(file_id: UUID) -> bool:
                 error=(TOO_MANY_ATTEMPTS, "Processing this file was interrupted too many times."),
             )
             transaction.on_commit(partial(transit.discard_quietly, [row.id]))
-            return False
+            return None
         row.status = BatchFile.Status.PROCESSING
         row.attempts += 1
         row.save(update_fields=["status", "attempts", "updated_at"])
         Batch.objects.filter(pk=row.batch_id, status=Batch.Status.PENDING).update(
             status=Batch.Status.PROCESSING, updated_at=timezone.now()
         )
-    return True
+    return row.batch.owner_id
 
 
-def _succeed(file_id: UUID, result: ExtractionResult) -> BatchFile.Status | None:
+def _succeed(file_id: UUID, result: ExtractionResult, *, third_party: str) -> BatchFile.Status | None:
     with transaction.atomic():
         row = (
             BatchFile.objects.select_for_update(of=("self",))
@@ -92,7 +100,7 @@ def _succeed(file_id: UUID, result: ExtractionResult) -> BatchFile.Status | None
         )
         if row is None or row.status in TERMINAL:
             return None
-        report = report_create_from_result(owner=row.batch.owner, result=result)
+        report = report_create_from_result(owner=row.batch.owner, result=result, third_party=third_party)
         row.report = report
         _set_outcome(row, status=BatchFile.Status.SUCCEEDED)
         transaction.on_commit(partial(transit.discard_quietly, [row.id]))

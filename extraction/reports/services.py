@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cfipros.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedType
-from extraction.adapter.extract import run_extraction
+from extraction.adapter.extract import VisionUse, run_extraction
 from extraction.engine import ENGINE_VERSION, ExtractionError, ExtractionResult
 from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Report, ReportCode, new_share_token
 
@@ -161,13 +161,17 @@ class StoredReport:
 
 
 @transaction.atomic
-def report_store_result(*, owner: User | None, result: ExtractionResult) -> StoredReport:
+def report_store_result(
+    *, owner: User | None, result: ExtractionResult, third_party: str = ""
+) -> StoredReport:
     """Store ``result``; for an owner, an exam id already on file updates that report instead.
 
     An owner erased meanwhile (a batch file finishing after the account was deleted) gets the
     result without any personal field, as their other reports have.
     """
     fields = _result_fields(result)
+    if third_party:  # kept once set: an update read without the model does not unsay it
+        fields["third_party_recipient"] = third_party
     if owner is None:
         _relax_commit_durability()
         # The uploader's only way back to the result is its link, which lives as long as it does.
@@ -203,9 +207,12 @@ def report_store_result(*, owner: User | None, result: ExtractionResult) -> Stor
     return StoredReport(report, created=created)
 
 
-def report_create_from_result(*, owner: User | None, result: ExtractionResult) -> Report:
-    """The stored report for ``result`` (new, or the owner's existing one for the same exam id)."""
-    return report_store_result(owner=owner, result=result).report
+def report_create_from_result(
+    *, owner: User | None, result: ExtractionResult, third_party: str = ""
+) -> Report:
+    """The stored report for ``result`` (new, or the owner's existing one for the same exam id);
+    ``third_party`` is the host the document was sent to, if any."""
+    return report_store_result(owner=owner, result=result, third_party=third_party).report
 
 
 @transaction.atomic
@@ -326,11 +333,12 @@ def report_extract(*, owner: User | None, data: bytes) -> ExtractedReport:
 
     Raises the domain error of the engine's refusal (see :data:`ENGINE_REFUSALS`).
     """
+    vision = VisionUse(user_id=owner.pk if owner is not None else None)
     try:
-        result = run_extraction(data)
+        result = run_extraction(data, vision=vision)
     except ExtractionError as exc:
         raise engine_refusal_error(exc) from None
-    stored = report_store_result(owner=owner, result=result)
+    stored = report_store_result(owner=owner, result=result, third_party=vision.recipient)
     return ExtractedReport(stored.report, stored.created, result)
 
 

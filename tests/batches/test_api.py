@@ -306,8 +306,8 @@ def test_reviews_show_in_the_summary_and_both_exports(
     docs = class_pdfs(3)
     doubted = docs[1][2].exam_id
 
-    def engine(data: bytes) -> ExtractionResult:
-        result = run_extraction(data)
+    def engine(data: bytes, **kwargs: object) -> ExtractionResult:
+        result = run_extraction(data, **kwargs)
         if result.exam_id == doubted:
             result.review, result.review_reasons = True, ["field_missing:take", "low_ocr_confidence"]
         return result

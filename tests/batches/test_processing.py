@@ -88,8 +88,8 @@ def test_a_delivery_that_finds_the_file_finished_while_it_ran_writes_nothing(
     (file,) = _files(batch)
     real = processing.run_extraction
 
-    def racing(data: bytes):
-        result = real(data)
+    def racing(data: bytes, **kwargs: object):
+        result = real(data, **kwargs)
         BatchFile.objects.filter(pk=file.id).update(status=BatchFile.Status.SUCCEEDED)
         return result
 
@@ -142,7 +142,7 @@ def test_a_transient_database_error_is_retried(instructor: User, monkeypatch) ->
     real = processing.run_extraction
     calls: list[int] = []
 
-    def flaky(data: bytes):
+    def flaky(data: bytes, **kwargs: object):
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("connection lost")
@@ -158,7 +158,7 @@ def test_retries_running_out_fail_the_file(instructor: User, monkeypatch) -> Non
     batch = _accept(instructor, 1)
     (file,) = _files(batch)
 
-    def down(data: bytes) -> None:
+    def down(data: bytes, **kwargs: object) -> None:
         raise OperationalError("still down")
 
     monkeypatch.setattr(processing, "run_extraction", down)
@@ -180,7 +180,7 @@ def test_an_unexpected_error_fails_the_file(instructor: User, monkeypatch) -> No
     batch = _accept(instructor, 1)
     (file,) = _files(batch)
 
-    def broken(data: bytes) -> None:
+    def broken(data: bytes, **kwargs: object) -> None:
         raise KeyError("bug")
 
     monkeypatch.setattr(processing, "run_extraction", broken)
@@ -195,7 +195,7 @@ def test_a_document_too_complex_for_the_engine_fails_with_the_engines_code(
     batch = _accept(instructor, 1)
     (file,) = _files(batch)
 
-    def refuse(data: bytes) -> None:
+    def refuse(data: bytes, **kwargs: object) -> None:
         raise ExtractionError("document_too_complex", "A page holds more text runs than the engine reads.")
 
     monkeypatch.setattr(processing, "run_extraction", refuse)
@@ -212,7 +212,7 @@ def test_the_soft_time_limit_fails_the_file(instructor: User, monkeypatch) -> No
     batch = _accept(instructor, 1)
     (file,) = _files(batch)
 
-    def slow(data: bytes) -> None:
+    def slow(data: bytes, **kwargs: object) -> None:
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(processing, "run_extraction", slow)

@@ -216,7 +216,7 @@ def test_body_within_the_cap_passes_the_size_gate(pdf: bytes) -> None:
 
 
 def test_a_document_too_complex_for_the_engine_is_422(monkeypatch: pytest.MonkeyPatch, pdf: bytes) -> None:
-    def refuse(data: bytes) -> ExtractionResult:
+    def refuse(data: bytes, **kwargs: object) -> ExtractionResult:
         raise ExtractionError("document_too_complex", "A page holds more text runs than the engine reads.")
 
     monkeypatch.setattr(report_services, "run_extraction", refuse)
@@ -234,8 +234,8 @@ def test_a_result_the_engine_doubts_needs_review_everywhere_it_is_shown(
 ) -> None:
     reasons = ["field_missing:score", "code_unresolved"]
 
-    def doubtful(data: bytes) -> ExtractionResult:
-        result = adapter.run_extraction(data)
+    def doubtful(data: bytes, **kwargs: object) -> ExtractionResult:
+        result = adapter.run_extraction(data, **kwargs)
         result.review, result.review_reasons = True, list(reasons)
         return result
 

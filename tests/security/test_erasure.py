@@ -204,7 +204,7 @@ def test_a_batch_file_finishing_after_the_erasure_stores_nothing_personal(
     file = BatchFileFactory(batch=batch, name=person.file_name)
     transit.put_many({file.pk: b"%PDF-1.4 the applicant's report"})
 
-    def engine_outlived_by_the_erasure(data: bytes) -> Any:
+    def engine_outlived_by_the_erasure(data: bytes, **kwargs: object) -> Any:
         user_erase(user=User.objects.get(pk=user.pk))
         return person.result()
 

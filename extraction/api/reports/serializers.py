@@ -79,6 +79,7 @@ PUBLIC_FIELDS = [
     "extraction_path",
     "engine_version",
     "processing_ms",
+    "third_party_recipient",
 ]
 
 # The share link is a capability: see ``ReportSerializer.shows_link``.
@@ -100,6 +101,12 @@ class PublicResultSerializer(serializers.ModelSerializer[Report]):
     )
     share_expires_at = serializers.DateTimeField(
         allow_null=True, read_only=True, help_text="When the share link stops working; null as share_token."
+    )
+    third_party_recipient = BlankAsNullCharField(
+        allow_null=True,
+        read_only=True,
+        help_text="Host of the vision-model service a document of this report was sent to by the "
+        "optional fallback; null when no document left CFIPros.",
     )
     codes = serializers.SerializerMethodField()
     codes_detail = CodeDetailSerializer(source="codes", many=True, read_only=True)
