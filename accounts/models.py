@@ -188,3 +188,23 @@ class LinkEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Cohort(models.Model):
+    """A class an instructor or a school admin follows as one: a name and some of their students.
+
+    Only students the owner still teaches (``accounts.links.selectors.students_of``) count in a
+    cohort's figures; a student whose link ended drops out of them without being removed here.
+    """
+
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cohorts")
+    students = models.ManyToManyField(User, related_name="cohort_memberships", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name

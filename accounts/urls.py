@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import views
+from accounts.api.cohorts.views import CohortViewSet
 from accounts.api.links.views import (
     TOKEN_PATTERN,
     InvitationAcceptView,
@@ -15,6 +16,7 @@ from accounts.api.links.views import (
 router = SimpleRouter(trailing_slash=False)
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("links", LinkViewSet, basename="link")
+router.register("cohorts", CohortViewSet, basename="cohort")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me", views.MeView.as_view(), name="me"),

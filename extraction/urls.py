@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
+from extraction.api.analytics.views import CohortAnalyticsView
 from extraction.api.batches.views import BatchViewSet
 from extraction.api.catalog.views import AcsElementViewSet
 from extraction.api.reports.views import ClaimResultView, ExtractionView, ReportViewSet, SharedResultView
@@ -14,6 +15,7 @@ router.register("batches", BatchViewSet, basename="batch")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,
+    path("cohorts/<int:pk>/analytics", CohortAnalyticsView.as_view(), name="cohort-analytics"),
     path("extractions", ExtractionView.as_view(), name="extraction-create"),
     path("results/<str:share_token>", SharedResultView.as_view(), name="result-detail"),
     path("results/<str:share_token>/claim", ClaimResultView.as_view(), name="result-claim"),

@@ -1,0 +1,26 @@
+"""Representations of cohorts."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import Cohort
+
+
+class CohortWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    student_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=1000, help_text="Students the caller teaches."
+    )
+
+
+class CohortSerializer(serializers.ModelSerializer):
+    student_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cohort
+        fields = ["id", "name", "student_ids", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_student_ids(self, cohort: Cohort) -> list[int]:
+        return sorted(student.pk for student in cohort.students.all())
