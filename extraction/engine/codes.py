@@ -183,8 +183,9 @@ _BETWEEN = re.compile(
 
 
 # The colon closing a heading before the codes (``Missed elements:. PA.I.H.K1b``): a word of
-# three letters or more before it, a blank or a code after it. A code has no such colon.
-HEADING_END = re.compile(r"(?<=[A-Za-z]{3})[:;][.,:;]*(?:\s+|(?=[A-Z]{2}[.,]|PLT))")
+# three letters or more before it, a blank, a code or a list number after it. A code has no
+# such colon.
+HEADING_END = re.compile(r"(?<=[A-Za-z]{3})[:;][.,:;]*(?:\s+|(?=[A-Z]{2}[.,]|PLT|\(?\d{1,3}[.)\]]))")
 
 
 def tokens_of_row(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from .data.exams import (
     EXAM_PREFIXES,
     EXAM_TITLE_WORDINGS,
     EXAM_TITLES,
+    TITLE_WORDS,
     VALIDITY_MONTHS,
 )
 from .layout import Row
@@ -213,6 +214,10 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
             conf = min(conf, 0.8)
     elif known is None:
         conf = min(conf, 0.9)
+        if ocr:
+            name = _snap_title_words(name)
+            if title_words_unknown(name):
+                conf = min(conf, 0.8)
     if code and (m or (ocr and known is not None)):
         # Titles are printed with their code: on the OCR path a code the title gave back is
         # one whose parentheses the reading lost.
@@ -234,6 +239,37 @@ def _closest_title(name: str, code: str | None) -> str | None:
         return None
     squashed = name.upper().replace(" ", "")
     return min(titles, key=lambda t: levenshtein(squashed, t.upper().replace(" ", ""), 99))
+
+
+def _title_vocabulary() -> dict[str, str]:
+    words = {w for _, t in _all_titles() for w in re.findall(r"[A-Za-z]{3,}", t)} | TITLE_WORDS
+    return {w.upper(): w for w in words}
+
+
+def _snap_title_words(name: str) -> str:
+    """A title of an unknown test code with each misread word (``Plot``, ``Gider``) put right
+    when exactly one title word is one edit away; other words stay as read."""
+    vocabulary = _title_vocabulary()
+
+    def snap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word.upper() in vocabulary or len(word) < 4:
+            return word
+        near = [
+            w for key, w in vocabulary.items() if len(key) >= 4 and levenshtein(word.upper(), key, 1) <= 1
+        ]
+        if len(near) != 1:
+            return word
+        return near[0].upper() if word.isupper() else near[0]
+
+    return re.sub(r"[A-Za-z]+", snap, name)
+
+
+def title_words_unknown(title: str) -> bool:
+    """A title holding a word no test title has: a misread the engine could not put right."""
+    vocabulary = _title_vocabulary()
+    words = re.findall(r"[A-Za-z]{4,}", re.sub(r"\([^)]*\)", "", title))
+    return any(w.upper() not in vocabulary for w in words)
 
 
 def known_title_end(text: str, code: str) -> bool:
@@ -294,7 +330,10 @@ def parse_date(raw: str) -> str | None:
     text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text, flags=re.IGNORECASE)  # 3rd April
     if not text:
         return None
-    m = re.search(rf"({_D}{{4}})\s*[-/.]\s*({_D}{{1,2}})\s*[-/.]\s*({_D}{{1,2}})(?!\d)", text)
+    # The day may run into a time whose blank OCR lost (``2024/02/2911:23:09``).
+    m = re.search(
+        rf"({_D}{{4}})\s*[-/.]\s*({_D}{{1,2}})\s*[-/.]\s*({_D}{{1,2}})(?:(?!\d)|(?=\d{{1,2}}:\d\d))", text
+    )
     if m:
         y, mo, d = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)

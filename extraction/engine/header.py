@@ -432,6 +432,7 @@ def _value_below(
             return None
         if k in label_cells:
             return None  # another row of labels: this label has no value below it
+        column: list[str] = []
         for cell in cells_of(rows[k]):
             if cell.x1 <= hit.start or cell.x0 >= hit.end or _CODE_LIKE.search(cell.text):
                 continue
@@ -439,4 +440,8 @@ def _value_below(
                 continue
             if valid(cell.text):
                 return k, cell.text
+            column.append(cell.text)
+        # One value the OCR cut into pieces (``17 August``, ``2020``, ``17:18:14``).
+        if len(column) > 1 and valid(joined := " ".join(column)):
+            return k, joined
     return None

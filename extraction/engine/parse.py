@@ -142,7 +142,9 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     if path != "text":
         if result.applicant_name and "," not in result.applicant_name:
             ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
-        if result.exam_title and F.title_cut_short(result.exam_title, result.exam_code):
+        if result.exam_title and (
+            F.title_cut_short(result.exam_title, result.exam_code) or F.title_words_unknown(result.exam_title)
+        ):
             ev.doubtful.append("exam_title")  # words of the known title lost (a line cut short)
     ev.fuzzy_labels = sum(1 for h in hits if h.score < 0.95)  # matched through an OCR slip
 
@@ -163,6 +165,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     used = consumed | {i for i, _ in code_rows}
     if path != "text":
         ev.code_layout_gap = _code_layout_gap(rows, code_rows)
+    ev.codes_unread = _codes_unread(rows, used, result, catalog)
     # Some tests print no score at all: missing, it is doubted only when the page shows one.
     unclaimed = (row.text for i, row in enumerate(rows) if i not in used and not REPORT_END.search(row.text))
     labelled = "score" in found or any(h.field == "score" and h.colon for h in hits)
@@ -170,6 +173,26 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
     result.signals = assess(result, ev)
     return result
+
+
+_PRINTED_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?(?![A-Za-z0-9])")
+
+
+def _codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult, catalog: Catalog) -> int:
+    """Catalogue codes printed whole in a row that is neither prose nor already read, below the
+    first label and above the report's end, that are not among the codes: a list the code rows
+    did not recognise (a heading glued to it, say). Never taken as codes, only counted."""
+    first = min(used, default=0)
+    found = 0
+    stopped: set[int] = set()
+    for i, row in enumerate(rows):
+        if row.page in stopped or REPORT_END.search(row.text):
+            stopped.add(row.page)
+            continue
+        if i < first or i in used or is_prose(row.text):
+            continue
+        found += sum(1 for c in _PRINTED_CODE.findall(row.text) if c in catalog and c not in result.codes)
+    return found
 
 
 def _code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]]) -> bool:

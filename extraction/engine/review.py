@@ -48,6 +48,7 @@ class Evidence:
     fuzzy_labels: int = 0  # labels matched with an OCR slip
     code_layout_gap: bool = False  # a line or a cell of the codes block seems lost
     order_breaks: int = 0  # codes read out of the printed order that no repair explains
+    codes_unread: int = 0  # catalogue codes printed below the header that no code row gave
     doubtful: list[str] = field(default_factory=list)  # fields whose value has an unlikely shape
 
 
@@ -79,6 +80,8 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
         out.append("code_layout_gap")
     if ev.order_breaks:
         out.append("code_order_break")
+    if ev.codes_unread:
+        out.append("code_unread")
     if ev.row_confidence < LOW_OCR_CONFIDENCE:
         out.append("low_ocr_confidence")
     return out

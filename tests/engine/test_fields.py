@@ -100,6 +100,11 @@ def test_a_glyph_after_the_percent_sign_is_noise_on_ocr() -> None:
     assert F.parse_score("98%6", ocr=False)[0] is None
 
 
+def test_a_date_run_into_its_time() -> None:
+    assert F.parse_date("2024/02/2911:23:09") == "2024-02-29"
+    assert F.parse_date("2024/02/291") is None
+
+
 def test_a_zero_for_the_o_of_october() -> None:
     assert F.parse_date("05-0ct-2025") == "2025-10-05"
     assert F.parse_date("0ct 5, 2025") == "2025-10-05"
@@ -150,6 +155,13 @@ def test_title_in_another_known_wording_snaps_to_that_wording() -> None:
         == "Private Pilot Rotorcraft/Helicopter (PRH)"
     )
     assert F.clean_title("Prlvate Pilot Helicopter (PRH)")[0] == "Private Pilot Helicopter (PRH)"
+
+
+def test_title_of_an_unknown_code_has_its_misread_words_put_right() -> None:
+    assert F.clean_title("Private Plot Gider (PRG)")[0] == "Private Pilot Glider (PRG)"
+    assert F.clean_title("Private Plot Gider (PRG)", ocr=False)[0] == "Private Plot Gider (PRG)"
+    assert not F.title_words_unknown("Private Pilot Glider (PRG)")
+    assert F.title_words_unknown("Auiation Moahanio Canomal (AMG)")  # left for a person
 
 
 def test_title_whose_start_ocr_lost_is_the_known_title_of_its_code() -> None:

@@ -103,6 +103,20 @@ def test_label_above_its_value_in_columns() -> None:
     assert used == {0, 1, 2, 3}
 
 
+def test_a_value_below_cut_into_pieces_is_read_whole() -> None:
+    def row(y: float, *cells: tuple[str, float]) -> Row:
+        segments = [Segment(text, x, y, x + 6.0 * len(text), y + 10) for text, x in cells]
+        return Row("   ".join(t for t, _ in cells), 0, y, y + 10, 1.0, segments)
+
+    rows = [
+        row(0, ("EXAMINATION ID", 140), ("DT. OF EXAM", 836)),
+        row(12, ("11057634754798359", 142), ("17 August", 847), ("2020", 976), ("17:18:14", 1066)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["exam_date"].text == "17 August 2020 17:18:14"
+    assert found["exam_id"].text == "11057634754798359"
+
+
 def test_a_speck_beside_a_colon_label_does_not_hide_the_value_below() -> None:
     got = values("EXAM:   L\nFundamentals of Instructing (FOI)\nEXAM TAKEN ON:\n2019-06-02")
     assert got == {"exam_title": "Fundamentals of Instructing (FOI)", "exam_date": "2019-06-02"}
@@ -183,6 +197,7 @@ def test_a_report_in_other_words_is_read_whole(catalog: Catalog) -> None:
         ({"expires": "03/31/2030"}, "expiration_mismatch"),
         ({"codes": "PA.I.C.K2a   PA.XQ.Z.K77"}, "code_unresolved"),
         ({"score": "100%"}, "codes_unexpected"),
+        ({"codes": "1. PA.I.C.K2a\nMissed#2.PA.III.B.R1"}, "code_unread"),
         ({"grade": "see reverse"}, "field_missing:grade"),
     ],
 )

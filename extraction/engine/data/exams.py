@@ -85,5 +85,17 @@ EXAM_PREFIXES: dict[str, tuple[str, ...]] = {
     "MCN": ("MC",),
 }
 
+# Words of test titles beyond the known titles above: an OCR reading of a title whose code is
+# unknown is checked word by word against these and the words of the known titles.
+TITLE_WORDS: frozenset[str] = frozenset(
+    {
+        "Added", "Advanced", "Air", "Airship", "Balloon", "Basic", "Competency", "Foreign",
+        "Gas", "Glider", "Gyroplane", "Hot", "Instructor", "Lighter", "Military", "Non",
+        "Operations", "Parachute", "Recreational", "Recurrent", "Remote", "Rigger", "Sport",
+        "Than", "Transition", "Weight", "Shift", "Powered", "Lift", "Rating", "Conversion",
+        "Multi", "Engine", "Single", "Helicopter", "Rotorcraft", "Commercial", "Private",
+    }
+)  # fmt: skip
+
 VALIDITY_MONTHS: dict[str, int] = {"ATM": 60}
 DEFAULT_VALIDITY_MONTHS = 24
