@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.links.selectors import invitation_status, invitations_of, links_of
@@ -37,8 +38,8 @@ class ExportSection:
 
 def user_export_profile(user: User) -> dict[str, Any]:
     """What the account itself holds about the person: their organizations, their links with
-    instructors or students, and the invitations they sent or received (without tokens, which are
-    live keys)."""
+    instructors or students, the invitations they sent or received (without tokens, which are
+    live keys), and the cohorts they keep as an instructor (names and sizes)."""
     user = user_with_organizations(user)
     return {
         "id": user.pk,
@@ -74,6 +75,15 @@ def user_export_profile(user: User) -> dict[str, Any]:
                 "expires_at": invitation.expires_at,
             }
             for invitation in invitations_of(user)
+        ],
+        "cohorts": [
+            {
+                "id": cohort.pk,
+                "name": cohort.name,
+                "students": cohort.student_count,
+                "created_at": cohort.created_at,
+            }
+            for cohort in user.cohorts.annotate(student_count=Count("students")).order_by("created_at", "pk")
         ],
     }
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.links.services import link_end
-from accounts.models import Invitation, Link, Membership, Organization, User
+from accounts.models import Cohort, Invitation, Link, Membership, Organization, User
 from accounts.signals import user_erased
 from cfipros.errors import Forbidden
 
@@ -41,8 +41,8 @@ def user_get_or_create_from_claims(claims: dict[str, Any]) -> User:
 
 @transaction.atomic
 def user_erase(*, user: User) -> None:
-    """Erase a person: deactivate ``user``, blank their identity, drop their memberships, end their
-    links and void their invitations, once.
+    """Erase a person: deactivate ``user``, blank their identity, drop their memberships and
+    cohorts, end their links and void their invitations, once.
 
     The row is kept, because it owns reports, batches and study plans and its Clerk id is the
     tombstone that keeps late webhooks and tokens from recreating the person; ``user_erased`` then
@@ -68,6 +68,9 @@ def user_erase(*, user: User) -> None:
     )
     Membership.objects.filter(user=locked).delete()
     _erase_links_and_invitations(locked, email)
+    # Out of every instructor's cohorts; their own cohorts (as an instructor) go with them.
+    locked.cohort_memberships.clear()
+    Cohort.objects.filter(owner=locked).delete()
     # The admin's history names the user as it was shown (their email) when staff changed them.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(locked.pk)

@@ -48,6 +48,9 @@ class MeExportProfileSerializer(serializers.Serializer):
     invitations = serializers.ListField(
         child=serializers.DictField(), help_text="Invitations sent or received, without their tokens."
     )
+    cohorts = serializers.ListField(
+        child=serializers.DictField(), help_text="Cohorts the user keeps as an instructor: names and sizes."
+    )
 
 
 class MeExportSerializer(serializers.Serializer):

@@ -83,6 +83,7 @@ def reports_export(owner: User) -> Iterator[dict[str, Any]]:
             "expiration_date": report.expiration_date,
             "status": report.status,
             "source_format": report.source_format,
+            "third_party_recipient": report.third_party_recipient or None,
             "codes": [
                 {
                     "code": code.code,

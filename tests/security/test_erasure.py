@@ -17,8 +17,9 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from accounts.cohorts.services import cohort_create
 from accounts.links.services import invitation_accept, invitation_create
-from accounts.models import Invitation, Link, Membership, User
+from accounts.models import Cohort, Invitation, Link, Membership, User
 from accounts.services import user_erase
 from extraction.batches import processing, transit
 from extraction.models import BatchFile, Report
@@ -84,6 +85,7 @@ class Person:
         coach = UserFactory(role=User.Role.CFI)
         accepted = invitation_create(inviter=coach, inviter_as=Invitation.Side.INSTRUCTOR, email=self.email)
         invitation_accept(token=accepted.token, user=user)
+        cohort_create(owner=coach, name="Tuesday ground school", student_ids=[user.pk])
         invitation_create(inviter=coach, inviter_as=Invitation.Side.INSTRUCTOR, email=self.email)
         invitation_create(
             inviter=user, inviter_as=Invitation.Side.STUDENT, email=f"{self.last.lower()}-cfi@example.com"
@@ -286,3 +288,21 @@ def test_erasure_ends_the_persons_links_and_voids_their_invitations(school) -> N
     assert not Invitation.objects.filter(inviter=user, status=Invitation.Status.PENDING).exists()
     for marker in person.markers:
         assert tables_containing(marker) == {}, marker
+
+
+@pytest.mark.django_db
+def test_erasure_takes_the_person_out_of_cohorts_and_drops_their_own(school) -> None:
+    person = Person()
+    user = person.sign_up(school)
+    assert Cohort.objects.filter(students=user).exists()
+    teacher = UserFactory(role=User.Role.CFI)
+    invitation = invitation_create(inviter=teacher, inviter_as=Invitation.Side.INSTRUCTOR)
+    invitation_accept(token=invitation.token, user=UserFactory(username="pupil"))
+    cohort_create(
+        owner=teacher, name=f"{person.last} flight club", student_ids=[User.objects.get(username="pupil").pk]
+    )
+    user_erase(user=user)
+    user_erase(user=teacher)
+    assert not Cohort.objects.filter(students=user).exists()
+    assert not Cohort.objects.filter(owner=teacher).exists()
+    assert tables_containing(person.last) == {}

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.cohorts.services import cohort_create
 from accounts.links.services import invitation_accept, invitation_create
 from accounts.models import Invitation, User
 from extraction.models import Report
@@ -116,6 +117,19 @@ def test_the_export_carries_links_and_invitations_without_tokens(student, strang
         (True, "pending"),
     ]
     assert invitation.token not in json.dumps(profile)
+    stranger_profile = export(stranger)["profile"]
+    assert stranger_profile["cohorts"] == []
+    cohort_create(owner=stranger, name="Evening ground school", student_ids=[student.pk])
+    [cohort] = export(stranger)["profile"]["cohorts"]
+    assert (cohort["name"], cohort["students"]) == ("Evening ground school", 1)
+
+
+def test_the_export_says_which_reports_a_third_party_saw(student) -> None:
+    seen, unseen = ReportFactory(owner=student), ReportFactory(owner=student)
+    Report.objects.filter(pk=seen.pk).update(third_party_recipient="api.openai.com")
+    rows = {row["id"]: row for row in export(student)["reports"]}
+    assert rows[str(seen.pk)]["third_party_recipient"] == "api.openai.com"
+    assert rows[str(unseen.pk)]["third_party_recipient"] is None
 
 
 def test_an_instructor_exports_their_own_data_not_their_students(student, school, instructor) -> None:
