@@ -56,6 +56,7 @@ def _user(request: Request) -> User:
 class InvitationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = InvitationSerializer
     permission_classes = [IsAuthenticated]
+    filter_backends: list[type] = []  # no search or ordering: a fixed order, documented as such
 
     def get_queryset(self) -> QuerySet[Invitation]:
         if getattr(self, "swagger_fake_view", False) or not isinstance(self.request.user, User):
@@ -133,6 +134,7 @@ class InvitationDeclineView(APIView):
 class LinkViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = LinkSerializer
     permission_classes = [IsAuthenticated]
+    filter_backends: list[type] = []  # no search or ordering: a fixed order, documented as such
     lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[Link]:
