@@ -1,22 +1,10 @@
-from pathlib import Path
-
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# Plans and quotas are being added beside cohorts under the number 0006; while their migration is
-# not in the tree, cohorts follow the invitations directly, and once it is, they follow it, so the
-# graph has one leaf either way. Replace by a plain dependency when both are in.
-_AFTER = (
-    "0006_plans_quotas"
-    if Path(__file__).with_name("0006_plans_quotas.py").exists()
-    else "0005_invitations_links"
-)
-
-
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", _AFTER),
+        ("accounts", "0005_invitations_links"),
     ]
 
     operations = [
