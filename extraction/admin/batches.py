@@ -18,6 +18,8 @@ from django.utils.html import format_html
 from extraction.models import Batch, BatchFile
 
 _DONE = (BatchFile.Status.SUCCEEDED, BatchFile.Status.FAILED)
+# What an operator follows a file by, in a batch's page and in the file's own.
+_FILE_COLUMNS = ("position", "size", "status", "attempts", "error_code", "error_message", "report")
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):
@@ -43,16 +45,7 @@ def progress_bar(done: int, failed: int, total: int) -> str:
 
 class BatchFileInline(admin.TabularInline):
     model = BatchFile
-    fields = readonly_fields = (
-        "position",
-        "size",
-        "status",
-        "attempts",
-        "error_code",
-        "error_message",
-        "report",
-        "updated_at",
-    )
+    fields = readonly_fields = (*_FILE_COLUMNS, "updated_at")
     ordering = ["position"]
     extra = 0
     can_delete = False
@@ -130,19 +123,7 @@ class BatchFileAdmin(_ReadOnlyAdmin):
     list_per_page = 100
     show_full_result_count = False
     ordering = ["-created_at", "position"]
-    fields = readonly_fields = (
-        "id",
-        "batch",
-        "position",
-        "size",
-        "status",
-        "attempts",
-        "error_code",
-        "error_message",
-        "report",
-        "created_at",
-        "updated_at",
-    )
+    fields = readonly_fields = ("id", "batch", *_FILE_COLUMNS, "created_at", "updated_at")
 
     @admin.display(description="batch status", ordering="batch__status")
     def batch_status(self, obj: BatchFile) -> str:
