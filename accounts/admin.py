@@ -54,11 +54,12 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "is_staff", "is_active", "is_superuser"]
     search_fields = ["email", "clerk_id", "username", "first_name", "last_name"]
     ordering = ["-date_joined"]
-    readonly_fields = ["clerk_id", "deleted_at", "last_login", "date_joined"]
+    readonly_fields = ["clerk_id", "deleted_at", "last_login", "date_joined", "clerk_plan"]
     inlines = [UserMembershipInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Identity", {"fields": ("clerk_id", "email", "first_name", "last_name", "role", "deleted_at")}),
+        ("Plan", {"fields": ("clerk_plan", "plan_override")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -71,7 +72,7 @@ class UserAdmin(DjangoUserAdmin):
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "clerk_id", "member_count", "created_at"]
     search_fields = ["name", "clerk_id"]
-    readonly_fields = ["clerk_id", "created_at", "updated_at"]
+    readonly_fields = ["clerk_id", "created_at", "updated_at", "clerk_plan"]
     inlines = [OrganizationMembershipInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:

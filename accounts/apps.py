@@ -10,3 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the OpenAPI extension describing Clerk bearer authentication.
         from accounts import schema  # noqa: F401
+
+        # Plans and quota records in the admin (a concern of their own, beside accounts.admin).
+        from accounts.plans import admin  # noqa: F401

@@ -23,6 +23,11 @@ class User(AbstractUser):
     # Clerk's ``updated_at`` (ms since the epoch) of the last event applied: older deliveries,
     # which Clerk may send late or out of order, do not overwrite newer data.
     clerk_updated_at = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The plan code Clerk's ``public_metadata.plan`` names; ``plan_override`` (staff) wins over it.
+    clerk_plan = models.CharField(max_length=32, blank=True, editable=False)
+    plan_override = models.ForeignKey(
+        "Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return self.email or self.clerk_id or self.username
@@ -36,6 +41,10 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     clerk_updated_at = models.BigIntegerField(null=True, blank=True, editable=False)
+    clerk_plan = models.CharField(max_length=32, blank=True, editable=False)
+    plan_override = models.ForeignKey(
+        "Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -208,3 +217,54 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Plan(models.Model):
+    """A tier and its limits, as data: operators (and tests) change a limit here, never in code.
+
+    An empty limit is no limit. ``rank`` orders the plans, so a member of an organization gets the
+    better of their own plan and the organization's, and a refusal can name the cheapest plan that
+    would allow the request.
+    """
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="Higher is better.")
+    extractions_per_day = models.PositiveIntegerField(null=True, blank=True)
+    saved_reports_per_month = models.PositiveIntegerField(null=True, blank=True)
+    files_per_batch = models.PositiveIntegerField(default=0)
+    batched_documents_per_month = models.PositiveIntegerField(null=True, blank=True)
+    seats = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Instructor seats of an organization."
+    )
+    feature_batch = models.BooleanField("batch access", default=False)
+    feature_cohorts = models.BooleanField("cohort dashboard", default=False)
+    feature_exports = models.BooleanField("exports", default=False)
+    feature_analytics = models.BooleanField("analytics", default=False)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuotaUsage(models.Model):
+    """How much of a counter a subject used in one period: the record behind the Redis counters.
+
+    ``subject`` is ``user:<pk>`` or ``ip:<hash of the client network>`` (no address is stored).
+    """
+
+    subject = models.CharField(max_length=80)
+    counter = models.CharField(max_length=32)
+    period_start = models.DateField()
+    used = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "counter", "period_start"], name="unique_quota_usage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.counter} {self.period_start}: {self.used}"

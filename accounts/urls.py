@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import views
+from accounts.api import usage, views
 from accounts.api.cohorts.views import CohortViewSet
 from accounts.api.links.views import (
     TOKEN_PATTERN,
@@ -20,6 +20,7 @@ router.register("cohorts", CohortViewSet, basename="cohort")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me", views.MeView.as_view(), name="me"),
+    path("me/usage", usage.MeUsageView.as_view(), name="me-usage"),
     path("me/export", views.MeExportView.as_view(), name="me-export"),
     path("webhooks/clerk", views.ClerkWebhookView.as_view(), name="clerk-webhook"),
     re_path(

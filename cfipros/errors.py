@@ -30,6 +30,9 @@ __all__ = [
     "Gone",
     "Invalid",
     "NotFound",
+    "PaymentRequired",
+    "PlanQuotaExceeded",
+    "PlanRequired",
     "QuotaExceeded",
     "TooLarge",
     "Unauthenticated",
@@ -151,3 +154,33 @@ class QuotaExceeded(DomainError):
     ) -> None:
         super().__init__(detail, code=code, errors=errors)
         self.retry_after = retry_after
+
+
+class PlanQuotaExceeded(QuotaExceeded):
+    """A counter of the caller's plan is used up until ``reset_at`` (Unix time); ``limit`` is its size."""
+
+    code = "quota_exceeded"
+    default_detail = "You have used up your plan's allowance for now; try again later or upgrade."
+
+    def __init__(self, detail: str | None = None, *, limit: int, reset_at: int, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.limit = limit
+        self.reset_at = reset_at
+
+
+class PlanRequired(Forbidden):
+    """The caller's plan does not include this feature; ``required_plan`` is the cheapest that does."""
+
+    code = "plan_required"
+    default_detail = "Your plan does not include this; upgrade to use it."
+
+    def __init__(self, detail: str | None = None, *, required_plan: str | None) -> None:
+        super().__init__(detail)
+        self.required_plan = required_plan
+
+
+class PaymentRequired(DomainError):
+    """What was asked needs more than has been paid for (an organization out of seats)."""
+
+    code = "payment_required"
+    default_detail = "Your plan has no room for this; add seats or upgrade."

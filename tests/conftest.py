@@ -17,6 +17,7 @@ from freezegun.api import FrozenDateTimeFactory
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
+from tests.cache_keys import delete_cache_keys
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.personas import client_for
 
@@ -38,9 +39,18 @@ def school(student: User) -> Organization:
     return org
 
 
+@pytest.fixture(autouse=True)
+def clean_quotas() -> Iterator[None]:
+    """Plan quota counters live in Redis beyond a test's transaction: no test inherits another's."""
+    delete_cache_keys("cfipros:quota:*")
+    yield
+    delete_cache_keys("cfipros:quota:*")
+
+
 @pytest.fixture
 def instructor(school: Organization) -> User:
-    user = UserFactory(username="cfi", role=User.Role.CFI)
+    """A CFI on the CFI plan (batches, cohorts), as Clerk's ``public_metadata.plan`` would set."""
+    user = UserFactory(username="cfi", role=User.Role.CFI, clerk_plan="cfi")
     MembershipFactory(user=user, organization=school, role=Membership.Role.INSTRUCTOR)
     return user
 

@@ -10,7 +10,13 @@ from typing import Any
 
 from accounts.models import ClerkTombstone, Organization
 from accounts.services import organization_get_or_create
-from accounts.webhooks.payload import clerk_id, event_version, required_str, update_if_newer
+from accounts.webhooks.payload import (
+    clerk_id,
+    event_version,
+    metadata_plan,
+    required_str,
+    update_if_newer,
+)
 from accounts.webhooks.tombstones import (
     organization_lock,
     tombstone_blocks,
@@ -29,7 +35,11 @@ def organization_upsert_from_clerk(data: dict[str, Any]) -> Organization | None:
     tombstone_clear(ClerkTombstone.Kind.ORGANIZATION, organization_id)
     created = organization_get_or_create(organization_id, name)
     organization = Organization.objects.select_for_update().get(pk=created.pk)
-    update_if_newer(organization, {"name": name}, version, always=("updated_at",))
+    fields = {"name": name}
+    plan = metadata_plan(data)
+    if plan is not None:
+        fields["clerk_plan"] = plan
+    update_if_newer(organization, fields, version, always=("updated_at",))
     return organization
 
 

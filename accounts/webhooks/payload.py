@@ -72,3 +72,14 @@ def update_if_newer(
         setattr(instance, name, fields[name])
     if changed:
         instance.save(update_fields=[*changed, *always])
+
+
+def metadata_plan(data: dict[str, Any]) -> str | None:
+    """The plan code in ``public_metadata.plan`` (writable only from Clerk's backend, so trusted):
+    ``""`` when the metadata names none (back to the default plan), None when the payload carries
+    no metadata at all (leave the stored plan alone)."""
+    metadata = data.get("public_metadata")
+    if not isinstance(metadata, dict):
+        return None
+    plan = metadata.get("plan")
+    return plan.strip()[:32] if isinstance(plan, str) else ""

@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.models import User
 from accounts.services import user_erase, user_get_or_create
-from accounts.webhooks.payload import clerk_id, event_version, text, update_if_newer
+from accounts.webhooks.payload import clerk_id, event_version, metadata_plan, text, update_if_newer
 
 
 def _primary_email(data: dict[str, Any]) -> str:
@@ -21,7 +21,8 @@ def user_upsert_from_clerk(data: dict[str, Any]) -> User | None:
     """Create or refresh a user from a ``user.created``/``user.updated`` payload.
 
     ``public_metadata.role`` (only writable from Clerk's backend, so trusted) sets the user role when
-    it is one of ours. A user already deleted in Clerk is left alone, so a late update cannot revive it.
+    it is one of ours, and ``public_metadata.plan`` their plan. A user already deleted in Clerk is left
+    alone, so a late update cannot revive it.
     """
     user_id = clerk_id(data, "id", "data.id")
     user = User.objects.select_for_update().get(pk=user_get_or_create(user_id).pk)
@@ -35,6 +36,9 @@ def user_upsert_from_clerk(data: dict[str, Any]) -> User | None:
     metadata = data.get("public_metadata")
     if isinstance(metadata, dict) and metadata.get("role") in User.Role.values:
         fields["role"] = metadata["role"]
+    plan = metadata_plan(data)
+    if plan is not None:
+        fields["clerk_plan"] = plan
     update_if_newer(user, fields, event_version(data))
     return user
 

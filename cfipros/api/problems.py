@@ -41,6 +41,7 @@ def problem_response(description: str) -> OpenApiResponse:
 TITLES = {
     400: "Bad request",
     401: "Authentication required",
+    402: "Payment required",
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
@@ -67,12 +68,14 @@ class ProblemError(exceptions.APIException):
         *,
         errors: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
         self.problem_code = code
         self.errors = errors
         self.headers = headers or {}
+        self.extensions = extensions or {}
 
 
 class UnprocessableEntity(ProblemError):
@@ -92,6 +95,7 @@ DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
     domain.Conflict: 409,
     domain.Unavailable: 503,
     domain.QuotaExceeded: 429,
+    domain.PaymentRequired: 402,
 }
 
 
@@ -111,7 +115,14 @@ def problem_from_domain(exc: domain.DomainError) -> ProblemError:
         headers["WWW-Authenticate"] = exc.scheme
     if isinstance(exc, domain.QuotaExceeded) and exc.retry_after is not None:
         headers["Retry-After"] = str(exc.retry_after)
-    return ProblemError(domain_status(exc), exc.code, exc.detail, errors=exc.errors, headers=headers)
+    if isinstance(exc, domain.PlanQuotaExceeded):
+        headers["X-RateLimit-Limit"] = str(exc.limit)
+        headers["X-RateLimit-Remaining"] = "0"
+        headers["X-RateLimit-Reset"] = str(exc.reset_at)
+    extensions = {"required_plan": exc.required_plan} if isinstance(exc, domain.PlanRequired) else None
+    return ProblemError(
+        domain_status(exc), exc.code, exc.detail, errors=exc.errors, headers=headers, extensions=extensions
+    )
 
 
 def problem_body(
@@ -190,6 +201,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         status_code = 401
     response.status_code = status_code
     response.data = problem_body(status_code, detail, code=code, instance=instance, errors=errors)
+    if isinstance(exc, ProblemError):
+        response.data.update(exc.extensions)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
 

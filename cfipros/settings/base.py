@@ -171,7 +171,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {
         "extraction_anon": env_str("THROTTLE_EXTRACTION_ANON", "10/hour"),
-        "extraction_user": env_str("THROTTLE_EXTRACTION_USER", "100/day"),
+        "extraction_user": env_str("THROTTLE_EXTRACTION_USER", "120/hour"),
         "batch_user": env_str("THROTTLE_BATCH_USER", "20/day"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -174,6 +174,8 @@ class RateLimitHeadersMixin:
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if "X-RateLimit-Limit" in response:
+            return response  # a plan's quota refused the request and announced its own limit
         for throttle in getattr(self, "_applied_throttles", []):
             if getattr(throttle, "key", None):
                 for name, value in rate_limit_headers(throttle).items():

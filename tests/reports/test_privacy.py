@@ -139,6 +139,8 @@ def test_no_model_can_store_a_file_and_uploads_stay_in_memory() -> None:
 def test_marker_documents_leave_no_trace(student: User, django_capture_on_commit_callbacks: Any) -> None:
     started = time.time() - 1
     anonymous, claimed, owned, batched = Marked(), Marked(), Marked(), Marked()
+    student.clerk_plan = "cfi"  # a plan with batches
+    student.save(update_fields=["clerk_plan"])
 
     anon_response = upload(client_for(None), anonymous.pdf)
     assert anon_response.status_code == 201

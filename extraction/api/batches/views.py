@@ -33,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from accounts.models import User
+from accounts.plans.services import batch_allowance_consume
 from cfipros.api.negotiation import JSONOnlyNegotiation
 from cfipros.api.problems import problem_response
 from cfipros.errors import Invalid
@@ -132,6 +133,11 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         responses={
             202: BatchAcceptedSerializer,
             401: problem_response("Not signed in"),
+            403: problem_response(
+                "The caller's plan has no batches (`plan_required`, with `required_plan`); more "
+                "files than the plan takes per batch are 422 `too_many_files`, its extractions or "
+                "batched documents used up 429 `quota_exceeded`"
+            ),
             413: problem_response("A file larger than 15 MB (`file_too_large`) or more than 100 MB in all"),
             422: problem_response("No files (`no_files`) or more than 30 (`too_many_files`)"),
             429: problem_response(
@@ -147,6 +153,8 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         try:
             # Sizes first: nothing is read when the upload breaks a limit.
             intake.batch_check_limits([upload.size or 0 for upload in uploads])
+            # The plan: batches included, files per batch, one extraction and the batched documents.
+            batch_allowance_consume(request.user, len(uploads))
             with ExitStack() as views:
                 incoming = [intake.IncomingFile(u.name or "", _contents(u, views)) for u in uploads]
                 batch = intake.batch_create(owner=request.user, files=incoming)

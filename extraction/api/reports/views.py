@@ -24,7 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.plans.quotas import quota_taken
 from cfipros.api.problems import problem_response
+from cfipros.client_address import client_network
 from extraction.api.reports.filters import ReportFilter
 from extraction.api.reports.serializers import (
     ExtractionUploadSerializer,
@@ -86,7 +88,11 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
             422: problem_response(
                 "Missing `file`, or a document that cannot be read as a report or is too complex"
             ),
-            429: problem_response("Rate limit reached; see Retry-After"),
+            429: problem_response(
+                "Rate limit reached, or the plan's extractions for the day are used up "
+                "(`quota_exceeded`: 3 per client network anonymously, 10 a day free); see "
+                "Retry-After and X-RateLimit-*"
+            ),
         },
         tags=["extractions"],
     )
@@ -96,7 +102,8 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
         uploaded = upload.validated_data["file"]
         services.upload_check_size(uploaded.size)
         owner = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
-        with uploaded:
+        subject = owner or client_network(str(request.META.get("REMOTE_ADDR") or ""))
+        with uploaded, quota_taken(subject, "extractions"):
             extracted = services.report_extract(owner=owner, data=uploaded.read())
         report = extracted.report
         # The anonymous uploader gets the result's link here, and nowhere else.

@@ -1,0 +1,1 @@
+"""Plans and entitlements: which plan applies to a caller, what it allows, and its quotas."""
