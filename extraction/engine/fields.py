@@ -286,9 +286,10 @@ def title_cut_short(title: str, code: str | None) -> bool:
     """A title that is the known title of its test code with words missing (``Pilot Airplane
     (CAX)``): the OCR lost the start of the line. A title worded otherwise is no sign of that."""
     read = set(re.findall(r"[A-Z]+", re.sub(r"\([^)]*\)", "", title).upper()))
-    return bool(read) and any(
-        read < set(re.findall(r"[A-Z]+", known.upper())) for c, known in _all_titles() if c == code
-    )
+    wordings = [set(re.findall(r"[A-Z]+", known.upper())) for c, known in _all_titles() if c == code]
+    # One wording of a title may be another with words left out (``Private Pilot Helicopter``,
+    # ``Private Pilot Rotorcraft/Helicopter``): a title that is one of them whole is not cut.
+    return bool(read) and read not in wordings and any(read < words for words in wordings)
 
 
 def _known_bare_code(value: str) -> re.Match[str] | None:

@@ -157,6 +157,12 @@ def test_title_in_another_known_wording_snaps_to_that_wording() -> None:
     assert F.clean_title("Prlvate Pilot Helicopter (PRH)")[0] == "Private Pilot Helicopter (PRH)"
 
 
+def test_a_shorter_known_wording_is_not_a_title_cut_short() -> None:
+    assert not F.title_cut_short("Private Pilot Helicopter (PRH)", "PRH")
+    assert not F.title_cut_short("Private Pilot Rotorcraft/Helicopter (PRH)", "PRH")
+    assert F.title_cut_short("Pilot Helicopter (PRH)", "PRH")
+
+
 def test_title_of_an_unknown_code_has_its_misread_words_put_right() -> None:
     assert F.clean_title("Private Plot Gider (PRG)")[0] == "Private Pilot Glider (PRG)"
     assert F.clean_title("Private Plot Gider (PRG)", ocr=False)[0] == "Private Plot Gider (PRG)"
