@@ -34,8 +34,9 @@ PROBLEM_BASE = "https://cfipros.com/problems/"
 
 
 def problem_response(description: str) -> OpenApiResponse:
-    """The schema entry of an error answer, so every view documents it the same way."""
-    return OpenApiResponse(description=f"{description} (application/problem+json).")
+    """An error only the view's service knows of (409, 410, a 403 of its own), or a more precise
+    meaning of a generic one; ``cfipros.api.schema.ProblemAutoSchema`` adds the ``Problem`` body."""
+    return OpenApiResponse(description=description)
 
 
 TITLES = {
@@ -49,6 +50,7 @@ TITLES = {
     409: "Conflict",
     410: "Gone",
     413: "Payload too large",
+    414: "URI too long",
     415: "Unsupported media type",
     422: "Invalid input",
     429: "Too many requests",

@@ -44,12 +44,14 @@ INSTALLED_APPS = [
 ]
 
 # The request id comes first so that every answer carries it; probes are answered before host
-# validation and the HTTPS redirect; CORS headers go on every API answer, refusals included.
+# validation and the HTTPS redirect; CORS headers go on every API answer, refusals included; a path
+# or query string with a NUL byte or bytes that are not UTF-8 is refused before any view reads it.
 MIDDLEWARE = [
     "cfipros.request_id.RequestIdMiddleware",
     "cfipros.client_address.ClientAddressMiddleware",
     "cfipros.probes.ProbeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "cfipros.api.request_guard.MalformedRequestMiddleware",
     "cfipros.body_limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -161,12 +163,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "cfipros.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A view that searches or orders says so with its own backends, whose parameters state their
+    # values in the contract and refuse others (the catalogue's); DRF's accept anything.
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "cfipros.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "cfipros.api.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {
@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVERS": [{"url": "https://api.cfipros.com", "description": "Production"}],
     # Swagger UI and ReDoc from the installed sidecar package, served with the static files: the
     # docs pages work offline and run no third-party script.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -306,7 +306,17 @@ def _warnings(
                     ),
                 }
             )
-    if target_date is not None:
+    if target_date is not None and target_date < start:
+        warnings.append(
+            {
+                "code": "target_date_passed",
+                "message": (
+                    f"The target date {target_date.isoformat()} has passed; the schedule runs from "
+                    f"{start.isoformat()} at {hours_per_week} h a week."
+                ),
+            }
+        )
+    elif target_date is not None:
         available_weeks = (target_date - start).days / 7
         capacity = available_weeks * hours_per_week * 60
         if total_minutes > capacity:

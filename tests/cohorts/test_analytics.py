@@ -116,13 +116,24 @@ def test_a_student_whose_link_ended_drops_out(cfi_client: APIClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "params", [{"since": "yesterday"}, {"since": "2025-05-01", "until": "2025-04-01"}, {"exam": "par; drop"}]
+    "params", [{"since": "yesterday"}, {"until": "2025-4-01"}, {"exam": "par; drop"}, {"exam": "PAR\n"}]
 )
 def test_a_bad_query_is_422(cfi_client: APIClient, params: dict[str, str]) -> None:
     cohort_id, _, _ = _school(cfi_client, 1, 5)
     response = cfi_client.get(f"/api/v1/cohorts/{cohort_id}/analytics", params)
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_period_that_ends_before_it_starts_counts_no_report(cfi_client: APIClient) -> None:
+    """The contract's dates cannot say "until after since"; such a period is empty, not an error."""
+    cohort_id, made, _ = _school(cfi_client, 1, 5)
+    assert made
+    response = cfi_client.get(
+        f"/api/v1/cohorts/{cohort_id}/analytics", {"since": "2025-05-01", "until": "2025-04-01"}
+    )
+    assert response.status_code == 200
+    assert response.json()["reports"] == 0
 
 
 def test_an_empty_cohort_has_empty_figures(cfi_client: APIClient) -> None:

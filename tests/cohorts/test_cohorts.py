@@ -66,7 +66,7 @@ def test_only_ones_own_students_go_in_a_cohort(cfi_client: APIClient, student: U
     response = cfi_client.post(
         "/api/v1/cohorts", {"name": "A", "student_ids": [pupil.pk, stranger.pk, 999999]}, format="json"
     )
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["code"] == "not_your_students"

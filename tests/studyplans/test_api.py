@@ -87,6 +87,19 @@ def test_target_date_warnings(student: User) -> None:
     assert "target_after_expiry" in {w["code"] for w in body["warnings"]}
 
 
+def test_a_target_date_already_past_is_a_warning_not_a_refusal(student: User) -> None:
+    """The contract's ``date`` format cannot say "not before today", so a past date is accepted
+    and the plan says there is no time left; the schedule starts today as usual."""
+    load_prefixes("PA")
+    report = ReportFactory(owner=student, codes=["PA.I.C.K1"])
+    body = create_plan(student, [str(report.pk)], target_date="2000-01-01")
+    warnings = {w["code"]: w["message"] for w in body["warnings"]}
+    assert "target_date_passed" in warnings
+    assert "not_enough_time" not in warnings
+    assert body["target_date"] == "2000-01-01"
+    assert body["start_date"] == dt.date.today().isoformat()
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -95,9 +108,14 @@ def test_target_date_warnings(student: User) -> None:
         ({"report_ids": ["not-a-uuid"]}, "report_ids"),
         ({"report_ids": ["00000000-0000-0000-0000-000000000001"], "hours_per_week": 0}, "hours_per_week"),
         (
-            {"report_ids": ["00000000-0000-0000-0000-000000000001"], "target_date": "2000-01-01"},
+            {"report_ids": ["00000000-0000-0000-0000-000000000001"], "target_date": "01/02/2030"},
             "target_date",
         ),
+        (
+            {"report_ids": ["00000000-0000-0000-0000-000000000001"], "target_date": "20300102"},
+            "target_date",
+        ),
+        ({"report_ids": ["00000000000000000000000000000001"]}, "report_ids"),
     ],
 )
 def test_invalid_create_body_is_422(student: User, body: dict, field: str) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Cohort
+from cfipros.api.fields import StrictCharField, StrictIntegerField
 
 
 class CohortWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     student_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), max_length=1000, help_text="Students the caller teaches."
+        child=StrictIntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=1000,
+        help_text="Students the caller teaches.",
     )
 
 

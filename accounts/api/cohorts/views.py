@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +17,11 @@ from accounts.models import Cohort, User
 from cfipros.api.problems import problem_response
 
 NOT_FOUND = problem_response("The caller has no cohort with this id")
-INVALID = problem_response("A field is invalid, or a student is not one the caller teaches")
+INVALID = problem_response("A field is invalid")
+STUDENT_NOT_FOUND = problem_response("A student is not one the caller teaches (`not_your_students`)")
+BOTH_NOT_FOUND = problem_response(
+    "The caller has no cohort with this id, or a student is not one the caller teaches (`not_your_students`)"
+)
 
 
 def _user(request: Request) -> User:
@@ -29,13 +34,13 @@ def _user(request: Request) -> User:
     create=extend_schema(
         summary="Make a cohort of some of the caller's students",
         request=CohortWriteSerializer,
-        responses={201: CohortSerializer, 422: INVALID},
+        responses={201: CohortSerializer, 404: STUDENT_NOT_FOUND, 422: INVALID},
     ),
     retrieve=extend_schema(summary="One cohort", responses={200: CohortSerializer, 404: NOT_FOUND}),
     partial_update=extend_schema(
         summary="Rename a cohort or replace its students",
         request=CohortWriteSerializer(partial=True),
-        responses={200: CohortSerializer, 404: NOT_FOUND, 422: INVALID},
+        responses={200: CohortSerializer, 404: BOTH_NOT_FOUND, 422: INVALID},
     ),
     destroy=extend_schema(
         summary="Delete a cohort (the students stay)",
@@ -44,6 +49,9 @@ def _user(request: Request) -> User:
 )
 @extend_schema(tags=["cohorts"])
 class CohortViewSet(viewsets.GenericViewSet):
+    # JSON only: a form would carry a cohort's thousand student ids as a thousand fields, past
+    # Django's cap on form fields (413), though the contract allows them.
+    parser_classes = [JSONParser]
     serializer_class = CohortSerializer
     permission_classes = [IsAuthenticated]
     filter_backends: list[type] = []  # no search or ordering: a fixed order, documented as such

@@ -19,7 +19,8 @@ def person_name(user: User) -> str:
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.SerializerMethodField()
-    email = serializers.EmailField(read_only=True)
+    # A user signed up without an address has an empty one, as the contract says (no format then).
+    email = serializers.EmailField(read_only=True, allow_blank=True)
 
     def get_name(self, user: User) -> str:
         return person_name(user)
@@ -46,6 +47,9 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     status = serializers.SerializerMethodField()
     token = serializers.SerializerMethodField()
+    email = serializers.EmailField(
+        read_only=True, allow_blank=True, help_text="The only address that may answer; empty for anyone."
+    )
     inviter = PersonSerializer(read_only=True)
     invitee = PersonSerializer(read_only=True, allow_null=True)
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
+from cfipros.api.fields import IsoDateField, StrictQuerySerializer, pattern_field
 
-class AnalyticsQuerySerializer(serializers.Serializer):
-    since = serializers.DateField(required=False, help_text="First exam date counted (inclusive).")
-    until = serializers.DateField(required=False, help_text="Last exam date counted (inclusive).")
-    exam = serializers.RegexField(r"^[A-Z0-9]{2,4}$", required=False, help_text="An exam code, e.g. PAR.")
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
-            raise serializers.ValidationError({"until": ["until comes before since."]})
-        return attrs
+class AnalyticsQuerySerializer(StrictQuerySerializer):
+    """A period ending before it starts holds no report: its figures are empty, not an error."""
+
+    since = IsoDateField(required=False, help_text="First exam date counted (inclusive).")
+    until = IsoDateField(required=False, help_text="Last exam date counted (inclusive).")
+    exam = pattern_field(
+        r"^[A-Z0-9]{2,4}$",
+        "An exam code is 2 to 4 capitals or digits, e.g. PAR.",
+        required=False,
+        help_text="An exam code, e.g. PAR.",
+    )
 
 
 class ScoreSummarySerializer(serializers.Serializer):

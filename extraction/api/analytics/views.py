@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +29,12 @@ class CohortAnalyticsView(APIView):
             "cohort's students who missed the area or code; an area missed by more than 30% of "
             "them is flagged as a class weakness."
         ),
-        parameters=[AnalyticsQuerySerializer],
+        parameters=[
+            AnalyticsQuerySerializer,
+            OpenApiParameter(
+                "id", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, OpenApiParameter.PATH
+            ),
+        ],
         responses={
             200: CohortAnalyticsSerializer,
             404: problem_response("The caller has no cohort with this id"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,6 +14,8 @@ from extraction.models import Batch, BatchFile
 class BatchUploadSerializer(serializers.Serializer[dict[str, Any]]):
     files = serializers.ListField(
         child=serializers.FileField(),
+        min_length=1,
+        max_length=settings.MAX_BATCH_FILES,
         help_text="1 to 30 PDF, PNG, JPEG or WebP files; at most 15 MB each and 100 MB together.",
     )
 

@@ -34,9 +34,11 @@ from rest_framework.throttling import BaseThrottle
 
 from accounts.models import User
 from accounts.plans.services import batch_allowance_consume
+from cfipros.api.fields import CANONICAL_UUID
 from cfipros.api.negotiation import JSONOnlyNegotiation
 from cfipros.api.problems import problem_response
 from cfipros.errors import Invalid
+from extraction.api.batches.examples import BATCH_ACCEPTED
 from extraction.api.batches.serializers import (
     BatchAcceptedSerializer,
     BatchDetailSerializer,
@@ -100,7 +102,7 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
     serializer_class = BatchListSerializer
     parser_classes = [MultiPartParser]
     throttle_classes = [BatchUserThrottle]
-    lookup_value_regex = "[0-9a-fA-F-]{36}"
+    lookup_value_regex = CANONICAL_UUID.pattern
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
@@ -130,6 +132,7 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         ),
         request={"multipart/form-data": BatchUploadSerializer},
         parameters=[],
+        examples=BATCH_ACCEPTED,
         responses={
             202: BatchAcceptedSerializer,
             401: problem_response("Not signed in"),
@@ -139,7 +142,10 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
                 "batched documents used up 429 `quota_exceeded`"
             ),
             413: problem_response("A file larger than 15 MB (`file_too_large`) or more than 100 MB in all"),
-            422: problem_response("No files (`no_files`) or more than 30 (`too_many_files`)"),
+            422: problem_response(
+                "No files (`no_files`), more than 30 (`too_many_files`), or a part named `files` "
+                "that is not a file (`not_a_file`)"
+            ),
             429: problem_response(
                 "Daily batch limit reached, or the caller's files still waiting to be read would "
                 "exceed the transit allowance (`transit_quota`, 100 MB by default); see Retry-After"
@@ -150,6 +156,9 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
     def create(self, request: Request) -> Response:
         assert isinstance(request.user, User)
         uploads = request.FILES.getlist("files")
+        if request.POST.getlist("files"):
+            message = "Every part named `files` must be a file (a part with a filename)."
+            raise Invalid(message, code="not_a_file", errors={"files": [message]})
         try:
             # Sizes first: nothing is read when the upload breaks a limit.
             intake.batch_check_limits([upload.size or 0 for upload in uploads])

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
-from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.forms import CharField
 from django_filters import fields as filter_fields
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, filters
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from cfipros.api.fields import StrictFilterSet, matches
 from extraction.catalog import selectors
 from extraction.engine import EXAM_TITLES
 from extraction.engine.grammar import AREA_PATTERN, PREFIX_PATTERN, TASK_PATTERN
@@ -20,52 +22,95 @@ from extraction.models import AcsElement
 
 
 class _UpperCharField(CharField):
-    """Query values are case-insensitive: ``prefix=pa`` means ``PA``."""
+    """Letters are case-insensitive: ``prefix=pa`` means ``PA``. Only ASCII is upper-cased, so
+    ``ß`` stays itself (and is refused) instead of becoming ``SS``, as the contract's patterns say."""
 
     def to_python(self, value: Any) -> str:
-        return str(super().to_python(value)).upper()
-
-
-class _UpperChoiceField(filter_fields.ChoiceField):
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return value.upper() if isinstance(value, str) else value
+        text = str(super().to_python(value))
+        return text.upper() if text.isascii() else text
 
 
 class UpperCharFilter(django_filters.CharFilter):
     field_class = _UpperCharField
 
 
+class _UpperChoiceField(filter_fields.ChoiceField):
+    """A choice in upper or lower case (``exam=par`` means ``PAR``), as the contract lists them;
+    mixed case is no choice."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if isinstance(value, str) and value.isascii() and value.islower():
+            return value.upper()
+        return value
+
+
 class UpperChoiceFilter(django_filters.ChoiceFilter):
     field_class = _UpperChoiceField
 
 
-class AcsElementFilter(django_filters.FilterSet):
-    prefix = UpperCharFilter(
-        validators=[RegexValidator(rf"^{PREFIX_PATTERN}$", "An ACS prefix is two letters, e.g. PA.")],
-        help_text="ACS prefix, e.g. PA (Private Pilot Airplane).",
+def choice_filter(choices: list[tuple[str, str]], help_text: str, **extra: Any) -> django_filters.Filter:
+    """A filter of ``choices`` in upper or lower case, the contract listing both spellings."""
+    values = [value for value, _ in choices]
+    schema = {"type": "string", "enum": [*values, *(value.lower() for value in values)]}
+    return extend_schema_field(schema)(UpperChoiceFilter(choices=choices, help_text=help_text, **extra))
+
+
+def _letters(pattern: str) -> str:
+    """The contract's pattern for an upper-case grammar ``pattern`` taken in either case."""
+    return "^" + pattern.replace("[A-Z]", "[A-Za-z]").replace("[IVX]", "[IVXivx]") + "$"
+
+
+def pattern_filter(
+    pattern: str, message: str, help_text: str, *, upper: bool = True, max_length: int | None = None
+) -> django_filters.Filter:
+    """A filter whose contract ``pattern`` is also what it accepts, unstripped: the value the
+    contract checks is the value the filter reads (ASCII upper-cased when ``upper``)."""
+    schema: dict[str, Any] = {"type": "string", "pattern": pattern}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    field = UpperCharFilter if upper else django_filters.CharFilter
+    validators = [matches(pattern, message)]
+    return extend_schema_field(schema)(
+        field(validators=validators, help_text=help_text, strip=False, max_length=max_length)
     )
-    exam = UpperChoiceFilter(
-        choices=[(code, EXAM_TITLES.get(code, code)) for code in selectors.KNOWN_EXAM_CODES],
+
+
+# No control character (a NUL cannot even be stored in PostgreSQL), at most the column's 40.
+EDITION_PATTERN = r"^[^\x00-\x1f\x7f]{1,40}$"
+ORDERING_KEY = "-?(?:" + "|".join(selectors.ORDERING_KEYS) + ")"
+ORDERING_PATTERN = rf"^(?:{ORDERING_KEY}(?:,{ORDERING_KEY})*)?$"
+ORDERING_RE = re.compile(ORDERING_PATTERN.removesuffix("$"))
+
+
+class AcsElementFilter(StrictFilterSet):
+    """Exact values, letters in either case (``exam`` and ``element_type`` all upper or all lower)."""
+
+    prefix = pattern_filter(
+        _letters(PREFIX_PATTERN),
+        "An ACS prefix is two letters, e.g. PA.",
+        "ACS prefix, e.g. PA (Private Pilot Airplane).",
+    )
+    exam = choice_filter(
+        [(code, EXAM_TITLES.get(code, code)) for code in selectors.KNOWN_EXAM_CODES],
+        "Knowledge-test code, e.g. PAR (or par): the elements that test covers.",
         method="filter_exam",
-        help_text="Knowledge-test code, e.g. PAR: the elements that test covers.",
     )
-    element_type = UpperChoiceFilter(
-        choices=AcsElement.ElementType.choices,
-        help_text="K knowledge, R risk management, S skill.",
+    element_type = choice_filter(
+        AcsElement.ElementType.choices, "K knowledge, R risk management, S skill (or k, r, s)."
     )
-    area = UpperCharFilter(
-        validators=[
-            RegexValidator(rf"^{AREA_PATTERN}$", "An area of operation is a roman numeral, e.g. IX.")
-        ],
-        help_text="Area of operation, roman numeral, e.g. I.",
+    area = pattern_filter(
+        _letters(AREA_PATTERN),
+        "An area of operation is a roman numeral, e.g. IX.",
+        "Area of operation, roman numeral, e.g. I.",
     )
-    task = UpperCharFilter(
-        validators=[RegexValidator(rf"^{TASK_PATTERN}$", "A task is one letter, e.g. C.")],
-        help_text="Task letter, e.g. C.",
-    )
-    edition = django_filters.CharFilter(
-        max_length=40, help_text="ACS edition; the shipped catalogue is all 'current'."
+    task = pattern_filter(_letters(TASK_PATTERN), "A task is one letter, e.g. C.", "Task letter, e.g. C.")
+    edition = pattern_filter(
+        EDITION_PATTERN,
+        "An edition is at most 40 characters, none of them a control character.",
+        "ACS edition; the shipped catalogue is all 'current'.",
+        upper=False,
+        max_length=40,
     )
 
     class Meta:
@@ -115,9 +160,9 @@ class AcsOrderingFilter(filters.OrderingFilter):
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView) -> QuerySet[Any]:
         raw = request.query_params.get(self.ordering_param, "")
-        keys = [term.strip() for term in raw.split(",") if term.strip()]
-        unknown = [key for key in keys if key.lstrip("-") not in selectors.ORDERING_KEYS]
-        if unknown:
+        keys = raw.split(",") if raw else []
+        if not ORDERING_RE.fullmatch(raw):
+            unknown = [key for key in keys if not re.fullmatch(ORDERING_KEY, key)] or [repr(raw)]
             allowed = ", ".join(selectors.ORDERING_KEYS)
             raise exceptions.ValidationError(
                 {
@@ -138,6 +183,7 @@ class AcsOrderingFilter(filters.OrderingFilter):
                     "Comma-separated keys among code, prefix, area, task; prefix '-' to reverse. "
                     "Areas sort by numeral value. Default: catalogue order."
                 ),
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": ORDERING_PATTERN},
+                "examples": {"area then task, reversed": {"value": "area,-task"}},
             }
         ]

@@ -6,25 +6,43 @@ Both reads carry an ``ETag`` and ``Cache-Control`` and answer 304 to a matching
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 
 from cfipros.api.problems import problem_response
-from extraction.api.catalog.caching import MAX_AGE_SECONDS, catalog_response
+from cfipros.errors import Invalid, NotFound
+from extraction.api.catalog.caching import IF_NONE_MATCH_PATTERN, MAX_AGE_SECONDS, catalog_response
 from extraction.api.catalog.filter_backend import CatalogFilterBackend
-from extraction.api.catalog.filters import AcsElementFilter, AcsOrderingFilter, AcsSearchFilter
+from extraction.api.catalog.filters import (
+    EDITION_PATTERN,
+    AcsElementFilter,
+    AcsOrderingFilter,
+    AcsSearchFilter,
+)
 from extraction.api.catalog.pagination import CatalogPagination
 from extraction.api.catalog.serializers import AcsElementSerializer
 from extraction.catalog import selectors
 from extraction.models import AcsElement
+
+# What a code can look like in any spelling; anything else names no element (404).
+CODE_PATTERN = r"^[A-Za-z0-9.-]{1,40}$"
+CODE_RE = re.compile(CODE_PATTERN.removesuffix("$"))
+EDITION_RE = re.compile(EDITION_PATTERN.removesuffix("$"))
 
 PROBLEM_404 = problem_response("No element has this code")
 PROBLEM_422 = problem_response("A query parameter is invalid")
@@ -33,7 +51,7 @@ NOT_MODIFIED = OpenApiResponse(description="The copy named by If-None-Match is c
 CACHING_PARAMETERS = [
     OpenApiParameter(
         "If-None-Match",
-        OpenApiTypes.STR,
+        {"type": "string", "pattern": IF_NONE_MATCH_PATTERN},
         OpenApiParameter.HEADER,
         description="The ETag of a copy the client holds: 304 while the catalogue has not changed.",
     ),
@@ -70,13 +88,17 @@ CACHING_PARAMETERS = [
         parameters=[
             OpenApiParameter(
                 "code",
-                OpenApiTypes.STR,
+                {"type": "string", "pattern": CODE_PATTERN},
                 OpenApiParameter.PATH,
                 description="ACS code in any case, dotted (PA.I.A.K1) or as a slug (pa-i-a-k1).",
+                examples=[
+                    OpenApiExample("dotted", value="PA.I.A.K1"),
+                    OpenApiExample("slug", value="pa-i-a-k1"),
+                ],
             ),
             OpenApiParameter(
                 "edition",
-                OpenApiTypes.STR,
+                {"type": "string", "pattern": EDITION_PATTERN, "maxLength": 40},
                 OpenApiParameter.QUERY,
                 description="A specific edition of the element; default: current, else the latest loaded.",
             ),
@@ -109,5 +131,11 @@ class AcsElementViewSet(viewsets.ReadOnlyModelViewSet[AcsElement]):
         return catalog_response(request, partial(super().retrieve, request, *args, **kwargs))
 
     def get_object(self) -> AcsElement:
-        edition = self.request.query_params.get("edition") or None
-        return selectors.acs_element_get(self.kwargs[self.lookup_field], edition)
+        code = self.kwargs[self.lookup_field]
+        if not CODE_RE.fullmatch(code):
+            raise NotFound(f"No ACS element with code {code!r}.")
+        edition = self.request.query_params.get("edition")
+        if edition is not None and not EDITION_RE.fullmatch(edition):
+            message = "An edition is at most 40 characters, none of them a control character."
+            raise Invalid(message, code="invalid_edition", errors={"edition": [message]})
+        return selectors.acs_element_get(code, edition)

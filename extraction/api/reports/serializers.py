@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from cfipros.api.fields import StrictIntegerField
 from extraction.models import Report, ReportCode
 from extraction.reports.services import PERSONAL_FIELDS, SHARE_LINK_MAX_DAYS
 
@@ -172,7 +173,7 @@ class ExtractionUploadSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ShareLinkCreateSerializer(serializers.Serializer[dict[str, Any]]):
-    days = serializers.IntegerField(
+    days = StrictIntegerField(
         min_value=1, max_value=SHARE_LINK_MAX_DAYS, help_text="How long the link works, in days (1 to 90)."
     )
 

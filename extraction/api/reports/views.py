@@ -13,11 +13,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,8 +24,10 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.plans.quotas import quota_taken
+from cfipros.api.fields import CANONICAL_UUID
 from cfipros.api.problems import problem_response
 from cfipros.client_address import client_network
+from extraction.api.reports.examples import EXTRACTION_CREATED, REPORT_READ
 from extraction.api.reports.filters import ReportFilter
 from extraction.api.reports.serializers import (
     ExtractionUploadSerializer,
@@ -78,6 +79,7 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
             "engine doubted the result (`review`); `review_reasons` says why."
         ),
         request={"multipart/form-data": ExtractionUploadSerializer},
+        examples=EXTRACTION_CREATED,
         responses={
             201: ReportSerializer,
             200: OpenApiResponse(
@@ -114,6 +116,15 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
         return Response(body, status=response_status, headers={"Location": _report_location(report)})
 
 
+# ``new_share_token``: 43 URL-safe characters; any other token names no result (404).
+SHARE_TOKEN = OpenApiParameter(
+    "share_token",
+    {"type": "string", "pattern": r"^[A-Za-z0-9_-]{43}$"},
+    OpenApiParameter.PATH,
+    description="The result's share token, from its link.",
+)
+
+
 class _NoIndexMixin:
     """Share links are unguessable capabilities: keep them out of search engines and caches."""
 
@@ -134,6 +145,7 @@ class SharedResultView(_NoIndexMixin, APIView):
             "Public: whoever holds the link may read it. Never shows the applicant's name, FTN, "
             "applicant id, exam id or site, even once the result has been claimed."
         ),
+        parameters=[SHARE_TOKEN],
         responses={
             200: PublicResultSerializer,
             404: problem_response("No result has this token"),
@@ -159,6 +171,7 @@ class ClaimResultView(_NoIndexMixin, APIView):
             "the claimed report has none of them."
         ),
         request=None,
+        parameters=[SHARE_TOKEN],
         responses={
             200: ReportSerializer,
             401: problem_response("Not signed in"),
@@ -190,6 +203,7 @@ class ClaimResultView(_NoIndexMixin, APIView):
         summary="One report",
         description="`share_token` and `share_expires_at` are null unless the caller owns the report.",
         responses={200: ReportSerializer, 404: problem_response("No visible report has this id")},
+        examples=REPORT_READ,
     ),
     destroy=extend_schema(
         summary="Delete one's own report",
@@ -201,10 +215,7 @@ class ClaimResultView(_NoIndexMixin, APIView):
         },
     ),
 )
-@extend_schema(
-    tags=["reports"],
-    parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-)
+@extend_schema(tags=["reports"])
 class ReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
@@ -212,7 +223,7 @@ class ReportViewSet(
     permission_classes = [IsAuthenticated]
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReportFilter
-    lookup_value_regex = "[0-9a-fA-F-]{36}"
+    lookup_value_regex = CANONICAL_UUID.pattern
 
     def get_queryset(self) -> QuerySet[Report]:
         user = self.request.user
@@ -240,7 +251,8 @@ class ReportViewSet(
             404: problem_response("No visible report has this id"),
         },
     )
-    @action(detail=True, methods=["post"], url_path="share", filter_backends=[])
+    # JSON only: the contract's `days` is a JSON integer, which a form cannot carry.
+    @action(detail=True, methods=["post"], url_path="share", filter_backends=[], parser_classes=[JSONParser])
     def share(self, request: Request, pk: str | None = None) -> Response:
         assert isinstance(request.user, User)
         wanted = ShareLinkCreateSerializer(data=request.data)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cfipros.api.fields import CanonicalUUIDField, IsoDateField, StrictBooleanField, StrictIntegerField
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
 from studyplans.plans.selectors import study_plan_item_list, study_plan_schedule_get
 from studyplans.progress.selectors import study_plan_progress_count, study_plan_progress_get
@@ -19,15 +19,12 @@ MAX_MINUTES_SPENT = 100_000
 
 class StudyPlanCreateSerializer(serializers.Serializer):
     report_ids = serializers.ListField(
-        child=serializers.UUIDField(), min_length=1, max_length=MAX_REPORTS_PER_PLAN
+        child=CanonicalUUIDField(), min_length=1, max_length=MAX_REPORTS_PER_PLAN
     )
-    hours_per_week = serializers.IntegerField(min_value=1, max_value=MAX_HOURS_PER_WEEK, default=5)
-    target_date = serializers.DateField(required=False, allow_null=True, default=None)
-
-    def validate_target_date(self, value: Any) -> Any:
-        if value is not None and value < timezone.localdate():
-            raise serializers.ValidationError("The target date is in the past.")
-        return value
+    hours_per_week = StrictIntegerField(min_value=1, max_value=MAX_HOURS_PER_WEEK, default=5)
+    # A date already past is a plan with no time left, which the plan's warnings say; the schedule
+    # still runs from today.
+    target_date = IsoDateField(required=False, allow_null=True, default=None)
 
 
 class ResourceSnapshotSerializer(serializers.Serializer):
@@ -168,8 +165,11 @@ class StudyPlanDetailSerializer(StudyPlanListSerializer):
 
 
 class StudyPlanItemUpdateSerializer(serializers.Serializer):
-    done = serializers.BooleanField(required=False)
-    minutes_spent = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES_SPENT, required=False)
+    # What validate() refuses, stated in the contract.
+    request_schema_extra = {"additionalProperties": False, "minProperties": 1}
+
+    done = StrictBooleanField(required=False)
+    minutes_spent = StrictIntegerField(min_value=0, max_value=MAX_MINUTES_SPENT, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = set(self.initial_data) - set(self.fields) if isinstance(self.initial_data, dict) else set()

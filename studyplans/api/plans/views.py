@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from cfipros.api.negotiation import JSONOnlyNegotiation
 from cfipros.api.problems import problem_response
+from studyplans.api.plans.examples import PLAN_CREATED, PLAN_REQUEST
 from studyplans.api.plans.serializers import (
     StudyPlanCreateSerializer,
     StudyPlanDetailSerializer,
@@ -44,7 +45,10 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "ics": "text/calendar; charset=utf-8",
 }
-PLAN_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+# Ids are 64-bit; a longer run of digits matches no route (404) rather than reaching the database.
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+ID_REGEX = "[0-9]{1,19}"
+PLAN_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
@@ -74,7 +78,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     content_negotiation_class = JSONOnlyNegotiation
     parser_classes = [JSONParser]
     serializer_class = StudyPlanListSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_REGEX
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[StudyPlan]:
@@ -99,6 +103,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         summary="Generate a study plan from reports",
         request=StudyPlanCreateSerializer,
+        examples=[*PLAN_REQUEST, *PLAN_CREATED],
         responses={
             201: StudyPlanDetailSerializer,
             404: problem_response("A report is not visible to the caller"),
@@ -119,7 +124,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         summary="Record progress on one item (the plan's owner only)",
         request=StudyPlanItemUpdateSerializer,
-        parameters=[PLAN_ID, OpenApiParameter("item_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[PLAN_ID, OpenApiParameter("item_id", ID_SCHEMA, OpenApiParameter.PATH)],
         responses={
             200: StudyPlanItemUpdateResponseSerializer,
             403: problem_response("The caller may read this plan but not change it"),
@@ -127,7 +132,7 @@ class StudyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             422: problem_response("Invalid body"),
         },
     )
-    @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>\d+)")
+    @action(detail=True, methods=["patch"], url_path=rf"items/(?P<item_id>{ID_REGEX})")
     def item(self, request: Request, pk: str | None = None, item_id: str | None = None) -> Response:
         plan = self._visible_plan(pk)
         item = study_plan_item_get_for_owner(user=request_user(request), plan=plan, item_id=int(item_id or 0))

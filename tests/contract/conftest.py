@@ -1,0 +1,97 @@
+"""A world for the fuzzer: the student persona signed in with a real RS256 token, and stored
+objects behind every detail route (a report, a shared result, a batch, a study plan, an
+instructor's invitations and a link)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import jwt
+import pytest
+from django.core.wsgi import get_wsgi_application
+from django.db import connections
+from django.utils import timezone
+
+from accounts.authentication import reset_jwks_cache
+from accounts.links.services import invitation_accept, invitation_create
+from accounts.models import User
+from extraction.adapter.extract import get_catalog, reset_catalog
+from tests.accounts.conftest import AUTHORIZED_PARTY, ISSUER, JWKSServer, SigningKey, claims_for
+from tests.cache_keys import delete_cache_keys
+from tests.contract.fuzzing import FuzzTarget
+from tests.engine.generator.documents import UPLOAD, aktr_pdf
+from tests.factories import (
+    BatchFactory,
+    BatchFileFactory,
+    ReportFactory,
+    StudyPlanItemFactory,
+    UserFactory,
+    acs_element,
+)
+
+CODES = ["PA.I.A.K1", "PA.I.B.K2"]
+
+
+@pytest.fixture
+def fuzz_target(transactional_db: None, settings) -> Iterator[FuzzTarget]:
+    """The fuzzer calls from its own threads, so the data is committed (``transactional_db``)
+    and each request closes its connection (no connection outlives the test database)."""
+    key = SigningKey("contract-key")
+    server = JWKSServer()
+    server.keys = [key.jwk]
+    settings.CLERK_JWKS_URL = server.url
+    settings.CLERK_ISSUER = ISSUER
+    settings.CLERK_AUTHORIZED_PARTIES = [AUTHORIZED_PARTY]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            name: "100000/hour" for name in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        },
+    }
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    reset_jwks_cache()
+    delete_cache_keys("*throttle_*")
+    for code in CODES:
+        acs_element(
+            code, area_title="Preflight Preparation", task_title="Pilot Qualifications", description=code
+        )
+    reset_catalog()
+    get_catalog()
+
+    student = UserFactory(username="student")
+    report = ReportFactory(owner=student, codes=CODES)
+    shared = ReportFactory(owner=None, applicant_name="", expires_at=timezone.now() + dt.timedelta(hours=20))
+    batch = BatchFactory(owner=student, total_files=1)
+    BatchFileFactory(batch=batch, report=report)
+    item = StudyPlanItemFactory(section__plan__owner=student)
+    item.plan.reports.add(report)
+    leaver = UserFactory(username="leaver")
+    instructor = UserFactory(username="cfi", role=User.Role.CFI)
+    invitations = [invitation_create(inviter=instructor, inviter_as="instructor") for _ in range(3)]
+    link = invitation_accept(token=invitations.pop().token, user=student)
+
+    def token_for(clerk_id: str) -> str:
+        claims = claims_for(sub=clerk_id, exp=int(dt.datetime.now().timestamp()) + 3600)
+        return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": key.kid})
+
+    try:
+        yield FuzzTarget(
+            app=get_wsgi_application(),
+            token=token_for(student.clerk_id),
+            tokens={"DELETE /api/v1/me": token_for(leaver.clerk_id)},
+            path_values={
+                "id": [str(report.pk), str(batch.pk), item.plan.pk, link.pk],
+                "report_id": [str(report.pk)],
+                "share_token": [shared.share_token],
+                "token": [invitation.token for invitation in invitations],
+                "item_id": [item.pk],
+                "code": CODES,
+            },
+            body_values={"report_ids": [str(report.pk)]},
+            documents=[aktr_pdf(UPLOAD)],
+        )
+    finally:
+        server.close()
+        reset_jwks_cache()
+        delete_cache_keys("*throttle_*")
