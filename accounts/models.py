@@ -28,6 +28,8 @@ class User(AbstractUser):
     plan_override = models.ForeignKey(
         "Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Whether this user's reports count in the anonymised national statistics (opt-out, not in).
+    contribute_to_statistics = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return self.email or self.clerk_id or self.username
