@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from fpdf import FPDF
 
+from cfipros.pdf import pdf_text
 from extraction.models import Report
 from studyplans.exports.text import hours, resource_line
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection
-
-# The PDF core fonts are Latin-1: typographic punctuation from the catalogue is mapped to ASCII.
-_PDF_REPLACEMENTS = str.maketrans(
-    {
-        "\u2014": "-",
-        "\u2013": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u2264": "<=",
-        "\u2265": ">=",
-        "\u2022": "-",
-        "\u00a0": " ",
-    }
-)
-
-
-def _latin1(text: str) -> str:
-    text = unicodedata.normalize("NFC", text.translate(_PDF_REPLACEMENTS))
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def _exam_line(report: Report) -> str:
@@ -73,14 +51,14 @@ def study_plan_export_pdf(
     pdf.set_font("Helvetica", size=10)
     names = sorted({r.applicant_name for r in reports if r.applicant_name})
     if names:
-        pdf.cell(0, 6, _latin1("Applicant: " + ", ".join(names)), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, pdf_text("Applicant: " + ", ".join(names)), new_x="LMARGIN", new_y="NEXT")
     for report in reports:
-        pdf.multi_cell(width, 5, _latin1("Exam: " + _exam_line(report)), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, pdf_text("Exam: " + _exam_line(report)), new_x="LMARGIN", new_y="NEXT")
     target = f", target date {plan.target_date.isoformat()}" if plan.target_date else ""
     pdf.multi_cell(
         width,
         5,
-        _latin1(
+        pdf_text(
             f"{len([i for s in items_by_section.values() for i in s])} items, {hours(plan.total_minutes)} "
             f"at {plan.hours_per_week} h a week from {plan.start_date.isoformat()}{target}."
         ),
@@ -90,18 +68,18 @@ def study_plan_export_pdf(
     for warning in plan.warnings:
         pdf.set_font("Helvetica", "B", 10)
         pdf.multi_cell(
-            width, 5, _latin1("Warning: " + str(warning.get("message", ""))), new_x="LMARGIN", new_y="NEXT"
+            width, 5, pdf_text("Warning: " + str(warning.get("message", ""))), new_x="LMARGIN", new_y="NEXT"
         )
     for section in sections:
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(width, 6, _latin1(section.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 6, pdf_text(section.title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "I", 9)
         area = f"Area {section.area}. {section.area_title} - " if section.area else ""
         pdf.cell(
             0,
             5,
-            _latin1(f"{area}priority {section.priority}, {hours(section.estimated_minutes)}"),
+            pdf_text(f"{area}priority {section.priority}, {hours(section.estimated_minutes)}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -118,17 +96,17 @@ def study_plan_export_pdf(
             pdf.cell(
                 0,
                 5.5,
-                _latin1(f"{item.code}  ({hours(item.estimated_minutes)})"),
+                pdf_text(f"{item.code}  ({hours(item.estimated_minutes)})"),
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
             pdf.set_font("Helvetica", size=9)
             pdf.set_x(pdf.l_margin + 6)
-            pdf.multi_cell(width - 6, 4.5, _latin1(item.description), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width - 6, 4.5, pdf_text(item.description), new_x="LMARGIN", new_y="NEXT")
             for resource in item.resources:
                 pdf.set_x(pdf.l_margin + 10)
                 pdf.multi_cell(
-                    width - 10, 4.5, _latin1("- " + resource_line(resource)), new_x="LMARGIN", new_y="NEXT"
+                    width - 10, 4.5, pdf_text("- " + resource_line(resource)), new_x="LMARGIN", new_y="NEXT"
                 )
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
@@ -138,11 +116,11 @@ def study_plan_export_pdf(
         pdf.cell(
             0,
             6,
-            _latin1(f"Week of {week['week_start'].isoformat()} - {hours(week['estimated_minutes'])}"),
+            pdf_text(f"Week of {week['week_start'].isoformat()} - {hours(week['estimated_minutes'])}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
         pdf.set_font("Helvetica", size=9)
         codes = ", ".join(entry["code"] for entry in week["items"])
-        pdf.multi_cell(width, 4.5, _latin1(codes), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 4.5, pdf_text(codes), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

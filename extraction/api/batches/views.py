@@ -2,7 +2,8 @@
 
 - ``POST /api/v1/batches``: 1..30 files in ``files``; answers 202 while workers read them.
 - ``GET /api/v1/batches`` and ``GET /api/v1/batches/{id}``: progress, files and summary.
-- ``GET /api/v1/batches/{id}/export?format=csv|json``: the batch's reports as a download.
+- ``GET /api/v1/batches/{id}/export?format=csv|json|pdf``: the batch's reports as a download, or
+  the class report as PDF.
 
 Only the owner sees a batch; for anyone else it does not exist (404).
 """
@@ -33,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from accounts.models import User
-from accounts.plans.services import batch_allowance_consume
+from accounts.plans.services import batch_allowance_consume, entitlement_check
 from cfipros.api.fields import CANONICAL_UUID
 from cfipros.api.negotiation import JSONOnlyNegotiation
 from cfipros.api.problems import problem_response
@@ -52,9 +53,10 @@ from extraction.api.throttles import BatchUserThrottle, RateLimitHeadersMixin
 from extraction.batches import intake
 from extraction.batches import selectors as batch_selectors
 from extraction.batches.exports import batch_export_csv
+from extraction.batches.pdf import batch_export_pdf
 from extraction.models import Batch, BatchFile
 
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "pdf")
 
 
 def _contents(upload: UploadedFile, views: ExitStack) -> bytes | memoryview:
@@ -195,7 +197,12 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         description=(
             "`format=csv`: one row per report and code (a report without codes has one row with "
             "an empty code), with the report's `status` and `review_reasons` (separated by `; `). "
-            "`format=json`: the batch detail plus every report with its codes and review state."
+            "`format=json`: the batch detail plus every report with its codes and review state. "
+            "`format=pdf`: the class report to print: files, pass rate and score distribution, the "
+            "weak areas charted, the top missed codes with their descriptions and a table per "
+            "student (named by the uploaded file, as on the batch page) listing every code missed; "
+            "it needs a plan with exports (403 `plan_required`). The CSV and JSON are the owner's "
+            "own data and need no plan."
         ),
         parameters=[
             OpenApiParameter(
@@ -205,8 +212,12 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/json"): BatchExportSerializer,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            403: problem_response(
+                "`format=pdf` on a plan without exports (`plan_required`, with `required_plan`)"
+            ),
             404: problem_response("No batch of the caller has this id"),
-            422: problem_response("`format` is not csv or json (`invalid_format`)"),
+            422: problem_response("`format` is not csv, json or pdf (`invalid_format`)"),
         },
     )
     @action(detail=True, methods=["get"], content_negotiation_class=JSONOnlyNegotiation)
@@ -214,16 +225,20 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         export_format = request.query_params.get("format", "")
         if export_format not in EXPORT_FORMATS:
             raise Invalid(
-                "Choose format=csv or format=json.",
+                "Choose format=csv, format=json or format=pdf.",
                 code="invalid_format",
                 errors={"format": [f"Must be one of: {', '.join(EXPORT_FORMATS)}."]},
             )
         batch = self._owned_batch()
+        if export_format == "pdf":
+            assert isinstance(request.user, User)
+            entitlement_check(request.user, "exports")
         files = batch_selectors.batch_files_list(batch)
         reports = batch_selectors.batch_report_rows(files)
         if export_format == "csv":
-            content = batch_export_csv(files, reports)
-            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+            response = HttpResponse(batch_export_csv(files, reports), content_type="text/csv; charset=utf-8")
+        elif export_format == "pdf":
+            response = HttpResponse(batch_export_pdf(batch, files, reports), content_type="application/pdf")
         else:
             data = _detail_data(batch, files, reports)
             data["reports"] = ExportReportSerializer(reports, many=True).data
