@@ -1,0 +1,1 @@
+"""Organizations (schools) as their administrators see them: their students and instructors."""
