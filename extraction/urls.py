@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from extraction.api.analytics.views import CohortAnalyticsView
+from extraction.api.analytics.views import CohortAnalyticsView, CohortExportView
 from extraction.api.batches.views import BatchViewSet
 from extraction.api.catalog.views import AcsElementViewSet
 from extraction.api.reports.views import ClaimResultView, ExtractionView, ReportViewSet, SharedResultView
@@ -16,6 +16,7 @@ router.register("batches", BatchViewSet, basename="batch")
 urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,
     path("cohorts/<int:pk>/analytics", CohortAnalyticsView.as_view(), name="cohort-analytics"),
+    path("cohorts/<int:pk>/export", CohortExportView.as_view(), name="cohort-export"),
     path("extractions", ExtractionView.as_view(), name="extraction-create"),
     path("results/<str:share_token>", SharedResultView.as_view(), name="result-detail"),
     path("results/<str:share_token>/claim", ClaimResultView.as_view(), name="result-claim"),

@@ -25,7 +25,7 @@ CODES = ["PA.I.A.K1", "PA.I.B.K2", "PA.II.A.R1", "PA.III.A.K1", "PA.III.B.S2", "
 
 @pytest.fixture
 def cfi_client(db: None) -> APIClient:
-    return client_for(UserFactory(username="analytics_cfi", role=User.Role.CFI))
+    return client_for(UserFactory(username="analytics_cfi", role=User.Role.CFI, clerk_plan="cfi"))
 
 
 @pytest.fixture(autouse=True)

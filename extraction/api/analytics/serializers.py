@@ -20,6 +20,13 @@ class AnalyticsQuerySerializer(StrictQuerySerializer):
     )
 
 
+class CohortExportQuerySerializer(AnalyticsQuerySerializer):
+    format = serializers.ChoiceField(
+        choices=["csv", "pdf"],
+        help_text="csv: the heatmap, a row per student; pdf: the report with the heatmap and the top misses.",
+    )
+
+
 class ScoreSummarySerializer(serializers.Serializer):
     min = serializers.IntegerField(allow_null=True)
     max = serializers.IntegerField(allow_null=True)
