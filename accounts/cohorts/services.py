@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts.links.selectors import students_of
 from accounts.models import Cohort, User
-from cfipros.errors import Invalid, NotFound
+from cfipros.errors import Forbidden, Invalid
 
 MAX_STUDENTS = 1000
 
@@ -20,8 +20,9 @@ def _check_students(owner: User, student_ids: Sequence[int]) -> list[int]:
     taught = set(students_of(owner).filter(pk__in=wanted).values_list("pk", flat=True))
     unknown = [pk for pk in wanted if pk not in taught]
     if unknown:
-        # As for a report one may not see: what the caller does not teach is not found for them.
-        raise NotFound(
+        # Refused, not invalid: the ids are well formed, the caller may not use them (the same answer
+        # for someone else's student and for no one, so nothing is learnt about who exists).
+        raise Forbidden(
             "These are not students of yours: " + ", ".join(map(str, unknown)) + ".",
             code="not_your_students",
             errors={"student_ids": [f"{pk} is not one of your students." for pk in unknown]},

@@ -16,7 +16,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -63,9 +62,35 @@ def matches(pattern: str, message: str) -> RegexValidator:
 
 
 def pattern_field(pattern: str, message: str, **kwargs: Any) -> serializers.CharField:
-    """A text field that accepts what the contract's ``pattern`` says, untrimmed, and states it."""
-    field = serializers.CharField(trim_whitespace=False, validators=[matches(pattern, message)], **kwargs)
-    return extend_schema_field({"type": "string", "pattern": pattern})(field)  # type: ignore[type-var]
+    """A text field that accepts what the contract's ``pattern`` says, untrimmed (drf-spectacular
+    writes the validator's pattern into the contract)."""
+    return serializers.CharField(trim_whitespace=False, validators=[matches(pattern, message)], **kwargs)
+
+
+# A name: no NUL (PostgreSQL cannot store one), and some character that is not white space in
+# ECMAScript's sense of it (a name of blanks is no name).
+_BLANK = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+NAME_PATTERN = rf"^[^\u0000]*[^\u0000{_BLANK}][^\u0000]*$"
+
+
+def name_field(max_length: int, **kwargs: Any) -> serializers.CharField:
+    """A name: text as given (untrimmed, so its length is the one the contract counts), not blank."""
+    validator = matches(NAME_PATTERN, "A name needs a character that is not white space, and no NUL.")
+    return StrictCharField(trim_whitespace=False, max_length=max_length, validators=[validator], **kwargs)
+
+
+# A request body that refuses properties it does not know (422), which DRF would ignore; the
+# contract says so with ``additionalProperties: false`` (``cfipros.api.schema``). No docstring:
+# drf-spectacular would show it on every body's schema.
+class ClosedSerializer(serializers.Serializer[dict[str, Any]]):
+    request_schema_extra: dict[str, Any] = {"additionalProperties": False}
+
+    def to_internal_value(self, data: Any) -> Any:
+        known = set(self.fields.keys())
+        unknown = sorted(str(key) for key in data if key not in known) if hasattr(data, "keys") else []
+        if unknown:
+            raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
 
 
 class StrictBooleanField(serializers.BooleanField):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.models import Cohort, User
+from accounts.models import Cohort, Organization, User
 from tests.factories import UserFactory
 from tests.links.conftest import accept, invite
 from tests.personas import client_for
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cfi(db: None) -> User:
-    return UserFactory(username="cohort_cfi", role=User.Role.CFI)
+    return UserFactory(username="cohort_cfi", role=User.Role.CFI, clerk_plan="cfi")
 
 
 @pytest.fixture
@@ -53,8 +53,11 @@ def test_an_instructor_makes_reads_renames_refills_and_deletes_a_cohort(cfi_clie
 
 
 def test_a_school_admin_makes_a_cohort_of_the_schools_students(
-    school_admin_client: APIClient, student: User
+    school_admin_client: APIClient, student: User, school: Organization
 ) -> None:
+    # The school pays for the school plan, which its administrator gets as a member.
+    school.clerk_plan = "school"
+    school.save(update_fields=["clerk_plan"])
     response = school_admin_client.post(
         "/api/v1/cohorts", {"name": "A", "student_ids": [student.pk]}, format="json"
     )
@@ -66,7 +69,7 @@ def test_only_ones_own_students_go_in_a_cohort(cfi_client: APIClient, student: U
     response = cfi_client.post(
         "/api/v1/cohorts", {"name": "A", "student_ids": [pupil.pk, stranger.pk, 999999]}, format="json"
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["code"] == "not_your_students"

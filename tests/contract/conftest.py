@@ -14,6 +14,7 @@ from django.db import connections
 from django.utils import timezone
 
 from accounts.authentication import reset_jwks_cache
+from accounts.cohorts.services import cohort_create
 from accounts.links.services import invitation_accept, invitation_create
 from accounts.models import User
 from extraction.adapter.extract import get_catalog, reset_catalog
@@ -59,7 +60,8 @@ def fuzz_target(transactional_db: None, settings) -> Iterator[FuzzTarget]:
     reset_catalog()
     get_catalog()
 
-    student = UserFactory(username="student")
+    # On the CFI plan, so the plan-gated operations (cohorts, batches) can succeed too.
+    student = UserFactory(username="student", clerk_plan="cfi")
     report = ReportFactory(owner=student, codes=CODES)
     shared = ReportFactory(owner=None, applicant_name="", expires_at=timezone.now() + dt.timedelta(hours=20))
     batch = BatchFactory(owner=student, total_files=1)
@@ -70,6 +72,8 @@ def fuzz_target(transactional_db: None, settings) -> Iterator[FuzzTarget]:
     instructor = UserFactory(username="cfi", role=User.Role.CFI)
     invitations = [invitation_create(inviter=instructor, inviter_as="instructor") for _ in range(3)]
     link = invitation_accept(token=invitations.pop().token, user=student)
+    # More than one: a fuzzed DELETE may remove one before a PATCH is tried.
+    cohorts = [cohort_create(owner=student, name=f"Cohort {n}", student_ids=[]) for n in range(4)]
 
     def token_for(clerk_id: str) -> str:
         claims = claims_for(sub=clerk_id, exp=int(dt.datetime.now().timestamp()) + 3600)
@@ -81,7 +85,7 @@ def fuzz_target(transactional_db: None, settings) -> Iterator[FuzzTarget]:
             token=token_for(student.clerk_id),
             tokens={"DELETE /api/v1/me": token_for(leaver.clerk_id)},
             path_values={
-                "id": [str(report.pk), str(batch.pk), item.plan.pk, link.pk],
+                "id": [str(report.pk), str(batch.pk), item.plan.pk, link.pk, *(c.pk for c in cohorts)],
                 "report_id": [str(report.pk)],
                 "share_token": [shared.share_token],
                 "token": [invitation.token for invitation in invitations],

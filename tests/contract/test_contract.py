@@ -149,6 +149,18 @@ def test_every_request_field_is_constrained(contract: dict[str, Any]) -> None:
     assert loose == []
 
 
+def test_every_request_body_refuses_what_it_does_not_know(contract: dict[str, Any]) -> None:
+    """An unknown property is refused (422) rather than ignored, so the contract closes each body;
+    only the Clerk webhook's, whose shape is Clerk's, stays open (and says so)."""
+    open_bodies = []
+    for path, method, operation in operations(contract):
+        for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
+            body = resolve(contract, content["schema"])
+            if body.get("additionalProperties") is not False and path != "/api/v1/webhooks/clerk":
+                open_bodies.append(f"{method.upper()} {path} {media_type}")
+    assert open_bodies == []
+
+
 MAIN_OPERATIONS = {
     ("/api/v1/extractions", "post"): "201",
     ("/api/v1/reports/{id}", "get"): "200",

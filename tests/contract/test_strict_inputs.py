@@ -150,3 +150,19 @@ def test_report_ids_must_be_canonical_uuids(student_client: APIClient, student: 
 def test_a_batch_part_named_files_that_is_no_file_is_422(student_client: APIClient) -> None:
     response = student_client.post("/api/v1/batches", {"files": "not a file"}, format="multipart")
     problem(response, 422, "not_a_file")
+
+
+def test_a_body_property_the_contract_does_not_know_is_422(student_client: APIClient, student: User) -> None:
+    report = ReportFactory(owner=student)
+    body = {"report_ids": [str(report.pk)], "hours_per_week": 4, "hours_per_day": 1}
+    problem(student_client.post("/api/v1/study-plans", body, format="json"), 422)
+    refused = student_client.post(f"/api/v1/reports/{report.pk}/share", {"days": "3"}, format="json")
+    assert set(problem(refused, 422)["errors"]) == {"days"}
+
+
+@pytest.mark.parametrize("name", ["", " ", "\n", "\u3000", "A\x00", "A" * 201])
+def test_a_cohort_name_is_not_blank_and_counted_as_sent(name: str) -> None:
+    from accounts.api.cohorts.serializers import CohortWriteSerializer
+
+    assert not CohortWriteSerializer(data={"name": name, "student_ids": []}).is_valid()
+    assert CohortWriteSerializer(data={"name": " A ", "student_ids": []}).is_valid()

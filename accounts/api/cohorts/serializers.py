@@ -5,11 +5,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Cohort
-from cfipros.api.fields import StrictCharField, StrictIntegerField
+from cfipros.api.fields import ClosedSerializer, StrictIntegerField, name_field
 
 
-class CohortWriteSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=200)
+class CohortWriteSerializer(ClosedSerializer):
+    name = name_field(200)
     student_ids = serializers.ListField(
         child=StrictIntegerField(min_value=1, max_value=2**63 - 1),
         max_length=1000,

@@ -18,10 +18,7 @@ from cfipros.api.problems import problem_response
 
 NOT_FOUND = problem_response("The caller has no cohort with this id")
 INVALID = problem_response("A field is invalid")
-STUDENT_NOT_FOUND = problem_response("A student is not one the caller teaches (`not_your_students`)")
-BOTH_NOT_FOUND = problem_response(
-    "The caller has no cohort with this id, or a student is not one the caller teaches (`not_your_students`)"
-)
+NOT_YOUR_STUDENTS = problem_response("A student is not one the caller teaches (`not_your_students`)")
 
 
 def _user(request: Request) -> User:
@@ -34,13 +31,13 @@ def _user(request: Request) -> User:
     create=extend_schema(
         summary="Make a cohort of some of the caller's students",
         request=CohortWriteSerializer,
-        responses={201: CohortSerializer, 404: STUDENT_NOT_FOUND, 422: INVALID},
+        responses={201: CohortSerializer, 403: NOT_YOUR_STUDENTS, 422: INVALID},
     ),
     retrieve=extend_schema(summary="One cohort", responses={200: CohortSerializer, 404: NOT_FOUND}),
     partial_update=extend_schema(
         summary="Rename a cohort or replace its students",
         request=CohortWriteSerializer(partial=True),
-        responses={200: CohortSerializer, 404: BOTH_NOT_FOUND, 422: INVALID},
+        responses={200: CohortSerializer, 403: NOT_YOUR_STUDENTS, 404: NOT_FOUND, 422: INVALID},
     ),
     destroy=extend_schema(
         summary="Delete a cohort (the students stay)",

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.links.selectors import invitation_status
 from accounts.models import Invitation, Link, User
+from cfipros.api.fields import ClosedSerializer
 
 
 def person_name(user: User) -> str:
@@ -26,7 +27,7 @@ class PersonSerializer(serializers.Serializer):
         return person_name(user)
 
 
-class InvitationCreateSerializer(serializers.Serializer):
+class InvitationCreateSerializer(ClosedSerializer):
     as_ = serializers.ChoiceField(
         source="inviter_as",
         choices=[Invitation.Side.INSTRUCTOR, Invitation.Side.STUDENT],

@@ -8,10 +8,11 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cfipros.api.fields import ClosedSerializer
 from extraction.models import Batch, BatchFile
 
 
-class BatchUploadSerializer(serializers.Serializer[dict[str, Any]]):
+class BatchUploadSerializer(ClosedSerializer):
     files = serializers.ListField(
         child=serializers.FileField(),
         min_length=1,

@@ -161,6 +161,10 @@ class BatchViewSet(RateLimitHeadersMixin, mixins.ListModelMixin, viewsets.Generi
         if request.POST.getlist("files"):
             message = "Every part named `files` must be a file (a part with a filename)."
             raise Invalid(message, code="not_a_file", errors={"files": [message]})
+        unknown = sorted({*request.POST.keys(), *request.FILES.keys()} - {"files"})
+        if unknown:
+            errors = {name: ["Unknown field."] for name in unknown}
+            raise Invalid("Send the files in `files`, and nothing else.", errors=errors)
         try:
             # Sizes first: nothing is read when the upload breaks a limit.
             intake.batch_check_limits([upload.size or 0 for upload in uploads])

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from cfipros.api.fields import StrictIntegerField
+from cfipros.api.fields import ClosedSerializer, StrictIntegerField
 from extraction.models import Report, ReportCode
 from extraction.reports.services import PERSONAL_FIELDS, SHARE_LINK_MAX_DAYS
 
@@ -166,13 +166,13 @@ class ReportSerializer(PublicResultSerializer):
         return report.owner_id is not None and getattr(user, "pk", None) == report.owner_id
 
 
-class ExtractionUploadSerializer(serializers.Serializer[dict[str, Any]]):
+class ExtractionUploadSerializer(ClosedSerializer):
     file = serializers.FileField(
         allow_empty_file=True, help_text="The AKTR: a PDF, PNG, JPEG or WebP file, at most 15 MB."
     )
 
 
-class ShareLinkCreateSerializer(serializers.Serializer[dict[str, Any]]):
+class ShareLinkCreateSerializer(ClosedSerializer):
     days = StrictIntegerField(
         min_value=1, max_value=SHARE_LINK_MAX_DAYS, help_text="How long the link works, in days (1 to 90)."
     )
