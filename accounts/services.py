@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.links.services import link_end
 from accounts.models import Cohort, Invitation, Link, Membership, Organization, User
-from accounts.signals import user_erased
+from accounts.signals import statistics_preference_changed, user_erased
 from cfipros.errors import Forbidden
 
 CLERK_ID_MAX_LENGTH = 64
@@ -100,6 +100,24 @@ def user_erase_self(*, user: User) -> None:
     if user.is_staff or user.is_superuser:
         raise Forbidden("Staff accounts are removed by another administrator.", code="staff_account")
     user_erase(user=user)
+
+
+@transaction.atomic
+def user_statistics_preference_set(*, user: User, contribute: bool) -> User:
+    """Opt ``user`` into (``contribute``) or out of the national statistics.
+
+    Takes effect for the reports already on file too: opting out takes away what they counted
+    for, opting back in adds them again (``statistics_preference_changed``, received by
+    extraction in this transaction). The row is locked, so a report stored meanwhile is counted
+    by the preference that holds when it commits. Setting the same value changes nothing.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.contribute_to_statistics != contribute:
+        locked.contribute_to_statistics = contribute
+        locked.save(update_fields=["contribute_to_statistics"])
+        statistics_preference_changed.send(sender=User, user=locked, contribute=contribute)
+    user.contribute_to_statistics = contribute
+    return user
 
 
 def organization_get_or_create(clerk_id: str, name: str) -> Organization:

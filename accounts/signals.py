@@ -11,3 +11,8 @@ user_erased = Signal()
 # (``GET /api/v1/me/export``). Each receiver returns one ``accounts.exports.ExportSection`` or a
 # list of them: a name and the rows, read lazily and in chunks so the answer can be streamed.
 user_export_requested = Signal()
+
+# Sent (with ``user`` and ``contribute``) in the transaction that changed a person's
+# ``contribute_to_statistics``, so the national statistics take their reports away or add them
+# back before anyone reads the counts.
+statistics_preference_changed = Signal()

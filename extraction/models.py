@@ -278,3 +278,67 @@ class BatchFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}#{self.position}"
+
+
+# --- National statistics: anonymised daily counts over every counted report ----------------------
+
+
+class ExamDayStatistic(models.Model):
+    """How many counted reports of one exam were received on one day, and how they scored.
+
+    No report id, no owner, no personal field: only counts. ``purged`` rows hold what anonymous
+    results contributed before the hourly purge deleted them, so the national picture outlives the
+    24 h result and a rebuild from the reports still on file keeps them (docs/statistics.md).
+    ``score_<n>`` counts scores from n to n+9 (``score_90`` takes 90 to 100).
+    """
+
+    exam = models.CharField(max_length=16)
+    day = models.DateField(help_text="The UTC day the report was received.")
+    purged = models.BooleanField(default=False)
+    reports = models.IntegerField(default=0)
+    passed = models.IntegerField(default=0)
+    scored = models.IntegerField(default=0, help_text="Reports with a score.")
+    score_sum = models.BigIntegerField(default=0)
+    score_0 = models.IntegerField(default=0)
+    score_10 = models.IntegerField(default=0)
+    score_20 = models.IntegerField(default=0)
+    score_30 = models.IntegerField(default=0)
+    score_40 = models.IntegerField(default=0)
+    score_50 = models.IntegerField(default=0)
+    score_60 = models.IntegerField(default=0)
+    score_70 = models.IntegerField(default=0)
+    score_80 = models.IntegerField(default=0)
+    score_90 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "day", "purged"], name="unique_exam_day_statistic"),
+        ]
+        indexes = [models.Index(fields=["day"], name="examdaystat_day")]
+
+    def __str__(self) -> str:
+        return f"{self.exam} {self.day}: {self.reports} reports"
+
+
+class CodeDayStatistic(models.Model):
+    """How many counted reports of one exam received on one day missed one code."""
+
+    exam = models.CharField(max_length=16)
+    code = models.CharField(max_length=32)
+    day = models.DateField(help_text="The UTC day the report was received.")
+    purged = models.BooleanField(default=False)
+    missed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exam", "code", "day", "purged"], name="unique_code_day_statistic"
+            ),
+        ]
+        # The national table reads an exam's days and sums per code from the index alone.
+        indexes = [
+            models.Index(fields=["exam", "day"], include=["code", "missed"], name="codedaystat_exam_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exam} {self.code} {self.day}: {self.missed}"

@@ -24,6 +24,13 @@ from cfipros.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedTy
 from extraction.adapter.extract import VisionUse, run_extraction
 from extraction.engine import ENGINE_VERSION, ExtractionError, ExtractionResult
 from extraction.models import CURRENT_EDITION, AcsElement, CodeCorrection, Report, ReportCode, new_share_token
+from extraction.statistics.services import (
+    owner_contributes,
+    report_figures,
+    report_figures_stored,
+    statistics_report_changed,
+    statistics_reports_retain,
+)
 
 # --- Reports -------------------------------------------------------------------------------------
 
@@ -184,19 +191,28 @@ def report_store_result(
             **fields,
         )
         _write_codes(report, result, replace=False)
+        statistics_report_changed(before=None, after=report_figures(report, _stored_codes(report)))
         return StoredReport(report, created=True)
 
     # Locked, so an erasure of the owner running now either finishes first (and this stores
-    # nothing personal) or waits for this report and scrubs it (see accounts.services.user_erase).
-    deleted_at = User.objects.select_for_update().filter(pk=owner.pk).values_list("deleted_at", flat=True)
-    if deleted_at.first() is None:
+    # nothing personal) or waits for this report and scrubs it (see accounts.services.user_erase);
+    # and so the owner's statistics preference cannot change while this report is counted.
+    deleted_at, contributes = (
+        User.objects.select_for_update()
+        .filter(pk=owner.pk)
+        .values_list("deleted_at", "contribute_to_statistics")
+        .get()
+    )
+    if deleted_at is None:
         fields |= _personal_fields(result)
     created = True
+    before = None
     if fields.get("exam_id_hash"):
         report, created = Report.objects.select_for_update().get_or_create(
             owner=owner, exam_id_hash=fields["exam_id_hash"], defaults=fields
         )
         if not created:
+            before = report_figures_stored(report) if contributes else None
             for name, value in fields.items():
                 setattr(report, name, value)
             report.expires_at = None
@@ -204,7 +220,14 @@ def report_store_result(
     else:
         report = Report.objects.create(owner=owner, **fields)
     _write_codes(report, result, replace=not created)
+    if contributes:
+        statistics_report_changed(before=before, after=report_figures(report, _stored_codes(report)))
     return StoredReport(report, created=created)
+
+
+def _stored_codes(report: Report) -> list[str]:
+    """The codes just written for ``report``, from its prefetch cache (no query)."""
+    return [row.code for row in report.codes.all()]
 
 
 def report_create_from_result(
@@ -229,6 +252,9 @@ def report_claim(*, report: Report, user: User) -> Report:
     if locked.owner_id is not None and locked.owner_id != user.pk:
         raise Conflict("This result belongs to another user.", code="already_claimed")
     if locked.owner_id is None:
+        # An anonymous result counts; claimed by someone who opted out, it no longer does.
+        if not User.objects.select_for_update().filter(pk=user.pk, contribute_to_statistics=True).exists():
+            statistics_report_changed(before=report_figures_stored(locked), after=None)
         locked.owner = user
         locked.expires_at = None
         locked.share_token = new_share_token()
@@ -265,10 +291,14 @@ def report_share_link_revoke(*, report: Report, user: User) -> None:
     )
 
 
+@transaction.atomic
 def report_delete(*, report: Report, user: User) -> None:
-    """Delete ``user``'s own report; those who may only read it (instructors, admins) may not."""
+    """Delete ``user``'s own report, and what it counted for in the national statistics; those
+    who may only read it (instructors, admins) may not."""
     if report.owner_id != user.pk:
         raise Forbidden("Only the owner may delete a report.")
+    if owner_contributes(report.owner_id):
+        statistics_report_changed(before=report_figures_stored(report), after=None)
     report.delete()
 
 
@@ -288,9 +318,16 @@ def reports_scrub_personal_fields(*, owner: User) -> int:
 
 def reports_purge_expired(*, now: datetime | None = None) -> int:
     """Delete anonymous results past their expiry (codes go with them) and forget the expired
-    links of owned reports; returns how many results went."""
+    links of owned reports; returns how many results went.
+
+    What the results counted for in the national statistics stays (it names nobody): the counts
+    move to the rows a rebuild keeps, since no report is left to recount them from.
+    """
     cutoff = now or timezone.now()
-    _, per_model = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff).delete()
+    expired = Report.objects.filter(owner__isnull=True, expires_at__lte=cutoff)
+    with transaction.atomic():
+        statistics_reports_retain(reports=expired)
+        _, per_model = expired.delete()
     Report.objects.filter(owner__isnull=False, share_expires_at__lte=cutoff).update(
         share_token=None, share_expires_at=None
     )
@@ -358,6 +395,8 @@ def report_correct_codes(*, report: Report, user: User, codes: list[str]) -> Cod
     wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     existing = {rc.code: rc for rc in ReportCode.objects.filter(report=report).order_by("position")}
     before = list(existing)
+    if wanted != before and owner_contributes(report.owner_id):
+        statistics_report_changed(before=report_figures(report, before), after=report_figures(report, wanted))
     if wanted == before:
         if report.status == Report.Status.OK:
             return None
