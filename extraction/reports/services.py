@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.plans.quotas import quota_consume
 from cfipros.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedType
 from extraction.adapter.extract import VisionUse, run_extraction
 from extraction.engine import ENGINE_VERSION, ExtractionError, ExtractionResult
@@ -252,6 +253,8 @@ def report_claim(*, report: Report, user: User) -> Report:
     if locked.owner_id is not None and locked.owner_id != user.pk:
         raise Conflict("This result belongs to another user.", code="already_claimed")
     if locked.owner_id is None:
+        # Claiming saves the result: one of the plan's saved reports for the month (429 over it).
+        quota_consume(user, "saved_reports")
         # An anonymous result counts; claimed by someone who opted out, it no longer does.
         if not User.objects.select_for_update().filter(pk=user.pk, contribute_to_statistics=True).exists():
             statistics_report_changed(before=report_figures_stored(locked), after=None)
@@ -365,6 +368,20 @@ class ExtractedReport:
     result: ExtractionResult
 
 
+def _store_and_count(*, owner: User | None, result: ExtractionResult, third_party: str) -> StoredReport:
+    """Store the result; a new report of a signed-in user is a saved report and takes one of the
+    plan's saved reports for the month, in the same transaction, so over the limit nothing is kept
+    (429). An update of the same exam id saves nothing new; an anonymous result is not saved until
+    it is claimed."""
+    if owner is None:
+        return report_store_result(owner=None, result=result, third_party=third_party)
+    with transaction.atomic():
+        stored = report_store_result(owner=owner, result=result, third_party=third_party)
+        if stored.created:
+            quota_consume(owner, "saved_reports")
+    return stored
+
+
 def report_extract(*, owner: User | None, data: bytes) -> ExtractedReport:
     """Read one document and store its result; the document itself is never stored.
 
@@ -375,7 +392,7 @@ def report_extract(*, owner: User | None, data: bytes) -> ExtractedReport:
         result = run_extraction(data, vision=vision)
     except ExtractionError as exc:
         raise engine_refusal_error(exc) from None
-    stored = report_store_result(owner=owner, result=result, third_party=vision.recipient)
+    stored = _store_and_count(owner=owner, result=result, third_party=vision.recipient)
     return ExtractedReport(stored.report, stored.created, result)
 
 

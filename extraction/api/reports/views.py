@@ -71,7 +71,8 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
             "Reads the uploaded file in memory, stores the normalized result and returns it with "
             "a `Location`. Anonymous results expire after 24 h and keep no name, FTN, applicant "
             "id, exam id or site: those appear in this response only. For a signed-in user the "
-            "same exam id uploaded again returns the same report (200 instead of 201). Engine "
+            "same exam id uploaded again returns the same report (200 instead of 201); a new one "
+            "is saved and takes one of the plan's saved reports for the month. Engine "
             "refusals keep the engine's error code as `code`: 415 `unsupported_type`; 413 "
             "`file_too_large`, `too_many_pages`, `image_too_large`; 422 `empty_file`, "
             "`corrupt_file`, `encrypted_pdf`, `not_an_aktr`, `document_too_complex` (well formed "
@@ -91,9 +92,10 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
                 "Missing `file`, or a document that cannot be read as a report or is too complex"
             ),
             429: problem_response(
-                "Rate limit reached, or the plan's extractions for the day are used up "
-                "(`quota_exceeded`: 3 per client network anonymously, 10 a day free); see "
-                "Retry-After and X-RateLimit-*"
+                "Rate limit reached, the plan's extractions for the day are used up "
+                "(`quota_exceeded`: 3 per client network anonymously, 10 a day free), or a new "
+                "report would pass the plan's saved reports for the month (`quota_exceeded`: 5 "
+                "free; nothing is kept); see Retry-After and X-RateLimit-*"
             ),
         },
         tags=["extractions"],
@@ -168,7 +170,8 @@ class ClaimResultView(_NoIndexMixin, APIView):
             "token claimed with answers 404 from then on, and the answer carries the new one, "
             "which expires when the old one would have (`POST /api/v1/reports/{id}/share` makes a "
             "longer one). The name, FTN and exam id of an anonymous upload were never stored, so "
-            "the claimed report has none of them."
+            "the claimed report has none of them. Claiming saves a report: it takes one of the "
+            "plan's saved reports for the month."
         ),
         request=None,
         parameters=[SHARE_TOKEN],
@@ -178,6 +181,10 @@ class ClaimResultView(_NoIndexMixin, APIView):
             404: problem_response("No result has this token"),
             409: problem_response("The result belongs to someone else"),
             410: problem_response("The anonymous result has expired"),
+            429: problem_response(
+                "The plan's saved reports for the month are used up (`quota_exceeded`: 5 free); "
+                "see Retry-After and X-RateLimit-*"
+            ),
         },
         tags=["results"],
     )
