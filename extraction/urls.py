@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from extraction.api.analytics.views import CohortAnalyticsView, CohortExportView
 from extraction.api.batches.views import BatchViewSet
 from extraction.api.catalog.views import AcsElementViewSet
+from extraction.api.organizations.views import OrganizationAnalyticsView
 from extraction.api.reports.views import ClaimResultView, ExtractionView, ReportViewSet, SharedResultView
 
 router = SimpleRouter(trailing_slash=False)
@@ -18,6 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cohorts/<int:pk>/analytics", CohortAnalyticsView.as_view(), name="cohort-analytics"),
     path("cohorts/<int:pk>/export", CohortExportView.as_view(), name="cohort-export"),
     path("extractions", ExtractionView.as_view(), name="extraction-create"),
+    path(
+        "organizations/<int:pk>/analytics", OrganizationAnalyticsView.as_view(), name="organization-analytics"
+    ),
     path("results/<str:share_token>", SharedResultView.as_view(), name="result-detail"),
     path("results/<str:share_token>/claim", ClaimResultView.as_view(), name="result-claim"),
 ]

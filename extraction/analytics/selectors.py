@@ -26,11 +26,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from accounts.cohorts.selectors import cohort_students
 from accounts.models import Cohort, Organization, User
-from accounts.organizations.selectors import (
-    organization_instructors,
-    organization_students,
-    organization_teaching_pairs,
-)
+from accounts.organizations.selectors import organization_students, organization_teaching
 from extraction.engine.grammar import roman_value
 from extraction.models import AcsCatalogVersion, Report, ReportCode
 
@@ -414,13 +410,11 @@ def organization_analytics(organization: Organization, wanted: AnalyticsFilter) 
     """
     students = organization_students(organization)
     roster, catalog = _roster(students, wanted)
+    teaching = organization_teaching(organization)
     instructors = [
-        (pk, _display_name(first, last, email, username), role)
-        for pk, first, last, email, username, role in organization_instructors(organization).values_list(
-            "user_id", "user__first_name", "user__last_name", "user__email", "user__username", "role"
-        )
+        (m.pk, _display_name(m.first_name, m.last_name, m.email, m.username), m.role) for m in teaching.staff
     ]
-    taught = organization_teaching_pairs(organization)
+    taught = teaching.pairs
     key = _version("organization", roster, catalog, wanted)
     figures: dict[str, Any] | None = cache.get(key)
     if figures is None:

@@ -1,0 +1,1 @@
+"""A school's analytics for its administrators."""

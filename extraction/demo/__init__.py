@@ -1,0 +1,1 @@
+"""Demo data: a realistic flight school with students, instructors, cohorts and reports."""
