@@ -15,6 +15,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import Invitation, Link, LinkEvent, Membership, Organization, User
+from accounts.plans.selectors import organizations_with_seats, seat_use_annotated
 
 
 class _MembershipInline(admin.TabularInline):
@@ -70,17 +71,27 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "clerk_id", "member_count", "created_at"]
+    list_display = ["name", "clerk_id", "member_count", "seat_use", "created_at"]
     search_fields = ["name", "clerk_id"]
     readonly_fields = ["clerk_id", "created_at", "updated_at", "clerk_plan"]
     inlines = [OrganizationMembershipInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
-        return super().get_queryset(request).annotate(member_total=Count("memberships"))
+        queryset = super().get_queryset(request).annotate(member_total=Count("memberships", distinct=True))
+        return organizations_with_seats(queryset)
 
     @admin.display(description="Members", ordering="member_total")
     def member_count(self, organization: Any) -> int:
         return int(organization.member_total)
+
+    @admin.display(description="Seats taken")
+    def seat_use(self, organization: Any) -> str:
+        """Instructors and admins against the plan's seats; ``OVER`` flags a school Clerk gave more
+        seats than it pays for (the webhook records them, see ``seat_take_from_clerk``)."""
+        use = seat_use_annotated(organization)
+        if use.seats is None:
+            return f"{use.taken} (no limit)"
+        return f"{use.taken} / {use.seats}{' OVER' if use.over else ''}"
 
 
 @admin.register(Membership)

@@ -3,7 +3,12 @@ free) or, when better, that of an organization they belong to; anonymous callers
 
 from __future__ import annotations
 
-from accounts.models import Membership, Plan, User
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from accounts.models import Membership, Organization, Plan, User
 from accounts.plans.tiers import plans_restore_missing
 
 ANONYMOUS_PLAN = "anonymous"
@@ -67,3 +72,47 @@ def plan_limits(plan: Plan) -> dict[str, int | bool | None]:
         "seats": plan.seats,
         **{feature: bool(getattr(plan, field)) for feature, field in FEATURES.items()},
     }
+
+
+# The roles that take a seat of an organization's plan: its instructors and administrators.
+SEAT_ROLES = frozenset({Membership.Role.INSTRUCTOR, Membership.Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class SeatUse:
+    seats: int | None  # None: no limit
+    taken: int
+
+    @property
+    def over(self) -> bool:
+        return self.seats is not None and self.taken > self.seats
+
+
+def organization_seats(organization: Organization) -> SeatUse:
+    """The seats of the organization's own plan (the staff override, else Clerk's
+    ``public_metadata.plan``; none is 0) and how many instructors and administrators hold one."""
+    plan = organization.plan_override
+    if plan is None and organization.clerk_plan:
+        plan = Plan.objects.filter(code=organization.clerk_plan).first()
+    taken = Membership.objects.filter(organization=organization, role__in=SEAT_ROLES).count()
+    return SeatUse(seats=plan.seats if plan is not None else 0, taken=taken)
+
+
+def organizations_with_seats(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
+    """The organizations with what :func:`seat_use_annotated` reads, in the same query."""
+    clerk_plan = Plan.objects.filter(code=OuterRef("clerk_plan"))
+    return organizations.select_related("plan_override").annotate(
+        seats_taken=Count("memberships", filter=Q(memberships__role__in=SEAT_ROLES), distinct=True),
+        clerk_plan_known=Exists(clerk_plan),
+        clerk_plan_seats=Subquery(clerk_plan.values("seats")[:1]),
+    )
+
+
+def seat_use_annotated(organization: Any) -> SeatUse:
+    """:func:`organization_seats` of an organization read through :func:`organizations_with_seats`."""
+    plan = organization.plan_override
+    if plan is not None:
+        seats = plan.seats
+    else:
+        seats = organization.clerk_plan_seats if organization.clerk_plan_known else 0
+    return SeatUse(seats=seats, taken=int(organization.seats_taken))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from accounts.models import Membership, Organization, Plan, User
+import logging
+
+from accounts.models import Organization, Plan, User
 from accounts.plans.quotas import quota_consume, quota_release
-from accounts.plans.selectors import FEATURES, plan_cheapest_with, plan_for_user
+from accounts.plans.selectors import FEATURES, organization_seats, plan_cheapest_with, plan_for_user
 from cfipros.errors import Invalid, PaymentRequired, PlanRequired
+
+logger = logging.getLogger(__name__)
 
 
 def entitlement_check(user: User, feature: str, *, plan: Plan | None = None) -> Plan:
@@ -38,14 +42,31 @@ def batch_allowance_consume(user: User, file_count: int) -> None:
 
 def seat_check(organization: Organization) -> None:
     """Room for one more instructor in ``organization``; else ``PaymentRequired`` (402)."""
-    plans = [p for p in [organization.plan_override] if p is not None]
-    if not plans and organization.clerk_plan:
-        plans = list(Plan.objects.filter(code=organization.clerk_plan))
-    seats = plans[0].seats if plans else 0
-    if seats is None:
-        return
-    taken = Membership.objects.filter(
-        organization=organization, role__in=[Membership.Role.INSTRUCTOR, Membership.Role.ADMIN]
-    ).count()
-    if taken >= seats:
-        raise PaymentRequired(f"{organization.name} uses all of its {seats} instructor seats; add seats.")
+    use = organization_seats(organization)
+    if use.seats is not None and use.taken >= use.seats:
+        raise PaymentRequired(f"{organization.name} uses all of its {use.seats} instructor seats; add seats.")
+
+
+def seat_take_from_clerk(organization: Organization, *, membership_id: str) -> bool:
+    """Check a seat Clerk has already given: ``True`` when the plan has room for it.
+
+    The membership is recorded either way. Clerk is where schools add their staff, and refusing
+    the webhook would not undo that there: Clerk would retry the delivery for days while our copy
+    of the school disagreed with Clerk's, and an instructor the school added would be invisible
+    here. So a seat beyond the plan is flagged instead: logged as ``seats_exceeded`` for the
+    operators, and shown over its count in the organizations' admin list (``organization_seats``).
+    """
+    try:
+        seat_check(organization)
+    except PaymentRequired:
+        use = organization_seats(organization)
+        logger.warning(
+            "seats_exceeded: organization %s gains a seat (Clerk membership %s) beyond its plan's %s; "
+            "%s are taken",
+            organization.pk,
+            membership_id,
+            use.seats,
+            use.taken,
+        )
+        return False
+    return True

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import ClerkTombstone, Membership, User
+from accounts.plans.selectors import SEAT_ROLES
+from accounts.plans.services import seat_take_from_clerk
 from accounts.services import organization_get_or_create, user_get_or_create
 from accounts.webhooks.payload import clerk_id, event_version, object_at, text, update_if_newer
 from accounts.webhooks.tombstones import (
@@ -95,6 +97,9 @@ def membership_upsert_from_clerk(data: dict[str, Any]) -> Membership | None:
         memberships.filter(clerk_id=membership_id).first()
         or memberships.filter(user=user, organization=organization).first()
     )
+    if role in SEAT_ROLES and (membership is None or membership.role not in SEAT_ROLES):
+        # Recorded even beyond the plan's seats, and flagged (see seat_take_from_clerk).
+        seat_take_from_clerk(organization, membership_id=membership_id)
     if membership is None:
         try:
             with transaction.atomic():
