@@ -150,9 +150,9 @@ def _histogram(reports: QuerySet[Report]) -> list[tuple[int, int]]:
 
 def _area_cells(
     codes: QuerySet[ReportCode],
-) -> tuple[dict[tuple[int, AreaKey], int], dict[AreaKey, set[int]], dict[AreaKey, str]]:
-    """Codes missed per (student, area), the students missing each area and each area's title."""
-    cells: dict[tuple[int, AreaKey], int] = {}
+) -> tuple[dict[int, dict[AreaKey, int]], dict[AreaKey, set[int]], dict[AreaKey, str]]:
+    """Codes missed per student and area, the students missing each area and each area's title."""
+    cells: dict[int, dict[AreaKey, int]] = defaultdict(dict)
     area_students: dict[AreaKey, set[int]] = defaultdict(set)
     area_titles: dict[AreaKey, str] = {}
     rows = (
@@ -163,7 +163,8 @@ def _area_cells(
     )
     for owner, prefix, area, title, count in rows:
         key = (prefix, area)
-        cells[(owner, key)] = cells.get((owner, key), 0) + count
+        mine = cells[owner]
+        mine[key] = mine.get(key, 0) + count
         area_students[key].add(owner)
         area_titles.setdefault(key, title or "")
     return cells, area_students, area_titles
@@ -297,7 +298,9 @@ def _figures(roster: list[_Student], students: QuerySet[User], wanted: Analytics
         "heatmap": {
             "students": [{"id": s.pk, "name": s.name} for s in roster],
             "areas": [f"{prefix}.{area}" for prefix, area in area_keys],
-            "cells": [[cells.get((s.pk, key), 0) for key in area_keys] for s in roster],
+            "cells": [
+                [row.get(key, 0) for key in area_keys] for row in (cells.get(s.pk, {}) for s in roster)
+            ],
         },
         "trend": [
             {

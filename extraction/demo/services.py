@@ -30,6 +30,8 @@ EXAMS = [
     ("CAX", "Commercial Pilot Airplane", "CA", 1),
 ]
 STUDENTS_PER_INSTRUCTOR = 25
+# The school's plan, so its admin and instructors see cohorts and analytics in a demonstration.
+DEMO_PLAN = "school"
 PASSING_SCORE = 70
 FIRST_NAMES = [
     "Ava", "Ben", "Chloe", "Diego", "Emma", "Farah", "Grace", "Hiro", "Isla", "Jack", "Kara", "Liam",
@@ -143,7 +145,7 @@ def demo_school_seed(
     """Create the demo school of ``seed`` with ``students`` students and ``reports`` reports between
     them, or describe the existing one (``created`` False) and change nothing.
 
-    The school has an admin, one instructor per 25 students, each student linked to one
+    The school, on the school plan, has an admin, one instructor per 25 students, each student linked to one
     instructor (one in ten to a second), a cohort per instructor of their linked students and
     the admin's cohort of the whole school. Reports are Private Pilot, Instrument and Commercial
     tests over the year before ``as_of``, with codes from the stored catalogue: each exam's areas
@@ -172,7 +174,9 @@ def demo_school_seed(
     password = make_password(None)
     n_instructors = max(1, math.ceil(students / STUDENTS_PER_INSTRUCTOR))
     with transaction.atomic():
-        organization = Organization.objects.create(clerk_id=_clerk_id(seed), name=demo_school_name(seed))
+        organization = Organization.objects.create(
+            clerk_id=_clerk_id(seed), name=demo_school_name(seed), clerk_plan=DEMO_PLAN
+        )
         admin = _person(rng, seed, "admin", 1, User.Role.SCHOOL_ADMIN, password)
         staff = [_person(rng, seed, "cfi", n + 1, User.Role.CFI, password) for n in range(n_instructors)]
         pupils = [_person(rng, seed, "student", n + 1, User.Role.STUDENT, password) for n in range(students)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import statistics
 from collections import defaultdict
@@ -15,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import Cohort, Link, Membership, Organization, User
+from extraction.api.analytics.serializers import CohortAnalyticsSerializer
+from extraction.api.organizations.serializers import OrganizationAnalyticsSerializer
 from tests.factories import (
     AcsElementFactory,
     MembershipFactory,
@@ -251,3 +254,16 @@ def test_a_new_report_and_a_departed_student_show_at_once() -> None:
     gone = _get(client, school).json()
     assert gone["students"] == before["students"] - 1
     assert school.students[0].pk not in [s["id"] for s in gone["heatmap"]["students"]]
+
+
+def test_the_figures_are_already_in_the_contracts_shape() -> None:
+    """The views answer the selectors' figures as they are: a serializer pass must change nothing."""
+    school = _school(8, 13)
+    client = client_for(school.admin)
+    body = _get(client, school).json()
+    assert body["instructors"] and body["drift"] and body["codes"]
+    assert json.loads(json.dumps(OrganizationAnalyticsSerializer(body).data)) == body
+    cohort = Cohort.objects.get(owner=school.instructors[1])
+    cohort_body = client_for(school.instructors[1]).get(f"/api/v1/cohorts/{cohort.pk}/analytics").json()
+    assert cohort_body["heatmap"]["cells"]
+    assert json.loads(json.dumps(CohortAnalyticsSerializer(cohort_body).data)) == cohort_body

@@ -51,6 +51,7 @@ def test_a_realistic_school() -> None:
     output = _seed()
     organization = Organization.objects.get(clerk_id="demo_school_1")
     assert f"organization {organization.pk}" in output
+    assert organization.clerk_plan == "school"
     assert "60 students" in output and "400 reports" in output
     roles = list(Membership.objects.filter(organization=organization).values_list("role", flat=True))
     assert roles.count(Membership.Role.ADMIN) == 1
