@@ -17,7 +17,7 @@ from accounts.models import User
 from extraction.adapter import extract as adapter
 from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import AcsElement, Report
-from extraction.reports import services as report_services
+from extraction.reports import extracting
 from tests.engine.generator.documents import UPLOAD, aktr, aktr_pdf
 from tests.personas import client_for
 from tests.reports.helpers import upload
@@ -219,7 +219,7 @@ def test_a_document_too_complex_for_the_engine_is_422(monkeypatch: pytest.Monkey
     def refuse(data: bytes, **kwargs: object) -> ExtractionResult:
         raise ExtractionError("document_too_complex", "A page holds more text runs than the engine reads.")
 
-    monkeypatch.setattr(report_services, "run_extraction", refuse)
+    monkeypatch.setattr(extracting, "run_extraction", refuse)
     response = upload(client_for(None), pdf)
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == PROBLEM
@@ -239,7 +239,7 @@ def test_a_result_the_engine_doubts_needs_review_everywhere_it_is_shown(
         result.review, result.review_reasons = True, list(reasons)
         return result
 
-    monkeypatch.setattr(report_services, "run_extraction", doubtful)
+    monkeypatch.setattr(extracting, "run_extraction", doubtful)
     created = upload(client_for(None), pdf).json()
     assert (created["status"], created["review"], created["review_reasons"]) == (
         "needs_review",

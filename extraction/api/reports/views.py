@@ -39,7 +39,7 @@ from extraction.api.reports.serializers import (
 from extraction.api.throttles import ExtractionAnonThrottle, ExtractionUserThrottle, RateLimitHeadersMixin
 from extraction.engine import ExtractionResult
 from extraction.models import Report
-from extraction.reports import selectors, services
+from extraction.reports import extracting, selectors, services
 
 
 def _share_location(report: Report) -> str:
@@ -104,11 +104,11 @@ class ExtractionView(RateLimitHeadersMixin, APIView):
         upload = ExtractionUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         uploaded = upload.validated_data["file"]
-        services.upload_check_size(uploaded.size)
+        extracting.upload_check_size(uploaded.size)
         owner = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
         subject = owner or client_network(str(request.META.get("REMOTE_ADDR") or ""))
         with uploaded, quota_taken(subject, "extractions"):
-            extracted = services.report_extract(owner=owner, data=uploaded.read())
+            extracted = extracting.report_extract(owner=owner, data=uploaded.read())
         report = extracted.report
         # The anonymous uploader gets the result's link here, and nowhere else.
         body = ReportSerializer(report, context={"request": request, "link_holder": owner is None}).data
