@@ -8,6 +8,7 @@ from extraction.api.batches.views import BatchViewSet
 from extraction.api.catalog.views import AcsElementViewSet
 from extraction.api.organizations.views import OrganizationAnalyticsView
 from extraction.api.reports.views import ClaimResultView, ExtractionView, ReportViewSet, SharedResultView
+from extraction.api.statistics.views import NationalCodesView, NationalExamsView
 
 router = SimpleRouter(trailing_slash=False)
 router.register("acs-codes", AcsElementViewSet, basename="acs-code")
@@ -24,4 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("results/<str:share_token>", SharedResultView.as_view(), name="result-detail"),
     path("results/<str:share_token>/claim", ClaimResultView.as_view(), name="result-claim"),
+    path("stats/codes", NationalCodesView.as_view(), name="stats-codes"),
+    path("stats/exams", NationalExamsView.as_view(), name="stats-exams"),
 ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from accounts.models import Membership, User
+from cfipros.api.fields import ClosedSerializer, StrictBooleanField
 
 
 class MeOrganizationSerializer(serializers.Serializer):
@@ -20,8 +23,29 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "clerk_id", "email", "role", "organizations"]
+        fields = ["id", "clerk_id", "email", "role", "organizations", "contribute_to_statistics"]
         read_only_fields = fields
+        extra_kwargs = {
+            "contribute_to_statistics": {
+                "help_text": "Whether the user's reports count in the national statistics (anonymously)."
+            }
+        }
+
+
+class MeUpdateSerializer(ClosedSerializer):
+    # An empty body changes nothing and is refused; the contract says so.
+    request_schema_extra = {"additionalProperties": False, "minProperties": 1}
+
+    contribute_to_statistics = StrictBooleanField(
+        required=False,
+        help_text="false takes the user's reports out of the national statistics, those on file "
+        "included; true puts them back.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Send contribute_to_statistics.")
+        return attrs
 
 
 class WebhookAckSerializer(serializers.Serializer):

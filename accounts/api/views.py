@@ -6,17 +6,23 @@ from __future__ import annotations
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api.serializers import MeExportSerializer, MeSerializer, WebhookAckSerializer
+from accounts.api.serializers import (
+    MeExportSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
+    WebhookAckSerializer,
+)
 from accounts.exports import user_export_stream
 from accounts.models import User
 from accounts.selectors import user_with_organizations
-from accounts.services import user_erase_self
+from accounts.services import user_erase_self, user_statistics_preference_set
 from accounts.webhooks.services import clerk_webhook_receive
 
 PROBLEM = "An `application/problem+json` body."
@@ -24,6 +30,7 @@ PROBLEM = "An `application/problem+json` body."
 
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]  # a preference is a JSON boolean, never a form's "false"
 
     @extend_schema(
         operation_id="me_retrieve",
@@ -33,6 +40,28 @@ class MeView(APIView):
     )
     def get(self, request: Request) -> Response:
         assert isinstance(request.user, User)
+        return Response(MeSerializer(user_with_organizations(request.user)).data)
+
+    @extend_schema(
+        operation_id="me_partial_update",
+        summary="Change the signed-in user's preferences",
+        description=(
+            "`contribute_to_statistics: false` leaves the user's reports out of the national "
+            "statistics (`/api/v1/stats/...`), those already counted included; `true` counts them "
+            "again. Answers the user as `GET` does."
+        ),
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer, 401: OpenApiResponse(description=PROBLEM)},
+        tags=["identity"],
+    )
+    def patch(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        body = MeUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if "contribute_to_statistics" in body.validated_data:
+            user_statistics_preference_set(
+                user=request.user, contribute=body.validated_data["contribute_to_statistics"]
+            )
         return Response(MeSerializer(user_with_organizations(request.user)).data)
 
     @extend_schema(

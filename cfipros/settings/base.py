@@ -272,6 +272,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-results": {"task": "extraction.purge_expired_reports", "schedule": 3600.0},
 }
 
+# National statistics (docs/statistics.md): the public tables are recomputed at most every
+# STATISTICS_CACHE_SECONDS, which bounds how long a stored report takes to show in them; the
+# picture behind a report's codes and a plan's priorities may be older.
+STATISTICS_CACHE_SECONDS = 5
+STATISTICS_PICTURE_CACHE_SECONDS = 300
+
 # Batches: each file's bytes wait for a worker in Redis for at most the transit TTL. The hard time
 # limit stays below the visibility timeout so a slow file is not handed to a second worker.
 BATCH_TRANSIT_TTL_SECONDS = env_int("BATCH_TRANSIT_TTL_SECONDS", 1800)

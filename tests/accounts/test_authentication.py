@@ -50,6 +50,7 @@ def test_valid_token_reaches_me_and_creates_the_user_once(anonymous_client, jwks
         "email": "pilot@example.com",
         "role": "student",
         "organizations": [],
+        "contribute_to_statistics": True,
     }
     second = get_me(anonymous_client, token)
     assert second.status_code == 200
