@@ -89,6 +89,8 @@ class OrganizationAdmin(admin.ModelAdmin):
         """Instructors and admins against the plan's seats; ``OVER`` flags a school Clerk gave more
         seats than it pays for (the webhook records them, see ``seat_take_from_clerk``)."""
         use = seat_use_annotated(organization)
+        if not use.planned:
+            return f"{use.taken} (no plan)"
         if use.seats is None:
             return f"{use.taken} (no limit)"
         return f"{use.taken} / {use.seats}{' OVER' if use.over else ''}"

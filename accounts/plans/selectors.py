@@ -82,10 +82,11 @@ SEAT_ROLES = frozenset({Membership.Role.INSTRUCTOR, Membership.Role.ADMIN})
 class SeatUse:
     seats: int | None  # None: no limit
     taken: int
+    planned: bool = True  # False: the organization has no plan of its own, so no seats to exceed
 
     @property
     def over(self) -> bool:
-        return self.seats is not None and self.taken > self.seats
+        return self.planned and self.seats is not None and self.taken > self.seats
 
 
 def organization_seats(organization: Organization) -> SeatUse:
@@ -95,7 +96,7 @@ def organization_seats(organization: Organization) -> SeatUse:
     if plan is None and organization.clerk_plan:
         plan = Plan.objects.filter(code=organization.clerk_plan).first()
     taken = Membership.objects.filter(organization=organization, role__in=SEAT_ROLES).count()
-    return SeatUse(seats=plan.seats if plan is not None else 0, taken=taken)
+    return SeatUse(seats=plan.seats if plan is not None else 0, taken=taken, planned=plan is not None)
 
 
 def organizations_with_seats(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
@@ -112,7 +113,7 @@ def seat_use_annotated(organization: Any) -> SeatUse:
     """:func:`organization_seats` of an organization read through :func:`organizations_with_seats`."""
     plan = organization.plan_override
     if plan is not None:
-        seats = plan.seats
-    else:
-        seats = organization.clerk_plan_seats if organization.clerk_plan_known else 0
-    return SeatUse(seats=seats, taken=int(organization.seats_taken))
+        return SeatUse(seats=plan.seats, taken=int(organization.seats_taken))
+    known = bool(organization.clerk_plan_known)
+    seats = organization.clerk_plan_seats if known else 0
+    return SeatUse(seats=seats, taken=int(organization.seats_taken), planned=known)

@@ -55,7 +55,11 @@ def seat_take_from_clerk(organization: Organization, *, membership_id: str) -> b
     of the school disagreed with Clerk's, and an instructor the school added would be invisible
     here. So a seat beyond the plan is flagged instead: logged as ``seats_exceeded`` for the
     operators, and shown over its count in the organizations' admin list (``organization_seats``).
+    An organization with no plan of its own pays for no seats and gives its members nothing (they
+    keep their own plans), so its staff are recorded without a flag.
     """
+    if not organization_seats(organization).planned:
+        return True
     try:
         seat_check(organization)
     except PaymentRequired:

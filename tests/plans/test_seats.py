@@ -73,6 +73,18 @@ def test_a_student_made_instructor_beyond_the_seats_is_flagged_and_a_student_tak
     assert len(_seat_warnings(caplog)) == 1
 
 
+def test_an_organization_without_a_plan_records_its_staff_unflagged(
+    anonymous_client: APIClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="accounts.plans.services")
+    for n in range(3):
+        event = membership_event(membership_id=f"orgmem_{n}", user_id=f"user_{n}", role="org:admin")
+        assert deliver(anonymous_client, event).status_code == 200
+    assert Membership.objects.filter(role="admin").count() == 3
+    assert _seat_warnings(caplog) == []
+    assert not organization_seats(Organization.objects.get(clerk_id="org_1")).over
+
+
 def test_the_admin_lists_each_organizations_seats_and_flags_the_ones_over(
     admin_client: Client, paying_school: Organization
 ) -> None:
@@ -88,7 +100,8 @@ def test_the_admin_lists_each_organizations_seats_and_flags_the_ones_over(
     page = admin_client.get(ORGANIZATIONS).content.decode()
     assert "2 / 1 OVER" in page
     assert "0 (no limit)" in page
-    assert page.count("1 / 0 OVER") == 2  # no plan, or a plan code with no row: no seats
+    # No plan, or a plan code with no row: no seats bought, and nothing flagged.
+    assert page.count("1 (no plan)") == 2
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
