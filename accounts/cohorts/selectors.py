@@ -20,7 +20,8 @@ def cohorts_of(user: User) -> QuerySet[Cohort]:
 
 
 def cohort_get(*, user: User, cohort_id: int) -> Cohort:
-    cohort = Cohort.objects.filter(pk=cohort_id, owner=user).first()
+    """The caller's cohort, its owner loaded (the students it counts are those the owner teaches)."""
+    cohort = Cohort.objects.select_related("owner").filter(pk=cohort_id, owner=user).first()
     if cohort is None:
         raise NotFound("You have no cohort with this id.", code="cohort_not_found")
     return cohort

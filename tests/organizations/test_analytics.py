@@ -267,3 +267,21 @@ def test_the_figures_are_already_in_the_contracts_shape() -> None:
     cohort_body = client_for(school.instructors[1]).get(f"/api/v1/cohorts/{cohort.pk}/analytics").json()
     assert cohort_body["heatmap"]["cells"]
     assert json.loads(json.dumps(CohortAnalyticsSerializer(cohort_body).data)) == cohort_body
+
+
+def test_cohort_analytics_cost_eight_queries_computed_and_four_from_the_cache() -> None:
+    """The cohort, two for the plan, the roster, four aggregates; unchanged data skips the four."""
+
+    def count(client: APIClient, cohort: Cohort) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/cohorts/{cohort.pk}/analytics").status_code == 200
+        return len(queries)
+
+    small, large = _school(2, 14), _school(30, 15)
+    cohorts = []
+    for school in (small, large):
+        cohort = Cohort.objects.create(owner=school.admin, name="All")
+        cohort.students.set(school.students)
+        cohorts.append((client_for(school.admin), cohort))
+    assert [count(*pair) for pair in cohorts] == [8, 8]
+    assert [count(*pair) for pair in cohorts] == [4, 4]
