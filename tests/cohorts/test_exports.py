@@ -139,14 +139,36 @@ def test_someone_elses_cohort_export_is_404(cfi: User, stranger_client: APIClien
     )
 
 
-def test_a_cohort_kept_from_a_plan_with_cohorts_is_readable_but_not_analysed(stranger: User) -> None:
+def test_an_instructor_without_a_plan_with_cohorts_gets_403_plan_required(stranger: User) -> None:
+    stranger.role = User.Role.CFI
+    stranger.save(update_fields=["role"])
     client = client_for(stranger)
+    body = _problem(
+        client.post("/api/v1/cohorts", {"name": "A", "student_ids": []}, format="json"), 403, "plan_required"
+    )
+    assert body["required_plan"] == "cfi"
+    # A cohort kept from a plan that had cohorts: still listed, readable and deletable; not changed
+    # or analysed.
     cohort = cohort_create(owner=stranger, name="Kept", student_ids=[])
+    assert [c["id"] for c in client.get("/api/v1/cohorts").json()["results"]] == [cohort.pk]
     assert client.get(f"/api/v1/cohorts/{cohort.pk}").status_code == 200
+    _problem(client.patch(f"/api/v1/cohorts/{cohort.pk}", {"name": "B"}, format="json"), 403, "plan_required")
     body = _problem(client.get(f"/api/v1/cohorts/{cohort.pk}/analytics"), 403, "plan_required")
     assert body["required_plan"] == "student_pro"
     _problem(client.get(f"/api/v1/cohorts/{cohort.pk}/export", {"format": "pdf"}), 403, "plan_required")
     assert client.delete(f"/api/v1/cohorts/{cohort.pk}").status_code == 204
+
+
+def test_someone_elses_cohort_stays_404_whatever_the_callers_plan(
+    cfi: User, stranger_client: APIClient
+) -> None:
+    cohort_id, _ = _cohort(cfi, 1)
+    _problem(
+        stranger_client.patch(f"/api/v1/cohorts/{cohort_id}", {"name": "B"}, format="json"),
+        404,
+        "cohort_not_found",
+    )
+    _problem(stranger_client.get(f"/api/v1/cohorts/{cohort_id}/analytics"), 404, "cohort_not_found")
 
 
 def test_features_are_data_an_operator_takes_exports_off_the_cfi_plan(cfi: User) -> None:

@@ -14,11 +14,15 @@ from rest_framework.response import Response
 from accounts.api.cohorts.serializers import CohortSerializer, CohortWriteSerializer
 from accounts.cohorts import selectors, services
 from accounts.models import Cohort, User
+from accounts.plans.services import entitlement_check
 from cfipros.api.problems import problem_response
 
 NOT_FOUND = problem_response("The caller has no cohort with this id")
 INVALID = problem_response("A field is invalid")
-NOT_YOUR_STUDENTS = problem_response("A student is not one the caller teaches (`not_your_students`)")
+REFUSED = problem_response(
+    "A student is not one the caller teaches (`not_your_students`), or the caller's plan has no "
+    "cohorts (`plan_required`, with `required_plan`)"
+)
 
 
 def _user(request: Request) -> User:
@@ -31,13 +35,13 @@ def _user(request: Request) -> User:
     create=extend_schema(
         summary="Make a cohort of some of the caller's students",
         request=CohortWriteSerializer,
-        responses={201: CohortSerializer, 403: NOT_YOUR_STUDENTS, 422: INVALID},
+        responses={201: CohortSerializer, 403: REFUSED, 422: INVALID},
     ),
     retrieve=extend_schema(summary="One cohort", responses={200: CohortSerializer, 404: NOT_FOUND}),
     partial_update=extend_schema(
         summary="Rename a cohort or replace its students",
         request=CohortWriteSerializer(partial=True),
-        responses={200: CohortSerializer, 403: NOT_YOUR_STUDENTS, 404: NOT_FOUND, 422: INVALID},
+        responses={200: CohortSerializer, 403: REFUSED, 404: NOT_FOUND, 422: INVALID},
     ),
     destroy=extend_schema(
         summary="Delete a cohort (the students stay)",
@@ -66,6 +70,7 @@ class CohortViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(CohortSerializer(page, many=True).data)
 
     def create(self, request: Request) -> Response:
+        entitlement_check(_user(request), "cohorts")
         wanted = CohortWriteSerializer(data=request.data)
         wanted.is_valid(raise_exception=True)
         cohort = services.cohort_create(owner=_user(request), **wanted.validated_data)
@@ -80,6 +85,7 @@ class CohortViewSet(viewsets.GenericViewSet):
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         cohort = selectors.cohort_get(user=_user(request), cohort_id=int(pk or 0))
+        entitlement_check(_user(request), "cohorts")
         wanted = CohortWriteSerializer(data=request.data, partial=True)
         wanted.is_valid(raise_exception=True)
         cohort = services.cohort_update(cohort=cohort, **wanted.validated_data)
