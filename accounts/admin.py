@@ -14,7 +14,17 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from accounts.models import Invitation, Link, LinkEvent, Membership, Organization, User
+from accounts.models import (
+    Invitation,
+    Link,
+    LinkEvent,
+    Membership,
+    Organization,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from accounts.outgoing.services import webhook_endpoint_update
 from accounts.plans.selectors import organizations_with_seats, seat_use_annotated
 
 
@@ -146,3 +156,70 @@ class LinkEventAdmin(_ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["actor", "invitation__inviter", "link__instructor", "link__student"]
     search_fields = ["actor__email"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Endpoints are registered through the API (their secret is shown once, there). Staff may
+    disable or enable one, through the service, which also clears its failure count; the URL is not
+    editable here, so it never skips the address check."""
+
+    list_display = ["url", "organization", "owner", "enabled", "consecutive_failures", "created_at"]
+    list_filter = ["enabled"]
+    list_select_related = ["organization", "owner"]
+    search_fields = ["url", "organization__name", "owner__email"]
+    fields = [
+        "url",
+        "organization",
+        "owner",
+        "created_by",
+        "description",
+        "events",
+        "enabled",
+        "disabled_at",
+        "disabled_reason",
+        "consecutive_failures",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [
+        "url",
+        "organization",
+        "owner",
+        "created_by",
+        "description",
+        "events",
+        "disabled_at",
+        "disabled_reason",
+        "consecutive_failures",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        enabled = bool(obj.enabled)
+        obj.refresh_from_db(fields=["enabled"])
+        webhook_endpoint_update(endpoint=obj, enabled=enabled)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_ReadOnlyAdmin):
+    """Every attempt, as the receiver answered it; the body holds ids and codes only."""
+
+    list_display = [
+        "created_at",
+        "endpoint",
+        "event_type",
+        "message_id",
+        "attempt",
+        "status",
+        "response_status",
+        "latency_ms",
+        "next_retry_at",
+    ]
+    list_filter = ["status", "event_type", "trigger"]
+    list_select_related = ["endpoint"]
+    search_fields = ["message_id", "endpoint__url"]

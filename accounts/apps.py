@@ -11,5 +11,8 @@ class AccountsConfig(AppConfig):
         # Registers the OpenAPI extension describing Clerk bearer authentication.
         from accounts import schema  # noqa: F401
 
+        # The outgoing webhook task (Celery discovers only ``accounts.tasks``).
+        from accounts.outgoing import tasks  # noqa: F401
+
         # Plans and quota records in the admin (a concern of their own, beside accounts.admin).
         from accounts.plans import admin  # noqa: F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -270,3 +272,93 @@ class QuotaUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.counter} {self.period_start}: {self.used}"
+
+
+class WebhookEndpoint(models.Model):
+    """A school's or an instructor's HTTPS receiver of CFIPros events (Standard Webhooks).
+
+    Owned by exactly one of an organization (managed by its admins) or a user (themselves). The
+    signing secret is stored encrypted (``accounts.outgoing.signing``) and shown only when made.
+    ``consecutive_failures`` counts failed attempts since the last success; past
+    ``WEBHOOKS_MAX_CONSECUTIVE_FAILURES`` the endpoint is disabled until its owner enables it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    url = models.URLField(max_length=2000)
+    description = models.CharField(max_length=500, blank=True)
+    events = models.JSONField(default=list)
+    secret_encrypted = models.TextField(editable=False)
+    enabled = models.BooleanField(default=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=True, owner__isnull=False)
+                | models.Q(organization__isnull=False, owner__isnull=True),
+                name="webhook_endpoint_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver one message to one endpoint.
+
+    A message (``message_id``, the ``webhook-id`` header, and its ``body``) is retried as new rows
+    with the next ``attempt`` number, so the list of an endpoint's deliveries shows every try; a
+    replay starts again from attempt 1 under the same message id, so a receiver can de-duplicate.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Trigger(models.TextChoices):
+        EVENT = "event", "Event"
+        RETRY = "retry", "Retry"
+        REPLAY = "replay", "Replay"
+        TEST = "test", "Test ping"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    message_id = models.CharField(max_length=40)
+    event_type = models.CharField(max_length=40)
+    body = models.TextField()
+    trigger = models.CharField(max_length=8, choices=Trigger.choices, default=Trigger.EVENT)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    next_retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-attempt"]
+        indexes = [
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_endpoint"),
+            models.Index(fields=["message_id"], name="webhook_delivery_message"),
+        ]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.message_id} attempt {self.attempt} ({self.status})"

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.links.services import link_end
-from accounts.models import Cohort, Invitation, Link, Membership, Organization, User
+from accounts.models import Cohort, Invitation, Link, Membership, Organization, User, WebhookEndpoint
 from accounts.signals import statistics_preference_changed, user_erased
 from cfipros.errors import Forbidden
 
@@ -71,6 +71,8 @@ def user_erase(*, user: User) -> None:
     # Out of every instructor's cohorts; their own cohorts (as an instructor) go with them.
     locked.cohort_memberships.clear()
     Cohort.objects.filter(owner=locked).delete()
+    # Their own webhook endpoints (a URL may name them) go, with every attempt to them.
+    WebhookEndpoint.objects.filter(owner=locked).delete()
     # The admin's history names the user as it was shown (their email) when staff changed them.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(locked.pk)

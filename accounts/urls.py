@@ -12,11 +12,13 @@ from accounts.api.links.views import (
     InvitationViewSet,
     LinkViewSet,
 )
+from accounts.api.webhook_endpoints.views import WebhookEndpointViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("links", LinkViewSet, basename="link")
 router.register("cohorts", CohortViewSet, basename="cohort")
+router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me", views.MeView.as_view(), name="me"),

@@ -290,6 +290,21 @@ BATCH_TASK_MAX_RETRIES = env_int("BATCH_TASK_MAX_RETRIES", 5)
 BATCH_TASK_MAX_ATTEMPTS = env_int("BATCH_TASK_MAX_ATTEMPTS", 3)
 BATCH_TASK_QUEUE = env_str("BATCH_TASK_QUEUE")
 
+# Outgoing webhooks (docs/webhooks.md). Attempts time out after WEBHOOKS_TIMEOUT_SECONDS; a failed
+# one is retried after WEBHOOKS_RETRY_BASE_SECONDS * 2^(n-1), capped at WEBHOOKS_RETRY_MAX_SECONDS,
+# with jitter, up to WEBHOOKS_MAX_ATTEMPTS attempts; an endpoint is disabled after
+# WEBHOOKS_MAX_CONSECUTIVE_FAILURES failed attempts in a row. WEBHOOKS_ALLOW_PRIVATE (development
+# and tests only) admits http and private or loopback addresses.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_SECRET_KEY = env_str("WEBHOOKS_SECRET_KEY")
+WEBHOOKS_TIMEOUT_SECONDS = env_float("WEBHOOKS_TIMEOUT_SECONDS", 5.0)
+WEBHOOKS_RETRY_BASE_SECONDS = env_float("WEBHOOKS_RETRY_BASE_SECONDS", 30.0)
+WEBHOOKS_RETRY_MAX_SECONDS = env_float("WEBHOOKS_RETRY_MAX_SECONDS", 3600.0)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 10, minimum=1)
+WEBHOOKS_MAX_CONSECUTIVE_FAILURES = env_int("WEBHOOKS_MAX_CONSECUTIVE_FAILURES", 30, minimum=1)
+WEBHOOKS_MAX_ENDPOINTS = env_int("WEBHOOKS_MAX_ENDPOINTS", 10, minimum=1)
+WEBHOOKS_TASK_QUEUE = env_str("WEBHOOKS_TASK_QUEUE")
+
 # Optional vision-model fallback for low-confidence extractions; off unless a key is set.
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")
 OPENAI_BASE_URL = env_str("OPENAI_BASE_URL")

@@ -18,3 +18,5 @@ CLERK_ISSUER = "https://clerk.test.cfipros.local"
 CLERK_AUTHORIZED_PARTIES = ["https://app.cfipros.test"]
 CORS_ALLOWED_ORIGINS = CLERK_AUTHORIZED_PARTIES
 CLERK_WEBHOOK_SECRET = "whsec_dGVzdC13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5"  # noqa: S105
+# Webhook retries follow at once in tests; the schedule itself is tested on its own.
+WEBHOOKS_RETRY_BASE_SECONDS = 0.0

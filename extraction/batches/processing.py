@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from extraction.adapter.extract import VisionUse, run_extraction
 from extraction.batches import transit
+from extraction.batches.events import batch_completed_announce, batch_file_processed_announce
 from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import Batch, BatchFile
-from extraction.reports.services import report_create_from_result
+from extraction.reports.events import report_created_announce
+from extraction.reports.services import report_store_result
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +102,10 @@ def _succeed(file_id: UUID, result: ExtractionResult, *, third_party: str) -> Ba
         )
         if row is None or row.status in TERMINAL:
             return None
-        report = report_create_from_result(owner=row.batch.owner, result=result, third_party=third_party)
-        row.report = report
+        stored = report_store_result(owner=row.batch.owner, result=result, third_party=third_party)
+        if stored.created:
+            report_created_announce(stored.report, result)
+        row.report = stored.report
         _set_outcome(row, status=BatchFile.Status.SUCCEEDED)
         transaction.on_commit(partial(transit.discard_quietly, [row.id]))
     return BatchFile.Status.SUCCEEDED
@@ -110,7 +114,12 @@ def _succeed(file_id: UUID, result: ExtractionResult, *, third_party: str) -> Ba
 def batch_file_fail(file_id: UUID, code: str, message: str) -> BatchFile.Status | None:
     """Record a failure unless the file already has an outcome; the payload goes either way."""
     with transaction.atomic():
-        row = BatchFile.objects.select_for_update().filter(pk=file_id).first()
+        row = (
+            BatchFile.objects.select_for_update(of=("self",))
+            .select_related("batch")
+            .filter(pk=file_id)
+            .first()
+        )
         if row is None or row.status in TERMINAL:
             return None
         _set_outcome(row, status=BatchFile.Status.FAILED, error=(code, message))
@@ -123,6 +132,7 @@ def _set_outcome(row: BatchFile, *, status: str, error: tuple[str, str] | None =
     row.status = status
     row.error_code, row.error_message = (error[0][:32], error[1][:300]) if error else ("", "")
     row.save(update_fields=["status", "report", "error_code", "error_message", "updated_at"])
+    batch_file_processed_announce(row, owner_id=row.batch.owner_id)
     batch_rollup(row.batch_id)
 
 
@@ -162,4 +172,5 @@ def batch_rollup(batch_id: UUID) -> Batch:
                 counts["succeeded"],
                 counts["failed"],
             )
+            batch_completed_announce(batch, succeeded=counts["succeeded"], failed=counts["failed"])
     return batch

@@ -18,6 +18,7 @@ from cfipros.errors import Invalid, TooLarge, UnsupportedType
 from extraction.adapter.extract import VisionUse, run_extraction
 from extraction.engine import ExtractionError, ExtractionResult
 from extraction.models import Report
+from extraction.reports.events import report_created_announce
 from extraction.reports.services import StoredReport, report_store_result
 
 # What each engine refusal is: the type is not ours, the document is bigger than the engine accepts
@@ -76,4 +77,6 @@ def report_extract(*, owner: User | None, data: bytes) -> ExtractedReport:
     except ExtractionError as exc:
         raise engine_refusal_error(exc) from None
     stored = _store_and_count(owner=owner, result=result, third_party=vision.recipient)
+    if stored.created and owner is not None:
+        report_created_announce(stored.report, result)
     return ExtractedReport(stored.report, stored.created, result)

@@ -20,6 +20,7 @@ from cfipros.errors import Invalid, NotFound
 from extraction.models import AcsElement, Report, ReportCode
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection, StudyResource
 from studyplans.plans import planning
+from studyplans.plans.events import study_plan_created_announce
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,7 @@ def study_plan_create(
             [StudyPlan.reports.through(studyplan_id=plan.pk, report_id=report.pk) for report in reports]
         )
         _write_draft(plan, draft, {})
+        study_plan_created_announce(plan, reports)
     return plan
 
 
