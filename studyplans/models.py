@@ -177,6 +177,12 @@ class StudyPlanItem(models.Model):
     done = models.BooleanField(default=False)
     minutes_spent = models.PositiveIntegerField(default=0)
     done_at = models.DateTimeField(null=True, blank=True)
+    national_share = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Share of the exam's applicants who missed the code nationally when the plan was "
+        "generated (it weighed in the priority); null when too few reports to say.",
+    )
 
     class Meta:
         ordering = ["plan", "position"]

@@ -47,6 +47,14 @@ def clean_quotas() -> Iterator[None]:
     delete_cache_keys("cfipros:quota:*")
 
 
+@pytest.fixture(autouse=True)
+def clean_statistics_cache() -> Iterator[None]:
+    """National statistics are cached in Redis for seconds to minutes: no test reads another's."""
+    delete_cache_keys("*cfipros:stats:*")
+    yield
+    delete_cache_keys("*cfipros:stats:*")
+
+
 @pytest.fixture
 def instructor(school: Organization) -> User:
     """A CFI on the CFI plan (batches, cohorts), as Clerk's ``public_metadata.plan`` would set."""

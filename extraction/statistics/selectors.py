@@ -237,7 +237,8 @@ NO_PICTURE = ExamPicture(reports=0, missed={})
 
 def national_pictures(exams: Iterable[str], *, today: dt.date) -> dict[str, ExamPicture]:
     """The picture of each exam in ``exams``: one cache read for all of them and, for those not
-    cached, one query per table whatever their number; kept ``STATISTICS_PICTURE_CACHE_SECONDS``."""
+    cached, one query per table whatever their number (the codes' only for exams with 5 reports
+    or more); kept ``STATISTICS_PICTURE_CACHE_SECONDS``."""
     wanted = sorted({exam for exam in exams if exam})
     if not wanted:
         return {}
@@ -255,13 +256,16 @@ def national_pictures(exams: Iterable[str], *, today: dt.date) -> dict[str, Exam
             .values_list("exam", "n")
         )
         missed: dict[str, dict[str, int]] = {exam: {} for exam in missing}
-        for exam, code, n in (
-            CodeDayStatistic.objects.filter(window)
+        # An exam under MIN_REPORTS publishes no share, so its codes need not be read.
+        enough = [exam for exam in missing if (reports.get(exam) or 0) >= MIN_REPORTS]
+        codes = (
+            CodeDayStatistic.objects.filter(exam__in=enough, day__gte=since, day__lte=until)
             .values("exam", "code")
             .annotate(n=Sum("missed"))
             .filter(n__gte=MIN_REPORTS)
             .values_list("exam", "code", "n")
-        ):
+        )
+        for exam, code, n in codes if enough else []:
             missed[exam][code] = n
         fresh = {exam: ExamPicture(reports=reports.get(exam) or 0, missed=missed[exam]) for exam in missing}
         cache.set_many(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,10 @@ INSTRUCTOR_REVIEW_MINUTES = 30
 WEIGHT_REPORTS = 100
 WEIGHT_ELEMENTS = 10
 TYPE_WEIGHT = {"R": 3, "K": 2, "S": 1}
+# The national term: WEIGHT_NATIONAL x the highest national share among the section's missed
+# elements (the fraction of the exam's applicants who missed it, docs/statistics.md). At most 50,
+# so it orders tasks missed on as many reports but never outranks one missed on more.
+WEIGHT_NATIONAL = 50
 TYPE_ORDER = {"R": 0, "K": 1, "S": 2}
 ROUND_TO = 5
 # A task's chapters are read in full once this many of its elements are missed; with fewer, a
@@ -88,6 +92,7 @@ class ItemDraft:
     resources: list[dict[str, Any]]
     estimated_minutes: int
     week_start: dt.date | None = None
+    national_share: float | None = None
 
 
 @dataclass
@@ -169,7 +174,11 @@ def _group(codes: Iterable[MissedCode]) -> tuple[dict[str, MissedCode], dict[str
 
 
 def _task_section(
-    key: TaskKey, codes: list[MissedCode], reports: dict[str, set[int]], resources: Sequence[ResourceInfo]
+    key: TaskKey,
+    codes: list[MissedCode],
+    reports: dict[str, set[int]],
+    resources: Sequence[ResourceInfo],
+    national: Mapping[str, float],
 ) -> SectionDraft:
     prefix, area, task = key
     element = next((c.element for c in codes if c.element is not None), None)
@@ -186,6 +195,7 @@ def _task_section(
         WEIGHT_REPORTS * report_count
         + WEIGHT_ELEMENTS * len(codes)
         + sum(TYPE_WEIGHT[t] * n for t, n in counts.items())
+        + national_term(codes, national)
     )
     task_level = [r for r in resources if not r.element_code]
     share = _reading_minutes(task_level, len(codes)) / len(codes)
@@ -217,13 +227,23 @@ def _task_section(
                 description=description,
                 resources=attached,
                 estimated_minutes=_round_up(minutes),
+                national_share=national.get(missed.code),
             )
         )
     return section
 
 
+def national_term(codes: Sequence[MissedCode], national: Mapping[str, float]) -> int:
+    """``WEIGHT_NATIONAL`` x the highest national share among ``codes`` (0 when none is known)."""
+    return round(WEIGHT_NATIONAL * max((national.get(c.code, 0.0) for c in codes), default=0.0))
+
+
 def _review_section(
-    title: str, codes: list[MissedCode], reports: dict[str, set[int]], text: str
+    title: str,
+    codes: list[MissedCode],
+    reports: dict[str, set[int]],
+    text: str,
+    national: Mapping[str, float],
 ) -> SectionDraft:
     report_count = len(set().union(*(reports[c.code] for c in codes)))
     section = SectionDraft(
@@ -245,6 +265,7 @@ def _review_section(
                 description=text,
                 resources=[],
                 estimated_minutes=INSTRUCTOR_REVIEW_MINUTES,
+                national_share=national.get(missed.code),
             )
         )
     return section
@@ -342,8 +363,14 @@ def build_plan(
     hours_per_week: int,
     start: dt.date,
     target_date: dt.date | None = None,
+    national_shares: Mapping[str, float] | None = None,
 ) -> PlanDraft:
-    """Sections ordered by priority (ties by ACS order), items within a section R, K, then S."""
+    """Sections ordered by priority (ties by ACS order), items within a section R, K, then S.
+
+    ``national_shares`` maps a code to the share of its exam's applicants who missed it
+    nationally; a code without one adds nothing to its section's priority.
+    """
+    national = national_shares or {}
     first, reports_of = _group(codes)
     by_task: dict[TaskKey, list[MissedCode]] = {}
     plt: list[MissedCode] = []
@@ -357,15 +384,18 @@ def build_plan(
         else:
             unmatched.append(missed)
     sections = [
-        _task_section(key, members, reports_of, resources.get(key, [])) for key, members in by_task.items()
+        _task_section(key, members, reports_of, resources.get(key, []), national)
+        for key, members in by_task.items()
     ]
     sections.sort(key=lambda s: (-s.priority, s.prefix, roman_value(s.area), s.task))
     if plt:
-        sections.append(_review_section("Learning statement codes (PLT)", plt, reports_of, PLT_DESCRIPTION))
+        sections.append(
+            _review_section("Learning statement codes (PLT)", plt, reports_of, PLT_DESCRIPTION, national)
+        )
     if unmatched:
         sections.append(
             _review_section(
-                "Codes to review with your instructor", unmatched, reports_of, UNMATCHED_DESCRIPTION
+                "Codes to review with your instructor", unmatched, reports_of, UNMATCHED_DESCRIPTION, national
             )
         )
     draft = PlanDraft(sections=sections, warnings=[])

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.selectors import owners_visible_to
 from cfipros.errors import Invalid, NotFound
 from extraction.models import AcsElement, Report, ReportCode
+from extraction.statistics.selectors import national_code_shares
 from studyplans.models import StudyPlan, StudyPlanItem, StudyPlanSection, StudyResource
 from studyplans.plans import planning
 from studyplans.plans.events import study_plan_created_announce
@@ -29,6 +30,7 @@ class _Inputs:
     resources: dict[planning.TaskKey, list[planning.ResourceInfo]]
     dates: list[planning.ReportDates]
     fingerprint: str
+    national: dict[str, float]
 
 
 def _element_info(element: AcsElement) -> planning.ElementInfo:
@@ -142,6 +144,10 @@ def _collect_inputs(reports: Sequence[Report]) -> _Inputs:
             for report in reports
         ],
         fingerprint=planning.codes_fingerprint(per_report.items()),
+        # How often applicants of each report's exam missed its codes, nationally (cached).
+        national=national_code_shares(
+            ((reports[c.report].exam_code, c.code) for c in codes), today=timezone.now().date()
+        ),
     )
 
 
@@ -184,6 +190,7 @@ def _write_draft(plan: StudyPlan, draft: planning.PlanDraft, previous: dict[str,
                     done=before.done if before else False,
                     minutes_spent=before.minutes_spent if before else 0,
                     done_at=before.done_at if before else None,
+                    national_share=item.national_share,
                 )
             )
     StudyPlanItem.objects.bulk_create(items)
@@ -236,6 +243,7 @@ def study_plan_create(
         hours_per_week=hours_per_week,
         start=today,
         target_date=target_date,
+        national_shares=inputs.national,
     )
     with transaction.atomic():
         plan = StudyPlan.objects.create(
@@ -273,6 +281,7 @@ def study_plan_regenerate(*, plan: StudyPlan) -> StudyPlan:
         hours_per_week=plan.hours_per_week,
         start=plan.start_date,
         target_date=plan.target_date,
+        national_shares=inputs.national,
     )
     with transaction.atomic():
         previous = {item.code: item for item in plan.items.all()}

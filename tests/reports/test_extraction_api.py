@@ -48,6 +48,7 @@ def test_anonymous_extraction_returns_result_and_keeps_no_identity(
         "element_type": "K",
         "confidence": 1.0,
         "raw": "PA.I.A.K1",
+        "national": None,  # no national figures yet
     }
     assert body["unresolved"] == [] and body["status"] == "ok"
     assert body["confidence"] == adapter.run_extraction(pdf).confidence > 0.9  # the engine's, as is

@@ -1,28 +1,18 @@
-"""Fixtures of the national statistics tests: no cached table outlives a test, and a helper that
-stores a report through the real path (``report_store_result``)."""
+"""Helpers of the national statistics tests: a report stored through the real path
+(``report_store_result``) and the counts summed. The root conftest clears the cached tables."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
-
-import pytest
 
 from accounts.models import User
 from extraction.models import CodeDayStatistic, ExamDayStatistic, Report
 from extraction.reports.services import report_store_result
-from tests.cache_keys import delete_cache_keys
 from tests.factories import ExtractionResultFactory
 
 _exam_ids = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def clean_statistics_cache() -> Iterator[None]:
-    delete_cache_keys("*cfipros:stats:*")
-    yield
-    delete_cache_keys("*cfipros:stats:*")
 
 
 def store(

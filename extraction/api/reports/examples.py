@@ -16,6 +16,7 @@ _CODES_DETAIL = [
         "element_type": "K",
         "confidence": 1.0,
         "raw": "PA.I.A.K1",
+        "national": {"share": 0.1832, "frequency": "common"},
     },
     {
         "code": "PA.I.B.K2",
@@ -25,6 +26,7 @@ _CODES_DETAIL = [
         "element_type": "K",
         "confidence": 1.0,
         "raw": "PA.I.B.K2",
+        "national": {"share": None, "frequency": "rare"},
     },
 ]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +13,35 @@ from accounts.models import User
 from cfipros.api.fields import ClosedSerializer, StrictIntegerField
 from extraction.models import Report, ReportCode
 from extraction.reports.services import PERSONAL_FIELDS, SHARE_LINK_MAX_DAYS
+from extraction.statistics.selectors import NO_PICTURE, ExamPicture, national_pictures
+
+# Where a representation keeps the national pictures it has read, so a list reads them once.
+PICTURES = "national_pictures"
+
+
+def pictures_for(context: Mapping[str, Any], exams: Iterable[str]) -> dict[str, ExamPicture]:
+    """The national picture of each exam in ``exams``, read once per representation (one cache
+    read, and on a miss one query per table, however many reports and exams)."""
+    # DRF hands every nested serializer the root's context dict, so what is kept here is shared.
+    pictures: dict[str, ExamPicture] = cast("dict[str, Any]", context).setdefault(PICTURES, {})
+    missing = {exam for exam in exams if exam and exam not in pictures}
+    if missing:
+        found = national_pictures(missing, today=timezone.now().date())
+        pictures.update({exam: found.get(exam, NO_PICTURE) for exam in missing})
+    return pictures
+
+
+class NationalFrequencySerializer(serializers.Serializer[dict[str, Any]]):
+    share = serializers.FloatField(
+        allow_null=True,
+        help_text="Fraction of the exam's applicants who missed the code over the last 90 days; null "
+        "when fewer than 5 reports missed it.",
+    )
+    frequency = serializers.ChoiceField(
+        choices=["common", "occasional", "rare"],
+        help_text="common: missed by 10% or more; rare: by under 2% (or fewer than 5 reports); "
+        "occasional: between.",
+    )
 
 
 class CodeDetailSerializer(serializers.ModelSerializer[ReportCode]):
@@ -20,10 +51,14 @@ class CodeDetailSerializer(serializers.ModelSerializer[ReportCode]):
     area = serializers.SerializerMethodField()
     task = serializers.SerializerMethodField()
     element_type = serializers.SerializerMethodField()
+    national = serializers.SerializerMethodField(
+        help_text="How often applicants of the report's exam miss this code nationally "
+        "(docs/statistics.md); null when the exam has fewer than 30 reports in 90 days to say it from."
+    )
 
     class Meta:
         model = ReportCode
-        fields = ["code", "description", "area", "task", "element_type", "confidence", "raw"]
+        fields = ["code", "description", "area", "task", "element_type", "confidence", "raw", "national"]
         read_only_fields = fields
 
     def get_description(self, obj: ReportCode) -> str:
@@ -37,6 +72,15 @@ class CodeDetailSerializer(serializers.ModelSerializer[ReportCode]):
 
     def get_element_type(self, obj: ReportCode) -> str:
         return obj.element.element_type if obj.element else ""
+
+    @extend_schema_field(NationalFrequencySerializer(allow_null=True))
+    def get_national(self, obj: ReportCode) -> dict[str, Any] | None:
+        exam = obj.report.exam_code
+        picture = pictures_for(self.context, [exam]).get(exam, NO_PICTURE)
+        frequency = picture.frequency(obj.code)
+        if frequency is None:
+            return None
+        return {"share": picture.share(obj.code), "frequency": frequency}
 
 
 class UnresolvedSerializer(serializers.Serializer[dict[str, Any]]):
@@ -87,6 +131,15 @@ PUBLIC_FIELDS = [
 LINK_FIELDS = ("share_token", "share_expires_at")
 
 
+class ReportListSerializer(serializers.ListSerializer[Report]):
+    """Reads the national pictures of every exam on the page at once, before any report."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        reports = list(data.all() if hasattr(data, "all") else data)
+        pictures_for(self.context, [report.exam_code for report in reports])
+        return super().to_representation(reports)
+
+
 class PublicResultSerializer(serializers.ModelSerializer[Report]):
     """What a share link shows: the result without anything that identifies the applicant."""
 
@@ -128,6 +181,7 @@ class PublicResultSerializer(serializers.ModelSerializer[Report]):
         model = Report
         fields = PUBLIC_FIELDS
         read_only_fields = fields
+        list_serializer_class = ReportListSerializer
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_codes(self, obj: Report) -> list[str]:

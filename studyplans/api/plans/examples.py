@@ -26,6 +26,7 @@ _ITEM: dict[str, Any] = {
     "done": False,
     "minutes_spent": 0,
     "done_at": None,
+    "national_share": 0.1832,
 }
 
 PLAN_REQUEST = [

@@ -58,6 +58,7 @@ class StudyPlanItemSerializer(serializers.ModelSerializer):
             "done",
             "minutes_spent",
             "done_at",
+            "national_share",
         ]
         read_only_fields = fields
 
