@@ -97,6 +97,8 @@ class ReportPDF(FPDF):
             size = self.get_string_width(word)
             while size > width:  # a word longer than the line: as much as fits, then the rest
                 cut = max(1, int(len(word) * width / size))
+                while cut > 1 and self.get_string_width(word[:cut]) > width:
+                    cut -= 1
                 if line:
                     lines.append(line)
                     line, used = "", 0.0

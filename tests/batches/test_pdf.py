@@ -10,6 +10,8 @@ from collections.abc import Callable
 import pypdfium2 as pdfium
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -175,3 +177,18 @@ def test_a_batch_without_any_report_still_makes_a_pdf() -> None:
     assert pages == 1
     assert "Pass rate: no graded report." in text
     assert "No report of this batch lists a deficient ACS task." in text
+
+
+def test_the_pdf_costs_the_same_queries_for_one_file_or_six(
+    instructor_client: APIClient, class_pdfs: Docs, django_capture_on_commit_callbacks
+) -> None:
+    def count(batch_id: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert instructor_client.get(f"/api/v1/batches/{batch_id}/export?format=pdf").status_code == 200
+        return len(queries)
+
+    docs = class_pdfs(6)
+    one = _upload(instructor_client, [(n, d) for n, d, _ in docs[:1]], django_capture_on_commit_callbacks)
+    six = _upload(instructor_client, [(n, d) for n, d, _ in docs], django_capture_on_commit_callbacks)
+    # The batch, its files, their reports, their codes; and the plan (user's, then the best row).
+    assert count(one) == count(six) <= 6
