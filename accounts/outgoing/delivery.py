@@ -104,7 +104,9 @@ def webhook_delivery_attempt(delivery_id: UUID) -> AttemptOutcome:
 
 @transaction.atomic
 def _record(delivery: WebhookDelivery, answer: transport.Answer, *, succeeded: bool) -> AttemptOutcome:
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+    """Write the attempt's outcome. A failure counts against the endpoint under its row lock; a
+    success takes no lock and writes the endpoint only when it had failures to clear, so the
+    deliveries to one busy endpoint do not queue behind each other."""
     delivery.response_status = answer.status
     delivery.latency_ms = answer.latency_ms
     if not succeeded and not answer.error:
@@ -117,9 +119,11 @@ def _record(delivery: WebhookDelivery, answer: transport.Answer, *, succeeded: b
     if delivery.trigger == Trigger.TEST:
         pass  # a ping tells its sender how the endpoint answers; it neither retries nor counts
     elif succeeded:
-        endpoint.consecutive_failures = 0
-        endpoint.save(update_fields=["consecutive_failures"])
+        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, consecutive_failures__gt=0).update(
+            consecutive_failures=0
+        )
     else:
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
         endpoint.consecutive_failures += 1
         if endpoint.enabled and endpoint.consecutive_failures >= int(
             settings.WEBHOOKS_MAX_CONSECUTIVE_FAILURES
