@@ -22,7 +22,8 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
-from accounts.models import User
+from accounts.models import User, WebhookDelivery, WebhookEndpoint
+from accounts.outgoing.signing import secret_encrypt, secret_generate
 from extraction.models import AcsElement, BatchFile, CodeCorrection, Report
 from studyplans.models import StudyPlanSection, StudyResource, StudyTask
 from studyplans.resources.fields import EXPORT_FIELDS
@@ -87,6 +88,15 @@ def operator_data(tmp_path: Path) -> dict[str, Any]:
     plan = StudyPlanFactory(owner=student)
     StudyPlanItemFactory(section=StudyPlanSectionFactory(plan=plan), element=AcsElement.objects.first())
     assert StudyPlanSection.objects.exists()
+    endpoint = WebhookEndpoint.objects.create(
+        owner=student,
+        url="https://hooks.school.example/cfipros",
+        events=["batch.completed"],
+        secret_encrypted=secret_encrypt(secret_generate()),
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint, message_id="msg_admin", event_type="batch.completed", body="{}", status="failed"
+    )
     return {"doubtful": doubtful, "task": task}
 
 
@@ -144,6 +154,7 @@ def test_every_changelist_and_a_change_page_of_each(page: Page, operator_data: d
             "extraction/batch", "extraction/batchfile", "extraction/acsdocument", "extraction/acselement",
             "extraction/report", "extraction/codecorrection", "studyplans/studytask",
             "studyplans/studyresource", "studyplans/studyplansection", "studyplans/studyplan",
+            "accounts/webhookendpoint", "accounts/webhookdelivery",
         )
     }  # fmt: skip
     assert expected <= set(changelists)
