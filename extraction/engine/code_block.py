@@ -9,6 +9,7 @@ catalogue code only.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -113,9 +114,15 @@ def parse_codes(
     resolver: Resolver = resolver_for(catalog)
     all_text = "\n".join(r.text for r in rows)
     tokens: list[tuple[str, float]] = []
+    # Beside each token, the text its row prints after it when the row holds that one code
+    # (a description column), else "".
+    beside: list[str] = []
     code_rows = find_code_rows(rows, consumed)
     for i, row_tokens in code_rows:
         tokens.extend((tok, rows[i].confidence) for tok in row_tokens)
+        text = rows[i].text
+        after = text[text.find(row_tokens[0]) + len(row_tokens[0]) :] if len(row_tokens) == 1 else ""
+        beside.extend([after.strip()] * len(row_tokens))
     if len(tokens) > MAX_CODE_TOKENS:
         # Each token not in the catalogue costs a search: a page of thousands is no report.
         raise ExtractionError(
@@ -127,6 +134,7 @@ def parse_codes(
     places = [p for p, (t, _) in zip(places, tokens, strict=True) if plt_of(t) is None]
 
     acs_tokens = [(t, c) for t, c in tokens if plt_of(t) is None]
+    acs_beside = [b for (t, _), b in zip(tokens, beside, strict=True) if plt_of(t) is None]
     plt_tokens = [(plt_of(t), t, c) for t, c in tokens if plt_of(t) is not None]
 
     # The codes printed say which kind they are; the paragraph decides only when both kinds
@@ -166,6 +174,7 @@ def parse_codes(
     reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
     if path != "text":
         reads = _follow_print_order(reads, resolver, prefixes, ev, places)
+        reads = _settle_by_description(reads, acs_beside, catalog)
     for tok, rc, res in reads:
         strict = normalize_strict(tok)
         if res.code is None and strict is not None and not resolver.sub_letter_is_blind(tok, strict):
@@ -284,6 +293,46 @@ def _follow_print_order(
         cost, code = fits[0]
         out[k] = (tok, rc, Resolution(code, cost + ORDER_PENALTY, [c for _, c in fits[:5]], "print order"))
     return out
+
+
+DESCRIPTION_MATCH = 0.75  # how alike the printed and the catalogue description must be
+DESCRIPTION_MARGIN = 0.15  # and how much more alike than the next candidate's
+
+
+def _settle_by_description(
+    reads: list[tuple[str, float, Resolution]], beside: Sequence[str], catalog: Catalog
+) -> list[tuple[str, float, Resolution]]:
+    """A reading ambiguous between catalogue codes (``K3I``: ``K3i`` or ``K3l``, one glyph for
+    both), printed with its element's description, is the candidate whose catalogue description
+    that text is. Descriptions are often cut short (``smoke, haze..``): only as much of each
+    catalogue description as was printed is compared."""
+    out = list(reads)
+    for k, ((tok, rc, res), text) in enumerate(zip(reads, beside, strict=True)):
+        printed = _plain(text)
+        if res.code is not None or res.reason != "ambiguous between catalogue codes" or len(printed) < 12:
+            continue
+        scored = sorted(
+            (
+                (_alike(printed, entry.description), code)
+                for code in res.candidates
+                if (entry := catalog.get(code)) is not None and entry.description
+            ),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < DESCRIPTION_MATCH:
+            continue
+        if len(scored) > 1 and scored[0][0] - scored[1][0] < DESCRIPTION_MARGIN:
+            continue
+        out[k] = (tok, rc, Resolution(scored[0][1], res.cost + ORDER_PENALTY, res.candidates, "description"))
+    return out
+
+
+def _alike(printed: str, description: str) -> float:
+    return difflib.SequenceMatcher(None, printed, _plain(description)[: len(printed)]).ratio()
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower().rstrip(". ")))
 
 
 OrderKey = Callable[[str], Any]

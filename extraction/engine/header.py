@@ -158,6 +158,7 @@ class LabelHit:
     end: float  # x where the label's column ends (next label on the row, else +inf)
     score: float = 1.0
     how: str = "colon"  # "colon": before a colon; "cell": a cell of its own; "opening": a cell's first words
+    apart: bool = False  # the text right of it stands in a cell of its own, past a gap
 
     @property
     def colon(self) -> bool:
@@ -168,8 +169,9 @@ class LabelHit:
 _COLON = re.compile(
     r"(?<![0-9\s])\s*[:;]|(?<=[A-Za-z)%#.])\s+[:;]|(?P<dash>(?<=[A-Za-z)%#.])\s+[-\u2013\u2014]+(?=\s|$))"
 )
-# A full stop after a label's last word works as a colon on some reports (``APPLICANT. DOE``).
-_STOP_MARK = re.compile(r"(?<=[A-Za-z])\.\s+(?=\S)")
+# A full stop after a label's last word works as a colon on some reports (``APPLICANT. DOE``),
+# and OCR may close the gap before a number (``Take number.5``, ``TAKE-1``).
+_STOP_MARK = re.compile(r"(?<=[A-Za-z])(?:\.\s+(?=\S)|[.-](?=[0-9]))")
 
 
 def _label_before(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None:
@@ -181,7 +183,7 @@ def _label_before(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None
         plain += 1
     for n in range(min(MAX_LABEL_WORDS, plain), 0, -1):
         start = words[-n].start()
-        found = vocab.classify(text[start:])
+        found = vocab.classify(text[start:], colon=True)
         if found is not None:
             return start, found[0], found[1]
     return None
@@ -216,8 +218,8 @@ def _label_opening(text: str, vocab: Vocabulary) -> tuple[int, str, float] | Non
 
 
 def _label_full_stop(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None:
-    """A label that opens the text and ends in a full stop, its value after it:
-    (value start, field, score)."""
+    """A label that opens the text and ends in a full stop (or a dash right before a number),
+    its value after it: (value start, field, score)."""
     m = _STOP_MARK.search(text)
     if m is None:
         return None
@@ -303,11 +305,13 @@ def _row_labels(row: Row, r: int, vocab: Vocabulary) -> list[LabelHit]:
     hits: list[LabelHit] = []
     for i, (start, value_at, field, score, how) in enumerate(found):
         stop = found[i + 1][0] if i + 1 < len(found) else len(text)
-        value = text[value_at:stop].strip(" :;\t")
+        raw = text[value_at:stop]
+        apart = SEGMENT_GAP in raw[: len(raw) - len(raw.lstrip(" :;\t"))]
+        value = raw.strip(" :;\t")
         if unit := _UNIT_THEN_COLON.match(value):
             value = value[unit.end() :]  # ``SCORE   (PCT):73%``: the label's unit, set apart by OCR
         column_end = _x_at(spans, starts, found[i + 1][0]) if i + 1 < len(found) else float("inf")
-        hits.append(LabelHit(field, r, value, _x_at(spans, starts, start), column_end, score, how))
+        hits.append(LabelHit(field, r, value, _x_at(spans, starts, start), column_end, score, how, apart))
     return hits
 
 
@@ -401,8 +405,10 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         row_of_labels = len(peers) >= 2 and any(not x.value for x in peers) and h.row + 1 not in label_cells
         if h.value and valid(h.value) and not row_of_labels:
             found = Found(h.value, h.row, confidence, h.how)
-        elif not h.value or not h.colon or row_of_labels or len(h.value) <= 2:
-            # (A glyph or two beside a colon label that are no valid value are a speck.)
+        elif not h.value or not h.colon or row_of_labels or len(h.value) <= 2 or h.apart:
+            # Text beside a colon label that is no valid value of it is a speck (a glyph or
+            # two), or, standing apart, another label OCR garbled past knowing (``SCORE
+            # ACHIEVED:   PASS / FA1L``, the values below): the column below is tried first.
             below = _value_below(rows, h, label_cells, valid)
             if below is not None:
                 k, text = below

@@ -92,13 +92,14 @@ class Vocabulary:
     def load(cls, path: Path = VOCABULARY_PATH) -> Vocabulary:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
-    def classify(self, text: str) -> tuple[str, float] | None:
+    def classify(self, text: str, *, colon: bool = False) -> tuple[str, float] | None:
         """(field, match score in (0, 1]) of a label text, or None when it is no known label.
 
         A parenthesised part that names a field itself settles it (``FAA ID (FTN)``); one
-        that names none (``(LAST, FIRST MI)``, ``(MM/DD/YYYY)``) is left out.
+        that names none (``(LAST, FIRST MI)``, ``(MM/DD/YYYY)``) is left out. ``colon``: the
+        text stands before a colon, which says it is a label, so one of its words may be lost.
         """
-        found = self._classify(normalize_label(text))
+        found = self._classify(normalize_label(text), colon)
         for inner in _PARENS.findall(text):
             named = self._classify(normalize_label(inner.strip("()[]")))
             if found is not None and named is not None and named[0] not in (IGNORED, found[0]):
@@ -106,7 +107,7 @@ class Vocabulary:
         return found
 
     @lru_cache(maxsize=8192)  # noqa: B019 (one vocabulary per process; labels repeat)
-    def _classify(self, words: tuple[str, ...]) -> tuple[str, float] | None:
+    def _classify(self, words: tuple[str, ...], colon: bool = False) -> tuple[str, float] | None:
         if not words or len(words) > MAX_LABEL_WORDS or any(not w.isalpha() for w in words):
             return None
         field = self._exact.get(words)
@@ -117,16 +118,48 @@ class Vocabulary:
         phrase = self._phrase(words)
         if phrase is not None:
             return phrase
-        # A wording no phrase knows, read with slips: every word must be a known one.
+        # A wording no phrase knows, read with slips: every word must be a known one, but for
+        # one longer word of a label of several before a colon, garbled past knowing
+        # (``Attempt munber:``), when the words read name the field by themselves.
         known: list[str] = []
+        lost = 0
         for word in words:
             match = self._known_word(word)
+            if (
+                match is None
+                and len(word) < 5
+                and len(words) > 1
+                and sum(w != word for w in words) == len(words) - 1
+            ):
+                short = self._short_slip(word, [w for w in words if w != word])
+                if short is not None:
+                    known.append(short)
+                    continue
             if match is None:
-                return None
+                if not colon or len(words) < 2 or len(word) < 4 or lost:
+                    return None
+                lost += 1
+                continue
             known.append(match)
         field = self._rule(tuple(known))
-        slips = sum(a != b for a, b in zip(words, known, strict=True))
+        slips = sum(1 for word in words if word not in self._known) + lost
         return (field, round(max(0.5, 0.95 - 0.15 * slips), 3)) if field is not None else None
+
+    def _short_slip(self, word: str, others: list[str]) -> str | None:
+        """The known word a short word (three or four letters) of a label was read for, with one
+        slip (``Pet Correct``): only beside words read exactly, and only when every known word
+        that near makes the label name the same field (``PLT`` or ``PCT`` for ``PET``)."""
+        if len(word) < 3 or not word.isalpha() or not all(w in self._known for w in others):
+            return None
+        fitting: dict[str | None, str] = {
+            self._rule((*others, candidate)): candidate
+            for candidate in sorted(self._by_length.get(len(word), ()))
+            if levenshtein(word, candidate, 1) <= 1
+        }
+        fields = set(fitting)
+        if len(fields) != 1 or fields & {None, IGNORED}:
+            return None
+        return fitting[fields.pop()]
 
     def _rule(self, words: tuple[str, ...]) -> str | None:
         present = frozenset(words)
@@ -177,10 +210,16 @@ def _word_cost(words: tuple[str, ...], phrase: tuple[str, ...]) -> float | None:
     left = list(phrase)
     total = 0
     for word in sorted(words, key=len, reverse=True):
-        options = [(levenshtein(word, p, _allowed_edits(p)), i) for i, p in enumerate(left)]
-        cost, index = min(options)
-        if cost > _allowed_edits(left[index]):
+        # Only words within their own allowance compete: a short word's bound-exceeded distance
+        # must not tie with, and win over, a long word reached within its larger allowance.
+        options = [
+            (cost, i)
+            for i, p in enumerate(left)
+            if (cost := levenshtein(word, p, _allowed_edits(p))) <= _allowed_edits(p)
+        ]
+        if not options:
             return None
+        cost, index = min(options)
         total += cost
         left.pop(index)
     return total

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from . import fields as F
 from . import header as H
@@ -122,10 +122,10 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
 
     title_raw, rc = raw.get("exam_title", ("", 0.0))
     if not title_raw and (printed := _title_without_label(rows, consumed)) is not None:
-        # Some layouts print the exam's title as a heading, with no label: its test code in
-        # parentheses, one the engine knows, identifies it.
-        title_raw, rc = rows[printed].text.strip(), 0.9 * rows[printed].confidence
-        consumed.add(printed)
+        # Some layouts print the exam's title as a heading, with no label, and OCR may garble
+        # a label past knowing: a title ending in a test code the engine knows identifies it.
+        index, title_raw, rc = printed
+        consumed.add(index)
     title, code, tconf = F.clean_title(title_raw, ocr=path != "text")
     put("exam_title", title, base * rc * tconf)
     put("exam_code", code, base * rc * tconf)
@@ -155,6 +155,10 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         conf["score"] = round(base * (rc or 0.9) * sconf, 3) if "score" in raw else 0.8
         ev.score_said_none = "score" in raw and sconf >= 0.9
     text, rc = raw.get("grade", ("", 0.0))
+    if not text and (alone := _grade_without_label(rows, consumed)) is not None:
+        # A grade word standing alone in a cell names the grade whatever its label read as.
+        index, text, rc = alone
+        consumed.add(index)
     put("grade", F.parse_grade(text), base * rc)
     ev.score_dropped = _check_score_against_grade(result, conf)
     text, rc = raw.get("take", ("", 0.0))
@@ -242,17 +246,52 @@ _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
 _TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{2,}\(\s*(?P<code>[A-Z]{3})\s*\)")
 
 
-def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> int | None:
-    """The first row above the codes that is a title of a few words with a test code in
-    parentheses, and nothing else."""
+def _header_cells(rows: Sequence[Row]) -> Iterator[tuple[int, str]]:
+    """(row index, cell text) of every cell above the codes, whole rows first."""
     for i, row in enumerate(rows):
         text = row.text.strip()
         if REPORT_END.search(text) or code_row_tokens(text):
-            return None
+            return
+        yield i, text
+        cells = H.cells_of(row)
+        if len(cells) > 1:
+            for cell in cells:
+                yield i, cell.text.strip()
+
+
+def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, str, float] | None:
+    """The first row or cell above the codes that is a title of a few words with a test code
+    the engine knows in parentheses, and nothing else: (row index, text, confidence).
+
+    A whole row must be one no label used; a cell may stand in a row another field's value
+    shares (``1131932293931251   Aviation Mechanic General (AMG)``), the title's text being no
+    valid value of any other field.
+    """
+    for i, text in _header_cells(rows):
+        whole = text == rows[i].text.strip()
+        if whole and i in consumed:
+            continue
         m = _TITLE_WITH_CODE.fullmatch(text)
-        if i not in consumed and len(text.split()) <= 10 and m and F.known_title_end(text, m["code"]):
-            return i
+        known = whole or (m is not None and m["code"] in F.EXAM_TITLES)
+        if m and known and len(text.split()) <= 10 and F.known_title_end(text, m["code"]):
+            return i, text, (0.9 if whole else 0.8) * rows[i].confidence
     return None
+
+
+_GRADE_ALONE = re.compile(r"(?:UN)?SATISFACTORY|PASS(?:ED)?|FAIL(?:ED)?", re.IGNORECASE)
+
+
+def _grade_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, str, float] | None:
+    """The grade when one grade word alone fills a cell above the codes, and no other grade
+    word does: (row index, text, confidence). Two different ones leave it unknown."""
+    seen: dict[str, tuple[int, str]] = {}
+    for i, text in _header_cells(rows):
+        if _GRADE_ALONE.fullmatch(text) and (grade := F.parse_grade(text)) is not None:
+            seen.setdefault(grade, (i, text))
+    if len(seen) != 1:
+        return None
+    index, text = next(iter(seen.values()))
+    return index, text, 0.8 * rows[index].confidence
 
 
 def _check_score_against_grade(result: ExtractionResult, conf: dict[str, float]) -> bool:

@@ -239,3 +239,87 @@ def test_a_percentage_asked_by_a_grade_label_is_the_score() -> None:
     assert labels.vocabulary().classify("Result (8)") == ("score", 0.95)  # OCR read the % sign as 8
     assert values("RESULT: 90\nSTATUS: PASS") == {"score": "90", "grade": "PASS"}
     assert values("RESULT: PASS\nSCORE: 88") == {"score": "88", "grade": "PASS"}
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("SCORE ACHTEVRD", "score"),  # two slips in the long word, none in the short one
+        ("Pet Correct", "score"),  # a short word one slip from PCT (and from PLT: both say score)
+        ("FIN NUMBER", "ftn"),
+        ("correct", "score"),  # the % sign of ``% correct`` lost
+        ("Number correct", labels.IGNORED),  # a count, not a percentage
+    ],
+)
+def test_labels_read_with_slips(label: str, field: str) -> None:
+    found = labels.vocabulary().classify(label)
+    assert found is not None and found[0] == field
+
+
+def test_a_short_word_slips_only_beside_words_read_exactly() -> None:
+    vocabulary = labels.vocabulary()
+    assert vocabulary.classify("PLT codes") is None  # no PCT: PLT is a word of its own
+    assert vocabulary.classify("Fin") is None  # alone, a short word is never guessed
+
+
+def test_a_word_garbled_past_knowing_is_forgiven_only_before_a_colon() -> None:
+    vocabulary = labels.vocabulary()
+    assert vocabulary.classify("Attempt munber", colon=True) == ("take", 0.65)
+    assert vocabulary.classify("Attempt munber") is None
+    assert vocabulary.classify("Attempt munber zorbax", colon=True) is None  # one word at most
+    assert values("Attempt munber:\n2") == {"take": "2"}
+
+
+def _row(y: float, *cells: tuple[str, float]) -> Row:
+    segments = [Segment(text, x, y, x + 6.0 * len(text), y + 10) for text, x in cells]
+    return Row("   ".join(t for t, _ in cells), 0, y, y + 10, 1.0, segments)
+
+
+def test_a_label_garbled_beside_a_colon_label_leaves_the_value_below() -> None:
+    # ``SCORE ACHIEVED:   PASS / FAIL`` with both values below, the second label misread.
+    rows = [
+        _row(0, ("SCORE ACHIEVED:", 200), ("PASS / PAILS", 680)),
+        _row(24, ("95", 200), ("SATISFACTORY", 690)),
+    ]
+    found, used = H.read_header(rows, H.find_labels(rows))
+    assert found["score"].text == "95" and found["score"].placement == "below"
+    assert used == {0, 1}
+
+
+def test_a_title_in_a_cell_and_a_grade_word_alone_need_no_label(catalog: Catalog) -> None:
+    rows = report()
+    # Both labels misread past knowing; the values still say what they are.
+    rows[4] = rows_from_text("XM TAKEN: 1131932293931251   Aviation Mechanic General (AMG)")[0]
+    rows[8] = rows_from_text("PASS / PAILS:   SATISFACTORY")[0]
+    result = parse_rows(rows, catalog)
+    assert (result.exam_code, result.exam_title) == ("AMG", "Aviation Mechanic General (AMG)")
+    assert result.grade == "PASS"
+
+
+def test_two_grade_words_alone_leave_the_grade_unknown(catalog: Catalog) -> None:
+    rows = report()
+    rows[8] = rows_from_text("PASS / PAILS:   SATISFACTORY   FAIL")[0]
+    assert parse_rows(rows, catalog).grade is None
+
+
+def test_a_code_ambiguous_between_two_sub_letters_is_settled_by_its_printed_description(
+    catalog: Catalog,
+) -> None:
+    rows = report().copy()
+    at = next(i for i, r in enumerate(rows) if r.text.startswith("1. PA.I.C.K2a"))
+    # ``K3I``: the glyph of both ``K3i`` and ``K3l``; the description says which.
+    rows[at : at + 2] = [
+        _row(400, ("PA.I.C.K3I", 100), ("Obstructions to visibility (e.g., smoke, haze..", 260)),
+        _row(420, ("PA.III.B.R1", 100), ("Collision hazards", 260)),
+    ]
+    assert "PA.I.C.K3l" in parse_rows(rows, catalog, path="ocr").codes
+    rows[at] = _row(400, ("PA.I.C.K3I", 100), ("Something else entirely, not a description", 260))
+    result = parse_rows(rows, catalog, path="ocr")
+    assert not {"PA.I.C.K3l", "PA.I.C.K3i"} & set(result.codes)
+    assert "code_unresolved" in result.review_reasons
+
+
+def test_a_full_stop_or_a_dash_run_into_a_number_ends_a_label() -> None:
+    assert values("Take number.5") == {"take": "5"}
+    assert values("TAKE-1") == {"take": "1"}
+    assert values("Test No.123456789012") == {"exam_id": "123456789012"}
