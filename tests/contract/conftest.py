@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.authentication import reset_jwks_cache
 from accounts.cohorts.services import cohort_create
 from accounts.links.services import invitation_accept, invitation_create
-from accounts.models import User, WebhookDelivery
+from accounts.models import Membership, User, WebhookDelivery
 from accounts.outgoing import addresses, transport
 from accounts.outgoing.services import webhook_endpoint_create
 from extraction.adapter.extract import get_catalog, reset_catalog
@@ -27,6 +27,8 @@ from tests.engine.generator.documents import UPLOAD, aktr_pdf
 from tests.factories import (
     BatchFactory,
     BatchFileFactory,
+    MembershipFactory,
+    OrganizationFactory,
     ReportFactory,
     StudyPlanItemFactory,
     UserFactory,
@@ -88,6 +90,9 @@ def fuzz_target(transactional_db: None, settings, monkeypatch) -> Iterator[FuzzT
     link = invitation_accept(token=invitations.pop().token, user=student)
     # More than one: a fuzzed DELETE may remove one before a PATCH is tried.
     cohorts = [cohort_create(owner=student, name=f"Cohort {n}", student_ids=[]) for n in range(4)]
+    # A school the persona administers, so its analytics have something to answer.
+    school = OrganizationFactory(clerk_plan="school")
+    MembershipFactory(user=student, organization=school, role=Membership.Role.ADMIN)
     # Webhook endpoints are a CFI's: their operations sign in as one, who has several (a fuzzed
     # DELETE may remove one), each with a finished delivery to replay.
     settings.WEBHOOKS_ALLOW_PRIVATE = True
@@ -127,6 +132,7 @@ def fuzz_target(transactional_db: None, settings, monkeypatch) -> Iterator[FuzzT
                     str(batch.pk),
                     item.plan.pk,
                     link.pk,
+                    school.pk,
                     *(c.pk for c in cohorts),
                     *(str(e.pk) for e in endpoints),
                 ],
