@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.links.selectors import invitation_status, invitations_of, links_of
-from accounts.models import User
+from accounts.models import User, WebhookEndpoint
 from accounts.selectors import user_with_organizations
 from accounts.signals import user_export_requested
 
@@ -39,7 +39,8 @@ class ExportSection:
 def user_export_profile(user: User) -> dict[str, Any]:
     """What the account itself holds about the person: their organizations, their links with
     instructors or students, the invitations they sent or received (without tokens, which are
-    live keys), and the cohorts they keep as an instructor (names and sizes)."""
+    live keys), the cohorts they keep as an instructor (names and sizes), and the webhook
+    endpoints they registered for themselves (without secrets)."""
     user = user_with_organizations(user)
     return {
         "id": user.pk,
@@ -84,6 +85,17 @@ def user_export_profile(user: User) -> dict[str, Any]:
                 "created_at": cohort.created_at,
             }
             for cohort in user.cohorts.annotate(student_count=Count("students")).order_by("created_at", "pk")
+        ],
+        "webhook_endpoints": [
+            {
+                "id": endpoint.pk,
+                "url": endpoint.url,
+                "description": endpoint.description,
+                "events": endpoint.events,
+                "enabled": endpoint.enabled,
+                "created_at": endpoint.created_at,
+            }
+            for endpoint in WebhookEndpoint.objects.filter(owner=user).order_by("created_at", "pk")
         ],
     }
 

@@ -75,6 +75,10 @@ class MeExportProfileSerializer(serializers.Serializer):
     cohorts = serializers.ListField(
         child=serializers.DictField(), help_text="Cohorts the user keeps as an instructor: names and sizes."
     )
+    webhook_endpoints = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Webhook endpoints the user registered for themselves, without their secrets.",
+    )
 
 
 class MeExportSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ pings, the deliveries list (paginated, fixed queries) and replays."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -279,3 +280,23 @@ def test_erasing_a_user_deletes_their_own_endpoints(instructor_client: APIClient
     _create(instructor_client)
     user_erase(user=instructor)
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_export_lists_the_user_s_endpoints_without_their_secret(instructor_client: APIClient) -> None:
+    created = _create(instructor_client).json()
+    response = instructor_client.get("/api/v1/me/export")
+    assert response.status_code == 200
+    document = b"".join(response.streaming_content).decode()
+    assert created["secret"] not in document
+    assert created["secret"].removeprefix("whsec_") not in document
+    endpoints = json.loads(document)["profile"]["webhook_endpoints"]
+    assert endpoints == [
+        {
+            "id": created["id"],
+            "url": URL,
+            "description": "SIS",
+            "events": ["batch.completed", "report.created"],
+            "enabled": True,
+            "created_at": endpoints[0]["created_at"],
+        }
+    ]
