@@ -34,12 +34,20 @@ FIELD_ORDER = (
 
 
 def is_aktr(rows: Sequence[Row], hits: Sequence[H.LabelHit]) -> bool:
+    """Whether the rows are a knowledge test report: a report's wording and two of its core
+    labels, or four core labels. With labels garbled past reading (a blurred photo), a report's
+    wording, a known test's title and an exam ID (its long number) or one core label still say
+    so: the result is then read with what it has, and its gaps sent to review."""
     fields_seen = {h.field for h in hits}
     marker = any(REPORT_MARKERS.search(r.text) for r in rows)
     core = len(
         fields_seen & {"applicant_name", "exam_title", "exam_date", "grade", "exam_id", "ftn", "applicant_id"}
     )
-    return (marker and core >= 2) or core >= 4
+    if (marker and core >= 2) or core >= 4:
+        return True
+    if not marker or _title_without_label(rows, set()) is None:
+        return False
+    return core >= 1 or any(_LONG_NUMBER.search(r.text) for r in rows)
 
 
 def header_labels(rows: Sequence[Row]) -> list[H.LabelHit]:

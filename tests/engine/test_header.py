@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.engine import Catalog, labels
+from extraction.engine import Catalog, ExtractionError, labels
 from extraction.engine import header as H
 from extraction.engine.layout import Row, Segment, rows_from_text
 from extraction.engine.parse import parse_rows
@@ -323,3 +323,23 @@ def test_a_full_stop_or_a_dash_run_into_a_number_ends_a_label() -> None:
     assert values("Take number.5") == {"take": "5"}
     assert values("TAKE-1") == {"take": "1"}
     assert values("Test No.123456789012") == {"exam_id": "123456789012"}
+
+
+def test_a_report_whose_labels_are_garbled_past_reading_is_read_for_review(catalog: Catalog) -> None:
+    page = [
+        "Official Score Report",
+        "Instrument Rating Airplane (IRA)",
+        "FIA THACKING",
+        "DUNN, CHRISTOPHER   AZJVDDHY",
+        "RCAMCNATION 2D   .OF KXAN",
+        "11057634754798359   17 August 2020",
+        "Deficiencies are reported by Airman Certification Standards code.",
+        "DO NOT LOSE THIS REPORT",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert (result.exam_code, result.exam_id) == ("IRA", "11057634754798359")
+    assert result.review is True and "field_missing:applicant_name" in result.review_reasons
+    # Without a known test's title, the report's wording alone is not enough.
+    with pytest.raises(ExtractionError) as err:
+        parse_rows(rows_from_text("\n".join(p for p in page if "(IRA)" not in p)), catalog, path="ocr")
+    assert err.value.code == "not_an_aktr"
