@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -23,12 +24,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from redis.exceptions import RedisError
 
 from accounts.cohorts.selectors import cohort_students
 from accounts.models import Cohort, Organization, User
 from accounts.organizations.selectors import organization_students, organization_teaching
 from extraction.engine.grammar import roman_value
 from extraction.models import AcsCatalogVersion, Report, ReportCode
+
+logger = logging.getLogger(__name__)
 
 # An area missed by more than this share of the cohort's students is a class weakness.
 WEAKNESS_SHARE = 0.3
@@ -258,6 +262,23 @@ def _version(kind: str, roster: list[_Student], catalog: str, wanted: AnalyticsF
     return f"cfipros:analytics:{kind}:{digest}"
 
 
+def _cached(key: str) -> dict[str, Any] | None:
+    """Figures kept under ``key``; an unavailable cache is a miss (it only saves time)."""
+    try:
+        figures: dict[str, Any] | None = cache.get(key)
+    except (RedisError, OSError):
+        logger.warning("analytics cache unavailable; computing the figures", exc_info=True)
+        return None
+    return figures
+
+
+def _keep(key: str, figures: dict[str, Any]) -> None:
+    try:
+        cache.set(key, figures, CACHE_SECONDS)
+    except (RedisError, OSError):
+        logger.warning("analytics cache unavailable; figures not kept", exc_info=True)
+
+
 def _figures(roster: list[_Student], students: QuerySet[User], wanted: AnalyticsFilter) -> dict[str, Any]:
     """The figures of the ``roster`` (whose students ``students`` selects) over their reports."""
     reports = _reports(students, wanted)
@@ -324,10 +345,10 @@ def cohort_analytics(cohort: Cohort, wanted: AnalyticsFilter) -> dict[str, Any]:
     students = cohort_students(cohort)
     roster, catalog = _roster(students, wanted)
     key = _version("cohort", roster, catalog, wanted)
-    figures: dict[str, Any] | None = cache.get(key)
+    figures = _cached(key)
     if figures is None:
         figures = _figures(roster, students, wanted)
-        cache.set(key, figures, CACHE_SECONDS)
+        _keep(key, figures)
     return figures
 
 
@@ -419,10 +440,10 @@ def organization_analytics(organization: Organization, wanted: AnalyticsFilter) 
     ]
     taught = teaching.pairs
     key = _version("organization", roster, catalog, wanted)
-    figures: dict[str, Any] | None = cache.get(key)
+    figures = _cached(key)
     if figures is None:
         figures = _figures(roster, students, wanted)
         months = [{"month": m["month"], "reports": m["reports"]} for m in figures["trend"]]
         figures["drift"] = _drift(_codes(students, wanted), months, figures["areas"])
-        cache.set(key, figures, CACHE_SECONDS)
+        _keep(key, figures)
     return {**figures, "instructors": _instructor_breakdown(instructors, taught, roster)}

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from redis.exceptions import RedisError
 from rest_framework.test import APIClient
 
 from accounts.models import Cohort, Link, Membership, Organization, User
+from extraction.analytics import selectors
 from extraction.api.analytics.serializers import CohortAnalyticsSerializer
 from extraction.api.organizations.serializers import OrganizationAnalyticsSerializer
 from tests.factories import (
@@ -285,3 +287,26 @@ def test_cohort_analytics_cost_eight_queries_computed_and_four_from_the_cache() 
         cohorts.append((client_for(school.admin), cohort))
     assert [count(*pair) for pair in cohorts] == [8, 8]
     assert [count(*pair) for pair in cohorts] == [4, 4]
+
+
+def test_an_unavailable_cache_costs_time_not_the_answer(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    school = _school(5, 16)
+    client = client_for(school.admin)
+    expected = _get(client, school).json()
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise RedisError("connection refused")
+
+    monkeypatch.setattr(selectors.cache, "get", down)
+    monkeypatch.setattr(selectors.cache, "set", down)
+    ReportFactory(
+        owner=school.students[0], score=71, grade="PASS", exam_date=dt.date(2025, 2, 2), codes=CODES
+    )
+    with caplog.at_level("WARNING", logger="extraction.analytics.selectors"):
+        body = _get(client, school).json()
+    assert body["reports"] == expected["reports"] + 1
+    assert body["students"] == expected["students"]
+    assert "analytics cache unavailable; computing the figures" in caplog.text
+    assert "analytics cache unavailable; figures not kept" in caplog.text
