@@ -10,7 +10,7 @@ PORT ?= 8000
 DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=cfipros.settings.production SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=api.cfipros.com NUM_PROXIES=1 \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cfipros} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15}
 
-.PHONY: run serve test venv lock system-deps services migrate catalog lint typecheck pytest contract bench bench-api bench-extraction bench-studyplans bench-batch bench-analytics bench-exports bench-webhooks worker beat
+.PHONY: run serve test venv lock system-deps services migrate catalog lint typecheck pytest contract bench bench-api bench-extraction bench-studyplans bench-batch bench-analytics bench-exports bench-webhooks bench-statistics worker beat
 
 # requirements/*.txt are locks: every package, indirect ones and pip itself included, pinned with
 # its hashes, and pip refuses anything else. Edit requirements/*.in, then `make lock`.
@@ -121,7 +121,7 @@ bench-api: venv services
 	$(PY) bench/bench_api.py --requests 300
 
 # Every benchmark in turn; each also has its own target. Figures go to docs/performance.md.
-bench: bench-extraction bench-api bench-studyplans bench-batch bench-analytics bench-exports bench-webhooks
+bench: bench-extraction bench-api bench-studyplans bench-batch bench-analytics bench-exports bench-webhooks bench-statistics
 
 bench-studyplans: venv services
 	$(PY) bench/bench_studyplans.py --runs 200
@@ -136,6 +136,10 @@ bench-exports: venv
 # Outgoing webhooks through a real worker: one event at a time, then a burst of 200.
 bench-webhooks: venv services
 	$(PY) bench/bench_webhooks.py --events 200 --single 30 --endpoints 2 --concurrency 2
+
+# National statistics over 100,000 reports: the public tables cold and warm, writes, a rebuild.
+bench-statistics: venv services
+	$(PY) bench/bench_statistics.py --reports 100000 --runs 200 --writes 200
 
 # Cohort and school analytics over a demo school (seed_demo_data): 500 students, 5,000 reports.
 bench-analytics: venv services

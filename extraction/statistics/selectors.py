@@ -7,6 +7,7 @@ out of the table, an exam with fewer is left out altogether.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, Sum
 
 from extraction.models import CURRENT_EDITION, AcsElement, CodeDayStatistic, ExamDayStatistic
@@ -68,6 +70,35 @@ class CodeFigure:
     trend_7d: float | None
 
 
+def _code_rows(
+    *,
+    exam: str,
+    span: tuple[dt.date, dt.date],
+    window: tuple[dt.date, dt.date],
+    recent: tuple[dt.date, dt.date],
+    earlier: tuple[dt.date, dt.date],
+) -> list[tuple[str, int, int, int, str | None]]:
+    """(code, missed in the window, in the last week, in the week before, its wording) for every
+    code missed by MIN_REPORTS reports or more in the window, most missed first.
+
+    One statement: the counts are summed from the (exam, day) index first, and only the codes
+    kept look their wording up, each through the catalogue's unique (code, edition) index.
+    """
+    stats, elements = CodeDayStatistic._meta.db_table, AcsElement._meta.db_table
+    between = "SUM(CASE WHEN day >= %s AND day <= %s THEN missed ELSE 0 END)"
+    sql = (
+        "SELECT s.code, s.window_missed, s.recent_missed, s.earlier_missed, "  # noqa: S608
+        f"(SELECT e.description FROM {elements} e WHERE e.code = s.code AND e.edition = %s) "
+        f"FROM (SELECT code, {between} AS window_missed, {between} AS recent_missed, "
+        f"{between} AS earlier_missed FROM {stats} WHERE exam = %s AND day >= %s AND day <= %s "
+        "GROUP BY code) s WHERE s.window_missed >= %s ORDER BY s.window_missed DESC, s.code"
+    )
+    params: list[Any] = [CURRENT_EDITION, *window, *recent, *earlier, exam, *span, MIN_REPORTS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 @dataclass(frozen=True, slots=True)
 class NationalCodes:
     exam: str
@@ -78,7 +109,7 @@ class NationalCodes:
 
 def national_codes(*, exam: str, days: int, today: dt.date) -> NationalCodes:
     """The codes applicants of ``exam`` missed in the ``days`` days to ``today``, most missed
-    first; three queries, whatever the number of reports.
+    first; two queries, whatever the number of reports.
 
     ``share`` is the fraction of the window's reports that missed the code; ``trend_7d`` is its
     share over the last 7 days minus its share over the 7 days before, null when either week has
@@ -104,27 +135,17 @@ def national_codes(*, exam: str, days: int, today: dt.date) -> NationalCodes:
     recent_reports, earlier_reports = totals["recent"] or 0, totals["earlier"] or 0
     with_trend = recent_reports >= MIN_REPORTS and earlier_reports >= MIN_REPORTS
 
-    rows = list(
-        CodeDayStatistic.objects.filter(span, exam=exam)
-        .values("code")
-        .annotate(
-            window=Sum("missed", filter=window),
-            recent=Sum("missed", filter=recent),
-            earlier=Sum("missed", filter=earlier),
-        )
-        .filter(window__gte=MIN_REPORTS)
-        .order_by("-window", "code")
-        .values_list("code", "window", "recent", "earlier")
-    )
-    descriptions = dict(
-        AcsElement.objects.filter(code__in=[row[0] for row in rows], edition=CURRENT_EDITION).values_list(
-            "code", "description"
-        )
+    rows = _code_rows(
+        exam=exam,
+        span=(min(since, earlier_since), until),
+        window=(since, until),
+        recent=(recent_since, until),
+        earlier=(earlier_since, earlier_until),
     )
     codes = [
         CodeFigure(
             code=code,
-            description=descriptions.get(code, ""),
+            description=text or "",
             reports=missed,
             share=_share(missed, reports),
             trend_7d=(
@@ -133,18 +154,30 @@ def national_codes(*, exam: str, days: int, today: dt.date) -> NationalCodes:
                 else None
             ),
         )
-        for code, missed, recent, earlier in rows
+        for code, missed, recent, earlier, text in rows
     ]
     return NationalCodes(exam=exam, days=days, reports=reports, codes=codes)
 
 
-def national_codes_cached(*, exam: str, days: int, today: dt.date) -> tuple[NationalCodes, float]:
-    """:func:`national_codes`, computed at most once per ``STATISTICS_CACHE_SECONDS`` (5 s)."""
+def national_codes_cached(*, exam: str, days: int, today: dt.date) -> tuple[dict[str, Any], float]:
+    """:func:`national_codes` as plain data (what the API answers, so a cached answer needs no
+    serializer), computed at most once per ``STATISTICS_CACHE_SECONDS`` (5 s)."""
     return cached_for(
         f"cfipros:stats:codes:{exam}:{days}:{today.isoformat()}",
         settings.STATISTICS_CACHE_SECONDS,
-        lambda: national_codes(exam=exam, days=days, today=today),
+        lambda: _codes_data(national_codes(exam=exam, days=days, today=today)),
     )
+
+
+def _codes_data(table: NationalCodes) -> dict[str, Any]:
+    """The table as plain data; field by field, several times faster than ``dataclasses.asdict``."""
+    fields = [field.name for field in dataclasses.fields(CodeFigure)]
+    return {
+        "exam": table.exam,
+        "days": table.days,
+        "reports": table.reports,
+        "codes": [{name: getattr(code, name) for name in fields} for code in table.codes],
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +228,13 @@ def _exam_figure(row: dict[str, Any]) -> ExamFigure:
     )
 
 
-def national_exams_cached(*, days: int, today: dt.date) -> tuple[list[ExamFigure], float]:
-    """:func:`national_exams`, computed at most once per ``STATISTICS_CACHE_SECONDS`` (5 s)."""
+def national_exams_cached(*, days: int, today: dt.date) -> tuple[list[dict[str, Any]], float]:
+    """:func:`national_exams` as plain data, computed at most once per
+    ``STATISTICS_CACHE_SECONDS`` (5 s)."""
     return cached_for(
         f"cfipros:stats:exams:{days}:{today.isoformat()}",
         settings.STATISTICS_CACHE_SECONDS,
-        lambda: national_exams(days=days, today=today),
+        lambda: [dataclasses.asdict(exam) for exam in national_exams(days=days, today=today)],
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any
 
@@ -20,7 +19,6 @@ from cfipros.api.problems import problem_response
 from extraction.api.statistics.serializers import (
     CodesQuerySerializer,
     ExamsQuerySerializer,
-    NationalCodeSerializer,
     NationalCodesSerializer,
     NationalExamSerializer,
 )
@@ -72,15 +70,16 @@ class NationalCodesView(_PublicStatisticsView):
         exam, days = query.validated_data["exam"], query.validated_data.get("days", DEFAULT_DAYS)
         paginator = LimitOffsetPagination()
         table, age = national_codes_cached(exam=exam, days=days, today=timezone.now().date())
-        page = paginator.paginate_queryset(table.codes, request, view=self) or []
+        # The cached table is already the answer's data (NationalCodeSerializer documents it).
+        page: list[dict[str, Any]] = paginator.paginate_queryset(table["codes"], request, view=self) or []
         body = {
-            "exam": table.exam,
-            "days": table.days,
-            "reports": table.reports,
-            "count": len(table.codes),
+            "exam": table["exam"],
+            "days": table["days"],
+            "reports": table["reports"],
+            "count": len(table["codes"]),
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
-            "codes": NationalCodeSerializer([dataclasses.asdict(code) for code in page], many=True).data,
+            "codes": page,
         }
         return _cached_answer(body, age)
 
@@ -116,5 +115,4 @@ class NationalExamsView(_PublicStatisticsView, generics.ListAPIView[Any]):
             days=query.validated_data.get("days", DEFAULT_DAYS), today=timezone.now().date()
         )
         page = self.paginate_queryset(exams) or []
-        data = NationalExamSerializer([dataclasses.asdict(exam) for exam in page], many=True).data
-        return _cached_answer(self.get_paginated_response(data).data, age)
+        return _cached_answer(self.get_paginated_response(page).data, age)
