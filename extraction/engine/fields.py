@@ -206,7 +206,8 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
         # one character in four are then snapped (``IInmannod Airoraft General- Small``), and
         # so is the end of the title when the start of the line was lost (``nced (AGI)``).
         cut = vouched and len(name) >= 3 and known.upper().endswith(name.upper())
-        if _similar(name, known) or (vouched and _similar(name, known, per=4)) or cut:
+        shaped = vouched and _same_shape(name, known)
+        if _similar(name, known) or (vouched and _similar(name, known, per=4)) or cut or shaped:
             if ocr:  # snapped in the case it was printed in
                 name = known.upper() if name.isupper() else known
             conf = min(conf, 0.9 if cut else 0.95)
@@ -296,6 +297,17 @@ def _known_bare_code(value: str) -> re.Match[str] | None:
     """A known test code closing a title whose parentheses OCR dropped (``... Small UAG``)."""
     m = _BARE_CODE.search(value)
     return m if m and m.group("code") in EXAM_PREFIXES | EXAM_TITLES else None
+
+
+def _same_shape(read: str, known: str) -> bool:
+    """A blurred reading of a known title: OCR garbles letters but keeps the words and their
+    lengths (``Auiation Moahanio Canomal``), so the same words of the same lengths, with at
+    most two letters in five read wrong, are that title."""
+    a, b = read.upper().split(), known.upper().split()
+    if len(a) != len(b) or len(a) < 2 or any(abs(len(x) - len(y)) > 1 for x, y in zip(a, b, strict=True)):
+        return False
+    limit = 2 * len("".join(b)) // 5
+    return levenshtein("".join(a), "".join(b), limit) <= limit
 
 
 def _similar(a: str, b: str, *, per: int = 8) -> bool:
@@ -423,6 +435,8 @@ def parse_score(raw: str, *, ocr: bool = True) -> tuple[int | None, float]:
         # 43% read as 438 or 434: the percent sign taken for a digit (8 most often, then 4,
         # 6, 9). No score exceeds 100, so the last digit of a larger one is the sign.
         return int(digits[:-1]), 0.7
+    if ocr and value > 100 and digits[-1] == "1" and len(digits) == 3 and int(digits[:-1]) <= 100:
+        return int(digits[:-1]), 0.6  # 78 % read as 781: the sign's stroke alone, doubted more
     return (value, 1.0) if 0 <= value <= 100 else (None, 0.3)
 
 

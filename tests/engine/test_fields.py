@@ -82,6 +82,7 @@ def test_bare_labels_only_at_segment_starts() -> None:
         ("924", 92),  # ... or as 4, 6 or 9, which OCR also makes of it
         ("976", 97),
         ("1008", 100),
+        ("781", 78),  # ... or as its stroke alone
         ("437", None),
         ("N/A", None),
         ("--", None),
@@ -277,3 +278,10 @@ def test_lone_lower_case_slip_in_a_capitals_name(raw: str, ocr: bool, name: str)
 )
 def test_list_marks_and_separators_are_not_codes(row: str, tokens: list[str]) -> None:
     assert tokens_of_row(row) == tokens
+
+
+def test_a_blurred_title_with_its_code_read_whole_keeps_its_shape_and_is_snapped() -> None:
+    assert F.clean_title("Auiation Moahanio Canomal (AMG)")[:2] == ("Aviation Mechanic General (AMG)", "AMG")
+    # Another test's real title printed with a code: words of other lengths, kept and doubted.
+    title, code, confidence = F.clean_title("Commercial Pilot Airplane (PAR)")
+    assert (title, code) == ("Commercial Pilot Airplane (PAR)", "PAR") and confidence <= 0.8
