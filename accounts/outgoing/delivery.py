@@ -114,6 +114,7 @@ def _record(delivery: WebhookDelivery, answer: transport.Answer, *, succeeded: b
     else:
         delivery.error = answer.error
     delivery.status = Status.SUCCEEDED if succeeded else Status.FAILED
+    delivery.next_retry_at = None  # a retry's due time, now past; set again if another follows
     retry: WebhookDelivery | None = None
     delay = 0.0
     if delivery.trigger == Trigger.TEST:
@@ -147,6 +148,7 @@ def _record(delivery: WebhookDelivery, answer: transport.Answer, *, succeeded: b
                 body=delivery.body,
                 trigger=Trigger.RETRY,
                 attempt=delivery.attempt + 1,
+                next_retry_at=delivery.next_retry_at,  # when it is due
             )
     delivery.save(update_fields=["response_status", "latency_ms", "error", "status", "next_retry_at"])
     return AttemptOutcome(delivery.status, retry.pk if retry else None, delay)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -52,3 +53,18 @@ def webhook_delivery_get(*, endpoint: WebhookEndpoint, delivery_id: UUID) -> Web
     if delivery is None:
         raise NotFound("This endpoint has no delivery with this id.", code="webhook_delivery_not_found")
     return delivery
+
+
+# An attempt queued at once that is still pending after this long lost its message.
+UNQUEUED_AFTER = timedelta(minutes=5)
+DUE_BATCH = 1000
+
+
+def webhook_deliveries_due(*, now: datetime) -> list[UUID]:
+    """Pending attempts to enabled endpoints that are due (``next_retry_at`` passed), or that were
+    to go at once and are still waiting after :data:`UNQUEUED_AFTER`; the oldest first."""
+    waiting = Q(next_retry_at__lte=now) | Q(next_retry_at__isnull=True, created_at__lte=now - UNQUEUED_AFTER)
+    rows = WebhookDelivery.objects.filter(
+        waiting, status=WebhookDelivery.Status.PENDING, endpoint__enabled=True
+    ).order_by("created_at")
+    return list(rows.values_list("pk", flat=True)[:DUE_BATCH])

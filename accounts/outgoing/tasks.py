@@ -1,9 +1,13 @@
-"""The Celery task that makes one webhook attempt, and queueing attempts.
+"""The Celery tasks of outgoing webhooks: one attempt, and the sweep that queues attempts due.
 
-The task is a thin shell around :func:`accounts.outgoing.delivery.webhook_delivery_attempt`; when
-the attempt failed and another is due, the task queues it with the back-off as its countdown. A
-Redis broker may hand a task with a long countdown to a second worker; the attempt's claim makes
-that harmless.
+``deliver_webhook`` is a thin shell around
+:func:`accounts.outgoing.delivery.webhook_delivery_attempt`. When the attempt failed and another
+follows soon (within ``WEBHOOKS_COUNTDOWN_MAX_SECONDS``), the task queues it with the back-off as
+its countdown. A longer wait is not left in the broker: Redis hands a message held past its
+visibility timeout to another worker, again and again. The attempt waits in the table instead
+(``pending`` with ``next_retry_at``), and ``queue_due_webhook_deliveries``, run by beat, queues it
+once due. It also queues attempts whose queueing was lost (a process that died between commit
+and queue). An attempt queued twice is made once: its claim is idempotent.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from uuid import UUID
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import WebhookDelivery
 from accounts.outgoing.delivery import webhook_delivery_attempt
+from accounts.outgoing.selectors import webhook_deliveries_due
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +42,17 @@ logger = logging.getLogger(__name__)
 )
 def deliver_webhook(delivery_id: str) -> str:
     outcome = webhook_delivery_attempt(UUID(delivery_id))
-    if outcome.retry_id is not None:
+    if outcome.retry_id is not None and outcome.retry_delay <= float(settings.WEBHOOKS_COUNTDOWN_MAX_SECONDS):
         webhook_deliveries_queue([outcome.retry_id], countdown=outcome.retry_delay)
     return outcome.status
+
+
+@shared_task(name="accounts.queue_due_webhook_deliveries", ignore_result=True)
+def queue_due_webhook_deliveries() -> int:
+    """Queue the pending attempts that are due, and those left unqueued; returns how many."""
+    due = webhook_deliveries_due(now=timezone.now())
+    webhook_deliveries_queue(due)
+    return len(due)
 
 
 def webhook_deliveries_queue(delivery_ids: Iterable[UUID], *, countdown: float = 0.0) -> None:
