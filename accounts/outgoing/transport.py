@@ -8,9 +8,11 @@ hostname verification use the name, the socket uses the checked address).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 
@@ -51,8 +53,27 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
 
 
+class _Deadline:
+    """Shuts the connection's socket down when the whole exchange overruns ``seconds``: a socket
+    timeout bounds each read, but a receiver that sends its answer a byte at a time would pass
+    every one of them."""
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+        self.connection = connection
+        self.passed = False
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+
+    def _expire(self) -> None:
+        self.passed = True
+        sock = self.connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
+
 def post(target: Target, headers: dict[str, str], body: str, *, timeout: float) -> Answer:
-    """POST ``body`` as JSON; ``timeout`` bounds the connection and each read."""
+    """POST ``body`` as JSON; the whole exchange, connecting included, gets ``timeout`` seconds."""
     connection: http.client.HTTPConnection
     if target.scheme == "https":
         connection = _PinnedHTTPSConnection(target, timeout)
@@ -65,19 +86,27 @@ def post(target: Target, headers: dict[str, str], body: str, *, timeout: float) 
         "User-Agent": USER_AGENT,
         "Content-Length": str(len(data)),
     }
+    too_late = f"No answer within {timeout:g} s."
+    deadline = _Deadline(connection, timeout)
     started = time.monotonic()
+    deadline.timer.start()
     try:
         connection.request("POST", target.path, body=data, headers=sent)
         response = connection.getresponse()
         response.read(MAX_ANSWER_BYTES)
+        if deadline.passed:
+            return Answer(None, _elapsed_ms(started), too_late)
         return Answer(response.status, _elapsed_ms(started))
     except TimeoutError:
-        return Answer(None, _elapsed_ms(started), f"No answer within {timeout:g} s.")
+        return Answer(None, _elapsed_ms(started), too_late)
     except ssl.SSLError as exc:
         return Answer(None, _elapsed_ms(started), f"TLS failed: {exc.reason or type(exc).__name__}."[:300])
     except (OSError, http.client.HTTPException) as exc:
+        if deadline.passed:
+            return Answer(None, _elapsed_ms(started), too_late)
         return Answer(None, _elapsed_ms(started), f"Connection failed: {type(exc).__name__}."[:300])
     finally:
+        deadline.timer.cancel()
         connection.close()
 
 

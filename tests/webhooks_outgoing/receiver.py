@@ -1,5 +1,6 @@
 """A real HTTP receiver on 127.0.0.1 for the webhook tests: it records what it gets and answers
-with the statuses the test scripts (200 once the script runs out; :data:`SLOW` answers late)."""
+with the statuses the test scripts (200 once the script runs out; :data:`SLOW` and :data:`DRIP`
+answer late)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # An answer that comes too late for a short timeout (then 200).
 SLOW = 0
+# An answer sent a header line every 0.1 s for 2 s: each read is quick, the whole is slow.
+DRIP = 1
 
 
 @dataclass
@@ -50,6 +53,9 @@ def serve(receiver_answers: list[int]) -> tuple[ThreadingHTTPServer, Receiver]:
             if status == SLOW:
                 time.sleep(1.0)
                 status = 200
+            if status == DRIP:
+                self._drip()
+                return
             try:
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
@@ -57,6 +63,17 @@ def serve(receiver_answers: list[int]) -> tuple[ThreadingHTTPServer, Receiver]:
                 self.wfile.write(b"ok")
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the sender stopped waiting (a timeout test)
+
+        def _drip(self) -> None:
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for n in range(20):
+                    time.sleep(0.1)
+                    self.wfile.write(f"X-Drip-{n}: .\r\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"Content-Length: 0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
 
         def log_message(self, format: str, *args: object) -> None:
             return

@@ -23,7 +23,7 @@ from extraction.models import Batch
 from studyplans.plans.services import study_plan_create
 from tests.engine.generator.spec import DocumentSpec
 from tests.factories import MembershipFactory, ReportFactory, UserFactory
-from tests.webhooks_outgoing.receiver import Receiver
+from tests.webhooks_outgoing.receiver import DRIP, Receiver
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_catalog", "allow_private")]
 
@@ -293,3 +293,23 @@ def test_a_report_of_someone_else_is_not_announced_to_the_uploader(
         webhook_emit(event=STUDY_PLAN_CREATED, user_id=report.owner_id, data={"study_plan_id": "p"})
     assert not WebhookDelivery.objects.exists()
     assert json.dumps(receiver.received, default=str) == "[]"
+
+
+def test_an_answer_sent_a_little_at_a_time_is_cut_at_the_deadline(
+    instructor: User,
+    receiver: Receiver,
+    receiver_answers: list[int],
+    endpoint_for: MakeEndpoint,
+    settings,
+    django_capture_on_commit_callbacks,
+) -> None:
+    settings.WEBHOOKS_MAX_ATTEMPTS = 1
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 0.5
+    receiver_answers.append(DRIP)
+    endpoint, _ = endpoint_for(instructor, receiver.url, [REPORT_CREATED])
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook_emit(event=REPORT_CREATED, user_id=instructor.pk, data={"report_id": "drip"})
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert (delivery.status, delivery.response_status) == ("failed", None)
+    assert delivery.error == "No answer within 0.5 s."
+    assert delivery.latency_ms is not None and delivery.latency_ms < 1500
