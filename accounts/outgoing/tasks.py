@@ -8,6 +8,7 @@ visibility timeout to another worker, again and again. The attempt waits in the 
 (``pending`` with ``next_retry_at``), and ``queue_due_webhook_deliveries``, run by beat, queues it
 once due. It also queues attempts whose queueing was lost (a process that died between commit
 and queue). An attempt queued twice is made once: its claim is idempotent.
+``purge_webhook_deliveries`` (beat, hourly) drops finished attempts past their retention.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import WebhookDelivery
 from accounts.outgoing.delivery import webhook_delivery_attempt
+from accounts.outgoing.retention import webhook_deliveries_purge
 from accounts.outgoing.selectors import webhook_deliveries_due
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,12 @@ def queue_due_webhook_deliveries() -> int:
     due = webhook_deliveries_due(now=timezone.now())
     webhook_deliveries_queue(due)
     return len(due)
+
+
+@shared_task(name="accounts.purge_webhook_deliveries", ignore_result=True)
+def purge_webhook_deliveries() -> int:
+    """Hourly: finished attempts past ``WEBHOOKS_DELIVERY_RETENTION_DAYS`` go."""
+    return webhook_deliveries_purge()
 
 
 def webhook_deliveries_queue(delivery_ids: Iterable[UUID], *, countdown: float = 0.0) -> None:

@@ -271,6 +271,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-results": {"task": "extraction.purge_expired_reports", "schedule": 3600.0},
     "queue-due-webhook-deliveries": {"task": "accounts.queue_due_webhook_deliveries", "schedule": 30.0},
+    "purge-webhook-deliveries": {"task": "accounts.purge_webhook_deliveries", "schedule": 3600.0},
 }
 
 # National statistics (docs/statistics.md): the public tables are recomputed at most every
@@ -308,6 +309,8 @@ WEBHOOKS_TASK_QUEUE = env_str("WEBHOOKS_TASK_QUEUE")
 # A retry due sooner is queued with a countdown; a later one waits in the table for the sweep
 # (every 30 s), since Redis would hand a message held past its visibility timeout to another worker.
 WEBHOOKS_COUNTDOWN_MAX_SECONDS = env_float("WEBHOOKS_COUNTDOWN_MAX_SECONDS", 60.0)
+# Finished delivery attempts are kept this long (the deliveries list and the admin), then purged.
+WEBHOOKS_DELIVERY_RETENTION_DAYS = env_int("WEBHOOKS_DELIVERY_RETENTION_DAYS", 30, minimum=1)
 
 # Optional vision-model fallback for low-confidence extractions; off unless a key is set.
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")

@@ -1,5 +1,5 @@
 """Long back-offs wait in the table, not in the broker: the sweep run by beat queues an attempt
-once it is due, and picks up an attempt whose queueing was lost."""
+once it is due, and picks up an attempt whose queueing was lost; old finished attempts are purged."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User, WebhookDelivery, WebhookEndpoint
 from accounts.outgoing.events import REPORT_CREATED
 from accounts.outgoing.services import webhook_emit
-from accounts.outgoing.tasks import queue_due_webhook_deliveries
+from accounts.outgoing.tasks import purge_webhook_deliveries, queue_due_webhook_deliveries
 from tests.webhooks_outgoing.receiver import Receiver
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_private")]
@@ -70,8 +70,36 @@ def test_the_sweep_queues_an_attempt_whose_queueing_was_lost(
 
 
 def test_beat_runs_the_sweep_well_within_the_countdown_bound() -> None:
+    assert django_settings.CELERY_BEAT_SCHEDULE["purge-webhook-deliveries"]["task"] == (
+        "accounts.purge_webhook_deliveries"
+    )
     entry = django_settings.CELERY_BEAT_SCHEDULE["queue-due-webhook-deliveries"]
     assert entry["task"] == "accounts.queue_due_webhook_deliveries"
     assert entry["schedule"] <= django_settings.WEBHOOKS_COUNTDOWN_MAX_SECONDS
     visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert visibility > django_settings.WEBHOOKS_COUNTDOWN_MAX_SECONDS
+
+
+def test_finished_attempts_past_their_retention_are_purged(
+    instructor: User, endpoint_for: MakeEndpoint, settings
+) -> None:
+    settings.WEBHOOKS_DELIVERY_RETENTION_DAYS = 30
+    endpoint, _ = endpoint_for(instructor, "http://127.0.0.1:9/hook", [REPORT_CREATED])
+    rows = {
+        (status, age): WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            message_id=f"msg_{status}_{age}",
+            event_type=REPORT_CREATED,
+            body="{}",
+            status=status,
+        )
+        for status in ("succeeded", "failed", "cancelled", "pending")
+        for age in (29, 31)
+    }
+    for (_, age), row in rows.items():
+        WebhookDelivery.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(days=age))
+    assert purge_webhook_deliveries() == 3
+    left = set(WebhookDelivery.objects.values_list("status", "message_id"))
+    assert left == {
+        (status, f"msg_{status}_{age}") for status, age in rows if age == 29 or status == "pending"
+    }
