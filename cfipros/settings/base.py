@@ -279,6 +279,9 @@ CELERY_BEAT_SCHEDULE = {
 # picture behind a report's codes and a plan's priorities may be older.
 STATISTICS_CACHE_SECONDS = 5
 STATISTICS_PICTURE_CACHE_SECONDS = 300
+# The sums of the days before today, which new reports never change, kept until a change to one
+# of those days (a deletion, an opt-out, a correction) moves their version on; at most this long.
+STATISTICS_PAST_CACHE_SECONDS = 600
 
 # Batches: each file's bytes wait for a worker in Redis for at most the transit TTL. The hard time
 # limit stays below the visibility timeout so a slow file is not handed to a second worker.

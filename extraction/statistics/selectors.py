@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 
 from extraction.models import CURRENT_EDITION, AcsElement, CodeDayStatistic, ExamDayStatistic
-from extraction.statistics.services import BUCKETS, EXAM_COUNTS
+from extraction.statistics.services import BUCKETS, EXAM_COUNTS, PAST_VERSION_KEY
 
 MIN_REPORTS = 5
 # The windows of the public tables, in days (``days`` of /stats/codes and /stats/exams).
@@ -35,6 +36,7 @@ COMMON_SHARE = 0.10
 RARE_SHARE = 0.02
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def cached_for(key: str, seconds: float, compute: Callable[[], T]) -> tuple[T, float]:
@@ -45,12 +47,28 @@ def cached_for(key: str, seconds: float, compute: Callable[[], T]) -> tuple[T, f
     longer it may be kept (``Cache-Control: max-age``).
     """
     now = time.time()
-    hit = cache.get(key)
+    hit = _cache_get(key)
     if hit is not None and 0 <= now - hit[0] < seconds:
         return hit[1], now - hit[0]
     value = compute()
-    cache.set(key, (now, value), timeout=max(1, int(seconds)))
+    _cache_set(key, (now, value), seconds)
     return value, 0.0
+
+
+def _cache_get(key: str) -> Any:
+    """What the cache holds under ``key``; an unavailable cache is a miss (it only saves time)."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("statistics cache unavailable; computing the figures", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value: Any, seconds: float) -> None:
+    try:
+        cache.set(key, value, timeout=max(1, int(seconds)))
+    except Exception:
+        logger.warning("statistics cache unavailable; figures not kept", exc_info=True)
 
 
 def _window(days: int, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -70,20 +88,17 @@ class CodeFigure:
     trend_7d: float | None
 
 
-def _code_rows(
+def _code_sums(
     *,
     exam: str,
     span: tuple[dt.date, dt.date],
     window: tuple[dt.date, dt.date],
     recent: tuple[dt.date, dt.date],
     earlier: tuple[dt.date, dt.date],
-) -> list[tuple[str, int, int, int, str | None]]:
-    """(code, missed in the window, in the last week, in the week before, its wording) for every
-    code missed by MIN_REPORTS reports or more in the window, most missed first.
-
-    One statement: the counts are summed from the (exam, day) index first, and only the codes
-    kept look their wording up, each through the catalogue's unique (code, edition) index.
-    """
+) -> dict[str, tuple[int, int, int, str | None]]:
+    """Per code of ``exam`` missed in ``span``: (missed in the window, in the last week, in the
+    week before, its wording); one statement, summed from the (exam, day) index, each code's
+    wording through the catalogue's unique (code, edition) index."""
     stats, elements = CodeDayStatistic._meta.db_table, AcsElement._meta.db_table
     between = "SUM(CASE WHEN day >= %s AND day <= %s THEN missed ELSE 0 END)"
     sql = (
@@ -91,12 +106,72 @@ def _code_rows(
         f"(SELECT e.description FROM {elements} e WHERE e.code = s.code AND e.edition = %s) "
         f"FROM (SELECT code, {between} AS window_missed, {between} AS recent_missed, "
         f"{between} AS earlier_missed FROM {stats} WHERE exam = %s AND day >= %s AND day <= %s "
-        "GROUP BY code) s WHERE s.window_missed >= %s ORDER BY s.window_missed DESC, s.code"
+        "GROUP BY code) s"
     )
-    params: list[Any] = [CURRENT_EDITION, *window, *recent, *earlier, exam, *span, MIN_REPORTS]
+    params: list[Any] = [CURRENT_EDITION, *window, *recent, *earlier, exam, *span]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return list(cursor.fetchall())
+        # "" for a code the catalogue lacks: known to have no wording, unlike today's codes (None)
+        return {code: (w or 0, r or 0, e or 0, text or "") for code, w, r, e, text in cursor.fetchall()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Sums:
+    """An exam's reports (window, last week, week before) and its codes' sums over some days."""
+
+    reports: tuple[int, int, int]
+    codes: dict[str, tuple[int, int, int, str | None]]
+
+
+def _sums(*, exam: str, days: int, first: dt.date, last: dt.date, today: dt.date) -> _Sums:
+    """The sums of :class:`_Sums` over the days ``first`` to ``last`` of the windows that end on
+    ``today``; two queries."""
+    since = today - dt.timedelta(days=days - 1)
+    recent_since = today - dt.timedelta(days=TREND_DAYS - 1)
+    earlier_since = recent_since - dt.timedelta(days=TREND_DAYS)
+    earlier_until = recent_since - dt.timedelta(days=1)
+    windows = {
+        "window": (since, today),
+        "recent": (recent_since, today),
+        "earlier": (earlier_since, earlier_until),
+    }
+    totals = ExamDayStatistic.objects.filter(exam=exam, day__gte=first, day__lte=last).aggregate(
+        **{
+            name: Sum("reports", filter=Q(day__gte=low, day__lte=high))
+            for name, (low, high) in windows.items()
+        }
+    )
+    codes = _code_sums(exam=exam, span=(first, last), **windows)
+    return _Sums(reports=(totals["window"] or 0, totals["recent"] or 0, totals["earlier"] or 0), codes=codes)
+
+
+def _today_sums(*, exam: str, today: dt.date) -> _Sums:
+    """Today's reports and codes of ``exam`` (today is in the window and the last week, never in
+    the week before); two queries over one day's rows, the codes' wording left to the caller."""
+    reports = ExamDayStatistic.objects.filter(exam=exam, day=today).aggregate(n=Sum("reports"))["n"] or 0
+    missed = CodeDayStatistic.objects.filter(exam=exam, day=today).values("code").annotate(n=Sum("missed"))
+    return _Sums(
+        reports=(reports, reports, 0),
+        codes={code: (n, n, 0, None) for code, n in missed.values_list("code", "n")},
+    )
+
+
+def _past_sums(*, exam: str, days: int, first: dt.date, today: dt.date) -> _Sums:
+    """The sums over the days before today, which new reports never change (they count on the
+    day they are received): kept ``STATISTICS_PAST_CACHE_SECONDS`` under a version that every
+    change to an earlier day (a deletion, an opt-out, a correction, a rebuild) moves on
+    (``statistics.services``). An unavailable cache computes them."""
+    yesterday = today - dt.timedelta(days=1)
+    try:
+        version = cache.get(PAST_VERSION_KEY, "")
+    except Exception:  # the cache only saves time
+        return _sums(exam=exam, days=days, first=first, last=yesterday, today=today)
+    key = f"cfipros:stats:past:{exam}:{days}:{today.isoformat()}:{version}"
+    found: _Sums | None = _cache_get(key)
+    if found is None:
+        found = _sums(exam=exam, days=days, first=first, last=yesterday, today=today)
+        _cache_set(key, found, settings.STATISTICS_PAST_CACHE_SECONDS)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,50 +184,47 @@ class NationalCodes:
 
 def national_codes(*, exam: str, days: int, today: dt.date) -> NationalCodes:
     """The codes applicants of ``exam`` missed in the ``days`` days to ``today``, most missed
-    first; two queries, whatever the number of reports.
+    first: the sums of the days before today (cached until one of them changes) plus today's,
+    read fresh (two queries; two more when the earlier days' sums are not cached).
 
     ``share`` is the fraction of the window's reports that missed the code; ``trend_7d`` is its
     share over the last 7 days minus its share over the 7 days before, null when either week has
     fewer than :data:`MIN_REPORTS` reports of the exam.
     """
-    since, until = _window(days, today)
-    recent_since = today - dt.timedelta(days=TREND_DAYS - 1)
-    earlier_since = recent_since - dt.timedelta(days=TREND_DAYS)
-    earlier_until = recent_since - dt.timedelta(days=1)
-    window = Q(day__gte=since, day__lte=until)
-    recent = Q(day__gte=recent_since, day__lte=until)
-    earlier = Q(day__gte=earlier_since, day__lte=earlier_until)
-    span = Q(day__gte=min(since, earlier_since), day__lte=until)
-
-    totals = ExamDayStatistic.objects.filter(span, exam=exam).aggregate(
-        window=Sum("reports", filter=window),
-        recent=Sum("reports", filter=recent),
-        earlier=Sum("reports", filter=earlier),
-    )
-    reports = totals["window"] or 0
+    first = min(today - dt.timedelta(days=days - 1), today - dt.timedelta(days=2 * TREND_DAYS - 1))
+    past = _past_sums(exam=exam, days=days, first=first, today=today)
+    now = _today_sums(exam=exam, today=today)
+    reports, recent_reports, earlier_reports = (a + b for a, b in zip(past.reports, now.reports, strict=True))
     if reports < MIN_REPORTS:
         return NationalCodes(exam=exam, days=days, reports=None, codes=[])
-    recent_reports, earlier_reports = totals["recent"] or 0, totals["earlier"] or 0
     with_trend = recent_reports >= MIN_REPORTS and earlier_reports >= MIN_REPORTS
-
-    rows = _code_rows(
-        exam=exam,
-        span=(min(since, earlier_since), until),
-        window=(since, until),
-        recent=(recent_since, until),
-        earlier=(earlier_since, earlier_until),
-    )
+    none: tuple[int, int, int, str | None] = (0, 0, 0, None)
+    rows = []
+    for code in past.codes.keys() | now.codes.keys():
+        before, today_sums = past.codes.get(code, none), now.codes.get(code, none)
+        missed = before[0] + today_sums[0]
+        if missed >= MIN_REPORTS:
+            recent, earlier = before[1] + today_sums[1], before[2] + today_sums[2]
+            rows.append((code, missed, recent, earlier, before[3]))
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    unworded = [row[0] for row in rows if row[4] is None]
+    if unworded:  # codes first missed today: their wording, in one query
+        wording = dict(
+            AcsElement.objects.filter(code__in=unworded, edition=CURRENT_EDITION).values_list(
+                "code", "description"
+            )
+        )
+        rows = [
+            (code, missed, recent, earlier, wording.get(code, "") if text is None else text)
+            for code, missed, recent, earlier, text in rows
+        ]
     codes = [
         CodeFigure(
             code=code,
             description=text or "",
             reports=missed,
             share=_share(missed, reports),
-            trend_7d=(
-                round((recent or 0) / recent_reports - (earlier or 0) / earlier_reports, 4)
-                if with_trend
-                else None
-            ),
+            trend_7d=(round(recent / recent_reports - earlier / earlier_reports, 4) if with_trend else None),
         )
         for code, missed, recent, earlier, text in rows
     ]
@@ -277,7 +349,11 @@ def national_pictures(exams: Iterable[str], *, today: dt.date) -> dict[str, Exam
     if not wanted:
         return {}
     keys = {exam: f"cfipros:stats:picture:{exam}:{today.isoformat()}" for exam in wanted}
-    found = cache.get_many(list(keys.values()))
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # the cache only saves time
+        logger.warning("statistics cache unavailable; computing the pictures", exc_info=True)
+        found = {}
     pictures = {exam: found[key] for exam, key in keys.items() if key in found}
     missing = [exam for exam in wanted if exam not in pictures]
     if missing:
@@ -302,10 +378,13 @@ def national_pictures(exams: Iterable[str], *, today: dt.date) -> dict[str, Exam
         for exam, code, n in codes if enough else []:
             missed[exam][code] = n
         fresh = {exam: ExamPicture(reports=reports.get(exam) or 0, missed=missed[exam]) for exam in missing}
-        cache.set_many(
-            {keys[exam]: picture for exam, picture in fresh.items()},
-            settings.STATISTICS_PICTURE_CACHE_SECONDS,
-        )
+        try:
+            cache.set_many(
+                {keys[exam]: picture for exam, picture in fresh.items()},
+                settings.STATISTICS_PICTURE_CACHE_SECONDS,
+            )
+        except Exception:
+            logger.warning("statistics cache unavailable; pictures not kept", exc_info=True)
         pictures |= fresh
     return pictures
 

@@ -20,16 +20,22 @@ order and never deadlock each other.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from extraction.models import CodeDayStatistic, ExamDayStatistic, Report, ReportCode
+
+logger = logging.getLogger(__name__)
 
 PASS_GRADE = "PASS"  # noqa: S105  # the printed grade, not a secret
 # The score buckets' lower bounds: score_0 counts scores below 10, score_90 those of 90 and more.
@@ -129,6 +135,25 @@ def _upsert(
         cursor.execute(sql, [value for row in sorted(rows) for value in row])
 
 
+# The version of the sums of days before today that the tables cache (``statistics.selectors``):
+# a random stamp, so a version lost from the cache is never reused.
+PAST_VERSION_KEY = "cfipros:stats:past-version"
+
+
+def _past_version_move() -> None:
+    try:
+        cache.set(PAST_VERSION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:  # the cached sums then live out their STATISTICS_PAST_CACHE_SECONDS
+        logger.warning("statistics cache unavailable; earlier days' sums not invalidated", exc_info=True)
+
+
+def statistics_past_changed() -> None:
+    """Counts of a day before today changed: the tables' cached sums of those days are dropped,
+    now and again once the change commits (so no reader caches what it read before the commit)."""
+    _past_version_move()
+    transaction.on_commit(_past_version_move)
+
+
 def statistics_report_changed(*, before: ReportFigures | None, after: ReportFigures | None) -> None:
     """Move the counts from what a report counted for (``before``) to what it counts for now
     (``after``); None on either side is "counted for nothing" (new, deleted, not counted)."""
@@ -144,6 +169,9 @@ def statistics_report_changed(*, before: ReportFigures | None, after: ReportFigu
     with transaction.atomic():
         _upsert(CodeDayStatistic, ("exam", "code", "day", "purged"), ("missed",), code_rows)
         _upsert(ExamDayStatistic, ("exam", "day", "purged"), EXAM_COUNTS, exam_rows)
+    today = received_day(timezone.now())
+    if any(day < today for _, day in delta.exams):
+        statistics_past_changed()
 
 
 # --- Many reports at once, in the database ---------------------------------------------------------
@@ -215,11 +243,13 @@ def statistics_owner_contribution_set(*, owner: User, contribute: bool) -> None:
     _apply_many(
         Report.objects.filter(owner=owner), sign=1 if contribute else -1, purged=False, counted_only=False
     )
+    statistics_past_changed()
 
 
 def statistics_owner_withdraw(*, owner: User) -> None:
     """Take away what an owner's reports count for, before they are deleted with the owner."""
     _apply_many(Report.objects.filter(owner=owner), sign=-1, purged=False, counted_only=True)
+    statistics_past_changed()
 
 
 @transaction.atomic
@@ -282,6 +312,7 @@ def statistics_rebuild() -> RebuildOutcome:
     ExamDayStatistic.objects.filter(purged=False).delete()
     _apply_many(Report.objects.all(), sign=1, purged=False, counted_only=True)
     codes_after, exams_after = _live_rows()
+    statistics_past_changed()
     return RebuildOutcome(
         reports=sum(counts[0] for counts in exams_after.values()),
         code_rows=len(codes_after),

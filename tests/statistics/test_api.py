@@ -11,6 +11,8 @@ from freezegun.api import FrozenDateTimeFactory
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.services import user_statistics_preference_set
+from extraction.reports.services import report_delete
 from tests.factories import UserFactory, acs_element
 from tests.statistics.conftest import store
 
@@ -76,6 +78,34 @@ def test_a_new_report_shows_within_five_seconds(
     fresh = anonymous_client.get("/api/v1/stats/codes?exam=PAR")
     assert fresh.json()["reports"] == 6 and by_code(fresh.json()) == {"PA.I.A.K1": 6}
     assert fresh["Cache-Control"] == "public, max-age=5"
+
+
+def test_earlier_days_are_cached_until_one_of_them_changes(
+    anonymous_client: APIClient,
+    student: User,
+    frozen_time: FrozenDateTimeFactory,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for user in UserFactory.create_batch(5):
+        store(user, ["PA.I.A.K1"])
+    old = store(student, ["PA.I.A.K1", "PA.I.B.K2"])
+    store(student, ["PA.I.A.K1"])  # kept, until the student opts out
+    frozen_time.tick(dt.timedelta(days=2))
+    store(None, ["PA.I.B.K2"])
+    assert codes_of(anonymous_client)["reports"] == 8
+
+    frozen_time.tick(5)
+    with django_assert_max_num_queries(2):  # the earlier days' sums come from the cache: today's only
+        assert codes_of(anonymous_client)["reports"] == 8
+    report_delete(report=old, user=student)  # a report of an earlier day: their sums are dropped
+    frozen_time.tick(5)
+    body = codes_of(anonymous_client)
+    assert body["reports"] == 7 and by_code(body) == {"PA.I.A.K1": 6}
+
+    user_statistics_preference_set(user=student, contribute=False)  # takes the kept one away
+    frozen_time.tick(5)
+    body = codes_of(anonymous_client)
+    assert body["reports"] == 6 and by_code(body) == {"PA.I.A.K1": 5}
 
 
 def test_exams_show_reports_pass_rate_and_score_distribution(anonymous_client: APIClient) -> None:
@@ -201,7 +231,9 @@ def test_the_table_costs_the_same_queries_whatever_its_size(
     for user in UserFactory.create_batch(5):
         store(user, missed)
         store(user, [], exam=f"X{codes % 7}{len(missed) % 3}")
-    with django_assert_max_num_queries(2):  # the exam's reports; the codes with their wording
+    # the exam's reports and its codes with their wording for the earlier days, today's reports
+    # and codes, the wording of codes first missed today
+    with django_assert_max_num_queries(5):
         assert codes_of(anonymous_client)["count"] == codes
     with django_assert_max_num_queries(1):
         assert anonymous_client.get("/api/v1/stats/exams").json()["count"] == 2
