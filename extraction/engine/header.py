@@ -444,9 +444,17 @@ def _value_below(
                 continue
             if k in label_cells and any(x.start <= cell.x0 < x.end for x in label_cells[k]):
                 continue
-            if valid(cell.text):
+            if column and column[-1].endswith(","):
+                # ``LINDQVIST,   EMILY K``: OCR parted a name at its comma; the rest follows.
+                column[-1] = f"{column[-1]} {cell.text}"
+                if valid(column[-1]):
+                    return k, column[-1]
+                continue
+            if valid(cell.text) and not cell.text.endswith(","):
                 return k, cell.text
             column.append(cell.text)
+        if len(column) == 1 and valid(column[0]):
+            return k, column[0]
         # One value the OCR cut into pieces (``17 August``, ``2020``, ``17:18:14``).
         if len(column) > 1 and valid(joined := " ".join(column)):
             return k, joined

@@ -247,6 +247,18 @@ def recognize_image(image: Image.Image, *, full_page: bool = False) -> OcrPage:
     )
 
 
+def read_line(image: Image.Image) -> tuple[str, float]:
+    """Recognise an image that is one line of text, with no detection: for a glyph or two the
+    detector does not box however it is framed. (text, confidence); ("", 0.0) for nothing."""
+    rgb = imaging.to_rgb_array(image)
+    if imaging.is_blank(rgb):
+        return "", 0.0
+    models = get_models(INTRA_OP_THREADS)
+    with models.lock:
+        text, score = models.recognize_line(rgb, SPLIT_RATIO, REC_MIN_WIDTH)
+    return unicodedata.normalize("NFKC", text).strip(), float(score)
+
+
 def _grow_quad(q: Quad, vertical: float, horizontal: float) -> Quad:
     """Move the quad's edges outwards (negative: inwards) by fractions of its height."""
     tl, tr, br, bl = q

@@ -302,7 +302,50 @@ def _below_look(page: Any, row: Row, hit: LabelHit, recognize: Any) -> Segment |
                 box[1] + (y1 - border) / scale,
                 float(line.confidence) * 0.95,
             )
-    return None
+    return _under_look(page, row, hit)
+
+
+def _under_look(page: Any, row: Row, hit: LabelHit) -> Segment | None:
+    """The ink just under the label, read as one line without detection: a value of one glyph
+    (``TAKE #`` over ``1``, inside a box's rules) that even the enlarged column gives the
+    detector too little to box. The box's rules are left out of the ink."""
+    import numpy as np
+
+    from .ocr import read_line
+
+    height = max(row.y1 - row.y0, 8.0)
+    box = (
+        int(max(0.0, hit.start - 0.5 * height)),
+        int(min(float(page.height), row.y1 + 0.1 * height)),
+        int(min(hit.end, hit.start + 8 * height, float(page.width))),
+        int(min(float(page.height), row.y1 + 1.5 * height)),
+    )
+    if box[2] - box[0] < height or box[3] - box[1] < 0.8 * height:
+        return None
+    gray = np.asarray(page.crop(box).convert("L"), dtype=np.int16)
+    ink = gray < _paper_shade(page.crop(box).convert("L")) - 60
+    # Rules, and the pixels beside them: rows mostly inked, columns inked nearly from top to
+    # bottom (a glyph may fill most of the crop's height, never all of it).
+    rules_y = np.flatnonzero(ink.mean(axis=1) > 0.5)
+    rules_x = np.flatnonzero(ink.mean(axis=0) > 0.9)
+    for y in rules_y:
+        ink[max(0, y - 2) : y + 3, :] = False
+    for x in rules_x:
+        ink[:, max(0, x - 2) : x + 3] = False
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 6:
+        return None
+    pad = int(0.4 * height)
+    tight = (
+        max(0, int(xs.min()) - pad) + box[0],
+        max(0, int(ys.min()) - pad) + box[1],
+        min(box[2] - box[0], int(xs.max()) + pad) + box[0],
+        min(box[3] - box[1], int(ys.max()) + pad) + box[1],
+    )
+    text, confidence = read_line(page.crop(tight))
+    if not text or not VALIDATORS[hit.field](text):
+        return None
+    return Segment(text, tight[0], tight[1], tight[2], tight[3], confidence * 0.9)
 
 
 def _value_row(segments: list[Segment], label_row: Row) -> Row:

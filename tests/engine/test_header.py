@@ -343,3 +343,13 @@ def test_a_report_whose_labels_are_garbled_past_reading_is_read_for_review(catal
     with pytest.raises(ExtractionError) as err:
         parse_rows(rows_from_text("\n".join(p for p in page if "(IRA)" not in p)), catalog, path="ocr")
     assert err.value.code == "not_an_aktr"
+
+
+def test_a_name_parted_at_its_comma_below_its_label_is_read_whole() -> None:
+    rows = [
+        _row(0, ("APP.'S NAME", 140), ("FAA TRACKING NO.", 836)),
+        _row(24, ("LINDQVIST,", 142), ("EMILY K", 330), ("AW31N5PX", 838)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "LINDQVIST, EMILY K"
+    assert found["ftn"].text == "AW31N5PX"

@@ -134,3 +134,29 @@ def test_no_look_when_every_label_has_its_value(
     result = extract_document(_png(), catalog)
     assert result.take == 2
     assert len(sizes) == 1
+
+
+def test_a_glyph_no_detector_boxes_is_read_alone_without_the_boxes_rules(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages, _ = looks
+    values = FakeLine("83 %   PASS", 0.97, (100.0, 245.0, 880.0, 285.0))
+    page = _page(_row_of_labels(), values)
+    assert page.image is not None
+    page.image[250:285, 1310:1324] = 30  # the lone ``1`` under TAKE
+    page.image[296:299, :] = 60  # the box's bottom rule
+    page.image[240:300, 1288:1291] = 60  # and its left one
+    pages.append(page)
+    pages.append(FakePage())  # the enlarged column: the detector still finds nothing
+    read: list[tuple[int, int]] = []
+
+    def read_line(image: Image.Image) -> tuple[str, float]:
+        read.append(image.size)
+        return "1", 0.9
+
+    monkeypatch.setattr(ocr_module, "read_line", read_line)
+    result = extract_document(_png(), catalog)
+    assert result.take == 1 and result.score == 83
+    # Only the glyph and a margin were read: no rule, no neighbouring column.
+    ((width, height),) = read
+    assert width < 14 + 2 * 17 and height < 35 + 2 * 17
