@@ -50,6 +50,7 @@ def user_export_profile(user: User) -> dict[str, Any]:
         "last_name": user.last_name,
         "role": user.role,
         "date_joined": user.date_joined,
+        "contribute_to_statistics": user.contribute_to_statistics,
         "organizations": [
             {"id": m.organization_id, "name": m.organization.name, "role": m.role, "since": m.created_at}
             for m in user.memberships.all()

@@ -65,6 +65,9 @@ class MeExportProfileSerializer(serializers.Serializer):
     last_name = serializers.CharField()
     role = serializers.ChoiceField(choices=User.Role.choices)
     date_joined = serializers.DateTimeField()
+    contribute_to_statistics = serializers.BooleanField(
+        help_text="Whether the user's reports count in the national statistics."
+    )
     organizations = serializers.ListField(child=serializers.DictField())
     links = serializers.ListField(
         child=serializers.DictField(), help_text="Links with instructors or students."

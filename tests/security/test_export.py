@@ -69,6 +69,7 @@ def test_the_export_contains_every_report_of_the_user(student, school, instructo
     document = export(student)
     assert document["format"] == "cfipros-export/1"
     assert document["profile"]["email"] == student.email
+    assert document["profile"]["contribute_to_statistics"] is True
     assert document["profile"]["organizations"] == [
         {
             "id": school.pk,
