@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -79,8 +79,9 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4)
 
 
-@dataclass(frozen=True, slots=True)
-class CodeFigure:
+class CodeFigure(TypedDict):
+    """One row of the national table, as the API answers it (plain data, cached as it is)."""
+
     code: str
     description: str
     reports: int
@@ -223,8 +224,8 @@ def national_codes(*, exam: str, days: int, today: dt.date) -> NationalCodes:
             code=code,
             description=text or "",
             reports=missed,
-            share=_share(missed, reports),
-            trend_7d=(round(recent / recent_reports - earlier / earlier_reports, 4) if with_trend else None),
+            share=round(missed / reports, 4),
+            trend_7d=round(recent / recent_reports - earlier / earlier_reports, 4) if with_trend else None,
         )
         for code, missed, recent, earlier, text in rows
     ]
@@ -242,14 +243,8 @@ def national_codes_cached(*, exam: str, days: int, today: dt.date) -> tuple[dict
 
 
 def _codes_data(table: NationalCodes) -> dict[str, Any]:
-    """The table as plain data; field by field, several times faster than ``dataclasses.asdict``."""
-    fields = [field.name for field in dataclasses.fields(CodeFigure)]
-    return {
-        "exam": table.exam,
-        "days": table.days,
-        "reports": table.reports,
-        "codes": [{name: getattr(code, name) for name in fields} for code in table.codes],
-    }
+    """The table as plain data (its rows already are)."""
+    return {"exam": table.exam, "days": table.days, "reports": table.reports, "codes": table.codes}
 
 
 @dataclass(frozen=True, slots=True)
