@@ -9,6 +9,7 @@ sign in with a real bearer token start from ``anonymous_client``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -37,6 +38,15 @@ def school(student: User) -> Organization:
     org = OrganizationFactory(name="Flight School")
     MembershipFactory(user=student, organization=org, role=Membership.Role.STUDENT)
     return org
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _throttles_read_the_real_clock() -> None:
+    """DRF's throttles keep ``time.time`` as a class attribute taken at import: imported first
+    under a test's frozen clock, they would keep its fake for the rest of the run."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    assert SimpleRateThrottle.timer is time.time
 
 
 @pytest.fixture(autouse=True)

@@ -228,3 +228,14 @@ def test_lists_are_paginated_and_cost_a_fixed_number_of_queries(
     response = cfi_client.get(path, {"limit": 2})
     assert len(response.json()["results"]) == 2
     assert response.json()["count"] == 6
+
+
+def test_an_invitation_is_sent_as_json_only(cfi_client: APIClient) -> None:
+    # A form may repeat ``email``, of which a form parser would keep one unseen.
+    response = cfi_client.post(
+        "/api/v1/invitations",
+        "as=instructor&email=a%40x.org&email=b%40x.org",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 415
+    assert response["Content-Type"] == "application/problem+json"

@@ -300,3 +300,10 @@ def test_the_export_lists_the_user_s_endpoints_without_their_secret(instructor_c
             "created_at": endpoints[0]["created_at"],
         }
     ]
+
+
+@pytest.mark.parametrize("url", [f"{URL}/b|", f"{URL}/a b", f"{URL}/%zz", f"{URL}/<script>"])
+def test_a_url_with_characters_no_uri_may_hold_is_refused(instructor_client: APIClient, url: str) -> None:
+    # What is stored is served back as a ``uri``: only what RFC 3986 allows gets in.
+    _problem(_create(instructor_client, url=url), 422, "invalid_input")
+    assert _create(instructor_client, url=f"{URL}/in?a=1&b=%20").status_code == 201

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -56,6 +57,8 @@ def _user(request: Request) -> User:
 class InvitationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = InvitationSerializer
     permission_classes = [IsAuthenticated]
+    # JSON only: a form could repeat ``email``, and DRF would quietly keep the last one.
+    parser_classes = [JSONParser]
     filter_backends: list[type] = []  # no search or ordering: a fixed order, documented as such
 
     def get_queryset(self) -> QuerySet[Invitation]:

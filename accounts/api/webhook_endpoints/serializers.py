@@ -20,10 +20,12 @@ from cfipros.api.fields import (
 
 NO_NUL = matches(r"^[^\u0000]*$", "Give text without NUL characters.")
 # What accounts.outgoing.addresses.url_parts reads: http(s), a host name or IPv4 address (no user
-# name, no IPv6 literal), an optional port, then printable ASCII without a fragment.
+# name, no IPv6 literal), an optional port, then a path and query of the characters RFC 3986
+# allows there (others percent-encoded), without a fragment.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _PORT = r"(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
-URL_PATTERN = rf'^https?://{_LABEL}(?:\.{_LABEL})*\.?(?::{_PORT})?(?:[/?][!"$-~]*)?$'
+_URI_CHAR = r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
+URL_PATTERN = rf"^https?://{_LABEL}(?:\.{_LABEL})*\.?(?::{_PORT})?(?:[/?]{_URI_CHAR}*)?$"
 
 
 def _url_field(**kwargs: Any) -> serializers.CharField:
