@@ -172,7 +172,9 @@ def _ocr(image: Any, page: int) -> list[Row]:
     for line in lines:
         x0, y0, x1, y1 = line.box
         text = unicodedata.normalize("NFKC", line.text)  # full-width commas, ligatures, ...
-        pieces = getattr(line, "pieces", ())
+        pieces = _joined_pieces(getattr(line, "pieces", ()), y1 - y0)
+        if len(pieces) != len(getattr(line, "pieces", ())):
+            text = unicodedata.normalize("NFKC", "   ".join(t for t, _, _, _ in pieces))
         if len(pieces) > 1:
             # One segment per detector box, so a form's columns keep their positions.
             segments = [
@@ -212,6 +214,22 @@ def _ocr(image: Any, page: int) -> list[Row]:
         for index in sorted(found, reverse=True):
             rows.insert(index + 1, _value_row(found[index], rows[index]))
     return rows
+
+
+Piece = tuple[str, float, float, float]  # text, left, right, confidence
+
+
+def _joined_pieces(pieces: tuple[Piece, ...], height: float) -> tuple[Piece, ...]:
+    """Detector boxes that overlap or nearly touch are one phrase the detector cut in two
+    (``EXPIR.`` and ``DT``): joined with a blank, so a label is not read as two labels."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if out and piece[1] - out[-1][2] < 0.2 * height:
+            text, left, _, confidence = out[-1]
+            out[-1] = (f"{text} {piece[0]}", left, max(out[-1][2], piece[2]), min(confidence, piece[3]))
+        else:
+            out.append(piece)
+    return tuple(out)
 
 
 MAX_SECOND_LOOKS = 4
