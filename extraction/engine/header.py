@@ -20,6 +20,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from . import fields as F
 from .labels import IGNORED, MAX_LABEL_WORDS, Vocabulary, vocabulary
@@ -359,6 +360,9 @@ class Found:
     row: int
     confidence: float
     placement: str  # how its label stands ("colon", "cell", "opening"), "below" it, "retyped", "unchecked"
+    # Valid values other labels of the same field gave (a report prints a field once: two
+    # different ones mean a label was misread, and which is right is unknown).
+    others: list[str] = dataclass_field(default_factory=list)
 
 
 # Strongest first: a colon label's value, a label cell's neighbour, the cell under a label,
@@ -372,6 +376,7 @@ def opens_with_code(text: str) -> bool:
     return m is not None and not re.search(r"[A-Za-z]{2}", text[: m.start()])
 
 
+_UNSURE = ("retyped", "unchecked")  # placements that may well be another field's value
 _PLACEMENT_RANK = {"colon": 0, "cell": 1, "below": 2, "opening": 3, "retyped": 4, "unchecked": 5}
 
 
@@ -424,7 +429,11 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
             found.placement = "retyped"
         best = chosen.get(field)
         if best is None or _PLACEMENT_RANK[found.placement] < _PLACEMENT_RANK[best.placement]:
+            if best is not None:
+                found.others = [*best.others, *([best.text] if best.placement not in _UNSURE else [])]
             chosen[field] = found
+        elif found.placement not in _UNSURE:
+            best.others.append(found.text)
     return chosen, used
 
 

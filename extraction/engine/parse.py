@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from . import fields as F
 from . import header as H
@@ -172,6 +172,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     text, rc = raw.get("take", ("", 0.0))
     put("take", F.parse_take(text), base * rc)
 
+    ev.conflicts = _conflicts(result, found, ocr=path != "text")
     code_rows = parse_codes(rows, consumed, result, catalog, path, ev)
     finish_confidence(result, conf)
     used = consumed | {i for i, _ in code_rows}
@@ -300,6 +301,28 @@ def _grade_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
         return None
     index, text = next(iter(seen.values()))
     return index, text, 0.8 * rows[index].confidence
+
+
+_READERS: dict[str, Callable[[str, bool], object]] = {
+    "exam_date": lambda text, ocr: F.parse_date(text),
+    "score": lambda text, ocr: F.parse_score(text, ocr=ocr)[0],
+    "grade": lambda text, ocr: F.parse_grade(text),
+    "exam_id": lambda text, ocr: F.clean_digits(text, min_len=6, ocr=ocr),
+    "ftn": lambda text, ocr: F.clean_ftn(text),
+}
+
+
+def _conflicts(result: ExtractionResult, found: dict[str, H.Found], *, ocr: bool) -> list[str]:
+    """Fields another label of theirs gave a different value: a report prints each once, so
+    one label was misread (``EXPIR. DT`` read as a date label); the value kept is doubted."""
+    out = []
+    for name, read in _READERS.items():
+        kept = getattr(result, name)
+        if kept is None or name not in found:
+            continue
+        if any((other := read(text, ocr)) is not None and other != kept for text in found[name].others):
+            out.append(name)
+    return out
 
 
 def _check_score_against_grade(result: ExtractionResult, conf: dict[str, float]) -> bool:

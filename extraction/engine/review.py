@@ -50,6 +50,7 @@ class Evidence:
     order_breaks: int = 0  # codes read out of the printed order that no repair explains
     codes_unread: int = 0  # catalogue codes printed below the header that no code row gave
     doubtful: list[str] = field(default_factory=list)  # fields whose value has an unlikely shape
+    conflicts: list[str] = field(default_factory=list)  # fields two labels gave different values
 
 
 def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
@@ -76,6 +77,8 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
         out.append("codes_unexpected")
     for name in ev.doubtful:
         out.append(f"field_doubtful:{name}")
+    for name in ev.conflicts:
+        out.append(f"field_conflict:{name}")
     if ev.code_layout_gap:
         out.append("code_layout_gap")
     if ev.order_breaks:

@@ -353,3 +353,14 @@ def test_a_name_parted_at_its_comma_below_its_label_is_read_whole() -> None:
     found, _ = H.read_header(rows, H.find_labels(rows))
     assert found["applicant_name"].text == "LINDQVIST, EMILY K"
     assert found["ftn"].text == "AW31N5PX"
+
+
+def test_two_labels_of_one_field_with_different_values_are_a_doubt(catalog: Catalog) -> None:
+    rows = report()
+    # ``EXPIR. DT`` read with the abbreviation lost: a date label beside another date.
+    rows.insert(6, rows_from_text("DT   11/30/2026")[0])
+    result = parse_rows(rows, catalog, path="ocr")
+    assert "field_conflict:exam_date" in result.review_reasons and result.review
+    # The same date printed twice, in two spellings, is no conflict.
+    rows[6] = rows_from_text("Exam Date: 2026-03-14")[0]
+    assert not any(r.startswith("field_conflict") for r in parse_rows(rows, catalog).review_reasons)
