@@ -81,6 +81,8 @@ def _is_name(v: str) -> bool:
     letters = sum(ch.isalpha() for ch in v)
     if letters < 2 or letters < 0.6 * len(v.replace(" ", "")) or F.parse_date(v) is not None:
         return False
+    if any(word.isdigit() for word in v.split()):
+        return False  # a number standing alone is no part of a name (``Examiner 13``)
     return "," in v or len(v.split()) >= 2
 
 
@@ -410,10 +412,18 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         row_of_labels = len(peers) >= 2 and any(not x.value for x in peers) and h.row + 1 not in label_cells
         if h.value and valid(h.value) and not row_of_labels:
             found = Found(h.value, h.row, confidence, h.how)
-        elif not h.value or not h.colon or row_of_labels or len(h.value) <= 2 or h.apart:
+        elif (
+            not h.value
+            or not h.colon
+            or row_of_labels
+            or len(h.value) <= 2
+            or h.apart
+            or SEGMENT_GAP in h.value
+        ):
             # Text beside a colon label that is no valid value of it is a speck (a glyph or
-            # two), or, standing apart, another label OCR garbled past knowing (``SCORE
-            # ACHIEVED:   PASS / FA1L``, the values below): the column below is tried first.
+            # two), or, standing apart or running across cells, other labels OCR garbled past
+            # knowing (``SCORE ACHIEVED:   PASS / FA1L``, the values below): the column below
+            # is tried first.
             below = _value_below(rows, h, label_cells, valid)
             if below is not None:
                 k, text = below

@@ -364,3 +364,14 @@ def test_two_labels_of_one_field_with_different_values_are_a_doubt(catalog: Cata
     # The same date printed twice, in two spellings, is no conflict.
     rows[6] = rows_from_text("Exam Date: 2026-03-14")[0]
     assert not any(r.startswith("field_conflict") for r in parse_rows(rows, catalog).review_reasons)
+
+
+def test_a_colon_label_whose_text_runs_into_the_next_labels_takes_the_value_below() -> None:
+    # ``Candidate:   Examinee ID`` read as ``Candida: e   Examiner 13``: the names stand below.
+    rows = [
+        _row(0, ("Candida: e", 100), ("Examiner 13", 600)),
+        _row(24, ("HERNANDEZ-LOPEZ, KENJI P", 100), ("T10909489", 600)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "HERNANDEZ-LOPEZ, KENJI P"
+    assert not H.VALIDATORS["applicant_name"]("Examiner 13")  # a number alone is no part of a name
