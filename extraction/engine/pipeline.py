@@ -172,7 +172,7 @@ def _ocr(image: Any, page: int) -> list[Row]:
     for line in lines:
         x0, y0, x1, y1 = line.box
         text = unicodedata.normalize("NFKC", line.text)  # full-width commas, ligatures, ...
-        pieces = _joined_pieces(getattr(line, "pieces", ()), y1 - y0)
+        pieces = joined_pieces(getattr(line, "pieces", ()), y1 - y0)
         if len(pieces) != len(getattr(line, "pieces", ())):
             text = unicodedata.normalize("NFKC", "   ".join(t for t, _, _, _ in pieces))
         if len(pieces) > 1:
@@ -219,7 +219,7 @@ def _ocr(image: Any, page: int) -> list[Row]:
 Piece = tuple[str, float, float, float]  # text, left, right, confidence
 
 
-def _joined_pieces(pieces: tuple[Piece, ...], height: float) -> tuple[Piece, ...]:
+def joined_pieces(pieces: tuple[Piece, ...], height: float) -> tuple[Piece, ...]:
     """Detector boxes that overlap or nearly touch are one phrase the detector cut in two
     (``EXPIR.`` and ``DT``): joined with a blank, so a label is not read as two labels."""
     out: list[Piece] = []

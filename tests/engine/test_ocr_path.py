@@ -290,13 +290,13 @@ def test_label_above_its_value_needs_no_second_look(fake_ocr: list[FakePage], ca
 
 
 def test_boxes_the_detector_cut_from_one_phrase_are_joined() -> None:
-    from extraction.engine.pipeline import _joined_pieces
+    from extraction.engine.pipeline import joined_pieces
 
     pieces = (("EXPIR.", 141.0, 271.0, 1.0), ("DT", 265.0, 332.0, 0.98), ("11-30-2026", 360.0, 566.0, 1.0))
-    assert _joined_pieces(pieces, 36.0) == (
+    assert joined_pieces(pieces, 36.0) == (
         ("EXPIR. DT", 141.0, 332.0, 0.98),
         ("11-30-2026", 360.0, 566.0, 1.0),
     )
     # Columns stand apart: nothing joined.
     columns = (("SCORE", 100.0, 300.0, 1.0), ("GRADE", 700.0, 900.0, 1.0))
-    assert _joined_pieces(columns, 36.0) == columns
+    assert joined_pieces(columns, 36.0) == columns
