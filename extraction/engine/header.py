@@ -25,6 +25,7 @@ from dataclasses import field as dataclass_field
 from . import fields as F
 from .labels import IGNORED, MAX_LABEL_WORDS, Vocabulary, vocabulary
 from .layout import SEGMENT_GAP, Row, Segment
+from .sections import is_prose
 
 MAX_CELL_WORDS = 12  # a cell longer than this is prose: only a colon makes a label in it
 LABEL_WINDOW = 120  # characters before a colon where its label may start
@@ -431,7 +432,9 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
                 used.add(k)
             elif h.value and valid(h.value):
                 found = Found(h.value, h.row, confidence, h.how)
-        if found is None and h.value and not retyped:
+        if found is None and h.value and not retyped and (h.colon or not is_prose(h.value)):
+            # (Without a colon, running text beside a word that names a field is no value:
+            # ``... the practical test.   Below are the ACS codes ...``.)
             found = Found(h.value, h.row, confidence, "unchecked")
         if found is None:
             continue

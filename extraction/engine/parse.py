@@ -129,7 +129,8 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         put(name, value, base * rc if value else 0.0)
 
     title_raw, rc = raw.get("exam_title", ("", 0.0))
-    if not title_raw and (printed := _title_without_label(rows, consumed)) is not None:
+    unchecked_title = "exam_title" in found and found["exam_title"].placement == "unchecked"
+    if (not title_raw or unchecked_title) and (printed := _title_without_label(rows, consumed)) is not None:
         # Some layouts print the exam's title as a heading, with no label, and OCR may garble
         # a label past knowing: a title ending in a test code the engine knows identifies it.
         index, title_raw, rc = printed
@@ -252,7 +253,8 @@ def _unclaimed_exam_id(
 
 
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
-_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{2,}\(\s*(?P<code>[A-Z]{3})\s*\)")
+# OCR may read a capital I of the code as a lower-case l (``(BGl)``).
+_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{2,}\(\s*(?P<code>[A-Z][A-Zl|]{2})\s*\)")
 
 
 def _header_cells(rows: Sequence[Row]) -> Iterator[tuple[int, str]]:
@@ -281,8 +283,9 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
         if whole and i in consumed:
             continue
         m = _TITLE_WITH_CODE.fullmatch(text)
-        known = whole or (m is not None and m["code"] in F.EXAM_TITLES)
-        if m and known and len(text.split()) <= 10 and F.known_title_end(text, m["code"]):
+        code = m["code"].replace("l", "I").replace("|", "I") if m else ""
+        known = whole or code in F.EXAM_TITLES
+        if m and known and len(text.split()) <= 10 and F.known_title_end(text, code):
             return i, text, (0.9 if whole else 0.8) * rows[i].confidence
     return None
 

@@ -375,3 +375,15 @@ def test_a_colon_label_whose_text_runs_into_the_next_labels_takes_the_value_belo
     found, _ = H.read_header(rows, H.find_labels(rows))
     assert found["applicant_name"].text == "HERNANDEZ-LOPEZ, KENJI P"
     assert not H.VALIDATORS["applicant_name"]("Examiner 13")  # a number alone is no part of a name
+
+
+def test_a_heading_title_whose_code_has_a_lower_case_l_for_an_i_is_the_title(catalog: Catalog) -> None:
+    rows = [r for r in report() if not r.text.startswith("Test Taken")]
+    rows.insert(1, rows_from_text("Ground Instructor Basic (BGl)")[0])
+    result = parse_rows(rows, catalog, path="ocr")
+    assert (result.exam_code, result.exam_title) == ("BGI", "Ground Instructor Basic (BGI)")
+
+
+def test_running_text_beside_a_word_that_names_a_field_is_no_value() -> None:
+    assert "exam_title" not in values("test.   w are the ACS codes associated with the questions yo")
+    assert values("EXAM: Private Pilot")["exam_title"] == "Private Pilot"  # a colon still vouches
