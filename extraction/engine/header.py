@@ -178,6 +178,9 @@ _COLON = re.compile(
 _STOP_MARK = re.compile(r"(?<=[A-Za-z])(?:\.\s+(?=\S)|[.-](?=[0-9]))")
 
 
+_HASH_READINGS = frozenset({"S", "H", "N", "F"})
+
+
 def _label_before(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None:
     """The longest run of words ending the text that is a label: (start, field, score)."""
     words = list(re.finditer(r"\S+", text))
@@ -185,9 +188,15 @@ def _label_before(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None
     plain = 0
     while plain < len(words) and not re.search(r"[0-9:;]", words[-plain - 1].group(0)):
         plain += 1
+    # A lone letter closing the label, of the shapes OCR makes of ``#``, is that mark misread
+    # (``TAKE #:`` read as ``TAKE S:``).
+    lone = bool(words) and words[-1].group(0).strip(".") in _HASH_READINGS
     for n in range(min(MAX_LABEL_WORDS, plain), 0, -1):
         start = words[-n].start()
         found = vocab.classify(text[start:], colon=True)
+        if found is None and lone and n >= 2:
+            found = vocab.classify(text[start : words[-1].start()], colon=True)
+            found = (found[0], round(found[1] * 0.9, 3)) if found is not None else None
         if found is not None:
             return start, found[0], found[1]
     return None

@@ -387,3 +387,8 @@ def test_a_heading_title_whose_code_has_a_lower_case_l_for_an_i_is_the_title(cat
 def test_running_text_beside_a_word_that_names_a_field_is_no_value() -> None:
     assert "exam_title" not in values("test.   w are the ACS codes associated with the questions yo")
     assert values("EXAM: Private Pilot")["exam_title"] == "Private Pilot"  # a colon still vouches
+
+
+def test_a_lone_letter_closing_a_colon_label_is_a_misread_mark() -> None:
+    # ``TAKE #:`` with its mark read as a letter, the value below it.
+    assert values("TAKE S:\n3") == {"take": "3"}
