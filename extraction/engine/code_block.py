@@ -34,7 +34,7 @@ from .data.exams import EXAM_PREFIXES
 from .grammar import PLT_CODE_RE, roman_value
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence
-from .sections import ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
+from .sections import ACS_EXPLAINED, ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
 
 
@@ -143,7 +143,7 @@ def parse_codes(
         kind = "plt"
     elif acs_tokens and not plt_tokens:
         kind = "acs"
-    elif PLT_PARAGRAPH.search(all_text) and not ACS_PARAGRAPH.search(all_text):
+    elif PLT_PARAGRAPH.search(all_text) and not ACS_EXPLAINED.search(all_text):
         kind = "plt"
     elif ACS_PARAGRAPH.search(all_text):
         kind = "acs"

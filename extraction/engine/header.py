@@ -428,7 +428,7 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
             or row_of_labels
             or len(h.value) <= 2
             or h.apart
-            or SEGMENT_GAP in h.value
+            or _first_cell_invalid(h.value, valid)
         ):
             # Text beside a colon label that is no valid value of it is a speck (a glyph or
             # two), or, standing apart or running across cells, other labels OCR garbled past
@@ -459,6 +459,11 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
     return chosen, used
 
 
+def _first_cell_invalid(value: str, valid: Validator) -> bool:
+    """Text beside a label running across cells whose first cell is no value of the field."""
+    return SEGMENT_GAP in value and not valid(value.split(SEGMENT_GAP)[0].strip())
+
+
 def _value_below(
     rows: Sequence[Row], hit: LabelHit, label_cells: dict[int, list[LabelHit]], valid: Validator
 ) -> tuple[int, str] | None:
@@ -469,6 +474,8 @@ def _value_below(
             return None
         if k in label_cells:
             return None  # another row of labels: this label has no value below it
+        if _CODE_LIKE.search(rows[k].text):
+            return None  # the codes have begun: no header value stands below them
         column: list[str] = []
         for cell in cells_of(rows[k]):
             if cell.x1 <= hit.start or cell.x0 >= hit.end or _CODE_LIKE.search(cell.text):

@@ -23,6 +23,9 @@ REPORT_MARKERS = re.compile(
 )
 STATEMENT = re.compile(STATEMENTWORDS, re.IGNORECASE)
 ACS_PARAGRAPH = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)|ACS\s+CODES?", re.IGNORECASE)
+# The explanation in words, not a heading (a heading may say "ACS codes" above a paragraph that
+# explains learning statement codes).
+ACS_EXPLAINED = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)", re.IGNORECASE)
 PLT_PARAGRAPH = re.compile(r"LEARNING\s+STATEMENT", re.IGNORECASE)
 WORD = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
 

@@ -392,3 +392,16 @@ def test_running_text_beside_a_word_that_names_a_field_is_no_value() -> None:
 def test_a_lone_letter_closing_a_colon_label_is_a_misread_mark() -> None:
     # ``TAKE #:`` with its mark read as a letter, the value below it.
     assert values("TAKE S:\n3") == {"take": "3"}
+
+
+def test_a_value_beside_its_label_before_another_label_is_not_traded_for_text_below() -> None:
+    got = values(
+        "TEST SITE ID.   JAN54080   VALID UNTIL.   2027/01/31\nPA.V.A.K2b   PA.X.C.S3\n*** END OF REPORT ***"
+    )
+    assert got["exam_site"].split()[0] == "JAN54080"
+
+
+def test_with_no_code_printed_the_explaining_paragraph_outweighs_a_heading(catalog: Catalog) -> None:
+    rows = report(codes="ACS CODES\nNo areas missed")
+    rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
+    assert parse_rows(rows, catalog).code_kind == "plt"
