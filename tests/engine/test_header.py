@@ -322,6 +322,7 @@ def test_a_code_ambiguous_between_two_sub_letters_is_settled_by_its_printed_desc
 def test_a_full_stop_or_a_dash_run_into_a_number_ends_a_label() -> None:
     assert values("Take number.5") == {"take": "5"}
     assert values("TAKE-1") == {"take": "1"}
+    assert values("TAKE#-1") == {"take": "1"}
     assert values("Test No.123456789012") == {"exam_id": "123456789012"}
 
 
