@@ -176,9 +176,10 @@ _MARKER = re.compile(
     r"(?=\s|[A-Za-z]{2}[.,]|PLT|P[lI1]T)"
 )
 # Separators between codes that are not part of one: a pipe or slash standing between blanks,
-# or glued between the end of one code and the start of the next.
+# or glued between the end of one code and the start of the next (a pipe, a slash, a middle dot
+# or a bullet, or a dash OCR made of one).
 _BETWEEN = re.compile(
-    r"\s[|/\\·•]\s|(?<=\d)[|/\\·•](?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])[|/\\·•](?=[A-Z]{2}[.,])"
+    r"\s[|/\\·•]\s|(?<=\d)[|/\\·•\-\u2013](?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])[|/\\·•\-\u2013](?=[A-Z]{2}[.,])"
 )
 
 

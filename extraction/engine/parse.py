@@ -179,7 +179,9 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     used = consumed | {i for i, _ in code_rows}
     if path != "text":
         ev.code_layout_gap = _code_layout_gap(rows, code_rows)
-    ev.codes_unread = _codes_unread(rows, used, result, catalog)
+    ev.codes_unread = _codes_unread(rows, used, result, catalog) + _codes_unsplit(
+        rows, code_rows, result, catalog
+    )
     # Some tests print no score at all: missing, it is doubted only when the page shows one.
     unclaimed = (row.text for i, row in enumerate(rows) if i not in used and not REPORT_END.search(row.text))
     labelled = "score" in found or any(h.field == "score" and h.colon for h in hits)
@@ -206,6 +208,26 @@ def _codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult,
         if i < first or i in used or is_prose(row.text):
             continue
         found += sum(1 for c in _PRINTED_CODE.findall(row.text) if c in catalog and c not in result.codes)
+    return found
+
+
+def _codes_unsplit(
+    rows: Sequence[Row],
+    code_rows: Sequence[tuple[int, list[str]]],
+    result: ExtractionResult,
+    catalog: Catalog,
+) -> int:
+    """Catalogue codes printed whole inside a code row's text that are neither among the codes
+    nor a token of the row: codes joined by a mark the tokens did not split at, which must not
+    vanish unseen. (A token read whole and repaired into another code is not counted.)"""
+    found = 0
+    for i, tokens in code_rows:
+        seen = set(tokens)
+        found += sum(
+            1
+            for c in _PRINTED_CODE.findall(rows[i].text)
+            if c in catalog and c not in result.codes and c not in seen
+        )
     return found
 
 

@@ -406,3 +406,11 @@ def test_with_no_code_printed_the_explaining_paragraph_outweighs_a_heading(catal
     rows = report(codes="ACS CODES\nNo areas missed")
     rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
     assert parse_rows(rows, catalog).code_kind == "plt"
+
+
+def test_codes_joined_by_a_dash_are_split_and_a_join_no_split_finds_is_a_doubt(catalog: Catalog) -> None:
+    result = parse_rows(report(codes="PA.I.C.K2a-PA.III.B.R1"), catalog, path="ocr")
+    assert result.codes == ["PA.I.C.K2a", "PA.III.B.R1"]
+    # Joined by a mark no rule splits at, the codes are not lost silently: review says so.
+    result = parse_rows(report(codes="PA.I.C.K2a   PA.I.C.K3l~PA.III.B.R1"), catalog, path="ocr")
+    assert "code_unread" in result.review_reasons and result.review
