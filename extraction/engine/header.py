@@ -232,14 +232,15 @@ def _label_opening(text: str, vocab: Vocabulary) -> tuple[int, str, float] | Non
 
 def _label_full_stop(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None:
     """A label that opens the text and ends in a full stop (or a dash right before a number),
-    its value after it: (value start, field, score)."""
-    m = _STOP_MARK.search(text)
-    if m is None:
-        return None
-    found = vocab.classify(text[: m.start()])
-    if found is None or found[0] == IGNORED or not VALIDATORS[found[0]](text[m.end() :]):
-        return None
-    return m.end(), found[0], found[1]
+    its value after it: (value start, field, score). A label may hold an abbreviation's full
+    stop itself (``App. ID.611400248``): each mark is tried in turn, within a label's length."""
+    for m in _STOP_MARK.finditer(text):
+        if len(text[: m.start()].split()) > MAX_LABEL_WORDS:
+            return None
+        found = vocab.classify(text[: m.start()])
+        if found is not None and found[0] != IGNORED and VALIDATORS[found[0]](text[m.end() :]):
+            return m.end(), found[0], found[1]
+    return None
 
 
 _UNIT_THEN_COLON = re.compile(r"\([^()]{1,12}\)\s*:\s*(?=\S)")

@@ -74,6 +74,7 @@ def header_labels(rows: Sequence[Row]) -> list[H.LabelHit]:
         previous = rows[hit.row - 1] if hit.row else None
         if (
             not hit.colon
+            and not (hit.value and SEGMENT_GAP in row.text)  # a label cell beside its value's cell
             and previous is not None
             and previous.page == row.page
             and hit.row - 1 not in labelled

@@ -323,6 +323,7 @@ def test_a_full_stop_or_a_dash_run_into_a_number_ends_a_label() -> None:
     assert values("Take number.5") == {"take": "5"}
     assert values("TAKE-1") == {"take": "1"}
     assert values("TAKE#-1") == {"take": "1"}
+    assert values("App. ID.611400248") == {"applicant_id": "611400248"}  # past an abbreviation's stop
     assert values("Test No.123456789012") == {"exam_id": "123456789012"}
 
 
@@ -414,3 +415,12 @@ def test_codes_joined_by_a_dash_are_split_and_a_join_no_split_finds_is_a_doubt(c
     # Joined by a mark no rule splits at, the codes are not lost silently: review says so.
     result = parse_rows(report(codes="PA.I.C.K2a   PA.I.C.K3l~PA.III.B.R1"), catalog, path="ocr")
     assert "code_unread" in result.review_reasons and result.review
+
+
+def test_a_label_cell_beside_its_value_after_a_paragraph_line_is_a_label(catalog: Catalog) -> None:
+    # A tilted photo sorts the row between two lines of the paragraph above the codes.
+    rows = report()
+    rows[9:10] = rows_from_text(
+        "The Airman Certification Standards (ACS) codes listed below identify the knowledge areas\nTRY   1"
+    )
+    assert parse_rows(rows, catalog, path="ocr").take == 1
