@@ -421,7 +421,7 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         # OCR put beside a label there is a stray piece of the row under it.
         peers = label_cells[h.row]
         row_of_labels = len(peers) >= 2 and any(not x.value for x in peers) and h.row + 1 not in label_cells
-        if h.value and valid(h.value) and not row_of_labels:
+        if h.value and valid(h.value) and not row_of_labels and not (h.how == "cell" and _labelish(h.value)):
             found = Found(h.value, h.row, confidence, h.how)
         elif (
             not h.value
@@ -458,6 +458,10 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         elif found.placement not in _UNSURE:
             best.others.append(found.text)
     return chosen, used
+
+
+def _labelish(value: str) -> bool:
+    return vocabulary().labelish(value.split(SEGMENT_GAP)[0])
 
 
 def _first_cell_invalid(value: str, valid: Validator) -> bool:

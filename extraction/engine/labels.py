@@ -161,6 +161,13 @@ class Vocabulary:
             return None
         return fitting[fields.pop()]
 
+    def labelish(self, text: str) -> bool:
+        """Text half of whose words at least are label words, one of them a long one
+        (``TRACKING sO.``): a label misread past knowing rather than a value, whatever shape it has."""
+        words = normalize_label(text)
+        known = [w for w in words if w in self._known]
+        return 2 * len(known) >= len(words) > 0 and any(len(w) >= 4 for w in known)
+
     def _rule(self, words: tuple[str, ...]) -> str | None:
         present = frozenset(words)
         for rule in self._rules:

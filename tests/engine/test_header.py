@@ -424,3 +424,14 @@ def test_a_label_cell_beside_its_value_after_a_paragraph_line_is_a_label(catalog
         "The Airman Certification Standards (ACS) codes listed below identify the knowledge areas\nTRY   1"
     )
     assert parse_rows(rows, catalog, path="ocr").take == 1
+
+
+def test_a_label_cells_neighbour_made_of_label_words_is_a_label_and_the_values_stand_below() -> None:
+    # ``APPL.'S NAME   TRACKING NO.`` with the second label misread past knowing.
+    rows = [
+        _row(0, ("APPL.'S NAME", 100), ("TRACKING sO.", 600)),
+        _row(24, ("WU, DMITRI HANNAH", 100), ("AHLC6Y6M", 600)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "WU, DMITRI HANNAH"
+    assert labels.vocabulary().labelish("TRACKING sO.") and not labels.vocabulary().labelish("WU, DMITRI")
