@@ -10,22 +10,22 @@ yields so that a word in a value or a heading is not taken for a label:
   print the label above the value, in columns);
 * as the first words of a cell whose rest is a valid value of that field (colon lost).
 
-Values are typed: a date must parse as a date, a score as a percentage, a grade as a grade,
-so a value in the wrong place is not taken, and the next candidate is.
+Values are typed (:mod:`.validators`): a date must parse as a date, a score as a percentage, a
+grade as a grade, so a value in the wrong place is not taken, and the next candidate is.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from . import fields as F
 from .labels import IGNORED, MAX_LABEL_WORDS, Vocabulary, vocabulary
 from .layout import SEGMENT_GAP, Row, Segment
 from .sections import is_prose
+from .validators import VALIDATORS, Validator
 
 MAX_CELL_WORDS = 12  # a cell longer than this is prose: only a colon makes a label in it
 LABEL_WINDOW = 120  # characters before a colon where its label may start
@@ -70,82 +70,6 @@ def cells_of(row: Row) -> list[Cell]:
     for m in re.finditer(r"\S+(?: \S+)*", row.text):
         out.append(Cell(m.group(0), x0 + m.start() * per_char, x0 + m.end() * per_char))
     return out
-
-
-# --------------------------------------------------------------------------- values
-
-Validator = Callable[[str], bool]
-
-
-def _is_name(v: str) -> bool:
-    """Names are printed ``LAST, FIRST M``, or at least as two words: one word is no name."""
-    letters = sum(ch.isalpha() for ch in v)
-    if letters < 2 or letters < 0.6 * len(v.replace(" ", "")) or F.parse_date(v) is not None:
-        return False
-    if any(word.isdigit() for word in v.split()):
-        return False  # a number standing alone is no part of a name (``Examiner 13``)
-    return "," in v or len(v.split()) >= 2
-
-
-def _is_ftn(v: str) -> bool:
-    value = F.clean_ftn(v)
-    return value is not None and 7 <= len(value) <= 10 and value[0].isalpha()
-
-
-def _is_applicant_id(v: str) -> bool:
-    return F.clean_digits(v, min_len=4) is not None or _is_ftn(v)
-
-
-def _is_exam_id(v: str) -> bool:
-    token = re.sub(r"[\s-]", "", v.split(SEGMENT_GAP)[0])
-    return F.clean_digits(v, min_len=6) is not None and sum(ch.isdigit() for ch in token) >= 0.7 * len(token)
-
-
-def _is_title(v: str) -> bool:
-    """A title names its test code in parentheses (OCR may lose them; a known title still
-    gives the code): a heading or a remark is no title."""
-    if sum(ch.isalpha() for ch in v) < 4 or F.parse_date(v) is not None:
-        return False
-    return F.clean_title(v)[1] is not None
-
-
-def _is_date(v: str) -> bool:
-    return F.parse_date(v) is not None
-
-
-def _is_site(v: str) -> bool:
-    token = re.sub(r"[^0-9A-Za-z]", "", v.split(SEGMENT_GAP)[0])
-    return 3 <= len(token) <= 14 and F.parse_date(v) is None
-
-
-def _is_score(v: str) -> bool:
-    """A percentage as printed (``94``, ``94%``, ``94.0 %``), or a stated absence (``N/A``)."""
-    text = v.split(SEGMENT_GAP)[0].strip()
-    score, conf = F.parse_score(text)
-    return score is not None or (conf >= 0.9 and bool(text) and F.parse_grade(text) is None)
-
-
-def _is_grade(v: str) -> bool:
-    return F.parse_grade(v) is not None
-
-
-def _is_take(v: str) -> bool:
-    return F.parse_take(v) is not None and len(v.split(SEGMENT_GAP)[0].strip()) <= 4
-
-
-VALIDATORS: dict[str, Validator] = {
-    "applicant_name": _is_name,
-    "ftn": _is_ftn,
-    "applicant_id": _is_applicant_id,
-    "exam_id": _is_exam_id,
-    "exam_title": _is_title,
-    "exam_date": _is_date,
-    "exam_site": _is_site,
-    "score": _is_score,
-    "grade": _is_grade,
-    "take": _is_take,
-    "expiration_date": _is_date,
-}
 
 
 # --------------------------------------------------------------------------- finding labels
