@@ -7,6 +7,7 @@ maintenance database because a database cannot create or drop itself.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -38,3 +39,21 @@ def drop_database(database_url: str) -> None:
     conn, name = admin_connection(database_url)
     with conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def replace_doc_section(path: Path, section: str, body: str, marker: str) -> None:
+    """Put ``body`` (which opens with the ``section`` heading) in place of that section of the
+    document, or at its end; the notes written by hand below ``marker`` are kept."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    start = text.find(section)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + body + "\n" + marker + "\n"
+    else:
+        end = text.find(marker, start)
+        if end == -1:
+            following = text.find("\n## ", start + len(section))
+            rest = "\n" + marker + "\n" + (text[following:] if following != -1 else "")
+        else:
+            rest = "\n" + text[end:]
+        text = text[:start] + body + rest
+    path.write_text(text, encoding="utf-8")

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bench import _common  # noqa: E402
 
 SECTION = "## Cohort and school analytics"
+MARKER = "<!-- bench_analytics: notes below are kept by --write -->"
 SEED = 12
 AS_OF = "2026-06-30"
 
@@ -144,7 +145,6 @@ def run(students: int, reports: int, runs: int) -> dict[str, Any]:
 def write_section(figures: dict[str, Any], command: str) -> None:
     """Replace (or append) this bench's section of docs/performance.md, nothing else."""
     path = ROOT / "docs" / "performance.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
     rows = "\n".join(
         f"| {name} | {int(f['queries'])} | {f['median']:.1f} ms | **{f['p95']:.1f} ms** | {f['max']:.1f} ms "
         f"| {100 * f['sql_share']:.0f}% | {f['body_kb']:.0f} kB |"
@@ -176,19 +176,7 @@ def write_section(figures: dict[str, Any], command: str) -> None:
     ]
     wrapped = [p if p.startswith("    ") else textwrap.fill(p, width=100) for p in intro]
     body = f"{SECTION}\n\n" + "\n\n".join(wrapped) + "\n\n" + table
-    marker = "<!-- bench_analytics: notes below are kept by --write -->"
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + body + "\n" + marker + "\n"
-    else:
-        end = text.find(marker, start)
-        if end == -1:
-            following = text.find("\n## ", start + len(SECTION))
-            rest = "\n" + marker + "\n" + (text[following:] if following != -1 else "")
-        else:
-            rest = "\n" + text[end:]
-        text = text[:start] + body + rest
-    path.write_text(text, encoding="utf-8")
+    _common.replace_doc_section(path, SECTION, body, MARKER)
 
 
 def main() -> None:

@@ -230,7 +230,6 @@ def run(reports: int, runs: int, writes: int) -> dict[str, Any]:
 def write_section(figures: dict[str, Any], command: str) -> None:
     """Replace (or append) this bench's section of docs/performance.md, nothing else."""
     path = ROOT / "docs" / "performance.md"
-    text = path.read_text(encoding="utf-8")
     rows = "\n".join(
         f"| {name} {mode} | {int(f['queries'])} | {f['median']:.1f} ms | **{f['p95']:.1f} ms** | "
         f"{f['max']:.1f} ms | {f['body_kb']:.0f} kB |"
@@ -271,18 +270,7 @@ def write_section(figures: dict[str, Any], command: str) -> None:
         width=100,
     )
     body = f"{SECTION}\n\n" + "\n\n".join(wrapped) + "\n\n" + table + "\n" + after + "\n"
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + body + "\n" + MARKER + "\n"
-    else:
-        end = text.find(MARKER, start)
-        if end == -1:
-            following = text.find("\n## ", start + len(SECTION))
-            rest = "\n" + MARKER + "\n" + (text[following:] if following != -1 else "")
-        else:
-            rest = "\n" + text[end:]
-        text = text[:start] + body + rest
-    path.write_text(text, encoding="utf-8")
+    _common.replace_doc_section(path, SECTION, body, MARKER)
 
 
 def main() -> None:
