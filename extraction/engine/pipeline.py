@@ -340,8 +340,8 @@ def _under_look(page: Any, row: Row, hit: LabelHit) -> Segment | None:
     )
     if box[2] - box[0] < height or box[3] - box[1] < 0.8 * height:
         return None
-    gray = np.asarray(page.crop(box).convert("L"), dtype=np.int16)
-    ink = gray < _paper_shade(page.crop(box).convert("L")) - 60
+    crop = page.crop(box).convert("L")
+    ink = np.asarray(crop, dtype=np.int16) < _paper_shade(crop) - 60
     # Rules, and the pixels beside them: rows mostly inked, columns inked nearly from top to
     # bottom (a glyph may fill most of the crop's height, never all of it).
     rules_y = np.flatnonzero(ink.mean(axis=1) > 0.5)

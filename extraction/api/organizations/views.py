@@ -16,6 +16,7 @@ from accounts.plans.services import entitlement_check
 from cfipros.api.problems import problem_response
 from extraction.analytics.selectors import AnalyticsFilter, organization_analytics
 from extraction.api.analytics.serializers import AnalyticsQuerySerializer
+from extraction.api.analytics.views import PLAN_REQUIRED
 from extraction.api.organizations.serializers import OrganizationAnalyticsSerializer
 
 
@@ -42,9 +43,7 @@ class OrganizationAnalyticsView(APIView):
         ],
         responses={
             200: OrganizationAnalyticsSerializer,
-            403: problem_response(
-                "The caller's plan does not include analytics (`plan_required`, with `required_plan`)"
-            ),
+            403: problem_response(PLAN_REQUIRED.format("analytics")),
             404: problem_response("The caller administers no organization with this id"),
             422: problem_response("A query parameter is invalid"),
         },
