@@ -59,7 +59,36 @@ def find_code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, l
         found = code_row_tokens(row.text)
         if found:
             out.append((i, found))
-    return out
+    return _with_lone_neighbours(rows, out)
+
+
+# One code whose dots OCR lost (``UAIB.K13``, ``UAILAKID``): two letters, then letters, digits
+# and at most two dots, ending in what reads as an element number. Too weak a shape anywhere
+# but on its own line inside a list of codes.
+_LONE_SQUASHED = re.compile(r"[A-Z]{2}[A-Za-z0-9|]{2,8}\.?[A-Za-z0-9|]{1,4}\.?[A-Za-z0-9|]{0,3}")
+
+
+def _with_lone_neighbours(
+    rows: Sequence[Row], found: list[tuple[int, list[str]]]
+) -> list[tuple[int, list[str]]]:
+    """The code rows, with every row next to one (on the same page, running on) that holds a
+    single token of a squashed code's shape and nothing else: a line of a one-per-line list
+    whose dots the OCR lost, left for the catalogue to resolve or for review."""
+    taken = {i for i, _ in found}
+    added: list[tuple[int, list[str]]] = []
+    for start in sorted(taken):
+        for step in (-1, 1):
+            k = start + step
+            while 0 <= k < len(rows) and k not in taken and rows[k].page == rows[start].page:
+                text = rows[k].text.strip()
+                if not _LONE_SQUASHED.fullmatch(text) or not any(
+                    ch.isdigit() or ch in "Il|" for ch in text[-3:]
+                ):
+                    break
+                taken.add(k)
+                added.append((k, [text]))
+                k += step
+    return sorted(found + added)
 
 
 def code_row_tokens(text: str) -> list[str]:

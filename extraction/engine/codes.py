@@ -206,7 +206,7 @@ def tokens_of_row(text: str) -> list[str]:
     text = _DOT_BETWEEN.sub(" ", text)
     out = []
     for tok in _SPLIT.split(text):
-        tok = tok.strip(".,;:()[]{}<>\"'`*•|-")  # a code neither opens nor ends with a stroke
+        tok = tok.strip(".,;:()[]{}<>\"'`*•|/\\-")  # a code neither opens nor ends with a stroke
         if tok:
             out.append(tok)
     return out

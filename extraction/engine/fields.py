@@ -363,7 +363,9 @@ def parse_date(raw: str) -> str | None:
         month = _month(mon)
         if month:
             return _iso(y.translate(_DIGIT_FIX), str(month), d.translate(_DIGIT_FIX))
-    m = re.search(rf"({_MONTH_WORD})\.?\s*[-\s]?\s*({_D}{{1,2}})\s*[-,.]?\s*({_D}{{4}})", text)
+    # The month's name is matched as short as it can be: a day run into it (``November13``)
+    # is not read as a slip of its last letter.
+    m = re.search(rf"({_MONTH_WORD}?)\.?\s*[-\s]?\s*({_D}{{1,2}})\s*[-,.]?\s*({_D}{{4}})", text)
     if m:
         mon, d, y = m.groups()
         month = _month(mon)

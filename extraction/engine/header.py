@@ -345,7 +345,12 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         # OCR put beside a label there is a stray piece of the row under it.
         peers = label_cells[h.row]
         row_of_labels = len(peers) >= 2 and any(not x.value for x in peers) and h.row + 1 not in label_cells
-        if h.value and valid(h.value) and not row_of_labels and not (h.how == "cell" and _labelish(h.value)):
+        if (
+            h.value
+            and valid(h.value)
+            and not row_of_labels
+            and not ((h.how == "cell" or SEGMENT_GAP in h.value) and _labelish(h.value))
+        ):
             found = Found(h.value, h.row, confidence, h.how)
         elif (
             not h.value
@@ -385,7 +390,9 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
 
 
 def _labelish(value: str) -> bool:
-    return vocabulary().labelish(value.split(SEGMENT_GAP)[0])
+    """A label's neighbour, its first cell or all the cells beside it, made of label words."""
+    vocab = vocabulary()
+    return vocab.labelish(value.split(SEGMENT_GAP)[0]) or vocab.labelish(value.replace(SEGMENT_GAP, " "))
 
 
 def _first_cell_invalid(value: str, valid: Validator) -> bool:

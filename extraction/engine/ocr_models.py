@@ -49,6 +49,10 @@ def _session(path: Path, threads: int) -> Any:
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
+# Weight the space class must reach between two letters for a blurred gap to part two words.
+SOFT_SPACE = 0.1
+
+
 class OcrModels:
     """Detection, direction and recognition sessions over the model files of the wheel.
 
@@ -86,6 +90,7 @@ class OcrModels:
         keep = [0] + [i for i, ch in enumerate(charset) if len(ch) == 1 and 32 <= ord(ch) < 127]
         self.rec_classes = np.asarray(keep, dtype=np.int64)
         self.rec_chars = [charset[i] for i in keep]
+        self.rec_space = self.rec_chars.index(" ")
         self.lock = threading.Lock()
 
     def detect(self, rgb: imaging.Array) -> list[Quad]:
@@ -142,16 +147,33 @@ class OcrModels:
         return " ".join(texts), weighted / chars
 
     def _decode(self, probs: NDArray[np.float32]) -> tuple[str, float]:
+        """Greedy CTC decoding, with the blanks a blurred gap between two words leaves.
+
+        A low-resolution photo can close the gap between two words (``SARAHF``): the model
+        then still gives the space some weight in the frames between the letters. Between two
+        letters of a word made of letters only, a space whose weight there reaches
+        ``SOFT_SPACE`` is kept; codes, numbers and punctuation are never parted.
+        """
         sub = probs[:, self.rec_classes]
         best = sub.argmax(axis=1)
         best_p = sub.max(axis=1)
+        space = self.rec_space
         chars: list[str] = []
         scores: list[float] = []
         previous = -1
-        for k, p in zip(best.tolist(), best_p.tolist(), strict=True):
+        word_letters = False  # the word read so far is letters only
+        gap_space = 0.0  # the space's largest weight since the last character
+        for k, p, s in zip(best.tolist(), best_p.tolist(), sub[:, space].tolist(), strict=True):
             if k != previous and k != 0:
-                chars.append(self.rec_chars[k])
+                ch = self.rec_chars[k]
+                if word_letters and ch.isalpha() and gap_space >= SOFT_SPACE:
+                    chars.append(" ")
+                chars.append(ch)
                 scores.append(p)
+                word_letters = ch.isalpha() and (word_letters or len(chars) < 2 or chars[-2] == " ")
+                gap_space = 0.0
+            else:
+                gap_space = max(gap_space, s)
             previous = k
         if not chars:
             return "", 0.0

@@ -16,6 +16,7 @@ from .codes import (
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence, assess
 from .sections import REPORT_END, REPORT_MARKERS, STATEMENT, is_prose
+from .shapes import SHAPED_FIELDS, by_shape
 from .types import ExtractionError, ExtractionResult
 
 FIELD_ORDER = (
@@ -98,6 +99,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     conf: dict[str, float] = {}
     found, consumed = H.read_header(rows, hits)
     raw: dict[str, tuple[str, float]] = {name: (f.text, f.confidence) for name, f in found.items()}
+    shaped = _read_by_shape(rows, raw, consumed)
 
     def put(name: str, value: object, c: float) -> None:
         setattr(result, name, value)
@@ -149,6 +151,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     # date follows from the exam date, and the score is checked against the grade.
     derived = {"score"} | ({"expiration_date"} if result.exam_date else set())
     ev.unchecked = [name for name, f in found.items() if f.placement == "unchecked" and name not in derived]
+    ev.inferred = shaped
     if path != "text":
         if result.applicant_name and "," not in result.applicant_name:
             ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
@@ -190,6 +193,24 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
     result.signals = assess(result, ev)
     return result
+
+
+def _read_by_shape(rows: Sequence[Row], raw: dict[str, tuple[str, float]], consumed: set[int]) -> list[str]:
+    """Fields no label gave a value, read from a cell of their value's shape alone (labels a
+    scan faded away); ``raw`` and ``consumed`` gain them, and their names are returned."""
+    missing = {name for name in SHAPED_FIELDS if not raw.get(name, ("", 0.0))[0].strip()}
+    if "applicant_id" in raw or F.find_misread_ftn(rows):
+        missing.discard("ftn")  # an older report's applicant ID, or an FTN under a misread label
+    if not missing:
+        return []
+    known: dict[str, object] = {
+        name: F.parse_date(raw[name][0]) for name in ("exam_date", "expiration_date") if name in raw
+    }
+    shaped = by_shape(rows, missing, [text for text, _ in raw.values()], known)
+    for name, found in shaped.items():
+        raw[name] = (found.text, found.confidence)
+        consumed.add(found.row)
+    return sorted(shaped)
 
 
 _PRINTED_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?(?![A-Za-z0-9])")

@@ -51,6 +51,7 @@ class Evidence:
     codes_unread: int = 0  # catalogue codes printed below the header that no code row gave
     doubtful: list[str] = field(default_factory=list)  # fields whose value has an unlikely shape
     conflicts: list[str] = field(default_factory=list)  # fields two labels gave different values
+    inferred: list[str] = field(default_factory=list)  # fields read by their value's shape, no label
 
 
 def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
@@ -79,6 +80,8 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
         out.append(f"field_doubtful:{name}")
     for name in ev.conflicts:
         out.append(f"field_conflict:{name}")
+    for name in ev.inferred:
+        out.append(f"field_inferred:{name}")
     if ev.code_layout_gap:
         out.append("code_layout_gap")
     if ev.order_breaks:

@@ -50,8 +50,9 @@ def _is_date(v: str) -> bool:
 
 
 def _is_site(v: str) -> bool:
+    """Test site IDs are codes with digits (``DH85884``): words alone are a garbled label."""
     token = re.sub(r"[^0-9A-Za-z]", "", v.split(SEGMENT_GAP)[0])
-    return 3 <= len(token) <= 14 and F.parse_date(v) is None
+    return 3 <= len(token) <= 14 and any(ch.isdigit() for ch in token) and F.parse_date(v) is None
 
 
 def _is_score(v: str) -> bool:
@@ -66,7 +67,14 @@ def _is_grade(v: str) -> bool:
 
 
 def _is_take(v: str) -> bool:
-    return F.parse_take(v) is not None and len(v.split(SEGMENT_GAP)[0].strip()) <= 4
+    """A number of one or two digits; letters OCR gives for digits count only beside a digit
+    or as a lone glyph (``l``), never as a word (``Try``)."""
+    text = v.split(SEGMENT_GAP)[0].strip()
+    return (
+        F.parse_take(v) is not None
+        and len(text) <= 4
+        and (len(text) == 1 or any(ch.isdigit() for ch in text))
+    )
 
 
 VALIDATORS: dict[str, Validator] = {

@@ -285,3 +285,41 @@ def test_a_blurred_title_with_its_code_read_whole_keeps_its_shape_and_is_snapped
     # Another test's real title printed with a code: words of other lengths, kept and doubted.
     title, code, confidence = F.clean_title("Commercial Pilot Airplane (PAR)")
     assert (title, code) == ("Commercial Pilot Airplane (PAR)", "PAR") and confidence <= 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("November13,2022", "2022-11-13"),
+        ("Nov13, 2022", "2022-11-13"),
+        ("Apri1 3, 2024", "2024-04-03"),
+        ("November 3, 2022", "2022-11-03"),
+    ],
+)
+def test_a_day_run_into_the_month_is_no_slip_of_its_last_letter(text: str, iso: str) -> None:
+    assert F.parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("row", "tokens"),
+    [
+        ("PLT085 /PLT099 /PLT135 / PLT195", ["PLT085", "PLT099", "PLT135", "PLT195"]),
+        ("PA.I.A.K1/ PA.I.B.K2 \\PA.I.C.K3", ["PA.I.A.K1", "PA.I.B.K2", "PA.I.C.K3"]),
+    ],
+)
+def test_a_slash_glued_to_one_side_of_a_code_is_a_separator(row: str, tokens: list[str]) -> None:
+    assert tokens_of_row(row) == tokens
+
+
+def test_a_take_is_digits_or_a_lone_glyph_never_a_word() -> None:
+    from extraction.engine.validators import VALIDATORS
+
+    assert VALIDATORS["take"]("2") and VALIDATORS["take"]("l") and VALIDATORS["take"]("0l")
+    assert not VALIDATORS["take"]("Try") and not VALIDATORS["take"]("TO")
+
+
+def test_a_test_site_has_digits() -> None:
+    from extraction.engine.validators import VALIDATORS
+
+    assert VALIDATORS["exam_site"]("DH85884") and VALIDATORS["exam_site"]("Center #4471")
+    assert not VALIDATORS["exam_site"]("TALH HT")

@@ -340,7 +340,9 @@ def test_a_report_whose_labels_are_garbled_past_reading_is_read_for_review(catal
     ]
     result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
     assert (result.exam_code, result.exam_id) == ("IRA", "11057634754798359")
-    assert result.review is True and "field_missing:applicant_name" in result.review_reasons
+    # The name keeps the shape of one (``LAST, FIRST``) where its label was lost: read, and checked.
+    assert result.applicant_name == "DUNN, CHRISTOPHER"
+    assert result.review is True and "field_inferred:applicant_name" in result.review_reasons
     # Without a known test's title, the report's wording alone is not enough.
     with pytest.raises(ExtractionError) as err:
         parse_rows(rows_from_text("\n".join(p for p in page if "(IRA)" not in p)), catalog, path="ocr")
@@ -435,3 +437,27 @@ def test_a_label_cells_neighbour_made_of_label_words_is_a_label_and_the_values_s
     found, _ = H.read_header(rows, H.find_labels(rows))
     assert found["applicant_name"].text == "WU, DMITRI HANNAH"
     assert labels.vocabulary().labelish("TRACKING sO.") and not labels.vocabulary().labelish("WU, DMITRI")
+
+
+def test_a_neighbour_of_label_words_across_cells_is_no_name() -> None:
+    # ``TEST TAKER NAMEI`` (a colon read as I) beside two garbled labels, the name below.
+    rows = [
+        _row(0, ("TEST TAKER NAMEI", 100), ("FAA PTNI", 500), ("TEST NUMI", 900)),
+        _row(24, ("O'Brien, Robert", 102), ("ACPZV4P1", 502), ("106923934486464573", 902)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "O'Brien, Robert"
+
+
+def test_a_report_titled_score_report_is_one(catalog: Catalog) -> None:
+    page = [
+        "Examination Score Report",
+        "PRIVATE PILOT AIRPLANE (PAR)",
+        "90   Satisfactory   01",
+        "106923934486464573",
+        "Knowledge areas missed are listed by ACS code.",
+        "PA.I.A.K5",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert (result.exam_code, result.exam_id, result.codes) == ("PAR", "106923934486464573", ["PA.I.A.K5"])
+    assert result.review

@@ -182,3 +182,31 @@ def test_dotless_token_alone_is_no_code() -> None:
     assert code_row_tokens("AM.II.L.S7   AMIIM.R1") == ["AM.II.L.S7", "AMIIM.R1"]
     assert code_row_tokens("AMIIM.R1") == []
     assert code_row_tokens("Form ref: FAAH8083.S1 applies here and there") == []
+
+
+def test_a_code_alone_on_its_line_that_lost_its_dots_is_read_inside_the_list(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    seen = ["PA.I.B.K1", "PAIC.K4", "PA.III.B.R1"]
+    fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.I.C.K4", "PA.III.B.R1"]
+
+
+def test_a_garbled_line_inside_the_list_is_unresolved_never_dropped(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    seen = ["PA.I.B.K1", "PAQZXW.Q7", "PA.III.B.R1"]
+    fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.III.B.R1"]
+    assert [u.raw for u in result.unresolved] == ["PAQZXW.Q7"]
+    assert result.review and "code_unresolved" in result.review_reasons
+
+
+def test_a_squashed_line_away_from_the_codes_is_no_code(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    lines = [*HEADER[:3], "REF8083.K25", *HEADER[3:], "PA.I.B.K1", *FOOTER]
+    fake_ocr.append(page_of(lines))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1"]
+    assert not result.unresolved

@@ -160,3 +160,42 @@ def test_a_glyph_no_detector_boxes_is_read_alone_without_the_boxes_rules(
     # Only the glyph and a margin were read: no rule, no neighbouring column.
     ((width, height),) = read
     assert width < 14 + 2 * 17 and height < 35 + 2 * 17
+
+
+def test_a_glyph_right_of_a_label_above_the_codes_is_read_alone(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Attempt No.   1`` over a row of codes: the row below is no value of the label, the band
+    and the strip give the detector nothing, and the ink right of the label is read alone."""
+    pages, _ = looks
+    label = _at(4, "TAKE NO.", 100.0, 300.0)
+    codes = _at(5, "Missed elements:   PA.I.A.K1   PA.I.B.K2", 100.0, 1200.0)
+    page = _page(label, codes)
+    assert page.image is not None
+    page.image[205:238, 480:492] = 30  # the lone ``1`` right of the label
+    pages.append(page)
+    read: list[tuple[int, int]] = []
+
+    def read_line(image: Image.Image) -> tuple[str, float]:
+        read.append(image.size)
+        return "1", 0.9
+
+    monkeypatch.setattr(ocr_module, "read_line", read_line)
+    result = extract_document(_png(), catalog)
+    assert result.take == 1
+    assert result.codes == ["PA.I.A.K1", "PA.I.B.K2", "PA.I.C.K2a"]
+    ((width, _),) = read
+    assert width < 12 + 2 * 17  # the glyph and a margin, not the whole strip
+
+
+def test_ink_right_of_a_label_that_is_no_value_of_it_is_left(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages, _ = looks
+    page = _page(_at(4, "TAKE NO.", 100.0, 300.0), _at(5, "Missed elements:   PA.I.A.K1", 100.0, 900.0))
+    assert page.image is not None
+    page.image[205:238, 480:560] = 30
+    pages.append(page)
+    monkeypatch.setattr(ocr_module, "read_line", lambda image: ("Try", 0.9))
+    result = extract_document(_png(), catalog)
+    assert result.take is None and "field_missing:take" in result.review_reasons

@@ -1,0 +1,153 @@
+"""Header values read by their shape when no label names them.
+
+A scan or a photo can lose a form's labels entirely (small grey captions above boxed values
+fade into the paper) while the values stay legible. Most fields have a shape no other field
+shares: an FTN is a letter and seven letters or digits, a test site letters then digits, a
+name ``LAST, FIRST``; of two dates the exam date is the earlier, of two small numbers the score
+is the larger. Only a cell that is nothing but such a value, above the codes and claimed by no
+label, is taken, and only when one cell alone has the shape; the result then says so
+(``field_inferred:<field>``) so that a person checks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from . import fields as F
+from . import header as H
+from .code_block import code_row_tokens
+from .layout import SEGMENT_GAP, Row
+from .sections import REPORT_END, is_prose
+
+SHAPED_FIELDS = ("applicant_name", "ftn", "exam_site", "exam_date", "expiration_date", "score", "take")
+# How much of its row's reading confidence a value found by shape keeps.
+SHAPE_CONFIDENCE = 0.7
+
+_FTN = re.compile(r"[A-Z][A-Z0-9]{7}")
+_ONE_WORD = re.compile(r"[A-Za-z0-9|]{8}")
+_SITE = re.compile(r"[A-Z]{2,4}\d{4,8}")
+_NAME = re.compile(
+    r"[A-Z][A-Za-z'\u2019-]+(?: [A-Za-z'\u2019-]+)*(?: (?:JR|SR|II|III|IV)\.?)?, "
+    r"[A-Z][A-Za-z'\u2019.-]*(?: [A-Z][A-Za-z'\u2019.-]*){0,3}",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"(?P<digits>\d{1,3})\s*(?P<percent>%)?")
+_DATE_WORDS = 5  # a date cell holds the date and perhaps a time, nothing more
+
+
+@dataclass(frozen=True, slots=True)
+class Shaped:
+    """A value found by its shape: the row it stands in, its text and its confidence."""
+
+    row: int
+    text: str
+    confidence: float
+
+
+def header_cells(rows: Sequence[Row]) -> Iterable[tuple[int, str]]:
+    """(row index, cell text) of every cell above the codes and the report's end."""
+    for i, row in enumerate(rows):
+        text = row.text.strip()
+        if REPORT_END.search(text) or code_row_tokens(text):
+            return
+        for cell in H.cells_of(row):
+            if not is_prose(cell.text):
+                yield i, cell.text.strip()
+
+
+def by_shape(
+    rows: Sequence[Row],
+    missing: set[str],
+    claimed: Iterable[str],
+    known: dict[str, object],
+) -> dict[str, Shaped]:
+    """Values for the ``missing`` fields from unclaimed cells of one field's shape alone.
+
+    ``claimed`` holds the texts labels already took (never read twice); ``known`` the values
+    already read (an exam date read by its label decides which unlabelled date is which).
+    """
+    taken = {piece.strip() for c in claimed for piece in c.split(SEGMENT_GAP)} | {c.strip() for c in claimed}
+    cells = [(i, t) for i, t in header_cells(rows) if t and t not in taken]
+    out: dict[str, Shaped] = {}
+
+    def one(name: str, found: list[tuple[int, str]]) -> None:
+        distinct = {t for _, t in found}
+        if name in missing and len(distinct) == 1:
+            i, text = found[0]
+            out[name] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
+
+    one("applicant_name", [(i, t) for i, t in cells if _NAME.fullmatch(t) and t.count(",") == 1])
+    sites = [(i, t) for i, t in cells if _SITE.fullmatch(t)]
+    one("exam_site", sites)
+    site_texts = {t for _, t in sites}
+    one(
+        "ftn",
+        [
+            (i, t)
+            for i, t in cells
+            if t not in site_texts
+            and _ONE_WORD.fullmatch(t)
+            and _FTN.fullmatch(F.clean_ftn(t) or "")
+            and any(ch.isdigit() for ch in t)
+        ],
+    )
+    _dates(cells, rows, missing, known, out)
+    _numbers(cells, rows, missing, out)
+    return out
+
+
+def _dates(
+    cells: list[tuple[int, str]],
+    rows: Sequence[Row],
+    missing: set[str],
+    known: dict[str, object],
+    out: dict[str, Shaped],
+) -> None:
+    """Of two unlabelled dates the earlier is the exam date and the later its expiration; one
+    date is placed against the other field's value when that was read."""
+    dated: dict[str, tuple[int, str]] = {}
+    for i, text in cells:
+        if len(text.split()) <= _DATE_WORDS and (iso := F.parse_date(text)) is not None:
+            dated.setdefault(iso, (i, text))
+    for value in (known.get("exam_date"), known.get("expiration_date")):
+        dated.pop(str(value), None)
+    order = sorted(dated)
+    if {"exam_date", "expiration_date"} <= missing and len(order) == 2:
+        for name, iso in zip(("exam_date", "expiration_date"), order, strict=True):
+            i, text = dated[iso]
+            out[name] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
+        return
+    if len(order) != 1:
+        return
+    i, text = dated[order[0]]
+    exam, expires = known.get("exam_date"), known.get("expiration_date")
+    if "exam_date" in missing and isinstance(expires, str) and order[0] < expires:
+        out["exam_date"] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
+    elif "expiration_date" in missing and isinstance(exam, str) and order[0] > exam:
+        out["expiration_date"] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
+
+
+def _numbers(
+    cells: list[tuple[int, str]], rows: Sequence[Row], missing: set[str], out: dict[str, Shaped]
+) -> None:
+    """A number with ``%`` is the score; of two bare numbers the score is the one of two or
+    three digits from 10 to 100 and the take the one below 10 (``1``, ``01``)."""
+    scores: list[tuple[int, str]] = []
+    takes: list[tuple[int, str]] = []
+    for i, text in cells:
+        m = _NUMBER.fullmatch(text)
+        if not m:
+            continue
+        value = int(m["digits"])
+        if m["percent"] or (len(m["digits"]) >= 2 and not m["digits"].startswith("0") and value <= 100):
+            scores.append((i, text))
+        elif 1 <= value <= 9:
+            takes.append((i, text))
+    if "score" in missing and len({t for _, t in scores}) == 1:
+        i, text = scores[0]
+        out["score"] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
+    if "take" in missing and len({t for _, t in takes}) == 1:
+        i, text = takes[0]
+        out["take"] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)

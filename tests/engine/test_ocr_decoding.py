@@ -1,0 +1,48 @@
+"""Greedy CTC decoding over a synthetic probability matrix: no model file is needed."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from extraction.engine.ocr_models import SOFT_SPACE, OcrModels
+
+_CHARS = ["", *"ABFHNRSWIK.1", " "]
+
+
+def _decode(frames: list[tuple[str, float]]) -> str:
+    """Decode frames given as (emitted glyph or '' for blank, the space's weight there)."""
+    probs = np.zeros((len(frames), len(_CHARS)), dtype=np.float32)
+    for t, (glyph, space) in enumerate(frames):
+        probs[t, _CHARS.index(glyph)] = 0.9
+        probs[t, _CHARS.index(" ")] = space
+    fake = SimpleNamespace(rec_classes=np.arange(len(_CHARS)), rec_chars=_CHARS, rec_space=_CHARS.index(" "))
+    text, _ = OcrModels._decode(fake, probs)  # type: ignore[arg-type]
+    return text
+
+
+def _frames(text: str, gap_weight: float, gap_after: int) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    for i, ch in enumerate(text):
+        out += [(ch, 0.0), ("", gap_weight if i == gap_after else 0.0)]
+    return out
+
+
+def test_a_blurred_gap_between_two_words_keeps_its_space() -> None:
+    assert _decode(_frames("SARAHF", 0.3, 4)) == "SARAH F"
+
+
+def test_a_faint_weight_parts_no_word() -> None:
+    assert _decode(_frames("SARAHF", SOFT_SPACE / 2, 4)) == "SARAHF"
+
+
+@pytest.mark.parametrize(("text", "gap_after"), [("NA.II.B.K1", 4), ("K11", 1), ("AB.1", 1)])
+def test_codes_and_numbers_are_never_parted(text: str, gap_after: int) -> None:
+    assert _decode(_frames(text, 0.5, gap_after)) == text
+
+
+def test_a_space_the_model_read_is_kept_once() -> None:
+    frames = [*_frames("AB", 0.0, -1), (" ", 0.9), ("", 0.0), *_frames("WI", 0.0, -1)]
+    assert _decode(frames) == "AB WI"
