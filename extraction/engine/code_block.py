@@ -62,10 +62,10 @@ def find_code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, l
     return _with_lone_neighbours(rows, out)
 
 
-# One code whose dots OCR lost (``UAIB.K13``, ``UAILAKID``): two letters, then letters, digits
-# and at most two dots, ending in what reads as an element number. Too weak a shape anywhere
-# but on its own line inside a list of codes.
-_LONE_SQUASHED = re.compile(r"[A-Z]{2}[A-Za-z0-9|]{2,8}\.?[A-Za-z0-9|]{1,4}\.?[A-Za-z0-9|]{0,3}")
+# One code whose dots OCR lost or whose glyphs it garbled (``UAIB.K13``, ``IR.VLB.SHI``): two
+# letters, then letters, digits and at most four dots, ending in what reads as an element
+# number. Too weak a shape anywhere but on its own line inside a list of codes.
+_LONE_SQUASHED = re.compile(r"[A-Z]{2}(?:[.,]?[A-Za-z0-9|]){3,11}")
 
 
 def _with_lone_neighbours(

@@ -49,8 +49,9 @@ def _session(path: Path, threads: int) -> Any:
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
-# Weight the space class must reach between two letters for a blurred gap to part two words.
-SOFT_SPACE = 0.1
+# Weight a mark must reach in the frames between two letters to be kept there: a blurred word
+# gap, an apostrophe or a hyphen the greedy reading lost (``SARAH F``, ``O'NEIL``).
+SOFT_MARKS: dict[str, float] = {" ": 0.1, "'": 0.2, "-": 0.2}
 
 
 class OcrModels:
@@ -90,7 +91,7 @@ class OcrModels:
         keep = [0] + [i for i, ch in enumerate(charset) if len(ch) == 1 and 32 <= ord(ch) < 127]
         self.rec_classes = np.asarray(keep, dtype=np.int64)
         self.rec_chars = [charset[i] for i in keep]
-        self.rec_space = self.rec_chars.index(" ")
+        self.rec_marks = np.asarray([self.rec_chars.index(mark) for mark in SOFT_MARKS], dtype=np.int64)
         self.lock = threading.Lock()
 
     def detect(self, rgb: imaging.Array) -> list[Quad]:
@@ -147,37 +148,47 @@ class OcrModels:
         return " ".join(texts), weighted / chars
 
     def _decode(self, probs: NDArray[np.float32]) -> tuple[str, float]:
-        """Greedy CTC decoding, with the blanks a blurred gap between two words leaves.
+        """Greedy CTC decoding, with the marks a blurred gap between two letters hides.
 
-        A low-resolution photo can close the gap between two words (``SARAHF``): the model
-        then still gives the space some weight in the frames between the letters. Between two
-        letters of a word made of letters only, a space whose weight there reaches
-        ``SOFT_SPACE`` is kept; codes, numbers and punctuation are never parted.
+        A low-resolution photo can close the gap between two words (``SARAHF``) or swallow an
+        apostrophe (``ONEIL``): the model then still gives the mark some weight in the frames
+        between the letters. Between two letters of a word made of letters only, the mark of
+        ``SOFT_MARKS`` whose weight there reaches its threshold is kept; codes, numbers and
+        punctuation are never parted.
         """
         sub = probs[:, self.rec_classes]
         best = sub.argmax(axis=1)
         best_p = sub.max(axis=1)
-        space = self.rec_space
+        marks = sub[:, self.rec_marks]
         chars: list[str] = []
         scores: list[float] = []
         previous = -1
         word_letters = False  # the word read so far is letters only
-        gap_space = 0.0  # the space's largest weight since the last character
-        for k, p, s in zip(best.tolist(), best_p.tolist(), sub[:, space].tolist(), strict=True):
+        gap = np.zeros(
+            len(SOFT_MARKS), dtype=np.float32
+        )  # each mark's largest weight since the last character
+        for t, (k, p) in enumerate(zip(best.tolist(), best_p.tolist(), strict=True)):
             if k != previous and k != 0:
                 ch = self.rec_chars[k]
-                if word_letters and ch.isalpha() and gap_space >= SOFT_SPACE:
-                    chars.append(" ")
+                if word_letters and ch.isalpha() and (mark := _soft_mark(gap)) is not None:
+                    chars.append(mark)
                 chars.append(ch)
                 scores.append(p)
                 word_letters = ch.isalpha() and (word_letters or len(chars) < 2 or chars[-2] == " ")
-                gap_space = 0.0
+                gap[:] = 0.0
             else:
-                gap_space = max(gap_space, s)
+                np.maximum(gap, marks[t], out=gap)
             previous = k
         if not chars:
             return "", 0.0
         return "".join(chars), float(np.mean(scores))
+
+
+def _soft_mark(gap: NDArray[np.float32]) -> str | None:
+    """The mark the gap's weights give, relative to each mark's threshold; None below all."""
+    ratios = [float(w) / threshold for w, threshold in zip(gap.tolist(), SOFT_MARKS.values(), strict=True)]
+    best = max(range(len(ratios)), key=ratios.__getitem__)
+    return list(SOFT_MARKS)[best] if ratios[best] >= 1.0 else None
 
 
 def fit_strip(crop: imaging.Array, height: int, width: int) -> NDArray[np.float32]:

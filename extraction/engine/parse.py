@@ -151,10 +151,17 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     # date follows from the exam date, and the score is checked against the grade.
     derived = {"score"} | ({"expiration_date"} if result.exam_date else set())
     ev.unchecked = [name for name, f in found.items() if f.placement == "unchecked" and name not in derived]
+    if result.exam_date and result.expiration_date == F.expiration_for(result.exam_date, result.exam_code):
+        # Two dates that agree as the validity rule says are confirmed whatever named them.
+        shaped = [name for name in shaped if name not in ("exam_date", "expiration_date")]
     ev.inferred = shaped
     if path != "text":
         if result.applicant_name and "," not in result.applicant_name:
             ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
+        id_read = raw.get("applicant_id", ("", 0.0))[0].strip()
+        if result.applicant_id and id_read[:1] in ("O", "D", "Q") and result.applicant_id[0] == "0":
+            # A leading O, D or Q is read as the 0 it usually is; some IDs open with a letter.
+            ev.doubtful.append("applicant_id")
         if result.exam_title and (
             F.title_cut_short(result.exam_title, result.exam_code) or F.title_words_unknown(result.exam_title)
         ):

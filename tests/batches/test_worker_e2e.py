@@ -130,7 +130,8 @@ def test_a_worker_process_completes_a_batch(start_worker, instructor: User, tmp_
     assert [f.status for f in files] == ["succeeded"] * 4
     scores = list(Report.objects.filter(batch_files__batch=batch).order_by("batch_files__position"))
     assert [r.score for r in scores] == [s.score for s in specs]
-    assert all(transit.get(f.id) is None for f in files), "payloads must be gone once processed"
+    # Payloads are discarded once the outcome is committed, just after the status is visible.
+    _wait_for(lambda: all(transit.get(f.id) is None for f in files), 10, "the payloads to be discarded")
     logs = "".join(log.read_text(errors="replace") for log in tmp_path.glob("worker-*.log"))
     assert "succeeded" in logs
     for spec in specs:

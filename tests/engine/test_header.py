@@ -449,15 +449,34 @@ def test_a_neighbour_of_label_words_across_cells_is_no_name() -> None:
     assert found["applicant_name"].text == "O'Brien, Robert"
 
 
-def test_a_report_titled_score_report_is_one(catalog: Catalog) -> None:
+@pytest.mark.parametrize(
+    "heading", ["Examination Score Report", "Official Score Report", "Test Results Report"]
+)
+def test_a_report_titled_score_report_is_one(catalog: Catalog, heading: str) -> None:
     page = [
-        "Examination Score Report",
+        heading,
         "PRIVATE PILOT AIRPLANE (PAR)",
         "90   Satisfactory   01",
         "106923934486464573",
-        "Knowledge areas missed are listed by ACS code.",
+        "Review each area with an authorized instructor.",
         "PA.I.A.K5",
     ]
     result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
     assert (result.exam_code, result.exam_id, result.codes) == ("PAR", "106923934486464573", ["PA.I.A.K5"])
     assert result.review
+
+
+def test_an_applicant_id_whose_leading_letter_became_a_zero_is_doubted(catalog: Catalog) -> None:
+    page = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "NAME:   OKAFOR, WEI",
+        "APPLICANT ID:   D29337149",
+        "EXAM:   Private Pilot Airplane (PAR)",
+        "EXAM DATE:   02/17/2022",
+        "PA.I.A.K5",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert result.applicant_id == "029337149"
+    assert "field_doubtful:applicant_id" in result.review_reasons
+    text = parse_rows(rows_from_text("\n".join(page)), catalog, path="text")
+    assert text.applicant_id == "D29337149" and "field_doubtful:applicant_id" not in text.review_reasons

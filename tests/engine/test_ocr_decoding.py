@@ -7,23 +7,29 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from extraction.engine.ocr_models import SOFT_SPACE, OcrModels
+from extraction.engine.ocr_models import SOFT_MARKS, OcrModels
 
-_CHARS = ["", *"ABFHNRSWIK.1", " "]
+_CHARS = ["", *"ABEFHILKNOPRSVW.1'-", " "]
 
 
-def _decode(frames: list[tuple[str, float]]) -> str:
-    """Decode frames given as (emitted glyph or '' for blank, the space's weight there)."""
+def _decode(frames: list[tuple[str, float]], mark: str = " ") -> str:
+    """Decode frames given as (emitted glyph or '' for blank, the mark's weight there)."""
     probs = np.zeros((len(frames), len(_CHARS)), dtype=np.float32)
-    for t, (glyph, space) in enumerate(frames):
+    for t, (glyph, weight) in enumerate(frames):
         probs[t, _CHARS.index(glyph)] = 0.9
-        probs[t, _CHARS.index(" ")] = space
-    fake = SimpleNamespace(rec_classes=np.arange(len(_CHARS)), rec_chars=_CHARS, rec_space=_CHARS.index(" "))
+        probs[t, _CHARS.index(mark)] = max(float(probs[t, _CHARS.index(mark)]), weight)
+    fake = SimpleNamespace(
+        rec_classes=np.arange(len(_CHARS)),
+        rec_chars=_CHARS,
+        rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
+    )
     text, _ = OcrModels._decode(fake, probs)  # type: ignore[arg-type]
     return text
 
 
 def _frames(text: str, gap_weight: float, gap_after: int) -> list[tuple[str, float]]:
+    """One frame per glyph, each followed by a blank frame; the one after glyph ``gap_after``
+    gives the mark ``gap_weight``."""
     out: list[tuple[str, float]] = []
     for i, ch in enumerate(text):
         out += [(ch, 0.0), ("", gap_weight if i == gap_after else 0.0)]
@@ -35,7 +41,7 @@ def test_a_blurred_gap_between_two_words_keeps_its_space() -> None:
 
 
 def test_a_faint_weight_parts_no_word() -> None:
-    assert _decode(_frames("SARAHF", SOFT_SPACE / 2, 4)) == "SARAHF"
+    assert _decode(_frames("SARAHF", SOFT_MARKS[" "] / 2, 4)) == "SARAHF"
 
 
 @pytest.mark.parametrize(("text", "gap_after"), [("NA.II.B.K1", 4), ("K11", 1), ("AB.1", 1)])
@@ -46,3 +52,14 @@ def test_codes_and_numbers_are_never_parted(text: str, gap_after: int) -> None:
 def test_a_space_the_model_read_is_kept_once() -> None:
     frames = [*_frames("AB", 0.0, -1), (" ", 0.9), ("", 0.0), *_frames("WI", 0.0, -1)]
     assert _decode(frames) == "AB WI"
+
+
+def test_an_apostrophe_the_blur_swallowed_is_kept() -> None:
+    assert _decode(_frames("ONEIL", 0.28, 0), mark="'") == "O'NEIL"
+    assert _decode(_frames("ONEIL", 0.1, 0), mark="'") == "ONEIL"
+
+
+def test_a_mark_the_model_read_does_not_open_a_word_of_letters() -> None:
+    # ``PA-IV``: after a dash the model read, no mark is slipped in between I and V.
+    assert _decode([*_frames("PA-I", 0.0, -1), *_frames("V", 0.0, -1)]) == "PA-IV"
+    assert _decode([*_frames("PA-I", 0.5, 3), *_frames("V", 0.0, -1)]) == "PA-IV"

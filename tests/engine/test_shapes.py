@@ -51,8 +51,20 @@ def test_every_value_of_a_form_with_faded_labels_is_read_and_sent_to_review(
     assert (result.exam_site, result.score, result.grade, result.take) == ("DH85884", 90, "PASS", 1)
     assert result.codes == ["PA.I.A.K5", "PA.V.B.S7"]
     assert result.review
-    for name in ("applicant_name", "ftn", "exam_site", "exam_date", "score", "take"):
+    for name in ("applicant_name", "ftn", "exam_site", "score", "take"):
         assert f"field_inferred:{name}" in result.review_reasons
+    # Two dates that agree as the validity rule says confirm each other.
+    assert not {"field_inferred:exam_date", "field_inferred:expiration_date"} & set(result.review_reasons)
+
+
+def test_an_unlabelled_date_the_validity_rule_does_not_confirm_is_doubted(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = _faded_form(("O'Brien, Robert", "ACPZV4P1", "106923934486464573"), ("Feb. 4, 2024", "DH85884"))
+    fake_ocr.append(page_of([*lines, "EXPIRATION DATE: 01/31/2027", *FOOTER[1:]]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.exam_date == "2024-02-04"
+    assert "field_inferred:exam_date" in result.review_reasons
 
 
 def test_two_cells_of_one_shape_leave_the_field_unread() -> None:
