@@ -183,6 +183,11 @@ _BETWEEN = re.compile(
 )
 
 
+# A mark closing a learning statement code (``PLT052. PLT063.PLT140``: commas read as full
+# stops): no PLT code goes on after its three digits.
+_PLT_END = re.compile(r"(?<=[Pp][Ll1I|][Tt7][0-9OoIlSBZ|]{3})[.,:;](?![0-9])")
+
+
 # The colon closing a heading before the codes (``Missed elements:. PA.I.H.K1b``): a word of
 # three letters or more before it, a blank, a code or a list number after it. A code has no
 # such colon.
@@ -198,6 +203,7 @@ def tokens_of_row(text: str) -> list[str]:
     """
     text = _BETWEEN.sub("   ", text.replace("\t", "   "))
     text = HEADING_END.sub("   ", text)
+    text = _PLT_END.sub("   ", text)
     text = _MARKER.sub(" ", text)
     text = re.sub(r"\s*\.\s*", ".", text)
     text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)

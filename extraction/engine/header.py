@@ -350,6 +350,7 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
             and valid(h.value)
             and not row_of_labels
             and not ((h.how == "cell" or SEGMENT_GAP in h.value) and _labelish(h.value))
+            and not _name_below(rows, h, field, label_cells, valid)
         ):
             found = Found(h.value, h.row, confidence, h.how)
         elif (
@@ -387,6 +388,17 @@ def read_header(rows: Sequence[Row], hits: Sequence[LabelHit]) -> tuple[dict[str
         elif found.placement not in _UNSURE:
             best.others.append(found.text)
     return chosen, used
+
+
+def _name_below(
+    rows: Sequence[Row], hit: LabelHit, field: str, label_cells: dict[int, list[LabelHit]], valid: Validator
+) -> bool:
+    """A name label's neighbour without the comma names are printed with (``PTN I``, another
+    label misread) while the cell under the label holds ``LAST, FIRST``: the name is below."""
+    if field != "applicant_name" or "," in hit.value:
+        return False
+    below = _value_below(rows, hit, label_cells, valid)
+    return below is not None and "," in below[1]
 
 
 def _labelish(value: str) -> bool:

@@ -22,7 +22,7 @@ IGNORED = "ignore"  # a known label that is no result field (``Passing score``, 
 MAX_LABEL_WORDS = 6
 
 _FILLERS = frozenset({"OF", "THE", "YOUR", "A", "AN", "AND", "FOR", "IN"})
-_NUMBER_WORDS = frozenset({"NO", "NUM", "NUMB", "NBR", "NR", "NUMBER", "#"})
+_NUMBER_WORDS = frozenset({"NO", "NUM", "NUMB", "NBR", "NR", "NMBR", "NM", "NUMBER", "#"})
 _PARENS = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _WORDS = re.compile(r"[A-Z0-9]+|#")
 

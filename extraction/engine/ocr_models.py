@@ -163,21 +163,19 @@ class OcrModels:
         chars: list[str] = []
         scores: list[float] = []
         previous = -1
+        last = 0  # the frame of the last character
         word_letters = False  # the word read so far is letters only
-        gap = np.zeros(
-            len(SOFT_MARKS), dtype=np.float32
-        )  # each mark's largest weight since the last character
         for t, (k, p) in enumerate(zip(best.tolist(), best_p.tolist(), strict=True)):
             if k != previous and k != 0:
                 ch = self.rec_chars[k]
-                if word_letters and ch.isalpha() and (mark := _soft_mark(gap)) is not None:
-                    chars.append(mark)
+                if word_letters and ch.isalpha() and t > last + 1:
+                    mark = _soft_mark(marks[last + 1 : t].max(axis=0))
+                    if mark is not None:
+                        chars.append(mark)
                 chars.append(ch)
                 scores.append(p)
                 word_letters = ch.isalpha() and (word_letters or len(chars) < 2 or chars[-2] == " ")
-                gap[:] = 0.0
-            else:
-                np.maximum(gap, marks[t], out=gap)
+                last = t
             previous = k
         if not chars:
             return "", 0.0

@@ -236,7 +236,7 @@ def _codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult,
             continue
         if i < first or i in used or is_prose(row.text):
             continue
-        found += sum(1 for c in _PRINTED_CODE.findall(row.text) if c in catalog and c not in result.codes)
+        found += sum(1 for c in _printed_codes(row.text, catalog) if c not in result.codes)
     return found
 
 
@@ -253,11 +253,17 @@ def _codes_unsplit(
     for i, tokens in code_rows:
         seen = set(tokens)
         found += sum(
-            1
-            for c in _PRINTED_CODE.findall(rows[i].text)
-            if c in catalog and c not in result.codes and c not in seen
+            1 for c in _printed_codes(rows[i].text, catalog) if c not in result.codes and c not in seen
         )
     return found
+
+
+_PRINTED_PLT = re.compile(r"(?<![A-Za-z0-9])PLT\d{3}(?!\d)")
+
+
+def _printed_codes(text: str, catalog: Catalog) -> list[str]:
+    """Catalogue codes, and learning statement codes, printed whole in the text."""
+    return [c for c in _PRINTED_CODE.findall(text) if c in catalog] + _PRINTED_PLT.findall(text)
 
 
 def _code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]]) -> bool:

@@ -323,3 +323,14 @@ def test_a_test_site_has_digits() -> None:
 
     assert VALIDATORS["exam_site"]("DH85884") and VALIDATORS["exam_site"]("Center #4471")
     assert not VALIDATORS["exam_site"]("TALH HT")
+
+
+def test_learning_statement_codes_closed_by_full_stops_are_parted() -> None:
+    assert tokens_of_row("PLT052. PLT063.PLT140.PLT164. PLT186.") == [
+        "PLT052",
+        "PLT063",
+        "PLT140",
+        "PLT164",
+        "PLT186",
+    ]
+    assert tokens_of_row("PA.I.A.K1. PA.I.B.K2") == ["PA.I.A.K1", "PA.I.B.K2"]

@@ -480,3 +480,26 @@ def test_an_applicant_id_whose_leading_letter_became_a_zero_is_doubted(catalog: 
     assert "field_doubtful:applicant_id" in result.review_reasons
     text = parse_rows(rows_from_text("\n".join(page)), catalog, path="text")
     assert text.applicant_id == "D29337149" and "field_doubtful:applicant_id" not in text.review_reasons
+
+
+def test_a_name_label_beside_a_misread_label_takes_the_name_below() -> None:
+    rows = [
+        _row(0, ("APPLICANT'S NAME", 120), ("PTN I", 814)),
+        _row(24, ("Kowalski, Ty Hannah", 122), ("A6DJ464J", 812)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "Kowalski, Ty Hannah"
+
+
+def test_a_name_beside_its_label_stays_when_the_row_below_is_no_name() -> None:
+    rows = [_row(0, ("NAME", 120), ("SMITH JOHN", 400)), _row(24, ("FTN", 120), ("A6DJ464J", 400))]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "SMITH JOHN"
+
+
+@pytest.mark.parametrize("label", ["TRACKING NM:", "TRACKING NMBR:", "TRACKING NUM:"])
+def test_number_abbreviations_close_a_label(label: str) -> None:
+    found, _ = H.read_header(
+        rows_from_text(f"{label}   AC2G1A4G"), H.find_labels(rows_from_text(f"{label}   AC2G1A4G"))
+    )
+    assert found["ftn"].text == "AC2G1A4G"

@@ -210,3 +210,18 @@ def test_a_squashed_line_away_from_the_codes_is_no_code(fake_ocr: list[FakePage]
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["PA.I.B.K1"]
     assert not result.unresolved
+
+
+def test_a_learning_statement_code_the_list_did_not_give_is_sent_to_review(catalog: Catalog) -> None:
+    from extraction.engine.layout import rows_from_text
+    from extraction.engine.parse import parse_rows
+
+    lines = [
+        *HEADER[:-3],
+        "The learning statement codes listed below",
+        "PLT052 PLT063 PLT140x",
+        *FOOTER,
+    ]
+    result = parse_rows(rows_from_text("\n".join(lines)), catalog, path="ocr")
+    assert result.codes == ["PLT052", "PLT063"]
+    assert "code_unread" in result.review_reasons
