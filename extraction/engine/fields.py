@@ -69,7 +69,8 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
         value = _capitalize_slips(value)
         if "," not in value:
             # ``LAST, FIRST``: a comma OCR read as a full stop after the last name.
-            value = re.sub(r"^([A-Za-z'-]{2,})\.\s+(?=[A-Za-z])", r"\1, ", value)
+            # A roman-numeral suffix is printed without a full stop (``KOWALSKI II. EMILY``).
+            value = re.sub(r"^([A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI))?)\.\s+(?=[A-Za-z])", r"\1, ", value)
     return value or None
 
 
@@ -351,7 +352,8 @@ def parse_date(raw: str) -> str | None:
         y, mo, d = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)
     m = re.search(r"([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{2,4})", text)
-    m = m or re.fullmatch(r"(\d{1,2})\s+(\d{1,2})\s+(\d{4})", text)  # OCR lost both slashes
+    # OCR lost one slash or both (``07.02 2020``, ``07 02 2020``); a time may follow.
+    m = m or re.fullmatch(r"(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})(?:\s.*)?", text)
     if m:
         mo, d, y = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)

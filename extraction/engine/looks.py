@@ -232,7 +232,7 @@ def _band_look(upright: Any, row: Row, recognize: Any) -> tuple[str, float] | No
     for line in getattr(recognize(crop), "lines", None) or []:
         text = unicodedata.normalize("NFKC", line.text)
         for hit in find_labels(rows_from_text(text)):
-            if hit.field in fields_wanted and hit.value:
+            if hit.field in fields_wanted and hit.value and VALIDATORS[hit.field](hit.value):
                 return hit.value, float(line.confidence)
     return None
 
@@ -276,4 +276,7 @@ def _strip_look(upright: Any, row: Row, recognize: Any) -> tuple[str, float] | N
     else:
         centre = crop.height / 2
         best = min(found, key=lambda ln: abs((ln.box[1] + ln.box[3]) / 2 - centre))
+    hits = find_labels([row])
+    if hits and not VALIDATORS[hits[-1].field](best.text.strip()):
+        return None  # no value of the label's field: a speck, or the row below read again
     return best.text.strip(), float(best.confidence)

@@ -156,7 +156,9 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         shaped = [name for name in shaped if name not in ("exam_date", "expiration_date")]
     ev.inferred = shaped
     if path != "text":
-        if result.applicant_name and "," not in result.applicant_name:
+        if result.applicant_name and (
+            "," not in result.applicant_name or _glued_given_names(result.applicant_name)
+        ):
             ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
         id_read = raw.get("applicant_id", ("", 0.0))[0].strip()
         if result.applicant_id and id_read[:1] in ("O", "D", "Q") and result.applicant_id[0] == "0":
@@ -200,6 +202,13 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
     result.signals = assess(result, ev)
     return result
+
+
+def _glued_given_names(name: str) -> bool:
+    """A given name of twelve letters or more: two names the reading ran together
+    (``GRACECHRISTOPHER``); the longest common given names have eleven."""
+    given = name.split(",", 1)[1] if "," in name else ""
+    return any(len(word) >= 12 and word.isalpha() for word in given.split())
 
 
 def _read_by_shape(rows: Sequence[Row], raw: dict[str, tuple[str, float]], consumed: set[int]) -> list[str]:
@@ -310,8 +319,11 @@ def _unclaimed_exam_id(
 
 
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
-# OCR may read a capital I of the code as a lower-case l (``(BGl)``).
-_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{2,}\(\s*(?P<code>[A-Z][A-Zl|]{2})\s*\)")
+# OCR may read a capital I of the code as a lower-case l (``(BGl)``), or lower a letter drawn
+# like its capital (``(CAx)``).
+_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{2,}\(\s*(?P<code>[A-Z][A-Za-z|]{2})\s*\)")
+# Lower-case letters drawn like their capitals: a case slip in a test code (``(CAx)``).
+_CODE_CASE = str.maketrans("lcosuvwxz|", "ICOSUVWXZI")
 
 
 def _header_cells(rows: Sequence[Row]) -> Iterator[tuple[int, str]]:
@@ -340,7 +352,9 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
         if whole and i in consumed:
             continue
         m = _TITLE_WITH_CODE.fullmatch(text)
-        code = m["code"].replace("l", "I").replace("|", "I") if m else ""
+        code = m["code"].translate(_CODE_CASE) if m else ""
+        if not code.isupper():
+            continue  # a lower-case letter unlike its capital: no test code
         known = whole or code in F.EXAM_TITLES
         if m and known and len(text.split()) <= 10 and F.known_title_end(text, code):
             return i, text, (0.9 if whole else 0.8) * rows[i].confidence

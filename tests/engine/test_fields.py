@@ -334,3 +334,27 @@ def test_learning_statement_codes_closed_by_full_stops_are_parted() -> None:
         "PLT186",
     ]
     assert tokens_of_row("PA.I.A.K1. PA.I.B.K2") == ["PA.I.A.K1", "PA.I.B.K2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("07.02 2020", "2020-07-02"), ("07 02.2020 10:30", "2020-07-02"), ("07 02 2020", "2020-07-02")],
+)
+def test_a_date_that_lost_one_of_its_slashes_is_read(text: str, iso: str) -> None:
+    assert F.parse_date(text) == iso
+
+
+def test_numbers_that_are_no_date_stay_unread() -> None:
+    assert F.parse_date("12 34 5678 9999") is None and F.parse_date("1 2 3 2020") is None
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [
+        ("KOWALSKI II. EMILY D", "KOWALSKI II, EMILY D"),
+        ("DOE III. JANE", "DOE III, JANE"),
+        ("SMITH JR. JOHN", "SMITH JR. JOHN"),  # Jr. is printed with its full stop: left as read
+    ],
+)
+def test_a_comma_read_as_a_full_stop_after_a_roman_suffix_is_mended(read: str, name: str) -> None:
+    assert F.clean_name(read, ocr=True) == name

@@ -503,3 +503,35 @@ def test_number_abbreviations_close_a_label(label: str) -> None:
         rows_from_text(f"{label}   AC2G1A4G"), H.find_labels(rows_from_text(f"{label}   AC2G1A4G"))
     )
     assert found["ftn"].text == "AC2G1A4G"
+
+
+def test_a_heading_title_whose_code_lost_a_capital_to_its_lower_case_is_read(catalog: Catalog) -> None:
+    page = [
+        "Airman Knowledge Test Results",
+        "Commercial Pilot Airplane (CAx)",
+        "Score %:   92%",
+        "Final grade:   Pass",
+        "App. full name:   MACDONALD, LIAM",
+        "Test number:   328415693076095",
+        "CA.I.A.K1",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert (result.exam_code, result.exam_title) == ("CAX", "Commercial Pilot Airplane (CAX)")
+    # A lower-case letter unlike its capital is no test code.
+    page[1] = "Commercial Pilot Airplane (Cax)"
+    assert parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr").exam_code is None
+
+
+@pytest.mark.parametrize(
+    ("name", "doubted"), [("O'NEIL, GRACECHRISTOPHER", True), ("O'NEIL, CHRISTOPHER J", False)]
+)
+def test_two_given_names_run_together_are_doubted(catalog: Catalog, name: str, doubted: bool) -> None:
+    page = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        f"NAME:   {name}",
+        "EXAM:   Private Pilot Airplane (PAR)",
+        "EXAM DATE:   02/17/2022",
+        "PA.I.A.K5",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert ("field_doubtful:applicant_name" in result.review_reasons) is doubted
