@@ -80,15 +80,28 @@ def _with_lone_neighbours(
         for step in (-1, 1):
             k = start + step
             while 0 <= k < len(rows) and k not in taken and rows[k].page == rows[start].page:
-                text = rows[k].text.strip()
-                if not _LONE_SQUASHED.fullmatch(text) or not any(
-                    ch.isdigit() or ch in "Il|" for ch in text[-3:]
-                ):
+                token = _lone_code(rows[k].text)
+                if token is None:
                     break
                 taken.add(k)
-                added.append((k, [text]))
+                added.append((k, [token]))
                 k += step
     return sorted(found + added)
+
+
+def _lone_code(text: str) -> str | None:
+    """The line as one squashed code, its blanks read as the dots OCR took them for
+    (``AA LE K3``), or None when it has no such shape."""
+    text = text.strip()
+    if text.count(" ") <= 3:
+        text = re.sub(r"\s+", ".", text)
+    if (
+        not _LONE_SQUASHED.fullmatch(text)
+        or text.count(".") + text.count(",") > 4
+        or not any(ch.isdigit() or ch in "Il|" for ch in text[-3:])
+    ):
+        return None
+    return text
 
 
 def code_row_tokens(text: str) -> list[str]:

@@ -160,7 +160,12 @@ _SPLIT = re.compile(r"\s+|;|,(?=\s|$|(?![IVX]{2})[A-Z]{2}[.,]|PLT)")
 
 # Two codes OCR glued together (a narrow grid gap lost): a number, or a number and its
 # sub-letter, directly followed by the next code's prefix. No code has that inside it.
-_GLUED = re.compile(r"(?<=\d)(?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])(?=[A-Z]{2}[.,])")
+_GLUED = re.compile(
+    r"(?<=\d)(?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])(?=[A-Z]{2}[.,])"
+    # ... or by the next code less the first letter of its prefix (``IL.VIII.A.S14L.XII.D.K1``):
+    # one letter, then a whole area, task and element.
+    r"|(?<=[KRS]\d)(?=[A-Z][.,][IVX]{1,4}[.,][A-Z][.,][KRS]\d)|(?<=[KRS]\d\d)(?=[A-Z][.,][IVX]{1,4}[.,][A-Z][.,][KRS]\d)"
+)
 
 # Two codes joined by a dot or a colon (a separator such as ``·`` read as one): the mark after an element
 # number, or its sub-letter, directly followed by the next code's prefix and its dot.
@@ -239,7 +244,8 @@ def looks_like_acs(token: str) -> bool:
     """Shape of a (possibly misread) ACS code: enough length and some inner structure."""
     t = token.translate(_SEPARATORS)
     if not 6 <= len(t) <= 16 or not _CODEISH.match(t):
-        return False
+        # Longer, with the dots of two codes: codes glued past splitting, for review.
+        return 16 < len(t) <= 28 and t.count(".") >= 5 and bool(_CODEISH.match(t))
     # Dots OCR may lose one of, not all: a barcode or a reference number is no code.
     dots = t.count(".")
     return dots >= 3 or (dots == 2 and bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t)))

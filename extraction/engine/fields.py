@@ -338,6 +338,10 @@ _MONTH_WORD = r"[A-Za-z0][A-Za-z01|]{2,8}"  # a month name, OCR digits for its r
 _D = "[0-9OoIlSB|]"  # a digit, or a glyph OCR reads for one
 
 
+_MARK = r"(?:\s*[-/.]\s*|\s+)"  # a date's separator, or the blank left where OCR lost it
+_YEAR_FIRST = re.compile(rf"({_D}{{4}}){_MARK}({_D}{{1,2}}){_MARK}({_D}{{1,2}})(?:(?!\d)|(?=\d{{1,2}}:\d\d))")
+
+
 def parse_date(raw: str) -> str | None:
     """ISO date from 04/03/2026, 03-APR-2026, April 03, 2026, 2026-04-03 (OCR digit slips fixed)."""
     text = _SPACES.sub(" ", raw.split("   ")[0]).strip()
@@ -345,9 +349,7 @@ def parse_date(raw: str) -> str | None:
     if not text:
         return None
     # The day may run into a time whose blank OCR lost (``2024/02/2911:23:09``).
-    m = re.search(
-        rf"({_D}{{4}})\s*[-/.]\s*({_D}{{1,2}})\s*[-/.]\s*({_D}{{1,2}})(?:(?!\d)|(?=\d{{1,2}}:\d\d))", text
-    )
+    m = _YEAR_FIRST.search(text)
     if m:
         y, mo, d = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)
@@ -454,7 +456,20 @@ def parse_grade(raw: str) -> str | None:
         return "PASS"
     if re.fullmatch(r"\s*([PF])\s*", text):
         return "PASS" if text.strip() == "P" else "FAIL"
-    return None
+    return grade_word(text)
+
+
+# Grade words OCR may misspell by a letter (``Pased``): none is within two edits of another.
+_GRADE_WORDS = (("PASSED", "PASS"), ("FAILED", "FAIL"), ("SATISFACTORY", "PASS"), ("UNSATISFACTORY", "FAIL"))
+
+
+def grade_word(text: str) -> str | None:
+    """The grade of a lone word one edit from a grade word of five letters or more."""
+    word = text.strip().rstrip(".").upper()
+    if not word.isalpha() or len(word) < 4:
+        return None
+    found = {grade for known, grade in _GRADE_WORDS if levenshtein(word, known, 1) <= 1}
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_take(raw: str) -> int | None:

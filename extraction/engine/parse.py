@@ -264,7 +264,13 @@ def _codes_unsplit(
         found += sum(
             1 for c in _printed_codes(rows[i].text, catalog) if c not in result.codes and c not in seen
         )
+        # A token as long as two codes is codes glued past splitting: one of them at least is
+        # not read, whatever the token resolved to.
+        found += sum(1 for token in tokens if len(token) > _LONGEST_CODE)
     return found
+
+
+_LONGEST_CODE = 16  # ``AA.VIII.A.K12a`` has 14 characters
 
 
 _PRINTED_PLT = re.compile(r"(?<![A-Za-z0-9])PLT\d{3}(?!\d)")
@@ -351,7 +357,7 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
         whole = text == rows[i].text.strip()
         if whole and i in consumed:
             continue
-        m = _TITLE_WITH_CODE.fullmatch(text)
+        m = _TITLE_WITH_CODE.fullmatch(text.rstrip(" .,;:"))
         code = m["code"].translate(_CODE_CASE) if m else ""
         if not code.isupper():
             continue  # a lower-case letter unlike its capital: no test code
@@ -369,7 +375,8 @@ def _grade_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
     word does: (row index, text, confidence). Two different ones leave it unknown."""
     seen: dict[str, tuple[int, str]] = {}
     for i, text in _header_cells(rows):
-        if _GRADE_ALONE.fullmatch(text) and (grade := F.parse_grade(text)) is not None:
+        alone = _GRADE_ALONE.fullmatch(text) or F.grade_word(text) is not None
+        if alone and (grade := F.parse_grade(text)) is not None:
             seen.setdefault(grade, (i, text))
     if len(seen) != 1:
         return None

@@ -358,3 +358,30 @@ def test_numbers_that_are_no_date_stay_unread() -> None:
 )
 def test_a_comma_read_as_a_full_stop_after_a_roman_suffix_is_mended(read: str, name: str) -> None:
     assert F.clean_name(read, ocr=True) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "grade"),
+    [
+        ("Pased", "PASS"),
+        ("Faled", "FAIL"),
+        ("Satisfactry", "PASS"),
+        ("Unsatisfactry", "FAIL"),
+        ("Based", None),
+    ],
+)
+def test_a_grade_word_misspelt_by_a_letter_is_read(text: str, grade: str | None) -> None:
+    assert F.parse_grade(text) == grade
+
+
+@pytest.mark.parametrize(("text", "iso"), [("2024 02-29", "2024-02-29"), ("2024 02 29 10:30", "2024-02-29")])
+def test_a_year_first_date_that_lost_a_separator_is_read(text: str, iso: str) -> None:
+    assert F.parse_date(text) == iso
+
+
+def test_a_code_glued_to_the_next_less_its_first_letter_is_parted() -> None:
+    assert tokens_of_row("FI.I.E.S1   IL.VIII.A.S14L.XII.D.K1") == [
+        "FI.I.E.S1",
+        "IL.VIII.A.S14",
+        "L.XII.D.K1",
+    ]

@@ -535,3 +535,14 @@ def test_two_given_names_run_together_are_doubted(catalog: Catalog, name: str, d
     ]
     result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
     assert ("field_doubtful:applicant_name" in result.review_reasons) is doubted
+
+
+def test_a_heading_title_closed_by_a_full_stop_still_names_the_test(catalog: Catalog) -> None:
+    page = [
+        "Examination Score Report",
+        "Airline Transport Pilot Multiengine Airplane (ATM).",
+        "191964323361939530",
+        "Areas missed: AA.I.B.K2c",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert result.exam_code == "ATM" and result.codes == ["AA.I.B.K2c"]

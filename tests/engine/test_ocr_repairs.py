@@ -225,3 +225,19 @@ def test_a_learning_statement_code_the_list_did_not_give_is_sent_to_review(catal
     result = parse_rows(rows_from_text("\n".join(lines)), catalog, path="ocr")
     assert result.codes == ["PLT052", "PLT063"]
     assert "code_unread" in result.review_reasons
+
+
+def test_a_line_of_the_list_whose_dots_were_read_as_blanks_is_read_inside_the_list(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    seen = ["PA.I.B.K1", "PA I C.K4", "PA.III.B.R1"]
+    fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.I.C.K4", "PA.III.B.R1"]
+
+
+def test_codes_glued_past_splitting_are_sent_to_review(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    fake_ocr.append(page_of([*HEADER, "PA.I.B.K1   PA.III.B.R1XYPA.VI.A.K2Q", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert "PA.I.B.K1" in result.codes
+    assert result.review and "code_unread" in result.review_reasons
