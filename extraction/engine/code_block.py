@@ -89,10 +89,13 @@ def _with_lone_neighbours(
     return sorted(found + added)
 
 
+_LIST_MARK = re.compile(r"^(?:\(?\d{1,3}[.):\]]|[#*\u2022\u00b7o>-])\s*")  # ``1)``, ``(2)``, ``*``, ``o``
+
+
 def _lone_code(text: str) -> str | None:
     """The line as one squashed code, its blanks read as the dots OCR took them for
     (``AA LE K3``), or None when it has no such shape."""
-    text = text.strip()
+    text = _LIST_MARK.sub("", text.strip())
     if text.count(" ") <= 3:
         text = re.sub(r"\s+", ".", text)
     if (

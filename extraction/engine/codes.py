@@ -171,7 +171,9 @@ _GLUED = re.compile(
 # number, or its sub-letter, directly followed by the next code's prefix and its dot.
 _DIGIT = "[0-9OIlSZ|]"
 _DOT_BETWEEN = re.compile(
-    rf"(?:(?<=[KRSkrs5$]{_DIGIT})|(?<=[KRSkrs5$]{_DIGIT}{_DIGIT})|(?<={_DIGIT}[a-z]))[.:](?=[A-Z]{{2}}[.,])"
+    rf"(?:(?<=[KRSkrs5$]{_DIGIT})|(?<=[KRSkrs5$]{_DIGIT}{_DIGIT})|(?<={_DIGIT}[a-z]))[.:]"
+    # (a prefix OCR read in mixed case, ``pA.IV``, when an area's numeral follows it)
+    r"(?=[A-Z]{2}[.,]|[A-Za-z]{2}[.,][IVXivxl1|]{1,4}[.,])"
 )
 
 # List markers before a code: ``1.``, ``2)``, ``(3)``, ``#4``, ``[5]``, bullets and dashes. A

@@ -130,7 +130,8 @@ def _label_before(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None
 # Report``): names and titles must then have their printed shape.
 _ANY = re.compile("")
 _OPENING_SHAPE = {
-    "applicant_name": re.compile(r"^[^,]{2,},\s*\S"),
+    # ``LAST, FIRST``, or its comma read as a full stop (``ABERNATHY. TY``: the name cleaner mends it).
+    "applicant_name": re.compile(r"^[^,]{2,},\s*\S|^[A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI))?\.\s+[A-Za-z]"),
     "exam_title": re.compile(r"\(\s*[A-Z0-9]{3}\s*\)"),
 }
 

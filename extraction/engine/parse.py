@@ -287,7 +287,7 @@ def _code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[st
     Codes are printed in evenly spaced lines, and a grid fills its rows first (row by row or
     column by column, a row never holds more codes than the one above it). A line missing
     between two lines read leaves twice the spacing; a cell missing leaves a row shorter than
-    a later one.
+    a later one. With two lines only, a line missing leaves more than three line heights.
     """
     by_page: dict[int, list[tuple[int, list[str]]]] = {}
     for i, tokens in code_rows:
@@ -300,6 +300,12 @@ def _code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[st
             for (i, _), (j, _), step in zip(block, block[1:], steps, strict=False):
                 if j == i + 1 and step > 1.75 * usual:
                     return True
+        elif len(steps) == 1 and block[1][0] == block[0][0] + 1:
+            # Two lines only: no usual spacing to compare with, but lines are set at most
+            # about twice their height apart; a line lost between them leaves three heights.
+            height = sorted(rows[i].y1 - rows[i].y0 for i, _ in block)[0]
+            if height > 0 and steps[0] > 3.0 * height:
+                return True
         pure = [len(tokens) for i, tokens in block if len(tokens_of_row(rows[i].text)) == len(tokens)]
         if max(pure, default=0) >= 2 and any(a < b for n, a in enumerate(pure) for b in pure[n + 1 :]):
             return True

@@ -385,3 +385,7 @@ def test_a_code_glued_to_the_next_less_its_first_letter_is_parted() -> None:
         "IL.VIII.A.S14",
         "L.XII.D.K1",
     ]
+
+
+def test_codes_joined_by_a_full_stop_part_even_with_a_prefix_read_in_mixed_case() -> None:
+    assert tokens_of_row("pA.IV.g.S7. pA.IV.N.S3. Pa.VII.B.K2") == ["pA.IV.g.S7", "pA.IV.N.S3", "Pa.VII.B.K2"]

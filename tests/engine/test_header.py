@@ -546,3 +546,10 @@ def test_a_heading_title_closed_by_a_full_stop_still_names_the_test(catalog: Cat
     ]
     result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
     assert result.exam_code == "ATM" and result.codes == ["AA.I.B.K2c"]
+
+
+def test_a_name_label_opening_a_cell_takes_a_name_whose_comma_was_read_as_a_full_stop() -> None:
+    rows = rows_from_text("Test site AGU416983   Test taker name ABERNATHY. TY")
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["exam_site"].text == "AGU416983"
+    assert found["applicant_name"].text == "ABERNATHY. TY"

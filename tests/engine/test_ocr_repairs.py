@@ -241,3 +241,35 @@ def test_codes_glued_past_splitting_are_sent_to_review(fake_ocr: list[FakePage],
     result = extract_document(png_bytes(), catalog)
     assert "PA.I.B.K1" in result.codes
     assert result.review and "code_unread" in result.review_reasons
+
+
+def test_a_numbered_line_that_lost_its_dots_is_kept_inside_the_list(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    seen = ["1) PAIC.K4", "2) PA.I.D.K2", "3) PA.III.B.R1"]
+    fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.C.K4", "PA.I.D.K2", "PA.III.B.R1"]
+
+
+def test_a_line_lost_between_two_code_lines_is_a_layout_gap(catalog: Catalog) -> None:
+    from extraction.engine.layout import Row, Segment
+    from extraction.engine.parse import parse_rows
+
+    def row(text: str, y: float) -> Row:
+        return Row(text, 0, y, y + 40, 0.97, [Segment(text, 100, y, 900, y + 40, 0.97)])
+
+    header = [row(t, 50.0 * i) for i, t in enumerate(HEADER)]
+    y = 50.0 * len(HEADER)
+    kept = parse_rows(
+        [*header, row("PA.I.B.K1", y), row("PA.III.B.R1", y + 50), row(FOOTER[1], y + 100)],
+        catalog,
+        path="ocr",
+    )
+    assert "code_layout_gap" not in kept.review_reasons
+    lost = parse_rows(
+        [*header, row("PA.I.B.K1", y), row("PA.III.B.R1", y + 130), row(FOOTER[1], y + 180)],
+        catalog,
+        path="ocr",
+    )
+    assert "code_layout_gap" in lost.review_reasons
