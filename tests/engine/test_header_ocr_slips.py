@@ -1,0 +1,132 @@
+"""Header fields on pages OCR garbled: labels misread, values beside or under them, titles
+and names the reading bent. Rows are built by hand (no models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.engine import Catalog
+from extraction.engine import header as H
+from extraction.engine.layout import Row, Segment, rows_from_text
+from extraction.engine.parse import parse_rows
+
+
+def _row(y: float, *cells: tuple[str, float]) -> Row:
+    segments = [Segment(text, x, y, x + 6.0 * len(text), y + 10) for text, x in cells]
+    return Row("   ".join(t for t, _ in cells), 0, y, y + 10, 1.0, segments)
+
+
+def test_a_neighbour_of_label_words_across_cells_is_no_name() -> None:
+    # ``TEST TAKER NAMEI`` (a colon read as I) beside two garbled labels, the name below.
+    rows = [
+        _row(0, ("TEST TAKER NAMEI", 100), ("FAA PTNI", 500), ("TEST NUMI", 900)),
+        _row(24, ("O'Brien, Robert", 102), ("ACPZV4P1", 502), ("106923934486464573", 902)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "O'Brien, Robert"
+
+
+@pytest.mark.parametrize(
+    "heading", ["Examination Score Report", "Official Score Report", "Test Results Report"]
+)
+def test_a_report_titled_score_report_is_one(catalog: Catalog, heading: str) -> None:
+    page = [
+        heading,
+        "PRIVATE PILOT AIRPLANE (PAR)",
+        "90   Satisfactory   01",
+        "106923934486464573",
+        "Review each area with an authorized instructor.",
+        "PA.I.A.K5",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert (result.exam_code, result.exam_id, result.codes) == ("PAR", "106923934486464573", ["PA.I.A.K5"])
+    assert result.review
+
+
+def test_an_applicant_id_whose_leading_letter_became_a_zero_is_doubted(catalog: Catalog) -> None:
+    page = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "NAME:   OKAFOR, WEI",
+        "APPLICANT ID:   D29337149",
+        "EXAM:   Private Pilot Airplane (PAR)",
+        "EXAM DATE:   02/17/2022",
+        "PA.I.A.K5",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert result.applicant_id == "029337149"
+    assert "field_doubtful:applicant_id" in result.review_reasons
+    text = parse_rows(rows_from_text("\n".join(page)), catalog, path="text")
+    assert text.applicant_id == "D29337149" and "field_doubtful:applicant_id" not in text.review_reasons
+
+
+def test_a_name_label_beside_a_misread_label_takes_the_name_below() -> None:
+    rows = [
+        _row(0, ("APPLICANT'S NAME", 120), ("PTN I", 814)),
+        _row(24, ("Kowalski, Ty Hannah", 122), ("A6DJ464J", 812)),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "Kowalski, Ty Hannah"
+
+
+def test_a_name_beside_its_label_stays_when_the_row_below_is_no_name() -> None:
+    rows = [_row(0, ("NAME", 120), ("SMITH JOHN", 400)), _row(24, ("FTN", 120), ("A6DJ464J", 400))]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "SMITH JOHN"
+
+
+@pytest.mark.parametrize("label", ["TRACKING NM:", "TRACKING NMBR:", "TRACKING NUM:"])
+def test_number_abbreviations_close_a_label(label: str) -> None:
+    found, _ = H.read_header(
+        rows_from_text(f"{label}   AC2G1A4G"), H.find_labels(rows_from_text(f"{label}   AC2G1A4G"))
+    )
+    assert found["ftn"].text == "AC2G1A4G"
+
+
+def test_a_heading_title_whose_code_lost_a_capital_to_its_lower_case_is_read(catalog: Catalog) -> None:
+    page = [
+        "Airman Knowledge Test Results",
+        "Commercial Pilot Airplane (CAx)",
+        "Score %:   92%",
+        "Final grade:   Pass",
+        "App. full name:   MACDONALD, LIAM",
+        "Test number:   328415693076095",
+        "CA.I.A.K1",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert (result.exam_code, result.exam_title) == ("CAX", "Commercial Pilot Airplane (CAX)")
+    # A lower-case letter unlike its capital is no test code.
+    page[1] = "Commercial Pilot Airplane (Cax)"
+    assert parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr").exam_code is None
+
+
+@pytest.mark.parametrize(
+    ("name", "doubted"), [("O'NEIL, GRACECHRISTOPHER", True), ("O'NEIL, CHRISTOPHER J", False)]
+)
+def test_two_given_names_run_together_are_doubted(catalog: Catalog, name: str, doubted: bool) -> None:
+    page = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        f"NAME:   {name}",
+        "EXAM:   Private Pilot Airplane (PAR)",
+        "EXAM DATE:   02/17/2022",
+        "PA.I.A.K5",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert ("field_doubtful:applicant_name" in result.review_reasons) is doubted
+
+
+def test_a_heading_title_closed_by_a_full_stop_still_names_the_test(catalog: Catalog) -> None:
+    page = [
+        "Examination Score Report",
+        "Airline Transport Pilot Multiengine Airplane (ATM).",
+        "191964323361939530",
+        "Areas missed: AA.I.B.K2c",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert result.exam_code == "ATM" and result.codes == ["AA.I.B.K2c"]
+
+
+def test_a_name_label_opening_a_cell_takes_a_name_whose_comma_was_read_as_a_full_stop() -> None:
+    rows = rows_from_text("Test site AGU416983   Test taker name ABERNATHY. TY")
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["exam_site"].text == "AGU416983"
+    assert found["applicant_name"].text == "ABERNATHY. TY"
