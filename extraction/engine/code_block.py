@@ -310,7 +310,7 @@ def _follow_print_order(
     _, sequence, key, run = best
     codes = [reads[k][2].code for k in sequence]
     known = [i for i, c in enumerate(codes) if c is not None]
-    if len(known) < 4 or len(run) < len(known) - max(1, len(known) // 4):
+    if len(known) < 3 or len(run) < len(known) - max(1, len(known) // 4):
         return reads
     out = list(reads)
     for i, k in enumerate(sequence):

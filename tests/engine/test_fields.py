@@ -389,3 +389,12 @@ def test_a_code_glued_to_the_next_less_its_first_letter_is_parted() -> None:
 
 def test_codes_joined_by_a_full_stop_part_even_with_a_prefix_read_in_mixed_case() -> None:
     assert tokens_of_row("pA.IV.g.S7. pA.IV.N.S3. Pa.VII.B.K2") == ["pA.IV.g.S7", "pA.IV.N.S3", "Pa.VII.B.K2"]
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [("Oyelaran Ill, Luis Devon", "Oyelaran III, Luis Devon"), ("SMITH Il, JOHN", "SMITH II, JOHN")],
+)
+def test_a_roman_suffix_read_with_l_for_its_strokes_is_mended(read: str, name: str) -> None:
+    assert F.clean_name(read, ocr=True) == name
+    assert F.clean_name(read, ocr=False) == read  # the text layer is taken as printed

@@ -273,3 +273,22 @@ def test_a_line_lost_between_two_code_lines_is_a_layout_gap(catalog: Catalog) ->
         path="ocr",
     )
     assert "code_layout_gap" in lost.review_reasons
+
+
+def test_a_list_of_three_codes_is_held_to_its_print_order_too(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    # AM.III.I.R4 read as AM.II.I.R4 between AM.II.K.K1 and AM.III.K.R1.
+    seen = ["1 - AM.II.K.K1   2 - AM.II.I.R4", "3 - AM.III.K.R1"]
+    fake_ocr.append(page_of([*_header("Aviation Mechanic General (AMG)"), *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["AM.II.K.K1", "AM.III.I.R4", "AM.III.K.R1"]
+    assert {d.code: d.raw for d in result.codes_detail}["AM.III.I.R4"] == "AM.II.I.R4"
+
+
+def test_two_codes_are_too_few_for_an_order(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    fake_ocr.append(
+        page_of([*_header("Aviation Mechanic General (AMG)"), "AM.II.K.K1   AM.II.I.R4", *FOOTER])
+    )
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["AM.II.I.R4", "AM.II.K.K1"]
