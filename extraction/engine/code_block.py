@@ -120,8 +120,14 @@ def code_row_tokens(text: str) -> list[str]:
         elif not is_prose(cell):
             found.extend((t, False) for t in tokens if looks_like_squashed_acs(t))
     # Beside codes, a token that lost its inner dots (``FIIA.R1``) is one of them; alone, it is
-    # too weak a shape to be taken for a code.
-    return [t for t, _ in found] if any(sure for _, sure in found) else []
+    # too weak a shape to be taken for a code. A row of nothing but two or more such tokens is
+    # a line of codes all blurred the same way (``-FLLA.K2   -FLLA.K2d   -HLVILD.RI``).
+    if any(sure for _, sure in found):
+        return [t for t, _ in found]
+    every = tokens_of_row(text)
+    if len(every) >= 2 and all(looks_like_squashed_acs(t) for t in every):
+        return every
+    return []
 
 
 def prefixes_of_exam(result: ExtractionResult, catalog: Catalog) -> frozenset[str]:

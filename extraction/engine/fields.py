@@ -142,7 +142,7 @@ def clean_applicant_id(raw: str, *, ocr: bool = True) -> str | None:
         return token if any(ch.isdigit() for ch in token) else None
     # Mostly digits: a letter OCR gave for a digit is mended, but a leading capital is printed
     # so (``G23121532``, ``L77254368``), unless it is one OCR gives for 0 or 1.
-    head = token[0] if token[0].isalpha() and token[0] not in "OQDI" else ""
+    head = token[0] if token[0].isalpha() and token[0] not in "OQI" else ""
     digits = clean_digits(token[len(head) :], min_len=4)
     return head + digits if digits else None
 
@@ -210,10 +210,13 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
         # so is the end of the title when the start of the line was lost (``nced (AGI)``).
         cut = vouched and len(name) >= 3 and known.upper().endswith(name.upper())
         shaped = vouched and _same_shape(name, known)
-        if _similar(name, known) or (vouched and _similar(name, known, per=4)) or cut or shaped:
+        # ... and so is a title whose first words a rule or a box drawn across them garbled
+        # (``patin~ Daored-Lift``), when its last word is the known title's.
+        tail = vouched and _last_word(name) == _last_word(known) and _garbled_head(name)
+        if _similar(name, known) or (vouched and _similar(name, known, per=4)) or cut or shaped or tail:
             if ocr:  # snapped in the case it was printed in
                 name = known.upper() if name.isupper() else known
-            conf = min(conf, 0.9 if cut else 0.95)
+            conf = min(conf, 0.9 if cut or tail else 0.95)
         else:
             conf = min(conf, 0.8)
     elif known is None:
@@ -227,6 +230,19 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
         # one whose parentheses the reading lost.
         return f"{name} ({code})", code, conf
     return name, code, conf  # printed without a code: the title stays as printed
+
+
+def _garbled_head(name: str) -> bool:
+    """Every word before the title's last is one no test title has: the start of the line was
+    garbled, not printed with another test's words (``Commercial Pilot Airplane (PAR)``)."""
+    vocabulary = _title_vocabulary()
+    head = re.split(r"[\s/-]+", name.strip())[:-1]
+    return bool(head) and all(w.upper().strip(".,~") not in vocabulary for w in head)
+
+
+def _last_word(title: str) -> str:
+    words = re.split(r"[\s/-]+", title.strip().upper())
+    return words[-1] if words else ""
 
 
 def _all_titles() -> list[tuple[str, str]]:

@@ -22,7 +22,10 @@ def value_below(rows: list[Row], index: int) -> bool:
     if index + 1 >= len(rows):
         return False
     below = rows[index + 1].text
-    return not find_labels(rows_from_text(below)) and not is_prose(below) and not code_row_tokens(below)
+    if find_labels(rows_from_text(below)) or code_row_tokens(below):
+        return False
+    # Running text is no value, unless it is one of the label's field (a title of three words).
+    return not is_prose(below) or any(VALIDATORS[h.field](below) for h in find_labels([rows[index]]))
 
 
 def values_missing_below(rows: list[Row]) -> list[tuple[int, LabelHit]]:

@@ -161,8 +161,8 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         ):
             ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
         id_read = raw.get("applicant_id", ("", 0.0))[0].strip()
-        if result.applicant_id and id_read[:1] in ("O", "D", "Q") and result.applicant_id[0] == "0":
-            # A leading O, D or Q is read as the 0 it usually is; some IDs open with a letter.
+        if result.applicant_id and id_read[:1] in ("O", "Q") and result.applicant_id[0] == "0":
+            # A leading O or Q is read as the 0 it usually is; some IDs open with a letter.
             ev.doubtful.append("applicant_id")
         if result.exam_title and (
             F.title_cut_short(result.exam_title, result.exam_code) or F.title_words_unknown(result.exam_title)
@@ -333,7 +333,9 @@ def _unclaimed_exam_id(
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
 # OCR may read a capital I of the code as a lower-case l (``(BGl)``), or lower a letter drawn
 # like its capital (``(CAx)``).
-_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z /&,-]{2,}\(\s*(?P<code>[A-Z][A-Za-z|]{2})\s*\)")
+_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z0-9 /&,-]{2,}\(\s*(?P<code>[A-Z][A-Za-z|]{2})\s*\)")
+# Acronyms in parentheses that name no test (``... learning statement code (PLT)``).
+_NOT_TEST_CODES = frozenset({"PLT", "ACS", "FAA", "FTN", "CFR", "LSC", "DOT"})
 # Lower-case letters drawn like their capitals: a case slip in a test code (``(CAx)``).
 _CODE_CASE = str.maketrans("lcosuvwxz|", "ICOSUVWXZI")
 
@@ -367,8 +369,11 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
         code = m["code"].translate(_CODE_CASE) if m else ""
         if not code.isupper():
             continue  # a lower-case letter unlike its capital: no test code
-        known = whole or code in F.EXAM_TITLES
-        if m and known and len(text.split()) <= 10 and F.known_title_end(text, code):
+        known = code in F.EXAM_TITLES or (whole and code not in _NOT_TEST_CODES)
+        words = len(text.split())
+        if sum(ch.isdigit() for ch in text) * 5 > sum(ch.isalpha() for ch in text):
+            continue  # digits OCR gave for a letter or two, not a line of numbers
+        if m and known and words <= (10 if code in F.EXAM_TITLES else 8) and F.known_title_end(text, code):
             return i, text, (0.9 if whole else 0.8) * rows[i].confidence
     return None
 

@@ -398,3 +398,21 @@ def test_codes_joined_by_a_full_stop_part_even_with_a_prefix_read_in_mixed_case(
 def test_a_roman_suffix_read_with_l_for_its_strokes_is_mended(read: str, name: str) -> None:
     assert F.clean_name(read, ocr=True) == name
     assert F.clean_name(read, ocr=False) == read  # the text layer is taken as printed
+
+
+def test_a_title_whose_first_words_were_garbled_is_snapped_by_its_code_and_last_word() -> None:
+    assert F.clean_title("patin~ Daored-Lift (IPL)")[:2] == ("Instrument Rating Powered-Lift (IPL)", "IPL")
+    # Another test's words before the last one are printed words, not a garbled start.
+    assert F.clean_title("Commercial Pilot Airplane (PAR)")[0] == "Commercial Pilot Airplane (PAR)"
+
+
+def test_a_row_of_codes_all_blurred_the_same_way_is_read_as_codes() -> None:
+    from extraction.engine.code_block import code_row_tokens
+
+    assert code_row_tokens("-FLLA.K2   -FLLA.K2d   -HLVILD.RI") == ["FLLA.K2", "FLLA.K2d", "HLVILD.RI"]
+    assert code_row_tokens("FLLA.K2") == []  # one such token alone is too weak a shape
+
+
+def test_an_applicant_id_opening_with_d_keeps_its_letter() -> None:
+    assert F.clean_applicant_id("D79053130") == "D79053130"
+    assert F.clean_applicant_id("O79053130") == "079053130"
