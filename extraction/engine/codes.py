@@ -198,7 +198,9 @@ _PLT_END = re.compile(r"(?<=[Pp][Ll1I|][Tt7][0-9OoIlSBZ|]{3})[.,:;](?![0-9])")
 # The colon closing a heading before the codes (``Missed elements:. PA.I.H.K1b``): a word of
 # three letters or more before it, a blank, a code or a list number after it. A code has no
 # such colon.
-HEADING_END = re.compile(r"(?<=[A-Za-z]{3})[:;][.,:;]*(?:\s+|(?=[A-Z]{2}[.,]|PLT|\(?\d{1,3}[.)\]]))")
+HEADING_END = re.compile(
+    r"(?<=[A-Za-z]{3})[:;][.,:;>\u00bb\u2022\u00b7*-]*(?:\s+|(?=[A-Z]{2}[.,]|PLT|\(?\d{1,3}[.)\]]))"
+)
 
 
 def tokens_of_row(text: str) -> list[str]:

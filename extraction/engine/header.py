@@ -413,6 +413,13 @@ def _first_cell_invalid(value: str, valid: Validator) -> bool:
     return SEGMENT_GAP in value and not valid(value.split(SEGMENT_GAP)[0].strip())
 
 
+def in_column(cell: Cell, hit: LabelHit) -> bool:
+    """A cell stands in the label's column when a quarter of its width at least lies there: a
+    value that starts at a neighbour's column edge (a skewed page) is the neighbour's."""
+    overlap = min(cell.x1, hit.end) - max(cell.x0, hit.start)
+    return overlap > 0.25 * max(cell.x1 - cell.x0, 1.0)
+
+
 def _value_below(
     rows: Sequence[Row], hit: LabelHit, label_cells: dict[int, list[LabelHit]], valid: Validator
 ) -> tuple[int, str] | None:
@@ -427,7 +434,7 @@ def _value_below(
             return None  # the codes have begun: no header value stands below them
         column: list[str] = []
         for cell in cells_of(rows[k]):
-            if cell.x1 <= hit.start or cell.x0 >= hit.end or _CODE_LIKE.search(cell.text):
+            if not in_column(cell, hit) or _CODE_LIKE.search(cell.text):
                 continue
             if k in label_cells and any(x.start <= cell.x0 < x.end for x in label_cells[k]):
                 continue

@@ -12,7 +12,7 @@ import unicodedata
 from typing import Any
 
 from .code_block import code_row_tokens
-from .header import VALIDATORS, LabelHit, cells_of, find_labels, read_header
+from .header import VALIDATORS, LabelHit, cells_of, find_labels, in_column, read_header
 from .layout import Row, Segment, rows_from_text
 from .sections import is_prose
 
@@ -52,7 +52,7 @@ def values_missing_below(rows: list[Row]) -> list[tuple[int, LabelHit]]:
             if below.page == row.page and below.y0 < row.y1 + height and not is_prose(below.text):
                 cells = cells_of(below)
         for hit in row_hits:
-            if hit.field in chosen or any(c.x1 > hit.start and c.x0 < hit.end for c in cells):
+            if hit.field in chosen or any(in_column(c, hit) for c in cells):
                 continue
             out.append((index, hit))
     return out

@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterator, Sequence
 
 from . import fields as F
 from . import header as H
+from . import titles as T
 from .catalog import Catalog
 from .code_block import code_row_tokens, find_code_rows, parse_codes
 from .codes import (
     tokens_of_row,
 )
+from .data.exams import EXAM_TITLES
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence, assess
 from .sections import REPORT_END, REPORT_MARKERS, STATEMENT, is_prose
@@ -138,7 +140,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         # a label past knowing: a title ending in a test code the engine knows identifies it.
         index, title_raw, rc = printed
         consumed.add(index)
-    title, code, tconf = F.clean_title(title_raw, ocr=path != "text")
+    title, code, tconf = T.clean_title(title_raw, ocr=path != "text")
     put("exam_title", title, base * rc * tconf)
     put("exam_code", code, base * rc * tconf)
 
@@ -165,7 +167,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
             # A leading O or Q is read as the 0 it usually is; some IDs open with a letter.
             ev.doubtful.append("applicant_id")
         if result.exam_title and (
-            F.title_cut_short(result.exam_title, result.exam_code) or F.title_words_unknown(result.exam_title)
+            T.title_cut_short(result.exam_title, result.exam_code) or T.title_words_unknown(result.exam_title)
         ):
             ev.doubtful.append("exam_title")  # words of the known title lost (a line cut short)
     ev.fuzzy_labels = sum(1 for h in hits if h.score < 0.95)  # matched through an OCR slip
@@ -369,11 +371,11 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
         code = m["code"].translate(_CODE_CASE) if m else ""
         if not code.isupper():
             continue  # a lower-case letter unlike its capital: no test code
-        known = code in F.EXAM_TITLES or (whole and code not in _NOT_TEST_CODES)
+        known = code in EXAM_TITLES or (whole and code not in _NOT_TEST_CODES)
         words = len(text.split())
         if sum(ch.isdigit() for ch in text) * 5 > sum(ch.isalpha() for ch in text):
             continue  # digits OCR gave for a letter or two, not a line of numbers
-        if m and known and words <= (10 if code in F.EXAM_TITLES else 8) and F.known_title_end(text, code):
+        if m and known and words <= (10 if code in EXAM_TITLES else 8) and T.known_title_end(text, code):
             return i, text, (0.9 if whole else 0.8) * rows[i].confidence
     return None
 

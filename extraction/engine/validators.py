@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from . import fields as F
+from . import titles as T
 from .layout import SEGMENT_GAP
 
 Validator = Callable[[str], bool]
@@ -42,7 +43,7 @@ def _is_title(v: str) -> bool:
     gives the code): a heading or a remark is no title."""
     if sum(ch.isalpha() for ch in v) < 4 or F.parse_date(v) is not None:
         return False
-    return F.clean_title(v)[1] is not None
+    return T.clean_title(v)[1] is not None
 
 
 def _is_date(v: str) -> bool:

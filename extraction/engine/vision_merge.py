@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from . import fields as F
+from . import titles as T
 from .catalog import Catalog
 from .code_block import code_detail, prefixes_of_exam
 from .codes import SEARCH_COST, CodeTrie, normalize_strict, resolver_for
@@ -42,7 +43,7 @@ def clean_fields(answer: VisionAnswer) -> tuple[dict[str, object], dict[str, flo
         "expiration_date": F.parse_date(t["expiration_date"] or ""),
     }
     conf = {name: VISION_CONF if value is not None else 0.0 for name, value in values.items()}
-    title, code, title_conf = F.clean_title(t["exam_title"] or "")
+    title, code, title_conf = T.clean_title(t["exam_title"] or "")
     values["exam_title"], values["exam_code"] = title, code
     conf["exam_title"] = conf["exam_code"] = round(VISION_CONF * title_conf, 3) if title else 0.0
     return values, conf

@@ -6,6 +6,7 @@ import pytest
 
 from extraction.engine import fields as F
 from extraction.engine import header as H
+from extraction.engine import titles as T
 from extraction.engine.codes import plt_of, tokens_of_row
 from extraction.engine.layout import Row, Segment, group_rows, rows_from_text
 
@@ -130,53 +131,53 @@ def test_grade_take_ids() -> None:
 
 
 def test_titles() -> None:
-    assert F.clean_title("Private Pilot Airplane (PAR)") == ("Private Pilot Airplane (PAR)", "PAR", 1.0)
-    title, code, conf = F.clean_title("Prlvate Pilot Airpiane (PAR)")
+    assert T.clean_title("Private Pilot Airplane (PAR)") == ("Private Pilot Airplane (PAR)", "PAR", 1.0)
+    title, code, conf = T.clean_title("Prlvate Pilot Airpiane (PAR)")
     assert (title, code) == ("Private Pilot Airplane (PAR)", "PAR") and conf < 1
-    title, code, _ = F.clean_title("Private Pilot Airplane (PAB)")
+    title, code, _ = T.clean_title("Private Pilot Airplane (PAB)")
     assert (title, code) == ("Private Pilot Airplane (PAR)", "PAR")
     # A known title without its code: the text layer printed it so; OCR lost the parentheses.
-    assert F.clean_title("Private Pilot Airplane", ocr=False)[:2] == ("Private Pilot Airplane", "PAR")
-    assert F.clean_title("Private Pilot Airplane")[:2] == ("Private Pilot Airplane (PAR)", "PAR")
+    assert T.clean_title("Private Pilot Airplane", ocr=False)[:2] == ("Private Pilot Airplane", "PAR")
+    assert T.clean_title("Private Pilot Airplane")[:2] == ("Private Pilot Airplane (PAR)", "PAR")
     # A code read whole vouches for a title with more OCR slips than a title alone may have.
     assert (
-        F.clean_title("IInmannod Airoraft General- Small (UAG)")[0]
+        T.clean_title("IInmannod Airoraft General- Small (UAG)")[0]
         == "Unmanned Aircraft General - Small (UAG)"
     )
     assert (
-        F.clean_title("Private Pilot Rotorcraft/Helicopter (PRH)")[0]
+        T.clean_title("Private Pilot Rotorcraft/Helicopter (PRH)")[0]
         == "Private Pilot Rotorcraft/Helicopter (PRH)"
     )
-    assert F.clean_title("Glider Pilot (GLX)")[:2] == ("Glider Pilot (GLX)", "GLX")
+    assert T.clean_title("Glider Pilot (GLX)")[:2] == ("Glider Pilot (GLX)", "GLX")
 
 
 def test_title_in_another_known_wording_snaps_to_that_wording() -> None:
     assert (
-        F.clean_title("Prlvate Pilot Rotorcraft/Helicopter (PRH)")[0]
+        T.clean_title("Prlvate Pilot Rotorcraft/Helicopter (PRH)")[0]
         == "Private Pilot Rotorcraft/Helicopter (PRH)"
     )
-    assert F.clean_title("Prlvate Pilot Helicopter (PRH)")[0] == "Private Pilot Helicopter (PRH)"
+    assert T.clean_title("Prlvate Pilot Helicopter (PRH)")[0] == "Private Pilot Helicopter (PRH)"
 
 
 def test_a_shorter_known_wording_is_not_a_title_cut_short() -> None:
-    assert not F.title_cut_short("Private Pilot Helicopter (PRH)", "PRH")
-    assert not F.title_cut_short("Private Pilot Rotorcraft/Helicopter (PRH)", "PRH")
-    assert F.title_cut_short("Pilot Helicopter (PRH)", "PRH")
+    assert not T.title_cut_short("Private Pilot Helicopter (PRH)", "PRH")
+    assert not T.title_cut_short("Private Pilot Rotorcraft/Helicopter (PRH)", "PRH")
+    assert T.title_cut_short("Pilot Helicopter (PRH)", "PRH")
 
 
 def test_title_of_an_unknown_code_has_its_misread_words_put_right() -> None:
-    assert F.clean_title("Private Plot Gider (PRG)")[0] == "Private Pilot Glider (PRG)"
-    assert F.clean_title("Private Plot Gider (PRG)", ocr=False)[0] == "Private Plot Gider (PRG)"
-    assert not F.title_words_unknown("Private Pilot Glider (PRG)")
-    assert F.title_words_unknown("Auiation Moahanio Canomal (AMG)")  # left for a person
+    assert T.clean_title("Private Plot Gider (PRG)")[0] == "Private Pilot Glider (PRG)"
+    assert T.clean_title("Private Plot Gider (PRG)", ocr=False)[0] == "Private Plot Gider (PRG)"
+    assert not T.title_words_unknown("Private Pilot Glider (PRG)")
+    assert T.title_words_unknown("Auiation Moahanio Canomal (AMG)")  # left for a person
 
 
 def test_title_whose_start_ocr_lost_is_the_known_title_of_its_code() -> None:
-    title, code, conf = F.clean_title("nced (AGI)")
+    title, code, conf = T.clean_title("nced (AGI)")
     assert (title, code) == ("Ground Instructor Advanced (AGI)", "AGI") and conf < 1.0
-    assert F.clean_title("nced (AGI)", ocr=False)[0] == "nced (AGI)"  # the text layer is as printed
-    assert F.clean_title("xyz (AGI)")[0] == "xyz (AGI)"  # not the end of the known title
-    assert F.known_title_end("nced (AGI)", "AGI") and not F.known_title_end("xyz (AGI)", "AGI")
+    assert T.clean_title("nced (AGI)", ocr=False)[0] == "nced (AGI)"  # the text layer is as printed
+    assert T.clean_title("xyz (AGI)")[0] == "xyz (AGI)"  # not the end of the known title
+    assert T.known_title_end("nced (AGI)", "AGI") and not T.known_title_end("xyz (AGI)", "AGI")
 
 
 def test_expiration_rule() -> None:
@@ -220,13 +221,13 @@ def test_rows_group_cells_by_height() -> None:
     ],
 )
 def test_title_code_survives_misread_parentheses(raw: str) -> None:
-    title, code, conf = F.clean_title(raw)
+    title, code, conf = T.clean_title(raw)
     assert (title, code) == ("Unmanned Aircraft General - Small (UAG)", "UAG")
     assert conf < 1.0
 
 
 def test_unknown_bare_word_is_not_a_test_code() -> None:
-    assert F.clean_title("Glider Pilot ABC")[:2] == ("Glider Pilot ABC", None)
+    assert T.clean_title("Glider Pilot ABC")[:2] == ("Glider Pilot ABC", None)
 
 
 def test_code_tokens_glued_or_split_by_ocr() -> None:
@@ -281,9 +282,9 @@ def test_list_marks_and_separators_are_not_codes(row: str, tokens: list[str]) ->
 
 
 def test_a_blurred_title_with_its_code_read_whole_keeps_its_shape_and_is_snapped() -> None:
-    assert F.clean_title("Auiation Moahanio Canomal (AMG)")[:2] == ("Aviation Mechanic General (AMG)", "AMG")
+    assert T.clean_title("Auiation Moahanio Canomal (AMG)")[:2] == ("Aviation Mechanic General (AMG)", "AMG")
     # Another test's real title printed with a code: words of other lengths, kept and doubted.
-    title, code, confidence = F.clean_title("Commercial Pilot Airplane (PAR)")
+    title, code, confidence = T.clean_title("Commercial Pilot Airplane (PAR)")
     assert (title, code) == ("Commercial Pilot Airplane (PAR)", "PAR") and confidence <= 0.8
 
 
@@ -401,9 +402,9 @@ def test_a_roman_suffix_read_with_l_for_its_strokes_is_mended(read: str, name: s
 
 
 def test_a_title_whose_first_words_were_garbled_is_snapped_by_its_code_and_last_word() -> None:
-    assert F.clean_title("patin~ Daored-Lift (IPL)")[:2] == ("Instrument Rating Powered-Lift (IPL)", "IPL")
+    assert T.clean_title("patin~ Daored-Lift (IPL)")[:2] == ("Instrument Rating Powered-Lift (IPL)", "IPL")
     # Another test's words before the last one are printed words, not a garbled start.
-    assert F.clean_title("Commercial Pilot Airplane (PAR)")[0] == "Commercial Pilot Airplane (PAR)"
+    assert T.clean_title("Commercial Pilot Airplane (PAR)")[0] == "Commercial Pilot Airplane (PAR)"
 
 
 def test_a_row_of_codes_all_blurred_the_same_way_is_read_as_codes() -> None:
@@ -416,3 +417,10 @@ def test_a_row_of_codes_all_blurred_the_same_way_is_read_as_codes() -> None:
 def test_an_applicant_id_opening_with_d_keeps_its_letter() -> None:
     assert F.clean_applicant_id("D79053130") == "D79053130"
     assert F.clean_applicant_id("O79053130") == "079053130"
+
+
+def test_a_heading_closed_by_a_colon_and_a_bullet_leaves_its_codes() -> None:
+    from extraction.engine.code_block import code_row_tokens
+
+    assert code_row_tokens("ACS codes missed:> IL.VIII.B.S2") == ["IL.VIII.B.S2"]
+    assert code_row_tokens("Missed elements:\u2022 PA.I.H.K1b") == ["PA.I.H.K1b"]

@@ -169,3 +169,24 @@ def test_a_title_under_its_label_is_its_value_though_it_reads_like_running_text(
     assert value_below(rows, 0)
     prose = rows_from_text("TEST DESCRIPTION:\nThe codes below identify the areas you missed")
     assert not value_below(prose, 0)
+
+
+def test_a_value_starting_at_the_edge_of_the_next_column_is_that_columns() -> None:
+    # ``DISPOSITION:   TAKE NUMBER:   VALID UNTIL:`` over ``UNSATISFACTORY   1   02.28.2022``
+    # on a skewed page: each value starts a little left of its own label.
+    values = [
+        Segment("UNSATISFACTORY", 129, 24, 330, 34),
+        Segment("1", 553, 24, 578, 34),
+        Segment("02.28.2022", 979, 24, 1120, 34),
+    ]
+    rows = [
+        _row(0, ("DISPOSITION:", 131), ("TAKE NUMBER:", 556), ("VALID UNTIL:", 982)),
+        Row("UNSATISFACTORY   1   02.28.2022", 0, 24, 34, 1.0, values),
+    ]
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert (found["grade"].text, found["take"].text, found["expiration_date"].text) == (
+        "UNSATISFACTORY",
+        "1",
+        "02.28.2022",
+    )
+    assert "score" not in found

@@ -1,0 +1,188 @@
+"""The exam's title and test code as printed, OCR readings of a known title put right.
+
+A title is printed with its test code in parentheses (``Private Pilot Airplane (PAR)``);
+:mod:`data.exams` lists the known titles of each code. OCR readings close to a known title are
+snapped to it, in the case they were printed in; the text layer is kept as printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .data.exams import EXAM_PREFIXES, EXAM_TITLE_WORDINGS, EXAM_TITLES, TITLE_WORDS
+from .fields import levenshtein
+
+_SPACES = re.compile(r"\s+")
+
+# The test code in parentheses at the end of the title; OCR may turn a parenthesis into a
+# bracket or a brace, or lose one of the two.
+_TITLE_CODE = re.compile(
+    r"[(\[{]\s*(?P<code>[A-Z0-9]{3})\s*[)\]}]?\s*$|(?<=\s)(?P<open>[A-Z0-9]{3})\s*[)\]}]\s*$"
+)
+_BARE_CODE = re.compile(r"(?<=\s)(?P<code>[A-Z]{3})$")  # both parentheses lost
+
+
+def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, float]:
+    """(title as printed, test code, confidence). OCR readings close to a known title are snapped;
+    the text layer is kept as printed."""
+    value = _SPACES.sub(" ", raw).strip(" .,:;_")
+    if not value:
+        return None, None, 0.0
+    m = (
+        _TITLE_CODE.search(value)
+        or re.search(r"\(\s*(?P<code>[A-Za-z0-9]{3})\s*\)", value)
+        or _known_bare_code(value)
+    )
+    code = None
+    conf = 1.0
+    if m:
+        groups = m.groupdict()
+        code = (groups.get("code") or groups["open"]).upper().translate(str.maketrans("0158", "OISB"))
+        name = value[: m.start()].strip()
+        if not re.fullmatch(r"\(\s*\w{3}\s*\)\s*", m.group(0)):
+            conf = 0.95  # a parenthesis misread or lost
+    else:
+        name = value
+        conf = 0.6
+    vouched = ocr and m is not None and conf == 1.0
+    known = _closest_title(name, code)
+    if known is None:
+        # No code in parentheses, or one misread by a letter: a known title gives the code.
+        for c, t in _all_titles():
+            if _similar(name, t) and (code is None or levenshtein(code, c, 1) <= 1):
+                code, known, conf = c, t, min(conf, 0.8)
+                break
+    if known is not None and name.upper() != known.upper():
+        # A test code read whole in its parentheses vouches for the title: OCR slips of up to
+        # one character in four are then snapped (``IInmannod Airoraft General- Small``), and
+        # so is the end of the title when the start of the line was lost (``nced (AGI)``).
+        cut = vouched and len(name) >= 3 and known.upper().endswith(name.upper())
+        shaped = vouched and _same_shape(name, known)
+        # ... and so is a title whose first words a rule or a box drawn across them garbled
+        # (``patin~ Daored-Lift``), when its last word is the known title's.
+        tail = vouched and _last_word(name) == _last_word(known) and _garbled_head(name)
+        if _similar(name, known) or (vouched and _similar(name, known, per=4)) or cut or shaped or tail:
+            if ocr:  # snapped in the case it was printed in
+                name = known.upper() if name.isupper() else known
+            conf = min(conf, 0.9 if cut or tail else 0.95)
+        else:
+            conf = min(conf, 0.8)
+    elif known is None:
+        conf = min(conf, 0.9)
+        if ocr:
+            name = _snap_title_words(name)
+            if title_words_unknown(name):
+                conf = min(conf, 0.8)
+    if code and (m or (ocr and known is not None)):
+        # Titles are printed with their code: on the OCR path a code the title gave back is
+        # one whose parentheses the reading lost.
+        return f"{name} ({code})", code, conf
+    return name, code, conf  # printed without a code: the title stays as printed
+
+
+def _garbled_head(name: str) -> bool:
+    """Every word before the title's last is one no test title has: the start of the line was
+    garbled, not printed with another test's words (``Commercial Pilot Airplane (PAR)``)."""
+    vocabulary = _title_vocabulary()
+    head = re.split(r"[\s/-]+", name.strip())[:-1]
+    return bool(head) and all(w.upper().strip(".,~") not in vocabulary for w in head)
+
+
+def _last_word(title: str) -> str:
+    words = re.split(r"[\s/-]+", title.strip().upper())
+    return words[-1] if words else ""
+
+
+def _all_titles() -> list[tuple[str, str]]:
+    return [
+        *EXAM_TITLES.items(),
+        *((code, title) for code, titles in EXAM_TITLE_WORDINGS.items() for title in titles),
+    ]
+
+
+def _closest_title(name: str, code: str | None) -> str | None:
+    """The known wording of the code's title nearest to what was read."""
+    titles = [t for c, t in _all_titles() if c == code]
+    if not titles:
+        return None
+    squashed = name.upper().replace(" ", "")
+    return min(titles, key=lambda t: levenshtein(squashed, t.upper().replace(" ", ""), 99))
+
+
+def _title_vocabulary() -> dict[str, str]:
+    words = {w for _, t in _all_titles() for w in re.findall(r"[A-Za-z]{3,}", t)} | TITLE_WORDS
+    return {w.upper(): w for w in words}
+
+
+def _snap_title_words(name: str) -> str:
+    """A title of an unknown test code with each misread word (``Plot``, ``Gider``) put right
+    when exactly one title word is one edit away; other words stay as read."""
+    vocabulary = _title_vocabulary()
+
+    def snap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word.upper() in vocabulary or len(word) < 4:
+            return word
+        near = [
+            w for key, w in vocabulary.items() if len(key) >= 4 and levenshtein(word.upper(), key, 1) <= 1
+        ]
+        if len(near) != 1:
+            return word
+        return near[0].upper() if word.isupper() else near[0]
+
+    return re.sub(r"[A-Za-z]+", snap, name)
+
+
+def title_words_unknown(title: str) -> bool:
+    """A title holding a word no test title has: a misread the engine could not put right."""
+    vocabulary = _title_vocabulary()
+    words = re.findall(r"[A-Za-z]{4,}", re.sub(r"\([^)]*\)", "", title))
+    return any(w.upper() not in vocabulary for w in words)
+
+
+def known_title_end(text: str, code: str) -> bool:
+    """A heading that may be the exam's title: a few words before its test code, or, when only
+    a word's tail stands before the code (OCR lost the start of the line), the end of a known
+    title of that code."""
+    name = text[: text.rfind("(")].strip()
+    if len(name) >= 6:
+        return True
+    return len(name) >= 3 and any(t.upper().endswith(name.upper()) for c, t in _all_titles() if c == code)
+
+
+def title_cut_short(title: str, code: str | None) -> bool:
+    """A title that is the known title of its test code with words missing (``Pilot Airplane
+    (CAX)``): the OCR lost the start of the line. A title worded otherwise is no sign of that."""
+    read = set(re.findall(r"[A-Z]+", re.sub(r"\([^)]*\)", "", title).upper()))
+    wordings = [set(re.findall(r"[A-Z]+", known.upper())) for c, known in _all_titles() if c == code]
+    # One wording of a title may be another with words left out (``Private Pilot Helicopter``,
+    # ``Private Pilot Rotorcraft/Helicopter``): a title that is one of them whole is not cut.
+    return bool(read) and read not in wordings and any(read < words for words in wordings)
+
+
+def _known_bare_code(value: str) -> re.Match[str] | None:
+    """A known test code closing a title whose parentheses OCR dropped (``... Small UAG``)."""
+    m = _BARE_CODE.search(value)
+    return m if m and m.group("code") in EXAM_PREFIXES | EXAM_TITLES else None
+
+
+def _same_shape(read: str, known: str) -> bool:
+    """A blurred reading of a known title: OCR garbles letters but keeps the words and their
+    lengths (``Auiation Moahanio Canomal``), so the same words of the same lengths, with at
+    most two letters in five read wrong, are that title."""
+    a, b = read.upper().split(), known.upper().split()
+    if len(a) != len(b) or len(a) < 2 or any(abs(len(x) - len(y)) > 1 for x, y in zip(a, b, strict=True)):
+        return False
+    limit = 2 * len("".join(b)) // 5
+    return levenshtein("".join(a), "".join(b), limit) <= limit
+
+
+def _similar(a: str, b: str, *, per: int = 8) -> bool:
+    """Within one edit in ``per`` characters of each other, blanks and case aside."""
+    a, b = a.upper().replace(" ", ""), b.upper().replace(" ", "")
+    if a == b:
+        return True
+    limit = max(1, len(b) // per)
+    if abs(len(a) - len(b)) > limit:
+        return False
+    return levenshtein(a, b, limit) <= limit
