@@ -268,7 +268,8 @@ def looks_like_squashed_acs(token: str) -> bool:
 
 
 def plt_of(token: str) -> str | None:
-    m = re.fullmatch(r"[Pp][Ll1I|][Tt7]\s*[.\-]?\s*([0-9OoIlSBZ|]{3})", token)
+    # (a stray mark between its letters, ``PL.T045``, is a speck)
+    m = re.fullmatch(r"[Pp][.,]?[Ll1I|][.,]?[Tt7]\s*[.\-]?\s*([0-9OoIlSBZ|]{3})", token)
     if not m:
         return None
     digits = m.group(1).translate(str.maketrans("OoIlSBZ|", "00115821"))

@@ -85,7 +85,9 @@ def below_look(page: Any, row: Row, hit: LabelHit, recognize: Any) -> Segment | 
     crop = ImageOps.expand(crop, border=border, fill=paper)
     result = recognize(crop)
     if getattr(result, "rotation", 0):
-        return None  # boxes in a turned frame: positions cannot be trusted
+        # Boxes in a turned frame (a lone tall glyph turned the crop): positions cannot be
+        # trusted, the ink under the label is read alone instead.
+        return _under_look(page, row, hit)
     label_bottom = (row.y1 - box[1]) * scale + border
     valid = VALIDATORS[hit.field]
     lines = sorted(getattr(result, "lines", None) or [], key=lambda ln: ln.box[1])

@@ -424,3 +424,8 @@ def test_a_heading_closed_by_a_colon_and_a_bullet_leaves_its_codes() -> None:
 
     assert code_row_tokens("ACS codes missed:> IL.VIII.B.S2") == ["IL.VIII.B.S2"]
     assert code_row_tokens("Missed elements:\u2022 PA.I.H.K1b") == ["PA.I.H.K1b"]
+
+
+def test_a_speck_between_the_letters_of_plt_is_no_obstacle() -> None:
+    assert plt_of("PL.T045") == "PLT045" and plt_of("P.LT045") == "PLT045"
+    assert plt_of("PLT04") is None

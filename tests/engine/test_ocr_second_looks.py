@@ -199,3 +199,20 @@ def test_ink_right_of_a_label_that_is_no_value_of_it_is_left(
     monkeypatch.setattr(ocr_module, "read_line", lambda image: ("Try", 0.9))
     result = extract_document(_png(), catalog)
     assert result.take is None and "field_missing:take" in result.review_reasons
+
+
+def test_a_glyph_that_turns_the_enlarged_column_is_read_alone(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The orientation vote turns a crop holding one tall glyph: its boxes cannot be placed, so
+    the ink under the label is read without detection."""
+    pages, _ = looks
+    values = FakeLine("83 %   PASS", 0.97, (100.0, 245.0, 880.0, 285.0))
+    page = _page(_row_of_labels(), values)
+    assert page.image is not None
+    page.image[250:285, 1310:1324] = 30  # the lone ``1`` under TAKE
+    pages.append(page)
+    pages.append(FakePage([FakeLine("1", 0.9, (10.0, 10.0, 30.0, 60.0))], rotation=90))
+    monkeypatch.setattr(ocr_module, "read_line", lambda image: ("1", 0.9))
+    result = extract_document(_png(), catalog)
+    assert result.take == 1 and result.score == 83
