@@ -255,11 +255,11 @@ def looks_like_acs(token: str) -> bool:
     return dots >= 3 or (dots == 2 and bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t)))
 
 
-_SQUASHED = re.compile(r"[A-Za-z0-9|]{2}[A-Za-z0-9|.]{2,9}\.[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?")
+_SQUASHED = re.compile(r"[A-Za-z0-9|]{2}[A-Za-z0-9|.]{2,9}\.?[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?")
 
 
 def looks_like_squashed_acs(token: str) -> bool:
-    """An ACS code whose inner dots OCR lost (``FIIA.R1``): a head, and an element after a dot.
+    """An ACS code whose inner dots OCR lost (``FIIA.R1``, ``AM1FS2``): a head, and an element.
 
     Too weak a shape to stand alone; taken only in a row that holds codes already.
     """

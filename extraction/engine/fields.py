@@ -181,6 +181,16 @@ _YEAR_FIRST = re.compile(rf"({_D}{{4}}){_MARK}({_D}{{1,2}}){_MARK}({_D}{{1,2}})(
 
 def parse_date(raw: str) -> str | None:
     """ISO date from 04/03/2026, 03-APR-2026, April 03, 2026, 2026-04-03 (OCR digit slips fixed)."""
+    found = _parse_date(raw)
+    if found is None and (year_split := _YEAR_SPLIT.sub(r"\1\2", raw)) != raw:
+        found = _parse_date(year_split)  # a blank OCR put inside the year (``Apr. 7, 2 023``)
+    return found
+
+
+_YEAR_SPLIT = re.compile(r"(?<![\d/.-])([12])\s([09]\d{2})(?!\d)")
+
+
+def _parse_date(raw: str) -> str | None:
     text = _SPACES.sub(" ", raw.split("   ")[0]).strip()
     text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text, flags=re.IGNORECASE)  # 3rd April
     if not text:

@@ -162,6 +162,8 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
             "," not in result.applicant_name or _glued_given_names(result.applicant_name)
         ):
             ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
+        if result.exam_site and _SITE_LETTER_LIKE_DIGIT.match(result.exam_site):
+            ev.doubtful.append("exam_site")  # ``NDS4288``: three letters, or an 8 read as S?
         id_read = raw.get("applicant_id", ("", 0.0))[0].strip()
         if result.applicant_id and id_read[:1] in ("O", "Q") and result.applicant_id[0] == "0":
             # A leading O or Q is read as the 0 it usually is; some IDs open with a letter.
@@ -204,6 +206,10 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
     result.signals = assess(result, ev)
     return result
+
+
+# A site's letters ending in one OCR gives for a digit, right before the digits.
+_SITE_LETTER_LIKE_DIGIT = re.compile(r"[A-Z]{2}[SBOIZGQL]\d{3,}$")
 
 
 def _glued_given_names(name: str) -> bool:

@@ -429,3 +429,20 @@ def test_a_heading_closed_by_a_colon_and_a_bullet_leaves_its_codes() -> None:
 def test_a_speck_between_the_letters_of_plt_is_no_obstacle() -> None:
     assert plt_of("PL.T045") == "PLT045" and plt_of("P.LT045") == "PLT045"
     assert plt_of("PLT04") is None
+
+
+@pytest.mark.parametrize(("text", "iso"), [("Apr. 7, 2 023", "2023-04-07"), ("12 05 2 019", "2019-12-05")])
+def test_a_blank_inside_the_year_is_closed(text: str, iso: str) -> None:
+    assert F.parse_date(text) == iso
+
+
+def test_codes_that_lost_every_dot_beside_a_code_are_taken_for_codes() -> None:
+    from extraction.engine.code_block import code_row_tokens
+
+    assert code_row_tokens("Review areas: -AM1FS2   -AMLLK6   -AM.III.B.K6") == [
+        "AM1FS2",
+        "AMLLK6",
+        "AM.III.B.K6",
+    ]
+    assert code_row_tokens("AM1FS2   AMLLK6") == ["AM1FS2", "AMLLK6"]  # a row of nothing else
+    assert code_row_tokens("AM1FS2") == []

@@ -190,3 +190,19 @@ def test_a_value_starting_at_the_edge_of_the_next_column_is_that_columns() -> No
         "02.28.2022",
     )
     assert "score" not in found
+
+
+@pytest.mark.parametrize(("site", "doubted"), [("NDS4288", True), ("VHA89647", False), ("ND84288", False)])
+def test_a_test_site_whose_letters_end_in_a_digit_like_letter_is_doubted(
+    catalog: Catalog, site: str, doubted: bool
+) -> None:
+    page = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "NAME:   OKAFOR, WEI",
+        "EXAM:   Private Pilot Airplane (PAR)",
+        f"EXAM SITE:   {site}",
+        "PA.I.A.K5",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert result.exam_site == site
+    assert ("field_doubtful:exam_site" in result.review_reasons) is doubted
