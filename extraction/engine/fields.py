@@ -59,8 +59,9 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
         value = value.rstrip(".")  # a full stop closes a name only after Jr. or Sr.
     value = re.sub(r"\s*,\s*", ", ", value)
     if ocr:
-        # A roman-numeral suffix before the comma read with l or 1 for its strokes (``Ill``).
-        value = re.sub(r"(?<=\s)[Il1|]{2,3}(?=,)", lambda m: "I" * len(m.group(0)), value)
+        # A roman-numeral suffix, before the comma or closing the name, read with l or 1 for its
+        # strokes (``Ill``).
+        value = re.sub(r"(?<=\s)[Il1|]{2,3}(?=,|$)", lambda m: "I" * len(m.group(0)), value)
         value = _capitalize_slips(value)
         if "," not in value:
             # ``LAST, FIRST``: a comma OCR read as a full stop after the last name.

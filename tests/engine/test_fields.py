@@ -394,7 +394,11 @@ def test_codes_joined_by_a_full_stop_part_even_with_a_prefix_read_in_mixed_case(
 
 @pytest.mark.parametrize(
     ("read", "name"),
-    [("Oyelaran Ill, Luis Devon", "Oyelaran III, Luis Devon"), ("SMITH Il, JOHN", "SMITH II, JOHN")],
+    [
+        ("Oyelaran Ill, Luis Devon", "Oyelaran III, Luis Devon"),
+        ("SMITH Il, JOHN", "SMITH II, JOHN"),
+        ("Fitzgerald, Grace Elizabeth Il", "Fitzgerald, Grace Elizabeth II"),
+    ],
 )
 def test_a_roman_suffix_read_with_l_for_its_strokes_is_mended(read: str, name: str) -> None:
     assert F.clean_name(read, ocr=True) == name
