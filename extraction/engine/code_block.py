@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .catalog import Catalog
@@ -105,6 +105,15 @@ def _lone_code(text: str) -> str | None:
     ):
         return None
     return text
+
+
+def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:
+    """(index, row) of the rows above the codes and the report's end: where header values stand."""
+    for i, row in enumerate(rows):
+        text = row.text.strip()
+        if REPORT_END.search(text) or code_row_tokens(text):
+            return
+        yield i, row
 
 
 def code_row_tokens(text: str) -> list[str]:

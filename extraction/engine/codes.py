@@ -158,13 +158,14 @@ _CODEISH = re.compile(r"[A-Za-z0-9|$]")
 _SPLIT = re.compile(r"\s+|;|,(?=\s|$|(?![IVX]{2})[A-Z]{2}[.,]|PLT)")
 
 
+_NEXT_LESS_A_LETTER = r"[A-Z][.,][IVX]{1,4}[.,][A-Z][.,][KRS]\d"
 # Two codes OCR glued together (a narrow grid gap lost): a number, or a number and its
 # sub-letter, directly followed by the next code's prefix. No code has that inside it.
 _GLUED = re.compile(
     r"(?<=\d)(?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])(?=[A-Z]{2}[.,])"
     # ... or by the next code less the first letter of its prefix (``IL.VIII.A.S14L.XII.D.K1``):
     # one letter, then a whole area, task and element.
-    r"|(?<=[KRS]\d)(?=[A-Z][.,][IVX]{1,4}[.,][A-Z][.,][KRS]\d)|(?<=[KRS]\d\d)(?=[A-Z][.,][IVX]{1,4}[.,][A-Z][.,][KRS]\d)"
+    rf"|(?<=[KRS]\d)(?={_NEXT_LESS_A_LETTER})|(?<=[KRS]\d\d)(?={_NEXT_LESS_A_LETTER})"
 )
 
 # Two codes joined by a dot or a colon (a separator such as ``·`` read as one): the mark after an element
@@ -241,17 +242,23 @@ def inner_tokens(token: str, prefixes: Iterable[str]) -> list[str]:
     return out
 
 
+# Longest token a code can be as read (``AA.VIII.A.K12a`` has 14 characters, with room for a
+# doubled stroke or a stray mark): a longer one is codes glued together.
+LONGEST_CODE = 16
+
 _HEAD_FIX = str.maketrans("1l|05842", "IIIOSBAZ")
 
 
 def looks_like_acs(token: str) -> bool:
     """Shape of a (possibly misread) ACS code: enough length and some inner structure."""
     t = token.translate(_SEPARATORS)
-    if not 6 <= len(t) <= 16 or not _CODEISH.match(t):
-        # Longer, with the dots of two codes: codes glued past splitting, for review.
-        return 16 < len(t) <= 28 and t.count(".") >= 5 and bool(_CODEISH.match(t))
-    # Dots OCR may lose one of, not all: a barcode or a reference number is no code.
+    if not _CODEISH.match(t) or len(t) < 6:
+        return False
     dots = t.count(".")
+    if len(t) > LONGEST_CODE:
+        # Longer, with the dots of two codes: codes glued past splitting, for review.
+        return len(t) <= 28 and dots >= 5
+    # Dots OCR may lose one of, not all: a barcode or a reference number is no code.
     return dots >= 3 or (dots == 2 and bool(re.search(r"[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?$", t)))
 
 

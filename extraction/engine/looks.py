@@ -15,6 +15,7 @@ from .code_block import code_row_tokens
 from .header import VALIDATORS, LabelHit, cells_of, find_labels, in_column, read_header
 from .layout import Row, Segment, rows_from_text
 from .sections import is_prose
+from .validators import Validator
 
 
 def value_below(rows: list[Row], index: int) -> bool:
@@ -161,7 +162,7 @@ def _ink_read(
     return (text, confidence, tight) if text else None
 
 
-def _ink_beside(upright: Any, row: Row) -> tuple[str, float] | None:
+def _ink_beside(upright: Any, row: Row, valid: Validator) -> tuple[str, float] | None:
     """The ink right of a label, read without detection: a lone glyph (``Attempt No.   1``)
     that neither the band nor the enlarged strip gave the detector enough of to box. Taken
     only when it is a valid value of the label's field."""
@@ -173,11 +174,10 @@ def _ink_beside(upright: Any, row: Row) -> tuple[str, float] | None:
         int(min(upright.width, seg.x1 + 12 * height)),
         int(min(upright.height, seg.y1 + 0.2 * height)),
     )
-    hits = find_labels([row])
-    if not hits or box[2] - box[0] < height or box[3] - box[1] < 0.8 * height:
+    if box[2] - box[0] < height or box[3] - box[1] < 0.8 * height:
         return None
     found = _ink_read(upright, box, height)
-    if found is None or not VALIDATORS[hits[-1].field](found[0]):
+    if found is None or not valid(found[0]):
         return None
     return found[0], found[1] * 0.9
 
@@ -204,10 +204,12 @@ def second_look(upright: Any, row: Row, recognize: Any) -> None:
     the value. Failing that, the strip right of the label alone, three times larger. When
     neither shows a value, the row stays as it was.
     """
+    hits = find_labels([row])
+    valid = VALIDATORS[hits[-1].field] if hits else None
     found = (
-        _band_look(upright, row, recognize)
-        or _strip_look(upright, row, recognize)
-        or _ink_beside(upright, row)
+        _band_look(upright, row, recognize, {h.field for h in hits})
+        or _strip_look(upright, row, recognize, valid)
+        or (_ink_beside(upright, row, valid) if valid is not None else None)
     )
     if found is None:
         return
@@ -216,7 +218,7 @@ def second_look(upright: Any, row: Row, recognize: Any) -> None:
     row.confidence = min(row.confidence, confidence) * 0.95
 
 
-def _band_look(upright: Any, row: Row, recognize: Any) -> tuple[str, float] | None:
+def _band_look(upright: Any, row: Row, recognize: Any, wanted: set[str]) -> tuple[str, float] | None:
     from PIL import ImageOps
 
     seg = row.segments[-1]
@@ -233,11 +235,10 @@ def _band_look(upright: Any, row: Row, recognize: Any) -> tuple[str, float] | No
     paper = _paper_shade(crop)
     crop = crop.resize((crop.width * 2, crop.height * 2))
     crop = ImageOps.expand(crop, border=int(height * 2), fill=paper)
-    fields_wanted = {h.field for h in find_labels([row])}
     for line in getattr(recognize(crop), "lines", None) or []:
         text = unicodedata.normalize("NFKC", line.text)
         for hit in find_labels(rows_from_text(text)):
-            if hit.field in fields_wanted and hit.value and VALIDATORS[hit.field](hit.value):
+            if hit.field in wanted and hit.value and VALIDATORS[hit.field](hit.value):
                 return hit.value, float(line.confidence)
     return None
 
@@ -254,7 +255,7 @@ def _paper_shade(gray: Any) -> int:
     return 255
 
 
-def _strip_look(upright: Any, row: Row, recognize: Any) -> tuple[str, float] | None:
+def _strip_look(upright: Any, row: Row, recognize: Any, valid: Validator | None) -> tuple[str, float] | None:
     from PIL import ImageOps
 
     seg = row.segments[-1]
@@ -281,7 +282,6 @@ def _strip_look(upright: Any, row: Row, recognize: Any) -> tuple[str, float] | N
     else:
         centre = crop.height / 2
         best = min(found, key=lambda ln: abs((ln.box[1] + ln.box[3]) / 2 - centre))
-    hits = find_labels([row])
-    if hits and not VALIDATORS[hits[-1].field](best.text.strip()):
+    if valid is not None and not valid(best.text.strip()):
         return None  # no value of the label's field: a speck, or the row below read again
     return best.text.strip(), float(best.confidence)

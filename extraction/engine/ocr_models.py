@@ -182,11 +182,15 @@ class OcrModels:
         return "".join(chars), float(np.mean(scores))
 
 
+_MARKS = tuple(SOFT_MARKS)
+_MARK_THRESHOLDS = np.array(list(SOFT_MARKS.values()), dtype=np.float64)
+
+
 def _soft_mark(gap: NDArray[np.float32]) -> str | None:
     """The mark the gap's weights give, relative to each mark's threshold; None below all."""
-    ratios = [float(w) / threshold for w, threshold in zip(gap.tolist(), SOFT_MARKS.values(), strict=True)]
-    best = max(range(len(ratios)), key=ratios.__getitem__)
-    return list(SOFT_MARKS)[best] if ratios[best] >= 1.0 else None
+    ratios = gap / _MARK_THRESHOLDS
+    best = int(ratios.argmax())
+    return _MARKS[best] if ratios[best] >= 1.0 else None
 
 
 def fit_strip(crop: imaging.Array, height: int, width: int) -> NDArray[np.float32]:

@@ -10,10 +10,8 @@ from . import fields as F
 from . import header as H
 from . import titles as T
 from .catalog import Catalog
-from .code_block import code_row_tokens, find_code_rows, parse_codes
-from .codes import (
-    tokens_of_row,
-)
+from .code_block import find_code_rows, header_rows, parse_codes
+from .codes import LONGEST_CODE, tokens_of_row
 from .data.exams import EXAM_TITLES
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence, assess
@@ -227,7 +225,7 @@ def _read_by_shape(rows: Sequence[Row], raw: dict[str, tuple[str, float]], consu
         missing.discard("ftn")  # an older report's applicant ID, or an FTN under a misread label
     if not missing:
         return []
-    known: dict[str, object] = {
+    known: dict[str, str | None] = {
         name: F.parse_date(raw[name][0]) for name in ("exam_date", "expiration_date") if name in raw
     }
     shaped = by_shape(rows, missing, [text for text, _ in raw.values()], known)
@@ -274,11 +272,8 @@ def _codes_unsplit(
         )
         # A token as long as two codes is codes glued past splitting: one of them at least is
         # not read, whatever the token resolved to.
-        found += sum(1 for token in tokens if len(token) > _LONGEST_CODE)
+        found += sum(1 for token in tokens if len(token) > LONGEST_CODE)
     return found
-
-
-_LONGEST_CODE = 16  # ``AA.VIII.A.K12a`` has 14 characters
 
 
 _PRINTED_PLT = re.compile(r"(?<![A-Za-z0-9])PLT\d{3}(?!\d)")
@@ -311,7 +306,7 @@ def _code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[st
         elif len(steps) == 1 and block[1][0] == block[0][0] + 1:
             # Two lines only: no usual spacing to compare with, but lines are set at most
             # about twice their height apart; a line lost between them leaves three heights.
-            height = sorted(rows[i].y1 - rows[i].y0 for i, _ in block)[0]
+            height = min(rows[i].y1 - rows[i].y0 for i, _ in block)
             if height > 0 and steps[0] > 3.0 * height:
                 return True
         pure = [len(tokens) for i, tokens in block if len(tokens_of_row(rows[i].text)) == len(tokens)]
@@ -350,11 +345,8 @@ _CODE_CASE = str.maketrans("lcosuvwxz|", "ICOSUVWXZI")
 
 def _header_cells(rows: Sequence[Row]) -> Iterator[tuple[int, str]]:
     """(row index, cell text) of every cell above the codes, whole rows first."""
-    for i, row in enumerate(rows):
-        text = row.text.strip()
-        if REPORT_END.search(text) or code_row_tokens(text):
-            return
-        yield i, text
+    for i, row in header_rows(rows):
+        yield i, row.text.strip()
         cells = H.cells_of(row)
         if len(cells) > 1:
             for cell in cells:
@@ -374,14 +366,17 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
         if whole and i in consumed:
             continue
         m = _TITLE_WITH_CODE.fullmatch(text.rstrip(" .,;:"))
-        code = m["code"].translate(_CODE_CASE) if m else ""
+        if m is None:
+            continue
+        code = m["code"].translate(_CODE_CASE)
         if not code.isupper():
             continue  # a lower-case letter unlike its capital: no test code
-        known = code in EXAM_TITLES or (whole and code not in _NOT_TEST_CODES)
-        words = len(text.split())
         if sum(ch.isdigit() for ch in text) * 5 > sum(ch.isalpha() for ch in text):
             continue  # digits OCR gave for a letter or two, not a line of numbers
-        if m and known and words <= (10 if code in EXAM_TITLES else 8) and T.known_title_end(text, code):
+        known = code in EXAM_TITLES
+        if not known and (not whole or code in _NOT_TEST_CODES):
+            continue
+        if len(text.split()) <= (10 if known else 8) and T.known_title_end(text, code):
             return i, text, (0.9 if whole else 0.8) * rows[i].confidence
     return None
 

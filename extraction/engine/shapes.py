@@ -12,14 +12,14 @@ label, is taken, and only when one cell alone has the shape; the result then say
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import fields as F
 from . import header as H
-from .code_block import code_row_tokens
+from .code_block import header_rows
 from .layout import SEGMENT_GAP, Row
-from .sections import REPORT_END, is_prose
+from .sections import is_prose
 
 SHAPED_FIELDS = ("applicant_name", "ftn", "exam_site", "exam_date", "expiration_date", "score", "take")
 # How much of its row's reading confidence a value found by shape keeps.
@@ -48,10 +48,7 @@ class Shaped:
 
 def header_cells(rows: Sequence[Row]) -> Iterable[tuple[int, str]]:
     """(row index, cell text) of every cell above the codes and the report's end."""
-    for i, row in enumerate(rows):
-        text = row.text.strip()
-        if REPORT_END.search(text) or code_row_tokens(text):
-            return
+    for i, row in header_rows(rows):
         for cell in H.cells_of(row):
             if not is_prose(cell.text):
                 yield i, cell.text.strip()
@@ -61,30 +58,21 @@ def by_shape(
     rows: Sequence[Row],
     missing: set[str],
     claimed: Iterable[str],
-    known: dict[str, object],
+    known: Mapping[str, str | None],
 ) -> dict[str, Shaped]:
     """Values for the ``missing`` fields from unclaimed cells of one field's shape alone.
 
-    ``claimed`` holds the texts labels already took (never read twice); ``known`` the values
+    ``claimed`` holds the texts labels already took (never read twice); ``known`` the dates
     already read (an exam date read by its label decides which unlabelled date is which).
     """
     taken = {piece.strip() for c in claimed for piece in c.split(SEGMENT_GAP)} | {c.strip() for c in claimed}
     cells = [(i, t) for i, t in header_cells(rows) if t and t not in taken]
-    out: dict[str, Shaped] = {}
-
-    def one(name: str, found: list[tuple[int, str]]) -> None:
-        distinct = {t for _, t in found}
-        if name in missing and len(distinct) == 1:
-            i, text = found[0]
-            out[name] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
-
-    one("applicant_name", [(i, t) for i, t in cells if _NAME.fullmatch(t) and t.count(",") == 1])
     sites = [(i, t) for i, t in cells if _SITE.fullmatch(t)]
-    one("exam_site", sites)
     site_texts = {t for _, t in sites}
-    one(
-        "ftn",
-        [
+    candidates = {
+        "applicant_name": [(i, t) for i, t in cells if _NAME.fullmatch(t) and t.count(",") == 1],
+        "exam_site": sites,
+        "ftn": [
             (i, t)
             for i, t in cells
             if t not in site_texts
@@ -92,48 +80,58 @@ def by_shape(
             and _FTN.fullmatch(F.clean_ftn(t) or "")
             and any(ch.isdigit() for ch in t)
         ],
-    )
-    _dates(cells, rows, missing, known, out)
-    _numbers(cells, rows, missing, out)
+        **_numbers(cells),
+    }
+    out = {
+        name: found
+        for name, cands in candidates.items()
+        if name in missing and (found := _alone(cands, rows)) is not None
+    }
+    out.update(_dates(cells, rows, missing, known))
     return out
 
 
+def _shaped(rows: Sequence[Row], i: int, text: str) -> Shaped:
+    return Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
+
+
+def _alone(found: list[tuple[int, str]], rows: Sequence[Row]) -> Shaped | None:
+    """The value when the cells of a shape all hold one text; two different ones say nothing."""
+    if len({t for _, t in found}) != 1:
+        return None
+    return _shaped(rows, *found[0])
+
+
 def _dates(
-    cells: list[tuple[int, str]],
-    rows: Sequence[Row],
-    missing: set[str],
-    known: dict[str, object],
-    out: dict[str, Shaped],
-) -> None:
+    cells: list[tuple[int, str]], rows: Sequence[Row], missing: set[str], known: Mapping[str, str | None]
+) -> dict[str, Shaped]:
     """Of two unlabelled dates the earlier is the exam date and the later its expiration; one
     date is placed against the other field's value when that was read."""
     dated: dict[str, tuple[int, str]] = {}
     for i, text in cells:
         if len(text.split()) <= _DATE_WORDS and (iso := F.parse_date(text)) is not None:
             dated.setdefault(iso, (i, text))
-    for value in (known.get("exam_date"), known.get("expiration_date")):
+    exam, expires = known.get("exam_date"), known.get("expiration_date")
+    for value in (exam, expires):
         dated.pop(str(value), None)
     order = sorted(dated)
     if {"exam_date", "expiration_date"} <= missing and len(order) == 2:
-        for name, iso in zip(("exam_date", "expiration_date"), order, strict=True):
-            i, text = dated[iso]
-            out[name] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
-        return
+        return {
+            name: _shaped(rows, *dated[iso])
+            for name, iso in zip(("exam_date", "expiration_date"), order, strict=True)
+        }
     if len(order) != 1:
-        return
-    i, text = dated[order[0]]
-    exam, expires = known.get("exam_date"), known.get("expiration_date")
-    if "exam_date" in missing and isinstance(expires, str) and order[0] < expires:
-        out["exam_date"] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
-    elif "expiration_date" in missing and isinstance(exam, str) and order[0] > exam:
-        out["expiration_date"] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
+        return {}
+    if "exam_date" in missing and expires and order[0] < expires:
+        return {"exam_date": _shaped(rows, *dated[order[0]])}
+    if "expiration_date" in missing and exam and order[0] > exam:
+        return {"expiration_date": _shaped(rows, *dated[order[0]])}
+    return {}
 
 
-def _numbers(
-    cells: list[tuple[int, str]], rows: Sequence[Row], missing: set[str], out: dict[str, Shaped]
-) -> None:
-    """A number with ``%`` is the score; of two bare numbers the score is the one of two or
-    three digits from 10 to 100 and the take the one below 10 (``1``, ``01``)."""
+def _numbers(cells: list[tuple[int, str]]) -> dict[str, list[tuple[int, str]]]:
+    """Score and take candidates: a number with ``%`` is a score; of bare numbers one of two or
+    three digits from 10 to 100 is a score and one below 10 (``1``, ``01``) a take."""
     scores: list[tuple[int, str]] = []
     takes: list[tuple[int, str]] = []
     for i, text in cells:
@@ -145,9 +143,4 @@ def _numbers(
             scores.append((i, text))
         elif 1 <= value <= 9:
             takes.append((i, text))
-    if "score" in missing and len({t for _, t in scores}) == 1:
-        i, text = scores[0]
-        out["score"] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
-    if "take" in missing and len({t for _, t in takes}) == 1:
-        i, text = takes[0]
-        out["take"] = Shaped(i, text, SHAPE_CONFIDENCE * rows[i].confidence)
+    return {"score": scores, "take": takes}

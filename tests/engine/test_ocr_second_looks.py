@@ -136,6 +136,19 @@ def test_no_look_when_every_label_has_its_value(
     assert len(sizes) == 1
 
 
+def _read_line_gives(monkeypatch: pytest.MonkeyPatch, text: str) -> list[tuple[int, int]]:
+    """Stand in for the detection-free line reader: it reads ``text``; the sizes it was given
+    are returned, in order."""
+    read: list[tuple[int, int]] = []
+
+    def read_line(image: Image.Image) -> tuple[str, float]:
+        read.append(image.size)
+        return text, 0.9
+
+    monkeypatch.setattr(ocr_module, "read_line", read_line)
+    return read
+
+
 def test_a_glyph_no_detector_boxes_is_read_alone_without_the_boxes_rules(
     looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -148,13 +161,7 @@ def test_a_glyph_no_detector_boxes_is_read_alone_without_the_boxes_rules(
     page.image[240:300, 1288:1291] = 60  # and its left one
     pages.append(page)
     pages.append(FakePage())  # the enlarged column: the detector still finds nothing
-    read: list[tuple[int, int]] = []
-
-    def read_line(image: Image.Image) -> tuple[str, float]:
-        read.append(image.size)
-        return "1", 0.9
-
-    monkeypatch.setattr(ocr_module, "read_line", read_line)
+    read = _read_line_gives(monkeypatch, "1")
     result = extract_document(_png(), catalog)
     assert result.take == 1 and result.score == 83
     # Only the glyph and a margin were read: no rule, no neighbouring column.
@@ -174,13 +181,7 @@ def test_a_glyph_right_of_a_label_above_the_codes_is_read_alone(
     assert page.image is not None
     page.image[205:238, 480:492] = 30  # the lone ``1`` right of the label
     pages.append(page)
-    read: list[tuple[int, int]] = []
-
-    def read_line(image: Image.Image) -> tuple[str, float]:
-        read.append(image.size)
-        return "1", 0.9
-
-    monkeypatch.setattr(ocr_module, "read_line", read_line)
+    read = _read_line_gives(monkeypatch, "1")
     result = extract_document(_png(), catalog)
     assert result.take == 1
     assert result.codes == ["PA.I.A.K1", "PA.I.B.K2", "PA.I.C.K2a"]
@@ -196,7 +197,7 @@ def test_ink_right_of_a_label_that_is_no_value_of_it_is_left(
     assert page.image is not None
     page.image[205:238, 480:560] = 30
     pages.append(page)
-    monkeypatch.setattr(ocr_module, "read_line", lambda image: ("Try", 0.9))
+    _read_line_gives(monkeypatch, "Try")
     result = extract_document(_png(), catalog)
     assert result.take is None and "field_missing:take" in result.review_reasons
 
@@ -213,6 +214,6 @@ def test_a_glyph_that_turns_the_enlarged_column_is_read_alone(
     page.image[250:285, 1310:1324] = 30  # the lone ``1`` under TAKE
     pages.append(page)
     pages.append(FakePage([FakeLine("1", 0.9, (10.0, 10.0, 30.0, 60.0))], rotation=90))
-    monkeypatch.setattr(ocr_module, "read_line", lambda image: ("1", 0.9))
+    _read_line_gives(monkeypatch, "1")
     result = extract_document(_png(), catalog)
     assert result.take == 1 and result.score == 83
