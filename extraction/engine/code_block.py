@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .catalog import Catalog
@@ -22,6 +22,7 @@ from .codes import (
     MARGIN,
     Resolution,
     Resolver,
+    document_confusions,
     inner_tokens,
     looks_like_acs,
     looks_like_squashed_acs,
@@ -36,6 +37,9 @@ from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence
 from .sections import ACS_EXPLAINED, ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
+
+Read = tuple[str, float, Resolution]  # a code token, its row's confidence, its resolution
+Learned = Mapping[tuple[str, str], float]
 
 
 def find_code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, list[str]]]:
@@ -80,16 +84,18 @@ def _with_lone_neighbours(
         for step in (-1, 1):
             k = start + step
             while 0 <= k < len(rows) and k not in taken and rows[k].page == rows[start].page:
-                token = _lone_code(rows[k].text)
-                if token is None:
+                tokens = _lone_codes(rows[k].text)
+                if not tokens:
                     break
                 taken.add(k)
-                added.append((k, [token]))
+                added.append((k, tokens))
                 k += step
     return sorted(found + added)
 
 
-_LIST_MARK = re.compile(r"^(?:\(?\d{1,3}[.):\]]|[#*\u2022\u00b7o>-])\s*")  # ``1)``, ``(2)``, ``*``, ``o``
+_LIST_MARK = re.compile(
+    r"^(?:\(?\d{1,3}\s*[.):\]-]|[#*\u2022\u00b7o>-])\s*"
+)  # ``1)``, ``(2)``, ``6-``, ``*``
 
 
 def _lone_code(text: str) -> str | None:
@@ -105,6 +111,13 @@ def _lone_code(text: str) -> str | None:
     ):
         return None
     return text
+
+
+def _lone_codes(text: str) -> list[str]:
+    """The row's cells as squashed codes when every cell reads as one (``PALF.R2   PAII B.R2``),
+    else []."""
+    codes = [_lone_code(cell) for cell in text.split(SEGMENT_GAP) if cell.strip()]
+    return [c for c in codes if c is not None] if codes and all(codes) else []
 
 
 def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:
@@ -129,13 +142,16 @@ def code_row_tokens(text: str) -> list[str]:
         elif not is_prose(cell):
             found.extend((t, False) for t in tokens if looks_like_squashed_acs(t))
     # Beside codes, a token that lost its inner dots (``FIIA.R1``) is one of them; alone, it is
-    # too weak a shape to be taken for a code. A row of nothing but two or more such tokens is
-    # a line of codes all blurred the same way (``-FLLA.K2   -FLLA.K2d   -HLVILD.RI``).
+    # too weak a shape to be taken for a code. A row of nothing but two or more such tokens or
+    # cells is a line of codes all blurred the same way (``-FLLA.K2   -FLLA.K2d   -HLVILD.RI``).
     if any(sure for _, sure in found):
         return [t for t, _ in found]
     every = tokens_of_row(text)
     if len(every) >= 2 and all(looks_like_squashed_acs(t) for t in every):
         return every
+    cells = _lone_codes(text)  # a blank read for a dot parts a code in two tokens (``PAII B.R2``)
+    if len(cells) >= 2 and all(looks_like_squashed_acs(c) for c in cells):
+        return cells
     return []
 
 
@@ -233,6 +249,7 @@ def parse_codes(
         prefixes = _voted_prefixes([t for t, _ in acs_tokens], catalog)
     reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
     if path != "text":
+        reads = _with_document_confusions(reads, resolver, prefixes)
         reads = _follow_print_order(reads, resolver, prefixes, ev, places)
         reads = _settle_by_description(reads, acs_beside, catalog)
     for tok, rc, res in reads:
@@ -271,17 +288,33 @@ def parse_codes(
     return code_rows
 
 
-def _resolve(resolver: Resolver, token: str, prefixes: frozenset[str]) -> Resolution:
+def _resolve(
+    resolver: Resolver, token: str, prefixes: frozenset[str], learned: Learned | None = None
+) -> Resolution:
     """The token's catalogue code; failing that, the code inside it behind a list mark or a
     stray glyph (``2.CA.IV.M.K3``), when that one resolves cleanly."""
-    res = resolver.resolve(token, prefixes)
+    res = resolver.resolve(token, prefixes, learned)
     if res.code is not None:
         return res
     for tail in inner_tokens(token, prefixes):
-        inner = resolver.resolve(tail, prefixes)
+        inner = resolver.resolve(tail, prefixes, learned)
         if inner.code is not None:
             return Resolution(inner.code, inner.cost + 0.1, inner.candidates, inner.reason)
     return res
+
+
+def _with_document_confusions(reads: list[Read], resolver: Resolver, prefixes: frozenset[str]) -> list[Read]:
+    """Resolve the unresolved tokens again, with the confusions the resolved ones repeat made
+    cheap: a blur that turned ``FI.I`` into ``FLI`` in two codes did it in the third too."""
+    learned = document_confusions(
+        (tok, res.code) for tok, _, res in reads if res.code and res.cost and not res.reason
+    )
+    if not learned:
+        return reads
+    return [
+        (tok, rc, _resolve(resolver, tok, prefixes, learned) if res.code is None else res)
+        for tok, rc, res in reads
+    ]
 
 
 MAX_CODE_TOKENS = 400  # a report lists a few dozen codes at most (one per deficient element)
@@ -290,12 +323,12 @@ ORDER_PENALTY = 0.3  # added to the repaired code's cost: the order is evidence,
 
 
 def _follow_print_order(
-    reads: list[tuple[str, float, Resolution]],
+    reads: list[Read],
     resolver: Resolver,
     prefixes: frozenset[str],
     ev: Evidence,
     places: Sequence[tuple[int, int]] = (),
-) -> list[tuple[str, float, Resolution]]:
+) -> list[Read]:
     """Reports print their codes sorted: use that order where a reading breaks it.
 
     Many OCR slips turn a code into another catalogue code (``AM.III.I.K4`` read as
@@ -359,9 +392,7 @@ DESCRIPTION_MATCH = 0.75  # how alike the printed and the catalogue description 
 DESCRIPTION_MARGIN = 0.15  # and how much more alike than the next candidate's
 
 
-def _settle_by_description(
-    reads: list[tuple[str, float, Resolution]], beside: Sequence[str], catalog: Catalog
-) -> list[tuple[str, float, Resolution]]:
+def _settle_by_description(reads: list[Read], beside: Sequence[str], catalog: Catalog) -> list[Read]:
     """A reading ambiguous between catalogue codes (``K3I``: ``K3i`` or ``K3l``, one glyph for
     both), printed with its element's description, is the candidate whose catalogue description
     that text is. Descriptions are often cut short (``smoke, haze..``): only as much of each

@@ -9,9 +9,11 @@ nor clearly closer to one code than to every other is kept in ``unresolved`` wit
 
 from __future__ import annotations
 
+import math
 import re
 import weakref
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .catalog import Catalog
@@ -86,6 +88,18 @@ _SUB[("8", "S")] = 0.5
 _THIN = frozenset("I1l|i!")
 
 
+# Two characters of a code that OCR reads as one glyph, as {printed pair: {glyph: cost}}: a
+# stroke and the dot at its foot read as the foot of an ``L`` (``FI.I.B`` read ``FLLB``).
+_MERGED: dict[str, dict[str, float]] = {"I.": {"L": 0.3}}
+# How much more than the search's bound a row ending in a merge's first character may cost:
+# the merge can undo the slip that row paid for that character.
+_MERGE_SLACK = {"I": 0.3}
+
+
+def _merged_cost(seen: str, pair: str) -> float:
+    return _MERGED.get(pair, {}).get(seen, math.inf)
+
+
 def sub_cost(seen: str, true: str) -> float:
     if seen == true:
         return 0.0
@@ -93,6 +107,55 @@ def sub_cost(seen: str, true: str) -> float:
     if seen.lower() == true.lower():
         cost = min(cost if cost is not None else 9.0, 0.15)
     return cost if cost is not None else 1.0
+
+
+# A confusion the document's own codes show, in two codes or more, costs this much elsewhere
+# in it: one font under one blur repeats its slips (``FI.I`` read ``FLI`` line after line).
+LEARNED_COST = 0.2
+
+
+def substitutions(seen: str, true: str) -> list[tuple[str, str]]:
+    """The characters the cheapest alignment of a reading to its code swaps, as (seen, true)."""
+    seen = seen.translate(_SEPARATORS)
+    rows, cols = len(seen) + 1, len(true) + 1
+    cost = [[0.0] * cols for _ in range(rows)]
+    for i in range(1, rows):
+        cost[i][0] = cost[i - 1][0] + _extra_cost(seen[i - 1])
+    for j in range(1, cols):
+        cost[0][j] = cost[0][j - 1] + _drop_cost(true[j - 1])
+    for i in range(1, rows):
+        for j in range(1, cols):
+            cost[i][j] = min(
+                cost[i - 1][j] + _extra_cost(seen[i - 1]),
+                cost[i][j - 1] + _drop_cost(true[j - 1]),
+                cost[i - 1][j - 1] + sub_cost(seen[i - 1], true[j - 1]),
+                cost[i - 1][j - 2] + _merged_cost(seen[i - 1], true[j - 2 : j]) if j > 1 else math.inf,
+            )
+    swaps: list[tuple[str, str]] = []
+    i, j = rows - 1, cols - 1
+    while i and j:
+        a, b = seen[i - 1], true[j - 1]
+        if math.isclose(cost[i][j], cost[i - 1][j - 1] + sub_cost(a, b)):
+            if a != b:
+                swaps.append((a, b))
+            i, j = i - 1, j - 1
+        elif j > 1 and math.isclose(cost[i][j], cost[i - 1][j - 2] + _merged_cost(a, true[j - 2 : j])):
+            i, j = i - 1, j - 2
+        elif math.isclose(cost[i][j], cost[i - 1][j] + _extra_cost(a)):
+            i -= 1
+        else:
+            j -= 1
+    return swaps[::-1]
+
+
+def document_confusions(reads: Iterable[tuple[str, str]]) -> dict[tuple[str, str], float]:
+    """Confusions that at least two (reading, code) pairs of one document made, cheapened."""
+    seen_in = Counter(pair for token, code in reads for pair in set(substitutions(token, code)))
+    return {
+        pair: LEARNED_COST
+        for pair, count in seen_in.items()
+        if count >= 2 and pair[0].isalnum() and pair[1].isalnum() and sub_cost(*pair) > LEARNED_COST
+    }
 
 
 def _extra_cost(seen: str) -> float:  # a character OCR added
@@ -125,26 +188,39 @@ class CodeTrie:
                 node = node.children.setdefault(ch, _Node())
             node.code = code
 
-    def search(self, token: str, max_cost: float) -> list[tuple[float, str]]:
-        """Every code within ``max_cost`` of the token, cheapest first."""
+    def search(
+        self, token: str, max_cost: float, learned: Mapping[tuple[str, str], float] | None = None
+    ) -> list[tuple[float, str]]:
+        """Every code within ``max_cost`` of the token, cheapest first; ``learned`` confusions
+        cost what it says instead of their usual price."""
+        swap: Callable[[str, str], float] = sub_cost
+        if learned:
+            swap = lambda seen, true: learned.get((seen, true)) or sub_cost(seen, true)  # noqa: E731
         first = [0.0]
         for ch in token:
             first.append(first[-1] + _extra_cost(ch))
         found: list[tuple[float, str]] = []
-        stack = [(self.root, first)]
+        # (node, its row, the row before its character, its character)
+        stack: list[tuple[_Node, list[float], list[float], str]] = [(self.root, first, first, "")]
         while stack:
-            node, row = stack.pop()
+            node, row, before, last = stack.pop()
             for ch, child in node.children.items():
                 drop = _drop_cost(ch)
                 new = [row[0] + drop]
                 for j, seen in enumerate(token, 1):
                     new.append(
-                        min(row[j] + drop, new[j - 1] + _extra_cost(seen), row[j - 1] + sub_cost(seen, ch))
+                        min(row[j] + drop, new[j - 1] + _extra_cost(seen), row[j - 1] + swap(seen, ch))
                     )
+                merged = _MERGED.get(last + ch)
+                if merged:
+                    for j, seen in enumerate(token, 1):
+                        if seen in merged:
+                            new[j] = min(new[j], before[j - 1] + merged[seen])
                 if child.code is not None and new[-1] <= max_cost:
                     found.append((round(new[-1], 3), child.code))
-                if child.children and min(new) <= max_cost:
-                    stack.append((child, new))
+                # A row may still lead to a merge that costs less than the slip it replaces.
+                if child.children and min(new) <= max_cost + _MERGE_SLACK.get(ch, 0.0):
+                    stack.append((child, new, row, ch))
         found.sort()
         return found
 
@@ -180,8 +256,9 @@ _DOT_BETWEEN = re.compile(
 # List markers before a code: ``1.``, ``2)``, ``(3)``, ``#4``, ``[5]``, bullets and dashes. A
 # marker stands at the start of a cell or after a blank, and a blank (or the code) follows.
 _MARKER = re.compile(
-    r"(?:(?<=\s)|^)(?:\(?\d{1,3}[.):\]\-\u2013]|\(\d{1,3}\)|\[\d{1,3}\]|#\d{1,3}[.):]?|[•·▪►▸○●■□◦*>»\u2013\u2014-]+)"
-    r"(?=\s|[A-Za-z]{2}[.,]|PLT|P[lI1]T)"
+    r"(?:(?<=\s)|^)(?:\(?\d{1,3}[.):\]\-\u2013](?=[A-Za-z]{2})|"  # a number glued to a code (``7-FLI.F.S1``)
+    r"(?:\(?\d{1,3}[.):\]\-\u2013]|\(\d{1,3}\)|\[\d{1,3}\]|#\d{1,3}[.):]?|[•·▪►▸○●■□◦*>»\u2013\u2014-]+)"
+    r"(?=\s|[A-Za-z]{2}[.,]|PLT|P[lI1]T))"
 )
 # Separators between codes that are not part of one: a pipe or slash standing between blanks,
 # or glued between the end of one code and the start of the next (a pipe, a slash, a middle dot
@@ -319,14 +396,16 @@ class Resolver:
             return []
         return self._trie(prefixes).search(token.translate(_SEPARATORS), max_cost)
 
-    def resolve(self, token: str, prefixes: frozenset[str]) -> Resolution:
+    def resolve(
+        self, token: str, prefixes: frozenset[str], learned: Mapping[tuple[str, str], float] | None = None
+    ) -> Resolution:
         strict = normalize_strict(token)
         if strict is not None and strict in self.catalog and not self.sub_letter_is_blind(token, strict):
             return Resolution(strict, 0.0, [strict])
         cleaned = token.translate(_SEPARATORS)
         if not prefixes:
             return Resolution(None, 9.0, [], "no ACS prefix known for this exam")
-        found = self._trie(prefixes).search(cleaned, SEARCH_COST)
+        found = self._trie(prefixes).search(cleaned, SEARCH_COST, learned)
         if not found:
             return Resolution(None, 9.0, [], "no catalogue code is close")
         best_cost, best = found[0]

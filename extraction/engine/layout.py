@@ -31,6 +31,26 @@ class Row:
     y1: float
     confidence: float = 1.0
     segments: list[Segment] = field(default_factory=list)
+    # OCR only: each piece's text with each of its characters' probabilities, where known.
+    readings: tuple[tuple[str, tuple[float, ...]], ...] = ()
+
+
+def weakest_in(row: Row, value: str) -> float | None:
+    """The lowest probability OCR gave a character of ``value`` where the row's readings hold
+    its words; None when none of them is found (a text layer, a value read in a second look).
+
+    A mean over a line hides the one glyph the recogniser hesitated on (``KENJI`` read
+    ``KENUJI``), and a value copied from the page has no catalogue to catch that.
+    """
+    weakest: float | None = None
+    for word in value.replace(",", " ").split():
+        for text, chars in row.readings:
+            at = text.find(word)
+            if at >= 0 and len(chars) == len(text):
+                low = min(chars[at : at + len(word)])
+                weakest = low if weakest is None else min(weakest, low)
+                break
+    return weakest
 
 
 def _join(segments: Sequence[Segment]) -> str:

@@ -46,7 +46,7 @@ import numpy as np
 from PIL import Image
 
 from extraction.engine import imaging, page_geometry
-from extraction.engine.ocr_models import OcrModels, Quad, get_models
+from extraction.engine.ocr_models import OcrModels, Quad, Reading, get_models
 
 DET_LONG_SIDE = 1024
 # Pages larger than this are scaled down before cropping lines: 400 dpi letter is ~4400 px,
@@ -90,6 +90,8 @@ class OcrLine:
     confidence: float
     box: tuple[float, float, float, float]
     pieces: tuple[tuple[str, float, float, float], ...] = ()
+    # Each piece's text with each of its characters' probabilities, where those are known.
+    readings: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
 
 @dataclass(slots=True)
@@ -114,6 +116,7 @@ class _Piece:
     quad: Quad
     text: str
     score: float
+    chars: tuple[float, ...] = ()  # each character's probability; () when unknown
 
 
 def warm_up() -> None:
@@ -212,6 +215,7 @@ def _line(pieces: list[_Piece]) -> OcrLine:
             float(pts[:, 1].max()),
         ),
         pieces=tuple((p.text, float(p.quad[:, 0].min()), float(p.quad[:, 0].max()), p.score) for p in pieces),
+        readings=tuple((p.text, p.chars) for p in pieces if p.chars),
     )
 
 
@@ -270,7 +274,7 @@ def _grow_quad(q: Quad, vertical: float, horizontal: float) -> Quad:
     return np.array([tl - dv - dh, tr - dv + dh, br + dv + dh, bl + dv - dh], dtype=np.float64)
 
 
-def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> tuple[str, float]:
+def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> Reading:
     """Read one detected box; code-like text is read from three framings and voted on.
 
     The recogniser can flip ``III`` to ``II`` with full confidence when the box moves by a
@@ -278,9 +282,9 @@ def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> tuple[str, fl
     detected, slightly enlarged and slightly tightened, then taking each token's majority,
     removes most of these flips for a few extra short reads per page.
     """
-    text, score = models.recognize_line(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)
+    text, score, chars = models.read_line_chars(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)
     if not VOTE_FRAMES or not CODE_LIKE.search(text):
-        return text, score
+        return text, score, chars
     readings = [(text, score)]
     for vertical, horizontal in VOTE_FRAMES:
         readings.append(
@@ -294,7 +298,9 @@ def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> tuple[str, fl
             # A majority of the planned readings already agree word for word on well-formed
             # codes: the remaining framings cannot change any token's majority.
             break
-    return vote_readings(readings)
+    voted, voted_score = vote_readings(readings)
+    # Each character's probability is known for the detected framing's reading alone.
+    return voted, voted_score, chars if voted == text else ()
 
 
 def vote_readings(readings: list[tuple[str, float]]) -> tuple[str, float]:
@@ -369,10 +375,10 @@ def _recognize_locked(
     for row in rows:
         pieces = []
         for q in row:
-            text, score = _read_piece(models, rgb, q)
-            text = unicodedata.normalize("NFKC", text).strip()
+            read, score, chars = _read_piece(models, rgb, q)
+            text = unicodedata.normalize("NFKC", read).strip()
             if text and score >= MIN_PIECE_SCORE:
-                pieces.append(_Piece(quad=q, text=text, score=score))
+                pieces.append(_Piece(q, text, score, chars if text == read else ()))
         if not pieces:
             continue
         lines.append(_line(pieces))

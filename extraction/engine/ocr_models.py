@@ -20,6 +20,8 @@ from numpy.typing import NDArray
 from extraction.engine import imaging
 
 Quad = NDArray[np.float64]
+# (text, mean character probability, each character's probability)
+Reading = tuple[str, float, tuple[float, ...]]
 
 
 def _threads(default: int) -> int:
@@ -113,8 +115,9 @@ class OcrModels:
         probs = self.cls.run(None, {self.cls.get_inputs()[0].name: batch})[0]
         return float(np.mean(probs[:, 1] > probs[:, 0]))
 
-    def recognize(self, crop: imaging.Array, min_width: int = 0) -> tuple[str, float]:
-        """Text and mean character probability of one line crop, decoded over printable ASCII.
+    def recognize(self, crop: imaging.Array, min_width: int = 0) -> Reading:
+        """Text, mean character probability and each character's probability of one line crop,
+        decoded over printable ASCII.
 
         One crop per call: padding a crop to share a batch with wider ones measurably changes
         what the model reads (and costs more CPU than it saves), so each line is read alone
@@ -133,21 +136,30 @@ class OcrModels:
         self, crop: imaging.Array, split_ratio: float, min_width: int = 0
     ) -> tuple[str, float]:
         """Read a detected line; lines wider than ``split_ratio`` heights in word-aligned parts."""
+        text, score, _ = self.read_line_chars(crop, split_ratio, min_width)
+        return text, score
+
+    def read_line_chars(self, crop: imaging.Array, split_ratio: float, min_width: int = 0) -> Reading:
+        """``recognize_line`` with each character's probability (1.0 for the blank joining parts)."""
         texts: list[str] = []
+        chars: list[float] = []
         weighted = 0.0
-        chars = 0
         for part in imaging.split_wide_strip(crop, split_ratio) if split_ratio else [crop]:
-            text, score = self.recognize(part, min_width)
+            text, score, probs = self.recognize(part, min_width)
+            lead = len(text) - len(text.lstrip())
             text = text.strip()
             if text:
+                if texts:
+                    chars.append(1.0)
                 texts.append(text)
+                chars.extend(probs[lead : lead + len(text)])
                 weighted += score * len(text)
-                chars += len(text)
-        if not chars:
-            return "", 0.0
-        return " ".join(texts), weighted / chars
+        count = sum(len(t) for t in texts)
+        if not count:
+            return "", 0.0, ()
+        return " ".join(texts), weighted / count, tuple(chars)
 
-    def _decode(self, probs: NDArray[np.float32]) -> tuple[str, float]:
+    def _decode(self, probs: NDArray[np.float32]) -> Reading:
         """Greedy CTC decoding, with the marks a blurred gap between two letters hides.
 
         A low-resolution photo can close the gap between two words (``SARAHF``) or swallow an
@@ -162,6 +174,7 @@ class OcrModels:
         marks = sub[:, self.rec_marks]
         chars: list[str] = []
         scores: list[float] = []
+        peaks: list[float] = []  # each character's probability: the peak over its frames
         previous = -1
         last = 0  # the frame of the last character
         word_letters = False  # the word read so far is letters only
@@ -171,15 +184,20 @@ class OcrModels:
                 if word_letters and ch.isalpha() and t > last + 1:
                     mark = _soft_mark(marks[last + 1 : t].max(axis=0))
                     if mark is not None:
+                        # A mark is judged by its own threshold, not by a probability.
                         chars.append(mark)
+                        peaks.append(1.0)
                 chars.append(ch)
                 scores.append(p)
+                peaks.append(p)
                 word_letters = ch.isalpha() and (word_letters or len(chars) < 2 or chars[-2] == " ")
                 last = t
+            elif k == previous and k != 0:
+                peaks[-1] = max(peaks[-1], p)
             previous = k
         if not chars:
-            return "", 0.0
-        return "".join(chars), float(np.mean(scores))
+            return "", 0.0, ()
+        return "".join(chars), float(np.mean(scores)), tuple(peaks)
 
 
 _MARKS = tuple(SOFT_MARKS)

@@ -13,7 +13,7 @@ from .catalog import Catalog
 from .code_block import find_code_rows, header_rows, parse_codes
 from .codes import LONGEST_CODE, tokens_of_row
 from .data.exams import EXAM_TITLES
-from .layout import SEGMENT_GAP, Row
+from .layout import SEGMENT_GAP, Row, weakest_in
 from .review import PATH_CONFIDENCE, Evidence, assess
 from .sections import REPORT_END, REPORT_MARKERS, STATEMENT, is_prose
 from .shapes import SHAPED_FIELDS, by_shape
@@ -32,6 +32,10 @@ FIELD_ORDER = (
     "take",
     "expiration_date",
 )
+# Values copied from the page as printed: no catalogue or calendar checks them.
+COPIED_FIELDS = ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site")
+# A copied value with a character OCR gave less than this probability is sent to review.
+UNSURE_BELOW = 0.5
 
 
 def is_aktr(rows: Sequence[Row], hits: Sequence[H.LabelHit]) -> bool:
@@ -106,7 +110,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         conf[name] = round(max(0.0, min(1.0, c)), 3) if value is not None else 0.0
 
     value: str | None
-    for name in ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site"):
+    for name in COPIED_FIELDS:
         text, rc = raw.get(name, ("", 0.0))
         if name == "applicant_name":
             value = F.clean_name(text, ocr=path != "text")
@@ -160,8 +164,15 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
             "," not in result.applicant_name or _glued_given_names(result.applicant_name)
         ):
             ev.doubtful.append("applicant_name")  # reports print LAST, FIRST: a comma was lost
-        if result.exam_site and _SITE_LETTER_LIKE_DIGIT.match(result.exam_site):
-            ev.doubtful.append("exam_site")  # ``NDS4288``: three letters, or an 8 read as S?
+        ev.unsure = [
+            name
+            for name in COPIED_FIELDS
+            if getattr(result, name) is not None
+            and (f := found.get(name)) is not None
+            and f.row < len(rows)
+            and (weakest := weakest_in(rows[f.row], f.text)) is not None
+            and weakest < UNSURE_BELOW
+        ]
         id_read = raw.get("applicant_id", ("", 0.0))[0].strip()
         if result.applicant_id and id_read[:1] in ("O", "Q") and result.applicant_id[0] == "0":
             # A leading O or Q is read as the 0 it usually is; some IDs open with a letter.
@@ -204,10 +215,6 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
     result.signals = assess(result, ev)
     return result
-
-
-# A site's letters ending in one OCR gives for a digit, right before the digits.
-_SITE_LETTER_LIKE_DIGIT = re.compile(r"[A-Z]{2}[SBOIZGQL]\d{3,}$")
 
 
 def _glued_given_names(name: str) -> bool:

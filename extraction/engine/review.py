@@ -52,6 +52,7 @@ class Evidence:
     doubtful: list[str] = field(default_factory=list)  # fields whose value has an unlikely shape
     conflicts: list[str] = field(default_factory=list)  # fields two labels gave different values
     inferred: list[str] = field(default_factory=list)  # fields read by their value's shape, no label
+    unsure: list[str] = field(default_factory=list)  # fields with a character OCR hardly read
 
 
 def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
@@ -82,6 +83,8 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
         out.append(f"field_conflict:{name}")
     for name in ev.inferred:
         out.append(f"field_inferred:{name}")
+    for name in ev.unsure:
+        out.append(f"field_unsure:{name}")
     if ev.code_layout_gap:
         out.append("code_layout_gap")
     if ev.order_breaks:

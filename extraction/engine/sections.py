@@ -18,7 +18,7 @@ STATEMENTWORDS = (
 REPORT_END = re.compile(rf"DO\s*NOT\s*LOSE|KEEP\s+THIS\s+REPORT|{STATEMENTWORDS}", re.IGNORECASE)
 REPORT_MARKERS = re.compile(
     r"KNOWLEDGE\s+TEST\s+REPORT|AIRMAN\s+KNOWLEDGE|DO\s*NOT\s*LOSE\s+THIS\s+REPORT|"
-    r"AIRMAN\s+CERTIFICATION\s+STANDARDS|LEARNING\s+STATEMENT|"
+    r"AIRMAN\s+CERTIFICATION\s+STANDARDS|LEA(?:RN|M)ING\s+STATEMENT|AIRMAN\s+COMPUTER\s+TEST|"
     r"(?:KNOWLEDGE|EXAM(?:INATION)?|TEST)\s+RESULTS?\s+REPORT|\bSCORE\s+REPORT|"
     r"(?:KNOWLEDGE|SUBJECT)\s+AREAS?\s+(?:MISSED|DEFICIEN)|ACS\s+CODES?\b",
     re.IGNORECASE,
@@ -28,7 +28,8 @@ ACS_PARAGRAPH = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)|ACS\s+CODES?", re
 # The explanation in words, not a heading (a heading may say "ACS codes" above a paragraph that
 # explains learning statement codes).
 ACS_EXPLAINED = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)", re.IGNORECASE)
-PLT_PARAGRAPH = re.compile(r"LEARNING\s+STATEMENT", re.IGNORECASE)
+# OCR reads ``rn`` as ``m`` (``Leaming``).
+PLT_PARAGRAPH = re.compile(r"LEA(?:RN|M)ING\s+STATEMENT", re.IGNORECASE)
 WORD = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
 
 

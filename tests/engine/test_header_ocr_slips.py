@@ -192,17 +192,37 @@ def test_a_value_starting_at_the_edge_of_the_next_column_is_that_columns() -> No
     assert "score" not in found
 
 
-@pytest.mark.parametrize(("site", "doubted"), [("NDS4288", True), ("VHA89647", False), ("ND84288", False)])
-def test_a_test_site_whose_letters_end_in_a_digit_like_letter_is_doubted(
-    catalog: Catalog, site: str, doubted: bool
+def _read_with(rows: list[Row], line: str, chars: tuple[float, ...]) -> list[Row]:
+    """The rows, with one line's characters given the probabilities OCR read them with."""
+    return [
+        Row(r.text, r.page, r.y0, r.y1, r.confidence, r.segments, ((line, chars),)) if r.text == line else r
+        for r in rows
+    ]
+
+
+@pytest.mark.parametrize(("weakest", "unsure"), [(0.42, True), (0.9, False)])
+def test_a_copied_value_with_a_character_ocr_hesitated_on_is_unsure(
+    catalog: Catalog, weakest: float, unsure: bool
 ) -> None:
+    line = "NAME: OKAFOR, KENUJI"
     page = [
         "AIRMAN KNOWLEDGE TEST REPORT",
-        "NAME:   OKAFOR, WEI",
+        line,
         "EXAM:   Private Pilot Airplane (PAR)",
-        f"EXAM SITE:   {site}",
+        "EXAM SITE:   ND84288",
         "PA.I.A.K5",
     ]
-    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
-    assert result.exam_site == site
-    assert ("field_doubtful:exam_site" in result.review_reasons) is doubted
+    chars = tuple(weakest if ch == "U" and i > 15 else 0.99 for i, ch in enumerate(line))
+    result = parse_rows(_read_with(rows_from_text("\n".join(page)), line, chars), catalog, path="ocr")
+    assert result.applicant_name == "OKAFOR, KENUJI"
+    assert ("field_unsure:applicant_name" in result.review_reasons) is unsure
+    assert not any(r.startswith("field_unsure:exam_site") for r in result.review_reasons)
+
+
+def test_a_weak_character_outside_the_value_leaves_it_sure(catalog: Catalog) -> None:
+    line = "NAMF: OKAFOR, WEI"  # the label's hesitation is no doubt about the name
+    page = ["AIRMAN KNOWLEDGE TEST REPORT", line, "EXAM:   Private Pilot Airplane (PAR)", "PA.I.A.K5"]
+    chars = tuple(0.3 if i == 3 else 0.99 for i in range(len(line)))
+    result = parse_rows(_read_with(rows_from_text("\n".join(page)), line, chars), catalog, path="ocr")
+    assert result.applicant_name == "OKAFOR, WEI"
+    assert "field_unsure:applicant_name" not in result.review_reasons

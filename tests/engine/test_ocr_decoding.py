@@ -23,7 +23,7 @@ def _decode(frames: list[tuple[str, float]], mark: str = " ") -> str:
         rec_chars=_CHARS,
         rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
     )
-    text, _ = OcrModels._decode(fake, probs)  # type: ignore[arg-type]
+    text, _, _ = OcrModels._decode(fake, probs)  # type: ignore[arg-type]
     return text
 
 

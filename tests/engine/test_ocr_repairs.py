@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.engine import Catalog, extract_document
+from extraction.engine import Catalog, ExtractionError, extract_document
 from tests.engine.test_ocr_path import FOOTER, HEADER, FakePage, fake_ocr, page_of, png_bytes
 
 __all__ = ["fake_ocr"]  # the fixture, imported for the tests below
@@ -77,6 +77,34 @@ def test_a_page_that_is_no_report_either_way_is_refused(fake_ocr: list[FakePage]
 
     fake_ocr.append(page_of(["Quarterly maintenance invoice", "Fuel: 340 gallons"]))
     fake_ocr.append(page_of(["eciovni ecnanetniam ylretrauQ"]))
+    with pytest.raises(ExtractionError) as err:
+        extract_document(png_bytes(), catalog)
+    assert err.value.code == "not_an_aktr"
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "The codes below refer to the FAA Leaming Statement Reference Guide.",  # rn read as m
+        "Airman Computer Testing - Results",
+    ],
+)
+def test_a_report_with_three_core_labels_is_known_by_its_wording(
+    fake_ocr: list[FakePage], catalog: Catalog, wording: str
+) -> None:
+    lines = [
+        "Military Competency Instructor (MCI)",
+        "NAME:   ST. JAMES, CHRISTOPHER",
+        "EXAM ID:   29227105099735904265",
+        "GRADE:   FAIL",
+        wording,
+        "PLT132   PLT319",
+    ]
+    fake_ocr.append(page_of(lines))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PLT132", "PLT319"]
+    fake_ocr.append(page_of([line for line in lines if line != wording]))
+    fake_ocr.append(page_of([]))
     with pytest.raises(ExtractionError) as err:
         extract_document(png_bytes(), catalog)
     assert err.value.code == "not_an_aktr"
@@ -292,3 +320,60 @@ def test_two_codes_are_too_few_for_an_order(fake_ocr: list[FakePage], catalog: C
     )
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["AM.II.I.R4", "AM.II.K.K1"]
+
+
+def test_a_confusion_two_codes_of_the_report_show_settles_a_third(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    # One font under one blur reads every I of the area as L: twice readable, the third time
+    # with its dots lost too far for the usual price of that slip.
+    seen = ["PA.L.B.K1", "PA.L.C.K4", "PALIIB.R1"]
+    fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.I.C.K4", "PA.III.B.R1"]
+    assert result.unresolved == []
+
+
+def test_a_confusion_one_code_shows_is_not_learned(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    seen = ["PA.L.B.K1", "PA.I.C.K4", "PALIIB.R1"]
+    fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.I.C.K4"]
+    assert [u.raw for u in result.unresolved] == ["PALIIB.R1"]
+
+
+def test_the_slips_of_a_reading_are_the_swaps_of_its_cheapest_alignment() -> None:
+    from extraction.engine.codes import LEARNED_COST, document_confusions, substitutions
+
+    assert substitutions("PA.L.B.K1", "PA.I.B.K1") == [("L", "I")]
+    assert substitutions("HL.IIl.C.K3", "HI.III.C.K3") == [("L", "I"), ("l", "I")]
+    assert substitutions("FI.I.D.K1", "FI.I.D.K1") == []
+    assert substitutions("FLLB.K6", "FI.I.B.K6") == []  # two merged glyphs, no swap
+    pairs = [("PA.L.B.K1", "PA.I.B.K1"), ("PA.L.C.K4", "PA.I.C.K4"), ("PA.I.B.KIa", "PA.I.B.K1a")]
+    # L for I twice: learned; I for 1 once, and cheap already: not.
+    assert document_confusions(pairs) == {("L", "I"): LEARNED_COST}
+    assert document_confusions(pairs[:1]) == {}
+
+
+@pytest.mark.parametrize(
+    ("seen", "prefix", "code"),
+    [
+        ("FLLA.S2b", "FI", "FI.I.A.S2b"),  # each I with the dot at its foot read as an L
+        ("FLLB.K15", "FI", "FI.I.B.K15"),
+        ("IR.VLA.R3", "IR", "IR.VI.A.R3"),  # not IR.V.A.R3: the L is a stroke and a dot
+        ("FLI.F.S1", "FI", "FI.I.F.S1"),
+    ],
+)
+def test_a_stroke_and_the_dot_at_its_foot_read_as_an_l(
+    seen: str, prefix: str, code: str, catalog: Catalog
+) -> None:
+    from extraction.engine.codes import resolver_for
+
+    assert resolver_for(catalog).resolve(seen, frozenset({prefix})).code == code
+
+
+def test_an_l_that_is_no_merged_stroke_and_dot_stays_unresolved(catalog: Catalog) -> None:
+    from extraction.engine.codes import resolver_for
+
+    res = resolver_for(catalog).resolve("PLLE.RI", frozenset({"FI"}))
+    assert res.code is None and res.candidates == ["FI.I.E.R1"]
