@@ -115,9 +115,16 @@ def _lone_code(text: str) -> str | None:
 
 def _lone_codes(text: str) -> list[str]:
     """The row's cells as squashed codes when every cell reads as one (``PALF.R2   PAII B.R2``),
-    else []."""
-    codes = [_lone_code(cell) for cell in text.split(SEGMENT_GAP) if cell.strip()]
-    return [c for c in codes if c is not None] if codes and all(codes) else []
+    or its first cell when that is a squashed code and the other its description
+    (``FLLF.K5c   Special considerations while teaching``); else []."""
+    cells = [cell for cell in text.split(SEGMENT_GAP) if cell.strip()]
+    codes = [_lone_code(cell) for cell in cells]
+    if codes and all(codes):
+        return [c for c in codes if c is not None]
+    head = codes[0] if codes else None
+    if head is not None and len(cells) == 2 and looks_like_squashed_acs(head) and is_prose(cells[1]):
+        return [head]
+    return []
 
 
 def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:

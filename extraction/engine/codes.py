@@ -115,7 +115,8 @@ LEARNED_COST = 0.2
 
 
 def substitutions(seen: str, true: str) -> list[tuple[str, str]]:
-    """The characters the cheapest alignment of a reading to its code swaps, as (seen, true)."""
+    """The characters the cheapest alignment of a reading to its code swaps, as (seen, true); a
+    glyph read for a merged pair counts as read for the pair's letter."""
     seen = seen.translate(_SEPARATORS)
     rows, cols = len(seen) + 1, len(true) + 1
     cost = [[0.0] * cols for _ in range(rows)]
@@ -140,6 +141,7 @@ def substitutions(seen: str, true: str) -> list[tuple[str, str]]:
                 swaps.append((a, b))
             i, j = i - 1, j - 1
         elif j > 1 and math.isclose(cost[i][j], cost[i - 1][j - 2] + _merged_cost(a, true[j - 2 : j])):
+            swaps.append((a, true[j - 2]))  # the glyph stood for the pair's letter (L for I.)
             i, j = i - 1, j - 2
         elif math.isclose(cost[i][j], cost[i - 1][j] + _extra_cost(a)):
             i -= 1
@@ -352,8 +354,8 @@ def looks_like_squashed_acs(token: str) -> bool:
 
 
 def plt_of(token: str) -> str | None:
-    # (a stray mark between its letters, ``PL.T045``, is a speck)
-    m = re.fullmatch(r"[Pp][.,]?[Ll1I|][.,]?[Tt7]\s*[.\-]?\s*([0-9OoIlSBZ|]{3})", token)
+    # (a stray mark between its letters, ``PL.T045``, ``PL/T278``, is a speck)
+    m = re.fullmatch(r"[Pp][.,/']?[Ll1I|][.,/']?[Tt7]\s*[.\-]?\s*([0-9OoIlSBZ|]{3})", token)
     if not m:
         return None
     digits = m.group(1).translate(str.maketrans("OoIlSBZ|", "00115821"))

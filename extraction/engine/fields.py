@@ -62,6 +62,9 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
         # A roman-numeral suffix, before the comma or closing the name, read with l or 1 for its
         # strokes (``Ill``).
         value = re.sub(r"(?<=\s)[Il1|]{2,3}(?=,|$)", lambda m: "I" * len(m.group(0)), value)
+        # No name holds a quotation mark or a backtick: between two letters it is the
+        # apostrophe OCR read with a stroke too many or at a slant (``O"NEIL``, ``D`ANGELO``).
+        value = re.sub(r"(?<=[A-Za-z])[\"`\u2018\u2019\u201c\u201d](?=[A-Za-z])", "'", value)
         value = _capitalize_slips(value)
         if "," not in value:
             # ``LAST, FIRST``: a comma OCR read as a full stop after the last name.
@@ -216,8 +219,9 @@ def _parse_date(raw: str) -> str | None:
         if month:
             return _iso(y.translate(_DIGIT_FIX), str(month), d.translate(_DIGIT_FIX))
     # The month's name is matched as short as it can be: a day run into it (``November13``)
-    # is not read as a slip of its last letter.
-    m = re.search(rf"({_MONTH_WORD}?)\.?\s*[-\s]?\s*({_D}{{1,2}})\s*[-,.]?\s*({_D}{{4}})", text)
+    # is not read as a slip of its last letter. Its abbreviation's full stop may be read as a
+    # comma (``Feb, 2, 2024``).
+    m = re.search(rf"({_MONTH_WORD}?)[.,]?\s*[-\s]?\s*({_D}{{1,2}})\s*[-,.]?\s*({_D}{{4}})", text)
     if m:
         mon, d, y = m.groups()
         month = _month(mon)

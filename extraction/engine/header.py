@@ -97,9 +97,10 @@ class LabelHit:
 _COLON = re.compile(
     r"(?<![0-9\s])\s*[:;]|(?<=[A-Za-z)%#.])\s+[:;]|(?P<dash>(?<=[A-Za-z)%#.])\s+[-\u2013\u2014]+(?=\s|$))"
 )
-# A full stop after a label's last word works as a colon on some reports (``APPLICANT. DOE``),
-# and OCR may close the gap before a number (``Take number.5``, ``TAKE-1``, ``TAKE#-1``).
-_STOP_MARK = re.compile(r"(?<=[A-Za-z])\.\s+(?=\S)|(?<=[A-Za-z#])[.-](?=[0-9])")
+# A full stop after a label's last word or unit works as a colon on some reports (``APPLICANT.
+# DOE``), and OCR may close the gap before a number (``Take number.5``, ``TAKE-1``, ``TAKE#-1``,
+# ``SCORE (PERCENT).92``).
+_STOP_MARK = re.compile(r"(?<=[A-Za-z)])\.\s+(?=\S)|(?<=[A-Za-z#)%])[.-](?=[0-9])")
 
 
 _HASH_READINGS = frozenset({"S", "H", "N", "F"})

@@ -28,6 +28,7 @@ from extraction.engine.layout import Row, Segment, group_rows, rows_from_text
         ("Aprll 03, 2026", "2026-04-03"),  # month name one letter off
         ("20-Ju1-2021", "2021-07-20"),  # l of Jul read as 1
         ("Ju1y 4, 2026", "2026-07-04"),
+        ("Feb, 2, 2024", "2024-02-02"),  # the abbreviation's full stop read as a comma
         ("02/30/2026", None),
         ("", None),
         ("N/A", None),
@@ -431,7 +432,7 @@ def test_a_heading_closed_by_a_colon_and_a_bullet_leaves_its_codes() -> None:
 
 
 def test_a_speck_between_the_letters_of_plt_is_no_obstacle() -> None:
-    assert plt_of("PL.T045") == "PLT045" and plt_of("P.LT045") == "PLT045"
+    assert plt_of("PL.T045") == "PLT045" and plt_of("P.LT045") == "PLT045" and plt_of("PL/T278") == "PLT278"
     assert plt_of("PLT04") is None
 
 
@@ -450,3 +451,12 @@ def test_codes_that_lost_every_dot_beside_a_code_are_taken_for_codes() -> None:
     ]
     assert code_row_tokens("AM1FS2   AMLLK6") == ["AM1FS2", "AMLLK6"]  # a row of nothing else
     assert code_row_tokens("AM1FS2") == []
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [('O"NEIL, MOHAMMED', "O'NEIL, MOHAMMED"), ("D`ANGELO, MARIA", "D'ANGELO, MARIA")],
+)
+def test_an_apostrophe_read_as_a_quotation_mark_is_mended(read: str, name: str) -> None:
+    assert F.clean_name(read, ocr=True) == name
+    assert F.clean_name(read, ocr=False) == read  # the text layer is taken as printed

@@ -437,3 +437,8 @@ def test_a_label_cells_neighbour_made_of_label_words_is_a_label_and_the_values_s
     found, _ = H.read_header(rows, H.find_labels(rows))
     assert found["applicant_name"].text == "WU, DMITRI HANNAH"
     assert labels.vocabulary().labelish("TRACKING sO.") and not labels.vocabulary().labelish("WU, DMITRI")
+
+
+@pytest.mark.parametrize("row", ["SCORE (PERCENT).92", "SCORE(PERCENT). 92", "SCORE (%)-92"])
+def test_a_full_stop_or_dash_after_a_labels_unit_ends_the_label(row: str) -> None:
+    assert values(row) == {"score": "92"}

@@ -348,7 +348,7 @@ def test_the_slips_of_a_reading_are_the_swaps_of_its_cheapest_alignment() -> Non
     assert substitutions("PA.L.B.K1", "PA.I.B.K1") == [("L", "I")]
     assert substitutions("HL.IIl.C.K3", "HI.III.C.K3") == [("L", "I"), ("l", "I")]
     assert substitutions("FI.I.D.K1", "FI.I.D.K1") == []
-    assert substitutions("FLLB.K6", "FI.I.B.K6") == []  # two merged glyphs, no swap
+    assert substitutions("FLLB.K6", "FI.I.B.K6") == [("L", "I"), ("L", "I")]  # two merged I.
     pairs = [("PA.L.B.K1", "PA.I.B.K1"), ("PA.L.C.K4", "PA.I.C.K4"), ("PA.I.B.KIa", "PA.I.B.K1a")]
     # L for I twice: learned; I for 1 once, and cheap already: not.
     assert document_confusions(pairs) == {("L", "I"): LEARNED_COST}
@@ -377,3 +377,23 @@ def test_an_l_that_is_no_merged_stroke_and_dot_stays_unresolved(catalog: Catalog
 
     res = resolver_for(catalog).resolve("PLLE.RI", frozenset({"FI"}))
     assert res.code is None and res.candidates == ["FI.I.E.R1"]
+
+
+def test_a_described_code_that_lost_its_dots_is_read_beside_described_codes(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    seen = [
+        "PA.I.B.K1   Certification requirements, recency, and record keeping.",
+        "PAIC.K4   Privileges and limitations of the pilot certificate.",
+        "PA.III.B.R1   Failure to plan for the weather along the route.",
+    ]
+    fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.I.C.K4", "PA.III.B.R1"]
+
+
+def test_a_row_of_blurred_code_cells_is_read_as_codes(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    seen = ["PA.I.B.K1   PA.I.C.K4", "PALF.R2   PAII B.R2", "PA.III.B.R1"]
+    fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert {"PA.I.F.R2", "PA.II.B.R2"} <= set(result.codes)
