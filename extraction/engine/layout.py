@@ -7,10 +7,13 @@ contract the OCR module follows. The parsers only ever see rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 SEGMENT_GAP = "   "
+# Each character's probability and the character the recogniser ranked next (OCR only).
+CharReads = tuple[tuple[float, str], ...]
 
 
 @dataclass(slots=True)
@@ -31,26 +34,39 @@ class Row:
     y1: float
     confidence: float = 1.0
     segments: list[Segment] = field(default_factory=list)
-    # OCR only: each piece's text with each of its characters' probabilities, where known.
-    readings: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    # OCR only: each piece's text with each of its characters' probability and runner-up.
+    readings: tuple[tuple[str, CharReads], ...] = ()
 
 
-def weakest_in(row: Row, value: str) -> float | None:
-    """The lowest probability OCR gave a character of ``value`` where the row's readings hold
-    its words; None when none of them is found (a text layer, a value read in a second look).
+def rival_readings(row: Row, value: str, below: float) -> list[str]:
+    """``value`` as the recogniser's runner-up character would have made it, once for each of
+    its characters read with a probability under ``below``; [] where the row's readings do not
+    hold its words (a text layer, a value read in a second look).
 
     A mean over a line hides the one glyph the recogniser hesitated on (``KENJI`` read
-    ``KENUJI``), and a value copied from the page has no catalogue to catch that.
+    ``KENUJI``); whether that hesitation matters is for the field's rules to say (an ``O`` or
+    a ``0`` makes the same FTN digit).
     """
-    weakest: float | None = None
-    for word in value.replace(",", " ").split():
-        for text, chars in row.readings:
-            at = text.find(word)
-            if at >= 0 and len(chars) == len(text):
-                low = min(chars[at : at + len(word)])
-                weakest = low if weakest is None else min(weakest, low)
-                break
-    return weakest
+    whole = value.strip()
+    parts = [(value.find(whole), whole)] if whole else []
+    if whole and _chars_of(row, whole) is None:  # the value's words were read apart
+        parts = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", value)]
+    rivals: list[str] = []
+    for start, part in parts:
+        for i, (p, rival) in enumerate(_chars_of(row, part) or ()):
+            if p < below:
+                k = start + i
+                rivals.append(value[:k] + rival + value[k + 1 :])
+    return rivals
+
+
+def _chars_of(row: Row, part: str) -> CharReads | None:
+    """What OCR gave each character of ``part`` in the first reading of the row holding it."""
+    for text, chars in row.readings:
+        at = text.find(part)
+        if at >= 0 and len(chars) == len(text):
+            return chars[at : at + len(part)]
+    return None
 
 
 def _join(segments: Sequence[Segment]) -> str:

@@ -46,6 +46,7 @@ import numpy as np
 from PIL import Image
 
 from extraction.engine import imaging, page_geometry
+from extraction.engine.layout import CharReads
 from extraction.engine.ocr_models import OcrModels, Quad, Reading, get_models
 
 DET_LONG_SIDE = 1024
@@ -91,7 +92,7 @@ class OcrLine:
     box: tuple[float, float, float, float]
     pieces: tuple[tuple[str, float, float, float], ...] = ()
     # Each piece's text with each of its characters' probabilities, where those are known.
-    readings: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    readings: tuple[tuple[str, CharReads], ...] = ()
 
 
 @dataclass(slots=True)
@@ -116,7 +117,7 @@ class _Piece:
     quad: Quad
     text: str
     score: float
-    chars: tuple[float, ...] = ()  # each character's probability; () when unknown
+    chars: CharReads = ()  # each character's probability and runner-up; () when unknown
 
 
 def warm_up() -> None:

@@ -18,10 +18,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from extraction.engine import imaging
+from extraction.engine.layout import CharReads
 
 Quad = NDArray[np.float64]
-# (text, mean character probability, each character's probability)
-Reading = tuple[str, float, tuple[float, ...]]
+# (text, mean character probability, each character's probability and runner-up)
+Reading = tuple[str, float, CharReads]
 
 
 def _threads(default: int) -> int:
@@ -140,9 +141,10 @@ class OcrModels:
         return text, score
 
     def read_line_chars(self, crop: imaging.Array, split_ratio: float, min_width: int = 0) -> Reading:
-        """``recognize_line`` with each character's probability (1.0 for the blank joining parts)."""
+        """``recognize_line`` with each character's probability and runner-up (a certain blank
+        joins the parts)."""
         texts: list[str] = []
-        chars: list[float] = []
+        chars: list[tuple[float, str]] = []
         weighted = 0.0
         for part in imaging.split_wide_strip(crop, split_ratio) if split_ratio else [crop]:
             text, score, probs = self.recognize(part, min_width)
@@ -150,7 +152,7 @@ class OcrModels:
             text = text.strip()
             if text:
                 if texts:
-                    chars.append(1.0)
+                    chars.append((1.0, ""))
                 texts.append(text)
                 chars.extend(probs[lead : lead + len(text)])
                 weighted += score * len(text)
@@ -175,6 +177,7 @@ class OcrModels:
         chars: list[str] = []
         scores: list[float] = []
         peaks: list[float] = []  # each character's probability: the peak over its frames
+        at: list[int] = []  # the frame of that peak; -1 for a mark slipped into a gap
         previous = -1
         last = 0  # the frame of the last character
         word_letters = False  # the word read so far is letters only
@@ -182,33 +185,53 @@ class OcrModels:
             if k != previous and k != 0:
                 ch = self.rec_chars[k]
                 if word_letters and ch.isalpha() and t > last + 1:
-                    mark = _soft_mark(marks[last + 1 : t].max(axis=0))
-                    if mark is not None:
-                        # A mark is judged by its own threshold, not by a probability.
-                        chars.append(mark)
-                        peaks.append(1.0)
+                    soft = _soft_mark(marks[last + 1 : t].max(axis=0))
+                    if soft is not None:
+                        # Its probability is the weight it had: a guess, however well founded.
+                        chars.append(soft[0])
+                        peaks.append(soft[1])
+                        at.append(-1)
                 chars.append(ch)
                 scores.append(p)
                 peaks.append(p)
+                at.append(t)
                 word_letters = ch.isalpha() and (word_letters or len(chars) < 2 or chars[-2] == " ")
                 last = t
-            elif k == previous and k != 0:
-                peaks[-1] = max(peaks[-1], p)
+            elif k == previous and k != 0 and p > peaks[-1]:
+                peaks[-1], at[-1] = p, t
             previous = k
         if not chars:
             return "", 0.0, ()
-        return "".join(chars), float(np.mean(scores)), tuple(peaks)
+        return (
+            "".join(chars),
+            float(np.mean(scores)),
+            tuple(zip(peaks, _rivals(sub, at, self.rec_chars), strict=True)),
+        )
+
+
+def _rivals(sub: NDArray[np.float32], at: list[int], names: list[str]) -> list[str]:
+    """The runner-up character at each character's peak frame ("" for a slipped-in mark:
+    its rival is no mark at all)."""
+    frames = [t for t in at if t >= 0]
+    if not frames:
+        return [""] * len(at)
+    rows = sub[frames].copy()
+    rows[:, 0] = 0.0  # the blank is no rival character
+    rows[np.arange(len(frames)), rows.argmax(axis=1)] = 0.0
+    second = iter(rows.argmax(axis=1).tolist())
+    return [names[next(second)] if t >= 0 else "" for t in at]
 
 
 _MARKS = tuple(SOFT_MARKS)
 _MARK_THRESHOLDS = np.array(list(SOFT_MARKS.values()), dtype=np.float64)
 
 
-def _soft_mark(gap: NDArray[np.float32]) -> str | None:
-    """The mark the gap's weights give, relative to each mark's threshold; None below all."""
+def _soft_mark(gap: NDArray[np.float32]) -> tuple[str, float] | None:
+    """The mark the gap's weights give, relative to each mark's threshold, with its weight;
+    None below all."""
     ratios = gap / _MARK_THRESHOLDS
     best = int(ratios.argmax())
-    return _MARKS[best] if ratios[best] >= 1.0 else None
+    return (_MARKS[best], float(gap[best])) if ratios[best] >= 1.0 else None
 
 
 def fit_strip(crop: imaging.Array, height: int, width: int) -> NDArray[np.float32]:

@@ -106,7 +106,14 @@ def test_a_heading_title_whose_code_lost_a_capital_to_its_lower_case_is_read(cat
 
 
 @pytest.mark.parametrize(
-    ("name", "doubted"), [("O'NEIL, GRACECHRISTOPHER", True), ("O'NEIL, CHRISTOPHER J", False)]
+    ("name", "doubted"),
+    [
+        ("O'NEIL, GRACECHRISTOPHER", True),
+        ("O'NEIL, CHRISTOPHER J", False),
+        ("ST, JAMES. ALEXANDRA", True),  # the comma and the full stop swapped
+        ("ST. JAMES, ALEXANDRA", False),
+        ("KING JR., MARTIN", False),
+    ],
 )
 def test_two_given_names_run_together_are_doubted(catalog: Catalog, name: str, doubted: bool) -> None:
     page = [
@@ -192,12 +199,18 @@ def test_a_value_starting_at_the_edge_of_the_next_column_is_that_columns() -> No
     assert "score" not in found
 
 
-def _read_with(rows: list[Row], line: str, chars: tuple[float, ...]) -> list[Row]:
-    """The rows, with one line's characters given the probabilities OCR read them with."""
+def _read_with(rows: list[Row], line: str, weak: dict[int, tuple[float, str]]) -> list[Row]:
+    """The rows, with the characters of one line at the given places read with the given
+    probability and runner-up, the others surely."""
+    chars = tuple(weak.get(i, (0.99, "")) for i in range(len(line)))
     return [
         Row(r.text, r.page, r.y0, r.y1, r.confidence, r.segments, ((line, chars),)) if r.text == line else r
         for r in rows
     ]
+
+
+def _page(*lines: str) -> list[str]:
+    return ["AIRMAN KNOWLEDGE TEST REPORT", *lines, "EXAM:   Private Pilot Airplane (PAR)", "PA.I.A.K5"]
 
 
 @pytest.mark.parametrize(("weakest", "unsure"), [(0.42, True), (0.9, False)])
@@ -205,24 +218,44 @@ def test_a_copied_value_with_a_character_ocr_hesitated_on_is_unsure(
     catalog: Catalog, weakest: float, unsure: bool
 ) -> None:
     line = "NAME: OKAFOR, KENUJI"
-    page = [
-        "AIRMAN KNOWLEDGE TEST REPORT",
-        line,
-        "EXAM:   Private Pilot Airplane (PAR)",
-        "EXAM SITE:   ND84288",
-        "PA.I.A.K5",
-    ]
-    chars = tuple(weakest if ch == "U" and i > 15 else 0.99 for i, ch in enumerate(line))
-    result = parse_rows(_read_with(rows_from_text("\n".join(page)), line, chars), catalog, path="ocr")
+    rows = _read_with(rows_from_text("\n".join(_page(line))), line, {17: (weakest, "N")})
+    result = parse_rows(rows, catalog, path="ocr")
     assert result.applicant_name == "OKAFOR, KENUJI"
     assert ("field_unsure:applicant_name" in result.review_reasons) is unsure
-    assert not any(r.startswith("field_unsure:exam_site") for r in result.review_reasons)
+
+
+@pytest.mark.parametrize(("rival", "unsure"), [("0", False), ("D", True)])
+def test_a_hesitation_the_fields_rules_settle_is_no_doubt(catalog: Catalog, rival: str, unsure: bool) -> None:
+    # The FTN's last character is a digit: an O or a 0 there makes the same FTN, a D does not.
+    line = "FTN: A5WNHDKO"
+    rows = _read_with(rows_from_text("\n".join(_page("NAME: OKAFOR, WEI", line))), line, {12: (0.4, rival)})
+    result = parse_rows(rows, catalog, path="ocr")
+    assert result.ftn == "A5WNHDK0"
+    assert ("field_unsure:ftn" in result.review_reasons) is unsure
 
 
 def test_a_weak_character_outside_the_value_leaves_it_sure(catalog: Catalog) -> None:
     line = "NAMF: OKAFOR, WEI"  # the label's hesitation is no doubt about the name
-    page = ["AIRMAN KNOWLEDGE TEST REPORT", line, "EXAM:   Private Pilot Airplane (PAR)", "PA.I.A.K5"]
-    chars = tuple(0.3 if i == 3 else 0.99 for i in range(len(line)))
-    result = parse_rows(_read_with(rows_from_text("\n".join(page)), line, chars), catalog, path="ocr")
+    rows = _read_with(rows_from_text("\n".join(_page(line))), line, {3: (0.3, "E")})
+    result = parse_rows(rows, catalog, path="ocr")
     assert result.applicant_name == "OKAFOR, WEI"
     assert "field_unsure:applicant_name" not in result.review_reasons
+
+
+@pytest.mark.parametrize(("rival", "unsure"), [("'", False), (" ", False), ("", False)])
+def test_a_rival_that_takes_a_names_comma_away_is_no_rival(
+    catalog: Catalog, rival: str, unsure: bool
+) -> None:
+    # Reports print LAST, FIRST: a reading without the comma is no name of that report.
+    line = "NAME: KOWALSKI,AISHA"
+    rows = _read_with(rows_from_text("\n".join(_page(line))), line, {14: (0.27, rival)})
+    result = parse_rows(rows, catalog, path="ocr")
+    assert result.applicant_name == "KOWALSKI, AISHA"
+    assert ("field_unsure:applicant_name" in result.review_reasons) is unsure
+
+
+def test_a_blank_slipped_into_a_name_is_unsure(catalog: Catalog) -> None:
+    line = "NAME: FITZGERALD, ELI ZABETH"
+    rows = _read_with(rows_from_text("\n".join(_page(line))), line, {21: (0.23, "")})
+    result = parse_rows(rows, catalog, path="ocr")
+    assert "field_unsure:applicant_name" in result.review_reasons

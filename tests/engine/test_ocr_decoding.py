@@ -63,3 +63,23 @@ def test_a_mark_the_model_read_does_not_open_a_word_of_letters() -> None:
     # ``PA-IV``: after a dash the model read, no mark is slipped in between I and V.
     assert _decode([*_frames("PA-I", 0.0, -1), *_frames("V", 0.0, -1)]) == "PA-IV"
     assert _decode([*_frames("PA-I", 0.5, 3), *_frames("V", 0.0, -1)]) == "PA-IV"
+
+
+def test_each_character_carries_its_probability_and_a_slipped_in_mark_its_weight() -> None:
+    probs = np.zeros((12, len(_CHARS)), dtype=np.float32)
+    for t, (glyph, p) in enumerate([("S", 0.9), ("S", 0.95), ("", 0.9), ("A", 0.4), ("", 0.7), ("N", 0.8)]):
+        probs[t, _CHARS.index(glyph)] = p
+    probs[4, _CHARS.index(" ")] = 0.3  # the gap between A and N: a blank the blur closed
+    probs[3, _CHARS.index("R")] = 0.35  # the A was nearly an R
+    fake = SimpleNamespace(
+        rec_classes=np.arange(len(_CHARS)),
+        rec_chars=_CHARS,
+        rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
+    )
+    text, mean, chars = OcrModels._decode(fake, probs[:6])  # type: ignore[arg-type]
+    assert text == "SA N"
+    # The peak over a glyph's frames; the blank has the weight it was given in the gap.
+    assert [p for p, _ in chars] == pytest.approx([0.95, 0.4, 0.3, 0.8])
+    assert chars[1][1] == "R"
+    assert chars[2][1] == ""  # the slipped-in blank's rival is no mark
+    assert mean == pytest.approx((0.9 + 0.4 + 0.8) / 3)
