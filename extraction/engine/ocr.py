@@ -287,12 +287,13 @@ def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> Reading:
     if not VOTE_FRAMES or not CODE_LIKE.search(text):
         return text, score, chars
     readings = [(text, score)]
+    chars_of = {text: chars}
     for vertical, horizontal in VOTE_FRAMES:
-        readings.append(
-            models.recognize_line(
-                imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal)), SPLIT_RATIO, REC_MIN_WIDTH
-            )
+        framed, framed_score, framed_chars = models.read_line_chars(
+            imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal)), SPLIT_RATIO, REC_MIN_WIDTH
         )
+        readings.append((framed, framed_score))
+        chars_of.setdefault(framed, framed_chars)
         texts = [t for t, _ in readings]
         agreed = texts.count(texts[0]) == len(texts) and (not VOTE_SHAPES or _CODE_SHAPE.search(texts[0]))
         if len(readings) * 2 > len(VOTE_FRAMES) + 1 and agreed:
@@ -300,8 +301,8 @@ def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> Reading:
             # codes: the remaining framings cannot change any token's majority.
             break
     voted, voted_score = vote_readings(readings)
-    # Each character's probability is known for the detected framing's reading alone.
-    return voted, voted_score, chars if voted == text else ()
+    # Each character's probability is known where one framing read the voted text whole.
+    return voted, voted_score, chars_of.get(voted, ())
 
 
 def vote_readings(readings: list[tuple[str, float]]) -> tuple[str, float]:

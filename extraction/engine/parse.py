@@ -13,7 +13,8 @@ from .catalog import Catalog
 from .code_block import find_code_rows, header_rows, parse_codes
 from .codes import LONGEST_CODE, tokens_of_row
 from .data.exams import EXAM_TITLES
-from .layout import SEGMENT_GAP, Row, rival_readings
+from .hesitations import unsure_codes, unsure_fields
+from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence, assess
 from .sections import REPORT_END, REPORT_MARKERS, STATEMENT, is_prose
 from .shapes import SHAPED_FIELDS, by_shape
@@ -34,17 +35,6 @@ FIELD_ORDER = (
 )
 # Values copied from the page as printed: no catalogue or calendar checks them.
 COPIED_FIELDS = ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site")
-# A copied value with a character OCR gave less than this probability is sent to review when
-# the character OCR ranked next would have made another value.
-UNSURE_BELOW = 0.6
-# How each copied value is cleaned from what OCR read, to tell whether a rival reading matters.
-_CLEANERS: dict[str, Callable[[str], str | None]] = {
-    "applicant_name": lambda text: F.clean_name(text, ocr=True),
-    "ftn": F.clean_ftn,
-    "applicant_id": lambda text: F.clean_applicant_id(text, ocr=True),
-    "exam_id": lambda text: F.clean_digits(text, min_len=6, ocr=True),
-    "exam_site": lambda text: F.clean_site(text, ocr=True),
-}
 
 
 def is_aktr(rows: Sequence[Row], hits: Sequence[H.LabelHit]) -> bool:
@@ -177,16 +167,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
             # Reports print LAST, FIRST: a comma was lost, or read as a full stop after a word
             # (``ST, JAMES. ALEXANDRA``: the two marks swapped).
             ev.doubtful.append("applicant_name")
-        ev.unsure = [
-            name
-            for name, clean in _CLEANERS.items()
-            if (value := getattr(result, name)) is not None
-            and (f := found.get(name)) is not None
-            and f.row < len(rows)
-            and any(
-                _other(clean(rival), value) for rival in rival_readings(rows[f.row], f.text, UNSURE_BELOW)
-            )
-        ]
+        ev.unsure = unsure_fields(rows, found, result)
         id_read = raw.get("applicant_id", ("", 0.0))[0].strip()
         if result.applicant_id and id_read[:1] in ("O", "Q") and result.applicant_id[0] == "0":
             # A leading O or Q is read as the 0 it usually is; some IDs open with a letter.
@@ -222,6 +203,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     ev.codes_unread = _codes_unread(rows, used, result, catalog) + _codes_unsplit(
         rows, code_rows, result, catalog
     )
+    ev.codes_unsure = unsure_codes(rows, code_rows, result, catalog) if path != "text" else 0
     # Some tests print no score at all: missing, it is doubted only when the page shows one.
     unclaimed = (row.text for i, row in enumerate(rows) if i not in used and not REPORT_END.search(row.text))
     labelled = "score" in found or any(h.field == "score" and h.colon for h in hits)
@@ -233,14 +215,6 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
 
 # A full stop after a word of a name, other than an abbreviation's (``JR.``, ``ST.``).
 _WORD_THEN_STOP = re.compile(r"\b(?!(?:JR|SR|JNR|SNR)\.)[A-Za-z]{3,}\.(?=\s)", re.IGNORECASE)
-
-
-def _other(rival: str | None, value: str) -> bool:
-    """Whether a rival reading makes another valid value. One the field's rules refuse, or a
-    name without the comma the value has (reports print ``LAST, FIRST``), is no rival."""
-    if rival is None or ("," in value and "," not in rival):
-        return False
-    return rival != value
 
 
 def _glued_given_names(name: str) -> bool:

@@ -53,6 +53,7 @@ class Evidence:
     conflicts: list[str] = field(default_factory=list)  # fields two labels gave different values
     inferred: list[str] = field(default_factory=list)  # fields read by their value's shape, no label
     unsure: list[str] = field(default_factory=list)  # fields with a character OCR hardly read
+    codes_unsure: int = 0  # codes a rival reading of one glyph makes into other catalogue codes
 
 
 def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
@@ -91,6 +92,8 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
         out.append("code_order_break")
     if ev.codes_unread:
         out.append("code_unread")
+    if ev.codes_unsure:
+        out.append("code_unsure")
     if ev.row_confidence < LOW_OCR_CONFIDENCE:
         out.append("low_ocr_confidence")
     return out

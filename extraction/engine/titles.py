@@ -70,7 +70,9 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
     elif known is None:
         conf = min(conf, 0.9)
         if ocr:
-            name = _snap_title_words(name)
+            # Titles set a dash between blanks (``Helicopter - Added Rating``) or join words with
+            # a hyphen (``Powered-Lift``): a blank on one side only is one the reading lost.
+            name = _snap_title_words(_LOPSIDED_DASH.sub(" - ", name))
             if title_words_unknown(name):
                 conf = min(conf, 0.8)
     if code and (m or (ocr and known is not None)):
@@ -78,6 +80,9 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
         # one whose parentheses the reading lost.
         return f"{name} ({code})", code, conf
     return name, code, conf  # printed without a code: the title stays as printed
+
+
+_LOPSIDED_DASH = re.compile(r"(?<=\w) -(?=\w)|(?<=\w)- (?=\w)")
 
 
 def _garbled_head(name: str) -> bool:

@@ -460,3 +460,12 @@ def test_codes_that_lost_every_dot_beside_a_code_are_taken_for_codes() -> None:
 def test_an_apostrophe_read_as_a_quotation_mark_is_mended(read: str, name: str) -> None:
     assert F.clean_name(read, ocr=True) == name
     assert F.clean_name(read, ocr=False) == read  # the text layer is taken as printed
+
+
+@pytest.mark.parametrize(
+    "read",
+    ["Flight Instructor Helicopter -Added Rating (HFA)", "Flight Instructor Helicopter- Added Rating (HFA)"],
+)
+def test_a_title_dash_that_lost_one_of_its_blanks_is_set_between_blanks(read: str) -> None:
+    assert T.clean_title(read)[0] == "Flight Instructor Helicopter - Added Rating (HFA)"
+    assert T.clean_title("Instrument Rating Powered-Lift (IPL)")[0] == "Instrument Rating Powered-Lift (IPL)"

@@ -259,3 +259,17 @@ def test_a_blank_slipped_into_a_name_is_unsure(catalog: Catalog) -> None:
     rows = _read_with(rows_from_text("\n".join(_page(line))), line, {21: (0.23, "")})
     result = parse_rows(rows, catalog, path="ocr")
     assert "field_unsure:applicant_name" in result.review_reasons
+
+
+@pytest.mark.parametrize(("rival", "unsure"), [("2", True), ("l", False), ("1", False)])
+def test_a_code_a_rival_glyph_makes_into_another_catalogue_code_is_unsure(
+    catalog: Catalog, rival: str, unsure: bool
+) -> None:
+    # PA.I.B.K2 is a catalogue code as much as PA.I.B.K1; PA.I.B.Kl is no code at all.
+    line = "PA.I.B.K1"
+    rows = rows_from_text(
+        "\n".join(["AIRMAN KNOWLEDGE TEST REPORT", "NAME: OKAFOR, WEI", *_page()[1:-1], line])
+    )
+    result = parse_rows(_read_with(rows, line, {8: (0.45, rival)}), catalog, path="ocr")
+    assert result.codes == ["PA.I.B.K1"]
+    assert ("code_unsure" in result.review_reasons) is unsure

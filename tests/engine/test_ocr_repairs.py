@@ -397,3 +397,15 @@ def test_a_row_of_blurred_code_cells_is_read_as_codes(fake_ocr: list[FakePage], 
     fake_ocr.append(page_of([*HEADER, *seen, *FOOTER]))
     result = extract_document(png_bytes(), catalog)
     assert {"PA.I.F.R2", "PA.II.B.R2"} <= set(result.codes)
+
+
+def test_a_code_read_whole_that_a_slip_the_page_shows_could_have_made_is_unsure(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    # PA.L.B.K1 shows this page reads an I as L: PA.IV.L.K1 may be PA.IV.I.K1, also a code.
+    fake_ocr.append(page_of([*HEADER, "PA.L.B.K1", "PA.IV.L.K1", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.IV.L.K1"]
+    assert "code_unsure" in result.review_reasons
+    fake_ocr.append(page_of([*HEADER, "PA.I.B.K1", "PA.IV.L.K1", *FOOTER]))
+    assert "code_unsure" not in extract_document(png_bytes(), catalog).review_reasons

@@ -1,0 +1,100 @@
+"""Values that hang on a glyph the recogniser hesitated on (OCR only).
+
+OCR gives each character a probability and the character it ranked next (``layout.CharReads``).
+A mean over a line hides the one glyph it was unsure of, and a value copied from the page (a
+name, an FTN) has no catalogue to catch a slip: ``KENJI`` read ``KENUJI`` looks as valid as
+the truth. A hesitation matters when the runner-up would have made another valid value once
+the field's own rules clean it; an ``O`` or a ``0`` in the last place of an FTN makes the same
+digit and is no doubt. Codes are checked the same way against the catalogue: ``AM.II.L.K7``
+whose ``L`` was nearly an ``I`` is as much ``AM.II.I.K7``, which the catalogue also holds; so
+is a code read whole whose letter another code of the page shows OCR confused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from . import fields as F
+from .catalog import Catalog
+from .codes import normalize_strict, plt_of, substitutions
+from .layout import Row, rival_readings
+from .types import ExtractionResult
+
+# A character OCR gave less than this probability is a hesitation.
+UNSURE_BELOW = 0.6
+# How each value copied from the page is cleaned from what OCR read.
+CLEANERS: dict[str, Callable[[str], str | None]] = {
+    "applicant_name": lambda text: F.clean_name(text, ocr=True),
+    "ftn": F.clean_ftn,
+    "applicant_id": lambda text: F.clean_applicant_id(text, ocr=True),
+    "exam_id": lambda text: F.clean_digits(text, min_len=6, ocr=True),
+    "exam_site": lambda text: F.clean_site(text, ocr=True),
+}
+
+
+def unsure_fields(rows: Sequence[Row], found: Mapping[str, Any], result: ExtractionResult) -> list[str]:
+    """The copied fields whose value a rival reading would change; ``found`` maps a field to
+    what its label gave (``.text`` as read, ``.row`` where)."""
+    out = []
+    for name, clean in CLEANERS.items():
+        value = getattr(result, name)
+        f = found.get(name)
+        if value is None or f is None or f.row >= len(rows):
+            continue
+        if any(_other(clean(rival), value) for rival in rival_readings(rows[f.row], f.text, UNSURE_BELOW)):
+            out.append(name)
+    return out
+
+
+def _other(rival: str | None, value: str) -> bool:
+    """Whether a rival reading makes another valid value. One the field's rules refuse, or a
+    name without the comma the value has (reports print ``LAST, FIRST``), is no rival."""
+    if rival is None or ("," in value and "," not in rival):
+        return False
+    return rival != value
+
+
+def unsure_codes(
+    rows: Sequence[Row],
+    code_rows: Sequence[tuple[int, list[str]]],
+    result: ExtractionResult,
+    catalog: Catalog,
+) -> int:
+    """How many reported codes a rival reading of their token makes into another code the
+    catalogue holds (or another learning statement code)."""
+    reported = {d.raw: d.code for d in result.codes_detail}
+    slips = _slips(result)
+    count = 0
+    for i, tokens in code_rows:
+        for token in tokens:
+            code = reported.get(token)
+            if code is None:
+                continue
+            rivals = [*rival_readings(rows[i], token, UNSURE_BELOW), *_with_slips(token, slips)]
+            for rival in rivals:
+                other = plt_of(rival) if code.startswith("PLT") else normalize_strict(rival)
+                if other is not None and other != code and (code.startswith("PLT") or other in catalog):
+                    count += 1
+                    break
+    return count
+
+
+def _slips(result: ExtractionResult) -> set[tuple[str, str]]:
+    """The letter-for-letter slips the report's codes read through a confusion show: the same
+    slip may have turned another code into a valid one (``AM.L.F.K4`` for ``AM.I.F.K4`` says
+    this page's I may read as L; ``AM.II.L.K7`` may then be ``AM.II.I.K7``)."""
+    return {
+        (seen, true)
+        for d in result.codes_detail
+        if d.raw != d.code and not d.code.startswith("PLT")
+        for seen, true in substitutions(d.raw, d.code)
+        if seen.isalpha() and true.isalpha() and seen.upper() != true.upper()
+    }
+
+
+def _with_slips(token: str, slips: set[tuple[str, str]]) -> list[str]:
+    """The token with one of the page's slips undone at one place."""
+    return [
+        token[:k] + true + token[k + 1 :] for seen, true in slips for k, ch in enumerate(token) if ch == seen
+    ]
