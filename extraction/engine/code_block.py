@@ -136,23 +136,40 @@ def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:
         yield i, row
 
 
+# A cell of one token in capitals that no code shape claims (``AMLFKT``): beside codes of its
+# prefix, a code garbled past reading.
+_STRAY = re.compile(r"[A-Z]{2}[A-Z0-9|.,]{3,14}")
+
+
 def code_row_tokens(text: str) -> list[str]:
     """The code tokens of a row, from the cells that open with a code or are mostly codes."""
-    found: list[tuple[str, bool]] = []
+    per_cell: list[list[tuple[str, bool]]] = []
     # A heading before the codes on their row (``ACS codes missed: 1) UA.I.B.K21b``) is a cell
     # of its own even when the OCR joined it to the first code.
     for cell in re.split(rf"{SEGMENT_GAP}|{HEADING_END.pattern}", text):
         tokens = tokens_of_row(cell)
         codes = [t for t in tokens if looks_like_acs(t) or plt_of(t)]
         if codes and (tokens[0] == codes[0] or len(codes) * 2 >= len(tokens) or not is_prose(cell)):
-            found.extend((t, t in codes) for t in tokens if t in codes or looks_like_squashed_acs(t))
+            per_cell.append([(t, t in codes) for t in tokens if t in codes or looks_like_squashed_acs(t)])
         elif not is_prose(cell):
-            found.extend((t, False) for t in tokens if looks_like_squashed_acs(t))
-    # Beside codes, a token that lost its inner dots (``FIIA.R1``) is one of them; alone, it is
-    # too weak a shape to be taken for a code. A row of nothing but two or more such tokens or
-    # cells is a line of codes all blurred the same way (``-FLLA.K2   -FLLA.K2d   -HLVILD.RI``).
-    if any(sure for _, sure in found):
-        return [t for t, _ in found]
+            per_cell.append([(t, False) for t in tokens if looks_like_squashed_acs(t)])
+        else:
+            per_cell.append([])
+        if not per_cell[-1] and _STRAY.fullmatch(cell.strip()):
+            per_cell[-1] = [(cell.strip(), False)]
+    # Beside codes, a token that lost its inner dots (``FIIA.R1``) is one of them, and so is a
+    # cell garbled past a code's shape that opens with their prefix (left to the catalogue,
+    # unresolved at worst: never dropped); alone, either is too weak a shape to be taken for a
+    # code. A row of nothing but two or more squashed tokens or cells is a line of codes all
+    # blurred the same way (``-FLLA.K2   -FLLA.K2d   -HLVILD.RI``).
+    heads = {t[:2].upper().translate(_PREFIX_FIX) for got in per_cell for t, sure in got if sure}
+    if heads:
+        return [
+            t
+            for got in per_cell
+            for t, sure in got
+            if sure or looks_like_squashed_acs(t) or t[:2].upper().translate(_PREFIX_FIX) in heads
+        ]
     every = tokens_of_row(text)
     if len(every) >= 2 and all(looks_like_squashed_acs(t) for t in every):
         return every

@@ -347,10 +347,13 @@ _SQUASHED = re.compile(r"[A-Za-z0-9|]{2}[A-Za-z0-9|.]{2,9}\.?[KRSkrs5$][0-9OIlSZ
 def looks_like_squashed_acs(token: str) -> bool:
     """An ACS code whose inner dots OCR lost (``FIIA.R1``, ``AM1FS2``): a head, and an element.
 
-    Too weak a shape to stand alone; taken only in a row that holds codes already.
+    Too weak a shape to stand alone; taken only in a row that holds codes already. A code is
+    capitals but for its sub-letter and a slip or two (``Al.IIl.A.K1a``): a token mostly in
+    lower case is a word of a description beside it (``Previously``).
     """
     t = token.translate(_SEPARATORS)
-    return 6 <= len(t) <= 16 and bool(_SQUASHED.fullmatch(t))
+    lower = sum(ch.islower() for ch in t)
+    return 6 <= len(t) <= 16 and lower * 3 <= len(t) and bool(_SQUASHED.fullmatch(t))
 
 
 def plt_of(token: str) -> str | None:

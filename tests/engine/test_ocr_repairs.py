@@ -409,3 +409,18 @@ def test_a_code_read_whole_that_a_slip_the_page_shows_could_have_made_is_unsure(
     assert "code_unsure" in result.review_reasons
     fake_ocr.append(page_of([*HEADER, "PA.I.B.K1", "PA.IV.L.K1", *FOOTER]))
     assert "code_unsure" not in extract_document(png_bytes(), catalog).review_reasons
+
+
+def test_a_word_of_a_description_is_no_squashed_code() -> None:
+    from extraction.engine.code_block import code_row_tokens
+
+    assert code_row_tokens("UA.I.A.K8   Previously manufactured sUAS.") == ["UA.I.A.K8"]
+
+
+def test_a_cell_garbled_past_a_codes_shape_beside_codes_of_its_prefix_is_unresolved(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    fake_ocr.append(page_of([*HEADER, "PA.I.B.K1   PALFKT", "PA.III.B.R1   WEATHER", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.B.K1", "PA.III.B.R1"]
+    assert [u.raw for u in result.unresolved] == ["PALFKT"]  # never dropped; WEATHER is no code
