@@ -9,7 +9,6 @@ catalogue code only.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,6 +19,7 @@ from .codes import (
     ACCEPT_COST,
     HEADING_END,
     MARGIN,
+    Read,
     Resolution,
     Resolver,
     document_confusions,
@@ -32,13 +32,13 @@ from .codes import (
     tokens_of_row,
 )
 from .data.exams import EXAM_PREFIXES
+from .descriptions import settle_by_description
 from .grammar import PLT_CODE_RE, roman_value
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence
 from .sections import ACS_EXPLAINED, ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
 
-Read = tuple[str, float, Resolution]  # a code token, its row's confidence, its resolution
 Learned = Mapping[tuple[str, str], float]
 
 
@@ -275,7 +275,7 @@ def parse_codes(
     if path != "text":
         reads = _with_document_confusions(reads, resolver, prefixes)
         reads = _follow_print_order(reads, resolver, prefixes, ev, places)
-        reads = _settle_by_description(reads, acs_beside, catalog)
+        reads = settle_by_description(reads, acs_beside, catalog, ORDER_PENALTY)
     for tok, rc, res in reads:
         strict = normalize_strict(tok)
         if res.code is None and strict is not None and not resolver.sub_letter_is_blind(tok, strict):
@@ -410,44 +410,6 @@ def _follow_print_order(
         cost, code = fits[0]
         out[k] = (tok, rc, Resolution(code, cost + ORDER_PENALTY, [c for _, c in fits[:5]], "print order"))
     return out
-
-
-DESCRIPTION_MATCH = 0.75  # how alike the printed and the catalogue description must be
-DESCRIPTION_MARGIN = 0.15  # and how much more alike than the next candidate's
-
-
-def _settle_by_description(reads: list[Read], beside: Sequence[str], catalog: Catalog) -> list[Read]:
-    """A reading ambiguous between catalogue codes (``K3I``: ``K3i`` or ``K3l``, one glyph for
-    both), printed with its element's description, is the candidate whose catalogue description
-    that text is. Descriptions are often cut short (``smoke, haze..``): only as much of each
-    catalogue description as was printed is compared."""
-    out = list(reads)
-    for k, ((tok, rc, res), text) in enumerate(zip(reads, beside, strict=True)):
-        printed = _plain(text)
-        if res.code is not None or res.reason != "ambiguous between catalogue codes" or len(printed) < 12:
-            continue
-        scored = sorted(
-            (
-                (_alike(printed, entry.description), code)
-                for code in res.candidates
-                if (entry := catalog.get(code)) is not None and entry.description
-            ),
-            reverse=True,
-        )
-        if not scored or scored[0][0] < DESCRIPTION_MATCH:
-            continue
-        if len(scored) > 1 and scored[0][0] - scored[1][0] < DESCRIPTION_MARGIN:
-            continue
-        out[k] = (tok, rc, Resolution(scored[0][1], res.cost + ORDER_PENALTY, res.candidates, "description"))
-    return out
-
-
-def _alike(printed: str, description: str) -> float:
-    return difflib.SequenceMatcher(None, printed, _plain(description)[: len(printed)]).ratio()
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower().rstrip(". ")))
 
 
 OrderKey = Callable[[str], Any]

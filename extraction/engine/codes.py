@@ -423,6 +423,9 @@ class Resolver:
         return Resolution(None, best_cost, cands, "too far from any catalogue code")
 
 
+Read = tuple[str, float, Resolution]  # a code token, its row's confidence, its resolution
+
+
 _RESOLVERS: weakref.WeakKeyDictionary[Catalog, Resolver] = weakref.WeakKeyDictionary()
 
 
