@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .catalog import Catalog
@@ -19,6 +19,7 @@ from .codes import (
     ACCEPT_COST,
     HEADING_END,
     MARGIN,
+    Learned,
     Read,
     Resolution,
     Resolver,
@@ -28,6 +29,7 @@ from .codes import (
     looks_like_squashed_acs,
     normalize_strict,
     plt_of,
+    prefix_of,
     resolver_for,
     tokens_of_row,
 )
@@ -38,8 +40,6 @@ from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence
 from .sections import ACS_EXPLAINED, ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
-
-Learned = Mapping[tuple[str, str], float]
 
 
 def find_code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, list[str]]]:
@@ -162,13 +162,13 @@ def code_row_tokens(text: str) -> list[str]:
     # unresolved at worst: never dropped); alone, either is too weak a shape to be taken for a
     # code. A row of nothing but two or more squashed tokens or cells is a line of codes all
     # blurred the same way (``-FLLA.K2   -FLLA.K2d   -HLVILD.RI``).
-    heads = {t[:2].upper().translate(_PREFIX_FIX) for got in per_cell for t, sure in got if sure}
+    heads = {prefix_of(t) for got in per_cell for t, sure in got if sure}
     if heads:
         return [
             t
             for got in per_cell
             for t, sure in got
-            if sure or looks_like_squashed_acs(t) or t[:2].upper().translate(_PREFIX_FIX) in heads
+            if sure or looks_like_squashed_acs(t) or prefix_of(t) in heads
         ]
     every = tokens_of_row(text)
     if len(every) >= 2 and all(looks_like_squashed_acs(t) for t in every):
@@ -185,18 +185,13 @@ def prefixes_of_exam(result: ExtractionResult, catalog: Catalog) -> frozenset[st
     return frozenset(p for p in prefixes if p in catalog.by_prefix)
 
 
-_PREFIX_FIX = str.maketrans("1l|05842", "IIIOSBAZ")
-
-
 def _voted_prefixes(tokens: Sequence[str], catalog: Catalog) -> frozenset[str]:
     """ACS prefixes of a report whose test code is unknown or unread, from its codes' heads.
 
     Every prefix that opens at least a fifth of the tokens counts (an FIA report mixes AI and
     FI codes); the head is read with the digit-for-letter slips of OCR (``A1`` is ``AI``).
     """
-    votes = Counter(
-        head for t in tokens if (head := t[:2].upper().translate(_PREFIX_FIX)) in catalog.by_prefix
-    )
+    votes = Counter(head for t in tokens if (head := prefix_of(t)) in catalog.by_prefix)
     total = sum(votes.values())
     chosen = frozenset(p for p, n in votes.items() if n * 5 >= total)
     return chosen or frozenset(catalog.by_prefix)

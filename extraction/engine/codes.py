@@ -112,45 +112,42 @@ def sub_cost(seen: str, true: str) -> float:
 # A confusion the document's own codes show, in two codes or more, costs this much elsewhere
 # in it: one font under one blur repeats its slips (``FI.I`` read ``FLI`` line after line).
 LEARNED_COST = 0.2
+Learned = Mapping[tuple[str, str], float]  # confusions a document showed, with what they cost
 
 
 def substitutions(seen: str, true: str) -> list[tuple[str, str]]:
     """The characters the cheapest alignment of a reading to its code swaps, as (seen, true); a
     glyph read for a merged pair counts as read for the pair's letter."""
     seen = seen.translate(_SEPARATORS)
-    rows, cols = len(seen) + 1, len(true) + 1
-    cost = [[0.0] * cols for _ in range(rows)]
-    for i in range(1, rows):
-        cost[i][0] = cost[i - 1][0] + _extra_cost(seen[i - 1])
-    for j in range(1, cols):
-        cost[0][j] = cost[0][j - 1] + _drop_cost(true[j - 1])
-    for i in range(1, rows):
-        for j in range(1, cols):
-            cost[i][j] = min(
-                cost[i - 1][j] + _extra_cost(seen[i - 1]),
-                cost[i][j - 1] + _drop_cost(true[j - 1]),
-                cost[i - 1][j - 1] + sub_cost(seen[i - 1], true[j - 1]),
-                cost[i - 1][j - 2] + _merged_cost(seen[i - 1], true[j - 2 : j]) if j > 1 else math.inf,
-            )
+    first = [0.0]
+    for ch in seen:
+        first.append(first[-1] + _extra_cost(ch))
+    # cost[j][i]: ``true[:j]`` read as ``seen[:i]``, one row per character of the code, as the
+    # trie search computes them.
+    cost = [first]
+    for j, ch in enumerate(true):
+        cost.append(
+            _next_row(seen, cost[-1], cost[-2] if j else first, true[j - 1] if j else "", ch, sub_cost)
+        )
     swaps: list[tuple[str, str]] = []
-    i, j = rows - 1, cols - 1
+    i, j = len(seen), len(true)
     while i and j:
         a, b = seen[i - 1], true[j - 1]
-        if math.isclose(cost[i][j], cost[i - 1][j - 1] + sub_cost(a, b)):
+        if math.isclose(cost[j][i], cost[j - 1][i - 1] + sub_cost(a, b)):
             if a != b:
                 swaps.append((a, b))
             i, j = i - 1, j - 1
-        elif j > 1 and math.isclose(cost[i][j], cost[i - 1][j - 2] + _merged_cost(a, true[j - 2 : j])):
+        elif j > 1 and math.isclose(cost[j][i], cost[j - 2][i - 1] + _merged_cost(a, true[j - 2 : j])):
             swaps.append((a, true[j - 2]))  # the glyph stood for the pair's letter (L for I.)
             i, j = i - 1, j - 2
-        elif math.isclose(cost[i][j], cost[i - 1][j] + _extra_cost(a)):
+        elif math.isclose(cost[j][i], cost[j][i - 1] + _extra_cost(a)):
             i -= 1
         else:
             j -= 1
     return swaps[::-1]
 
 
-def document_confusions(reads: Iterable[tuple[str, str]]) -> dict[tuple[str, str], float]:
+def document_confusions(reads: Iterable[tuple[str, str]]) -> Learned:
     """Confusions that at least two (reading, code) pairs of one document made, cheapened."""
     seen_in = Counter(pair for token, code in reads for pair in set(substitutions(token, code)))
     return {
@@ -181,6 +178,24 @@ class _Node:
     code: str | None = None
 
 
+def _next_row(
+    token: str, row: list[float], before: list[float], last: str, ch: str, swap: Callable[[str, str], float]
+) -> list[float]:
+    """The costs of reading each prefix of ``token`` for a code prefix one character ``ch``
+    longer than ``row``'s (``before``: the row ahead of ``last``, the character before ``ch``,
+    for a pair read as one glyph)."""
+    drop = _drop_cost(ch)
+    new = [row[0] + drop]
+    for j, seen in enumerate(token, 1):
+        new.append(min(row[j] + drop, new[j - 1] + _extra_cost(seen), row[j - 1] + swap(seen, ch)))
+    merged = _MERGED.get(last + ch)
+    if merged:
+        for j, seen in enumerate(token, 1):
+            if seen in merged:
+                new[j] = min(new[j], before[j - 1] + merged[seen])
+    return new
+
+
 class CodeTrie:
     def __init__(self, codes: Iterable[str]):
         self.root = _Node()
@@ -190,9 +205,7 @@ class CodeTrie:
                 node = node.children.setdefault(ch, _Node())
             node.code = code
 
-    def search(
-        self, token: str, max_cost: float, learned: Mapping[tuple[str, str], float] | None = None
-    ) -> list[tuple[float, str]]:
+    def search(self, token: str, max_cost: float, learned: Learned | None = None) -> list[tuple[float, str]]:
         """Every code within ``max_cost`` of the token, cheapest first; ``learned`` confusions
         cost what it says instead of their usual price."""
         swap: Callable[[str, str], float] = sub_cost
@@ -207,17 +220,7 @@ class CodeTrie:
         while stack:
             node, row, before, last = stack.pop()
             for ch, child in node.children.items():
-                drop = _drop_cost(ch)
-                new = [row[0] + drop]
-                for j, seen in enumerate(token, 1):
-                    new.append(
-                        min(row[j] + drop, new[j - 1] + _extra_cost(seen), row[j - 1] + swap(seen, ch))
-                    )
-                merged = _MERGED.get(last + ch)
-                if merged:
-                    for j, seen in enumerate(token, 1):
-                        if seen in merged:
-                            new[j] = min(new[j], before[j - 1] + merged[seen])
+                new = _next_row(token, row, before, last, ch, swap)
                 if child.code is not None and new[-1] <= max_cost:
                     found.append((round(new[-1], 3), child.code))
                 # A row may still lead to a merge that costs less than the slip it replaces.
@@ -315,7 +318,7 @@ def inner_tokens(token: str, prefixes: Iterable[str]) -> list[str]:
     for m in re.finditer(r"(?=([A-Za-z0-9|]{2})[.,])", token):
         if m.start() == 0:
             continue
-        head = m.group(1).upper().translate(_HEAD_FIX)
+        head = prefix_of(m.group(1))
         if head in wanted:
             out.append(token[m.start() :])
     return out
@@ -326,6 +329,11 @@ def inner_tokens(token: str, prefixes: Iterable[str]) -> list[str]:
 LONGEST_CODE = 16
 
 _HEAD_FIX = str.maketrans("1l|05842", "IIIOSBAZ")
+
+
+def prefix_of(token: str) -> str:
+    """The ACS prefix a token opens with, read through digit slips (``A1`` for ``AI``)."""
+    return token[:2].upper().translate(_HEAD_FIX)
 
 
 def looks_like_acs(token: str) -> bool:
@@ -401,9 +409,7 @@ class Resolver:
             return []
         return self._trie(prefixes).search(token.translate(_SEPARATORS), max_cost)
 
-    def resolve(
-        self, token: str, prefixes: frozenset[str], learned: Mapping[tuple[str, str], float] | None = None
-    ) -> Resolution:
+    def resolve(self, token: str, prefixes: frozenset[str], learned: Learned | None = None) -> Resolution:
         strict = normalize_strict(token)
         if strict is not None and strict in self.catalog and not self.sub_letter_is_blind(token, strict):
             return Resolution(strict, 0.0, [strict])

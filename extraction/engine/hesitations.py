@@ -23,7 +23,8 @@ from .types import ExtractionResult
 
 # A character OCR gave less than this probability is a hesitation.
 UNSURE_BELOW = 0.6
-# How each value copied from the page is cleaned from what OCR read.
+# How each value copied from the page as printed (no catalogue or calendar checks it) is
+# cleaned from what OCR read, in the order the parser reads them.
 CLEANERS: dict[str, Callable[[str], str | None]] = {
     "applicant_name": lambda text: F.clean_name(text, ocr=True),
     "ftn": F.clean_ftn,
@@ -71,12 +72,11 @@ def unsure_codes(
             code = reported.get(token)
             if code is None:
                 continue
+            plt = code.startswith("PLT")
             rivals = [*rival_readings(rows[i], token, UNSURE_BELOW), *_with_slips(token, slips)]
-            for rival in rivals:
-                other = plt_of(rival) if code.startswith("PLT") else normalize_strict(rival)
-                if other is not None and other != code and (code.startswith("PLT") or other in catalog):
-                    count += 1
-                    break
+            others = (plt_of(rival) if plt else normalize_strict(rival) for rival in rivals)
+            if any(other not in (None, code) and (plt or other in catalog) for other in others):
+                count += 1
     return count
 
 

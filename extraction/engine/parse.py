@@ -13,7 +13,7 @@ from .catalog import Catalog
 from .code_block import find_code_rows, header_rows, parse_codes
 from .codes import LONGEST_CODE, tokens_of_row
 from .data.exams import EXAM_TITLES
-from .hesitations import unsure_codes, unsure_fields
+from .hesitations import CLEANERS, unsure_codes, unsure_fields
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence, assess
 from .sections import REPORT_END, REPORT_MARKERS, STATEMENT, is_prose
@@ -34,7 +34,7 @@ FIELD_ORDER = (
     "expiration_date",
 )
 # Values copied from the page as printed: no catalogue or calendar checks them.
-COPIED_FIELDS = ("applicant_name", "ftn", "applicant_id", "exam_id", "exam_site")
+COPIED_FIELDS = tuple(CLEANERS)
 
 
 def is_aktr(rows: Sequence[Row], hits: Sequence[H.LabelHit]) -> bool:
