@@ -29,6 +29,7 @@ from .codes import (
     looks_like_squashed_acs,
     normalize_strict,
     plt_of,
+    plt_slipped,
     prefix_of,
     resolver_for,
     tokens_of_row,
@@ -122,9 +123,16 @@ def _lone_codes(text: str) -> list[str]:
     if codes and all(codes):
         return [c for c in codes if c is not None]
     head = codes[0] if codes else None
-    if head is not None and len(cells) == 2 and looks_like_squashed_acs(head) and is_prose(cells[1]):
+    if head is not None and len(cells) == 2 and looks_like_squashed_acs(head) and _is_description(cells[1]):
         return [head]
     return []
+
+
+def _is_description(text: str) -> bool:
+    """Running text, or a short phrase in lower case (``Balance a control surface.``)."""
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    letters = "".join(words)
+    return is_prose(text) or (len(words) >= 2 and sum(ch.islower() for ch in letters) * 2 >= len(letters))
 
 
 def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:
@@ -150,7 +158,13 @@ def code_row_tokens(text: str) -> list[str]:
         tokens = tokens_of_row(cell)
         codes = [t for t in tokens if looks_like_acs(t) or plt_of(t)]
         if codes and (tokens[0] == codes[0] or len(codes) * 2 >= len(tokens) or not is_prose(cell)):
-            per_cell.append([(t, t in codes) for t in tokens if t in codes or looks_like_squashed_acs(t)])
+            per_cell.append(
+                [
+                    (t, t in codes)
+                    for t in tokens
+                    if t in codes or looks_like_squashed_acs(t) or plt_slipped(t)
+                ]
+            )
         elif not is_prose(cell):
             per_cell.append([(t, False) for t in tokens if looks_like_squashed_acs(t)])
         else:
@@ -163,12 +177,16 @@ def code_row_tokens(text: str) -> list[str]:
     # code. A row of nothing but two or more squashed tokens or cells is a line of codes all
     # blurred the same way (``-FLLA.K2   -FLLA.K2d   -HLVILD.RI``).
     heads = {prefix_of(t) for got in per_cell for t, sure in got if sure}
+    plt_beside = any(sure and plt_of(t) for got in per_cell for t, sure in got)
     if heads:
         return [
             t
             for got in per_cell
             for t, sure in got
-            if sure or looks_like_squashed_acs(t) or prefix_of(t) in heads
+            if sure
+            or looks_like_squashed_acs(t)
+            or prefix_of(t) in heads
+            or (plt_beside and plt_slipped(t) is not None)
         ]
     every = tokens_of_row(text)
     if len(every) >= 2 and all(looks_like_squashed_acs(t) for t in every):
@@ -226,11 +244,13 @@ def parse_codes(
         )
     # Where each code token stands: (row, place in its row), for grids printed column by column.
     places = [(n, k) for n, (_, row_tokens) in enumerate(code_rows) for k, _ in enumerate(row_tokens)]
-    places = [p for p, (t, _) in zip(places, tokens, strict=True) if plt_of(t) is None]
-
-    acs_tokens = [(t, c) for t, c in tokens if plt_of(t) is None]
-    acs_beside = [b for (t, _), b in zip(tokens, beside, strict=True) if plt_of(t) is None]
-    plt_tokens = [(plt_of(t), t, c) for t, c in tokens if plt_of(t) is not None]
+    # A token of PLT's shape with a slip in its letters is one only beside codes read whole.
+    loose = any(plt_of(t) for t, _ in tokens)
+    plt_read = [plt_of(t) or (plt_slipped(t) if loose else None) for t, _ in tokens]
+    places = [p for p, plt in zip(places, plt_read, strict=True) if plt is None]
+    acs_tokens = [(t, c) for (t, c), plt in zip(tokens, plt_read, strict=True) if plt is None]
+    acs_beside = [b for b, plt in zip(beside, plt_read, strict=True) if plt is None]
+    plt_tokens = [(plt, t, c) for (t, c), plt in zip(tokens, plt_read, strict=True) if plt is not None]
 
     # The codes printed say which kind they are; the paragraph decides only when both kinds
     # or neither are read (a heading may say "ACS codes" above learning statement codes).
@@ -255,9 +275,13 @@ def parse_codes(
     if kind == "plt":
         for code, raw, rc in plt_tokens:
             assert code is not None
-            c = (1.0 if raw == code else 0.85) * PATH_CONFIDENCE.get(path, 0.9) * rc
+            slipped = plt_of(raw) is None
+            c = (1.0 if raw == code else 0.7 if slipped else 0.85) * PATH_CONFIDENCE.get(path, 0.9) * rc
+            ev.fuzzy_codes += slipped
             if PLT_CODE_RE.match(code) and code not in details:
                 details[code] = CodeDetail(code, "", "", "", "", round(c, 3), raw)
+        # Anything else the code rows hold is no learning statement code as read: for a person.
+        unresolved = [Unresolved(t, "not a learning statement code", []) for t, _ in acs_tokens]
         result.codes = sorted(details)
         result.codes_detail = [details[c] for c in result.codes]
         result.unresolved = unresolved

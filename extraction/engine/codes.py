@@ -369,8 +369,36 @@ def plt_of(token: str) -> str | None:
     m = re.fullmatch(r"[Pp][.,/']?[Ll1I|][.,/']?[Tt7]\s*[.\-]?\s*([0-9OoIlSBZ|]{3})", token)
     if not m:
         return None
-    digits = m.group(1).translate(str.maketrans("OoIlSBZ|", "00115821"))
+    digits = m.group(1).translate(_PLT_DIGITS)
     return "PLT" + digits
+
+
+_PLT_DIGITS = str.maketrans("OoIlSBZ|G", "001158216")
+# ``PLT`` misread or shortened (``FLT068``, ``FT324``, ``PL7196``), then three digits.
+_PLT_SLIPPED = re.compile(r"([A-Z17|]{2,3})[.\-]?([0-9OIlSBZ|G]{3})")
+_PLT_LIKE_HEAD = re.compile(r"[PFRBED][LI]?T")
+
+
+def plt_slipped(token: str) -> str | None:
+    """A learning statement code whose ``PLT`` OCR misread by a glyph, or whose P it read as
+    a letter of its shape and L lost; taken only beside codes read whole, where nothing else
+    of that shape is printed."""
+    m = _PLT_SLIPPED.fullmatch(token)
+    if m is None or sum(ch.isdigit() for ch in m.group(2)) < 2:
+        return None
+    head = m.group(1).translate(str.maketrans("1|7", "IIT"))
+    if _edit_distance_within_one(head, "PLT") or _PLT_LIKE_HEAD.fullmatch(head):
+        return "PLT" + m.group(2).translate(_PLT_DIGITS)
+    return None
+
+
+def _edit_distance_within_one(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:k] + long[k + 1 :] == short for k in range(len(long)))
 
 
 @dataclass(slots=True)

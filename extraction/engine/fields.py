@@ -207,6 +207,9 @@ def _parse_date(raw: str) -> str | None:
     m = re.search(r"([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{2,4})", text)
     # OCR lost one slash or both (``07.02 2020``, ``07 02 2020``); a time may follow.
     m = m or re.fullmatch(r"(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})(?:\s.*)?", text)
+    # ... or one slash between a two-digit month and day (``1016/2020``, ``10/162020``).
+    m = m or re.fullmatch(r"(\d{2})(\d{2})\s*[/.-]\s*(\d{4})(?:\s.*)?", text)
+    m = m or re.fullmatch(r"(\d{2})\s*[/.-]\s*(\d{2})(\d{4})(?:\s.*)?", text)
     if m:
         mo, d, y = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)
@@ -279,6 +282,9 @@ def parse_score(raw: str, *, ocr: bool = True) -> tuple[int | None, float]:
     noisy = re.fullmatch(r"(\d{1,3})\s*%\s*[^\s%]{1,2}", text) if ocr else None
     if noisy and int(noisy.group(1)) <= 100:
         return int(noisy.group(1)), 0.8  # 98%6: a speck after the percent sign read as a glyph
+    zero = re.fullmatch(r"(\d{1,3})\s+[0oO]", text) if ocr else None
+    if zero and int(zero.group(1)) <= 100 < int(zero.group(1) + "0"):
+        return int(zero.group(1)), 0.7  # 62 % read as 62 0 (``10 0`` may be 100: not taken)
     glyph = re.fullmatch(r"(\d{1,3})\s?[^\d\s%.,/]", text) if ocr else None
     if glyph and int(glyph.group(1)) <= 100:
         return int(glyph.group(1)), 0.7  # 98t: the percent sign read as a letter

@@ -34,17 +34,22 @@ CLEANERS: dict[str, Callable[[str], str | None]] = {
 }
 
 
-def unsure_fields(rows: Sequence[Row], found: Mapping[str, Any], result: ExtractionResult) -> list[str]:
-    """The copied fields whose value a rival reading would change; ``found`` maps a field to
-    what its label gave (``.text`` as read, ``.row`` where)."""
-    out = []
+def unsure_fields(
+    rows: Sequence[Row], found: Mapping[str, Any], result: ExtractionResult
+) -> dict[str, float]:
+    """Each copied field a rival reading would change, with the probability of the glyph that
+    rival stands on (the lowest such); ``found`` maps a field to what its label gave (``.text``
+    as read, ``.row`` where). Fields whose weakest such glyph is under ``UNSURE_BELOW`` are
+    unsure (``field_unsure``)."""
+    out: dict[str, float] = {}
     for name, clean in CLEANERS.items():
         value = getattr(result, name)
         f = found.get(name)
         if value is None or f is None or f.row >= len(rows):
             continue
-        if any(_other(clean(rival), value) for rival in rival_readings(rows[f.row], f.text, UNSURE_BELOW)):
-            out.append(name)
+        weights = [p for p, rival in rival_readings(rows[f.row], f.text, 1.0) if _other(clean(rival), value)]
+        if weights:
+            out[name] = min(weights)
     return out
 
 
@@ -73,7 +78,7 @@ def unsure_codes(
             if code is None:
                 continue
             plt = code.startswith("PLT")
-            rivals = [*rival_readings(rows[i], token, UNSURE_BELOW), *_with_slips(token, slips)]
+            rivals = [r for _, r in rival_readings(rows[i], token, UNSURE_BELOW)] + _with_slips(token, slips)
             others = (plt_of(rival) if plt else normalize_strict(rival) for rival in rivals)
             if any(other not in (None, code) and (plt or other in catalog) for other in others):
                 count += 1

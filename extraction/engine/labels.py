@@ -135,12 +135,17 @@ class Vocabulary:
                 if short is not None:
                     known.append(short)
                     continue
+            if match is None and colon and len(words) > 1 and len(word) >= 6:
+                match = self._far_word(word)  # two slips in a long word (``AUEMPT``)
+                lost += match is not None
             if match is None:
                 if not colon or len(words) < 2 or len(word) < 4 or lost:
                     return None
                 lost += 1
                 continue
             known.append(match)
+        if lost and all(w == "NUMBER" for w in known):
+            return None  # ``#`` alone names no field once the word before it is lost
         field = self._rule(tuple(known))
         slips = sum(1 for word in words if word not in self._known) + lost
         return (field, round(max(0.5, 0.95 - 0.15 * slips), 3)) if field is not None else None
@@ -186,6 +191,16 @@ class Vocabulary:
                 if levenshtein(word, candidate, budget) <= budget:
                     return candidate
         return None
+
+    def _far_word(self, word: str) -> str | None:
+        """The one known word within two slips of a long word, if only one is."""
+        near = {
+            candidate
+            for length in range(len(word) - 2, len(word) + 3)
+            for candidate in self._by_length.get(length, ())
+            if len(candidate) >= 6 and levenshtein(word, candidate, 2) <= 2
+        }
+        return near.pop() if len(near) == 1 else None
 
     def _phrase(self, words: tuple[str, ...]) -> tuple[str, float] | None:
         """The nearest phrase within OCR slips (exact phrases are looked up before)."""

@@ -38,10 +38,10 @@ class Row:
     readings: tuple[tuple[str, CharReads], ...] = ()
 
 
-def rival_readings(row: Row, value: str, below: float) -> list[str]:
+def rival_readings(row: Row, value: str, below: float) -> list[tuple[float, str]]:
     """``value`` as the recogniser's runner-up character would have made it, once for each of
-    its characters read with a probability under ``below``; [] where the row's readings do not
-    hold its words (a text layer, a value read in a second look).
+    its characters read with a probability under ``below``, with that probability; [] where
+    the row's readings do not hold its words (a text layer, a value read in a second look).
 
     A mean over a line hides the one glyph the recogniser hesitated on (``KENJI`` read
     ``KENUJI``); whether that hesitation matters is for the field's rules to say (an ``O`` or
@@ -51,12 +51,12 @@ def rival_readings(row: Row, value: str, below: float) -> list[str]:
     parts = [(value.find(whole), whole)] if whole else []
     if whole and _chars_of(row, whole) is None:  # the value's words were read apart
         parts = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", value)]
-    rivals: list[str] = []
+    rivals: list[tuple[float, str]] = []
     for start, part in parts:
         for i, (p, rival) in enumerate(_chars_of(row, part) or ()):
             if p < below:
                 k = start + i
-                rivals.append(value[:k] + rival + value[k + 1 :])
+                rivals.append((p, value[:k] + rival + value[k + 1 :]))
     return rivals
 
 

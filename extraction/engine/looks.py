@@ -22,11 +22,18 @@ def value_below(rows: list[Row], index: int) -> bool:
     """The row under a lone label holds its value (a label printed above it): no second look."""
     if index + 1 >= len(rows):
         return False
-    below = rows[index + 1].text
+    row, next_row = rows[index], rows[index + 1]
+    if next_row.page != row.page or next_row.y0 - row.y1 > 2.5 * max(row.y1 - row.y0, 1.0):
+        return False  # the next line stands too far below to be the label's value
+    below = next_row.text
     if find_labels(rows_from_text(below)) or code_row_tokens(below):
         return False
+    hits = find_labels([row])
+    if len(hits) == 1:
+        # One label: its value, whatever its shape (a heading such as ``ACS CODES`` is none).
+        return VALIDATORS[hits[0].field](below)
     # Running text is no value, unless it is one of the label's field (a title of three words).
-    return not is_prose(below) or any(VALIDATORS[h.field](below) for h in find_labels([rows[index]]))
+    return not is_prose(below) or any(VALIDATORS[h.field](below) for h in hits)
 
 
 def values_missing_below(rows: list[Row]) -> list[tuple[int, LabelHit]]:
@@ -89,12 +96,18 @@ def below_look(page: Any, row: Row, hit: LabelHit, recognize: Any) -> Segment | 
         # Boxes in a turned frame (a lone tall glyph turned the crop): positions cannot be
         # trusted, the ink under the label is read alone instead.
         return _under_look(page, row, hit)
-    label_bottom = (row.y1 - box[1]) * scale + border
     valid = VALIDATORS[hit.field]
     lines = sorted(getattr(result, "lines", None) or [], key=lambda ln: ln.box[1])
+    # Under the label as read again in the crop; else under the row's box, which a tilted
+    # photo's row of cells makes taller than the label.
+    below_from = (row.y1 - box[1]) * scale + border - 0.5 * height * scale
+    for line in lines:
+        if any(h.field == hit.field for h in find_labels(rows_from_text(line.text))):
+            below_from = (line.box[1] + line.box[3]) / 2 + 0.25 * (line.box[3] - line.box[1])
+            break
     for line in lines:
         x0, y0, x1, y1 = line.box
-        if (y0 + y1) / 2 < label_bottom - 0.5 * height * scale:
+        if (y0 + y1) / 2 < below_from:
             continue  # the label itself
         text = unicodedata.normalize("NFKC", line.text).strip()
         if text and valid(text):

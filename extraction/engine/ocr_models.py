@@ -55,6 +55,9 @@ def _session(path: Path, threads: int) -> Any:
 # Weight a mark must reach in the frames between two letters to be kept there: a blurred word
 # gap, an apostrophe or a hyphen the greedy reading lost (``SARAH F``, ``O'NEIL``).
 SOFT_MARKS: dict[str, float] = {" ": 0.1, "'": 0.2, "-": 0.2}
+# A mark whose weight reached this share of its threshold is not kept, but makes the letter
+# after it a hesitation whose rival reading holds the mark (a name run together, ``LIAMZOE``).
+NEAR_MARK = 0.5
 
 
 class OcrModels:
@@ -168,7 +171,8 @@ class OcrModels:
         apostrophe (``ONEIL``): the model then still gives the mark some weight in the frames
         between the letters. Between two letters of a word made of letters only, the mark of
         ``SOFT_MARKS`` whose weight there reaches its threshold is kept; codes, numbers and
-        punctuation are never parted.
+        punctuation are never parted. One that reached ``NEAR_MARK`` of it is not kept, but
+        the letter after it is a hesitation whose rival is the mark and the letter.
         """
         sub = probs[:, self.rec_classes]
         best = sub.argmax(axis=1)
@@ -178,6 +182,7 @@ class OcrModels:
         scores: list[float] = []
         peaks: list[float] = []  # each character's probability: the peak over its frames
         at: list[int] = []  # the frame of that peak; -1 for a mark slipped into a gap
+        doubts: dict[int, tuple[str, float]] = {}  # a character after a mark nearly kept
         previous = -1
         last = 0  # the frame of the last character
         word_letters = False  # the word read so far is letters only
@@ -185,12 +190,15 @@ class OcrModels:
             if k != previous and k != 0:
                 ch = self.rec_chars[k]
                 if word_letters and ch.isalpha() and t > last + 1:
-                    soft = _soft_mark(marks[last + 1 : t].max(axis=0))
+                    gap = marks[last + 1 : t].max(axis=0)
+                    soft = _soft_mark(gap)
                     if soft is not None:
                         # Its probability is the weight it had: a guess, however well founded.
                         chars.append(soft[0])
                         peaks.append(soft[1])
                         at.append(-1)
+                    elif (near := _soft_mark(gap, NEAR_MARK)) is not None:
+                        doubts[len(chars)] = near
                 chars.append(ch)
                 scores.append(p)
                 peaks.append(p)
@@ -202,11 +210,13 @@ class OcrModels:
             previous = k
         if not chars:
             return "", 0.0, ()
-        return (
-            "".join(chars),
-            float(np.mean(scores)),
-            tuple(zip(peaks, _rivals(sub, at, self.rec_chars), strict=True)),
-        )
+        reads = list(zip(peaks, _rivals(sub, at, self.rec_chars), strict=True))
+        for k, (mark, weight) in doubts.items():
+            # The rival of the letter is the mark before it (``LIAMZOE`` as ``LIAM ZOE``),
+            # as likely as the mark's weight came near its threshold.
+            ratio = weight / SOFT_MARKS[mark]
+            reads[k] = (min(reads[k][0], 1.0 - ratio), mark + chars[k])
+        return "".join(chars), float(np.mean(scores)), tuple(reads)
 
 
 def _rivals(sub: NDArray[np.float32], at: list[int], names: list[str]) -> list[str]:
@@ -226,12 +236,12 @@ _MARKS = tuple(SOFT_MARKS)
 _MARK_THRESHOLDS = np.array(list(SOFT_MARKS.values()), dtype=np.float64)
 
 
-def _soft_mark(gap: NDArray[np.float32]) -> tuple[str, float] | None:
+def _soft_mark(gap: NDArray[np.float32], share: float = 1.0) -> tuple[str, float] | None:
     """The mark the gap's weights give, relative to each mark's threshold, with its weight;
-    None below all."""
+    None when every weight is below ``share`` of its mark's threshold."""
     ratios = gap / _MARK_THRESHOLDS
     best = int(ratios.argmax())
-    return (_MARKS[best], float(gap[best])) if ratios[best] >= 1.0 else None
+    return (_MARKS[best], float(gap[best])) if ratios[best] >= share else None
 
 
 def fit_strip(crop: imaging.Array, height: int, width: int) -> NDArray[np.float32]:

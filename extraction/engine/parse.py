@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 
@@ -11,14 +10,15 @@ from . import header as H
 from . import titles as T
 from .catalog import Catalog
 from .code_block import find_code_rows, header_rows, parse_codes
-from .codes import LONGEST_CODE, tokens_of_row
+from .code_checks import code_layout_gap, codes_unread, codes_unsplit
 from .data.exams import EXAM_TITLES
-from .hesitations import CLEANERS, unsure_codes, unsure_fields
+from .hesitations import CLEANERS, UNSURE_BELOW, unsure_codes, unsure_fields
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence, assess
 from .sections import REPORT_END, REPORT_MARKERS, STATEMENT, is_prose
 from .shapes import SHAPED_FIELDS, by_shape
 from .types import ExtractionError, ExtractionResult
+from .validators import VALIDATORS
 
 FIELD_ORDER = (
     "applicant_name",
@@ -85,10 +85,25 @@ def header_labels(rows: Sequence[Row]) -> list[H.LabelHit]:
             and len(previous.text.split()) >= 8
             and is_prose(previous.text)
             and SEGMENT_GAP not in previous.text
+            and not _label_and_value_alone(hit, row)
         ):
             continue
         kept.append(hit)
     return kept
+
+
+def _label_and_value_alone(hit: H.LabelHit, row: Row) -> bool:
+    """A short row of a label and a value valid for its field, with no full stop: a field
+    (``TAKE 1``) that a tilted photo set after a paragraph's line, not the paragraph's end."""
+    text = row.text.strip()
+    value = hit.value.strip()
+    return (
+        bool(value)
+        and not text.endswith(".")
+        and len(text.split()) <= 6
+        and text.endswith(value)
+        and VALIDATORS[hit.field](value)
+    )
 
 
 def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> ExtractionResult:
@@ -167,7 +182,9 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
             # Reports print LAST, FIRST: a comma was lost, or read as a full stop after a word
             # (``ST, JAMES. ALEXANDRA``: the two marks swapped).
             ev.doubtful.append("applicant_name")
-        ev.unsure = unsure_fields(rows, found, result)
+        hesitations = unsure_fields(rows, found, result)
+        ev.unsure = [name for name, p in hesitations.items() if p < UNSURE_BELOW]
+        ev.rival_weight = min(hesitations.values(), default=1.0)
         id_read = raw.get("applicant_id", ("", 0.0))[0].strip()
         if result.applicant_id and id_read[:1] in ("O", "Q") and result.applicant_id[0] == "0":
             # A leading O or Q is read as the 0 it usually is; some IDs open with a letter.
@@ -198,12 +215,12 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     code_rows = parse_codes(rows, consumed, result, catalog, path, ev)
     finish_confidence(result, conf)
     used = consumed | {i for i, _ in code_rows}
-    if path != "text":
-        ev.code_layout_gap = _code_layout_gap(rows, code_rows)
-    ev.codes_unread = _codes_unread(rows, used, result, catalog) + _codes_unsplit(
+    ev.codes_unread = codes_unread(rows, used, result, catalog) + codes_unsplit(
         rows, code_rows, result, catalog
     )
-    ev.codes_unsure = unsure_codes(rows, code_rows, result, catalog) if path != "text" else 0
+    if path != "text":
+        ev.code_layout_gap = code_layout_gap(rows, code_rows)
+        ev.codes_unsure = unsure_codes(rows, code_rows, result, catalog)
     # Some tests print no score at all: missing, it is doubted only when the page shows one.
     unclaimed = (row.text for i, row in enumerate(rows) if i not in used and not REPORT_END.search(row.text))
     labelled = "score" in found or any(h.field == "score" and h.colon for h in hits)
@@ -240,86 +257,6 @@ def _read_by_shape(rows: Sequence[Row], raw: dict[str, tuple[str, float]], consu
         raw[name] = (found.text, found.confidence)
         consumed.add(found.row)
     return sorted(shaped)
-
-
-_PRINTED_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?(?![A-Za-z0-9])")
-
-
-def _codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult, catalog: Catalog) -> int:
-    """Catalogue codes printed whole in a row that is neither prose nor already read, below the
-    first label and above the report's end, that are not among the codes: a list the code rows
-    did not recognise (a heading glued to it, say). Never taken as codes, only counted."""
-    first = min(used, default=0)
-    found = 0
-    stopped: set[int] = set()
-    for i, row in enumerate(rows):
-        if row.page in stopped or REPORT_END.search(row.text):
-            stopped.add(row.page)
-            continue
-        if i < first or i in used or is_prose(row.text):
-            continue
-        found += sum(1 for c in _printed_codes(row.text, catalog) if c not in result.codes)
-    return found
-
-
-def _codes_unsplit(
-    rows: Sequence[Row],
-    code_rows: Sequence[tuple[int, list[str]]],
-    result: ExtractionResult,
-    catalog: Catalog,
-) -> int:
-    """Catalogue codes printed whole inside a code row's text that are neither among the codes
-    nor a token of the row: codes joined by a mark the tokens did not split at, which must not
-    vanish unseen. (A token read whole and repaired into another code is not counted.)"""
-    found = 0
-    for i, tokens in code_rows:
-        seen = set(tokens)
-        found += sum(
-            1 for c in _printed_codes(rows[i].text, catalog) if c not in result.codes and c not in seen
-        )
-        # A token as long as two codes is codes glued past splitting: one of them at least is
-        # not read, whatever the token resolved to.
-        found += sum(1 for token in tokens if len(token) > LONGEST_CODE)
-    return found
-
-
-_PRINTED_PLT = re.compile(r"(?<![A-Za-z0-9])PLT\d{3}(?!\d)")
-
-
-def _printed_codes(text: str, catalog: Catalog) -> list[str]:
-    """Catalogue codes, and learning statement codes, printed whole in the text."""
-    return [c for c in _PRINTED_CODE.findall(text) if c in catalog] + _PRINTED_PLT.findall(text)
-
-
-def _code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]]) -> bool:
-    """Whether the OCR seems to have lost a line or a cell of the codes block.
-
-    Codes are printed in evenly spaced lines, and a grid fills its rows first (row by row or
-    column by column, a row never holds more codes than the one above it). A line missing
-    between two lines read leaves twice the spacing; a cell missing leaves a row shorter than
-    a later one. With two lines only, a line missing leaves more than three line heights.
-    """
-    by_page: dict[int, list[tuple[int, list[str]]]] = {}
-    for i, tokens in code_rows:
-        by_page.setdefault(rows[i].page, []).append((i, tokens))
-    for block in by_page.values():
-        centres = [(rows[i].y0 + rows[i].y1) / 2 for i, _ in block]
-        steps = [b - a for a, b in itertools.pairwise(centres)]
-        if len(steps) >= 2:
-            usual = sorted(steps)[len(steps) // 2]
-            for (i, _), (j, _), step in zip(block, block[1:], steps, strict=False):
-                if j == i + 1 and step > 1.75 * usual:
-                    return True
-        elif len(steps) == 1 and block[1][0] == block[0][0] + 1:
-            # Two lines only: no usual spacing to compare with, but lines are set at most
-            # about twice their height apart; a line lost between them leaves three heights.
-            height = min(rows[i].y1 - rows[i].y0 for i, _ in block)
-            if height > 0 and steps[0] > 3.0 * height:
-                return True
-        pure = [len(tokens) for i, tokens in block if len(tokens_of_row(rows[i].text)) == len(tokens)]
-        if max(pure, default=0) >= 2 and any(a < b for n, a in enumerate(pure) for b in pure[n + 1 :]):
-            return True
-    return False
 
 
 _LONG_NUMBER = re.compile(r"(?<![\w./-])\d{12,22}(?![\w./-])")

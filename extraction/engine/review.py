@@ -54,6 +54,7 @@ class Evidence:
     inferred: list[str] = field(default_factory=list)  # fields read by their value's shape, no label
     unsure: list[str] = field(default_factory=list)  # fields with a character OCR hardly read
     codes_unsure: int = 0  # codes a rival reading of one glyph makes into other catalogue codes
+    rival_weight: float = 1.0  # the probability of the weakest glyph whose rival changes a copied value
 
 
 def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
@@ -116,6 +117,7 @@ def signals(result: ExtractionResult, ev: Evidence, reasons: Iterable[str]) -> d
         "fuzzy_codes": float(ev.fuzzy_codes),
         "fuzzy_labels": float(ev.fuzzy_labels),
         "codes": float(len(result.codes)),
+        "rival_weight": ev.rival_weight,
     }
 
 

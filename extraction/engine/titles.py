@@ -48,10 +48,15 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
     known = _closest_title(name, code)
     if known is None:
         # No code in parentheses, or one misread by a letter: a known title gives the code.
-        for c, t in _all_titles():
-            if _similar(name, t) and (code is None or levenshtein(code, c, 1) <= 1):
-                code, known, conf = c, t, min(conf, 0.8)
-                break
+        near = [
+            (c, t)
+            for c, t in _all_titles()
+            if _similar(name, t) and (code is None or levenshtein(code, c, 1) <= 1)
+        ]
+        if near:
+            squashed = name.upper().replace(" ", "")
+            code, known = min(near, key=lambda ct: levenshtein(squashed, ct[1].upper().replace(" ", ""), 99))
+            conf = min(conf, 0.8)
     if known is not None and name.upper() != known.upper():
         # A test code read whole in its parentheses vouches for the title: OCR slips of up to
         # one character in four are then snapped (``IInmannod Airoraft General- Small``), and
@@ -67,6 +72,9 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
             conf = min(conf, 0.9 if cut or tail else 0.95)
         else:
             conf = min(conf, 0.8)
+    elif known is not None and ocr and name != known and _one_word_cased_apart(name, known):
+        name = known  # one glyph's case misread (``Private Pilot airplane``)
+        conf = min(conf, 0.95)
     elif known is None:
         conf = min(conf, 0.9)
         if ocr:
@@ -80,6 +88,16 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
         # one whose parentheses the reading lost.
         return f"{name} ({code})", code, conf
     return name, code, conf  # printed without a code: the title stays as printed
+
+
+def _one_word_cased_apart(name: str, known: str) -> bool:
+    """Whether the words of ``name`` are the known title's in its case but for one, in a title
+    of three words or more: a sentence-case title (``Private pilot airplane``) differs in all
+    but the first and is kept as printed."""
+    words, known_words = name.split(), known.split()
+    if len(words) != len(known_words) or len(words) < 3:
+        return False
+    return sum(w != k for w, k in zip(words, known_words, strict=True)) == 1
 
 
 _LOPSIDED_DASH = re.compile(r"(?<=\w) -(?=\w)|(?<=\w)- (?=\w)")

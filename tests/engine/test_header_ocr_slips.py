@@ -273,3 +273,41 @@ def test_a_code_a_rival_glyph_makes_into_another_catalogue_code_is_unsure(
     result = parse_rows(_read_with(rows, line, {8: (0.45, rival)}), catalog, path="ocr")
     assert result.codes == ["PA.I.B.K1"]
     assert ("code_unsure" in result.review_reasons) is unsure
+
+
+def test_a_label_and_its_value_after_a_paragraphs_line_are_a_field(catalog: Catalog) -> None:
+    # A tilted photo sorts TAKE 1 after the first line of the paragraph beside it.
+    page = [
+        "NAME: OKAFOR, WEI",
+        "EXAM: Private Pilot Airplane (PAR)",
+        "EXAM DATE: 02/17/2022",
+        "SCORE: 83%   GRADE: PASS",
+        "The ACS codes listed below identify the knowledge areas in which you answered one",
+        "TAKE 1",
+        "question incorrectly.",
+        "PA.I.C.K2a",
+    ]
+    assert parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr").take == 1
+
+
+def test_a_long_label_word_two_slips_away_is_still_read_and_a_lone_number_sign_is_none() -> None:
+    hits = H.find_labels(rows_from_text("Auempt #:   1"))
+    assert [(h.field, h.value) for h in hits] == [("take", "1")]
+    from extraction.engine.labels import vocabulary
+
+    # A word lost before ``#`` leaves a number sign that names no field (not the exam ID).
+    assert vocabulary().classify("Qwxzyk #", colon=True) is None
+
+
+@pytest.mark.parametrize(("text", "score"), [("62 0", 62), ("62 o", 62), ("10 0", None)])
+def test_a_percent_sign_read_as_a_zero_after_a_blank(text: str, score: int | None) -> None:
+    from extraction.engine.fields import parse_score
+
+    assert parse_score(text)[0] == score
+
+
+@pytest.mark.parametrize("text", ["1016/2020", "10/162020"])
+def test_a_date_that_lost_one_slash_between_month_and_day(text: str) -> None:
+    from extraction.engine.fields import parse_date
+
+    assert parse_date(text) == "2020-10-16"

@@ -83,3 +83,20 @@ def test_each_character_carries_its_probability_and_a_slipped_in_mark_its_weight
     assert chars[1][1] == "R"
     assert chars[2][1] == ""  # the slipped-in blank's rival is no mark
     assert mean == pytest.approx((0.9 + 0.4 + 0.8) / 3)
+
+
+def test_a_mark_nearly_kept_makes_the_letter_after_it_a_hesitation() -> None:
+    frames = _frames("LIANROSE", 0.08, 3)  # the blank between N and R: 0.8 of its threshold
+    probs = np.zeros((len(frames), len(_CHARS)), dtype=np.float32)
+    for t, (glyph, weight) in enumerate(frames):
+        probs[t, _CHARS.index(glyph)] = 0.9
+        probs[t, _CHARS.index(" ")] = max(float(probs[t, _CHARS.index(" ")]), weight)
+    fake = SimpleNamespace(
+        rec_classes=np.arange(len(_CHARS)),
+        rec_chars=_CHARS,
+        rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
+    )
+    text, _, chars = OcrModels._decode(fake, probs)  # type: ignore[arg-type]
+    assert text == "LIANROSE"
+    assert chars[4][1] == " R" and chars[4][0] == pytest.approx(0.2)
+    assert all(p == pytest.approx(0.9) for k, (p, _) in enumerate(chars) if k != 4)

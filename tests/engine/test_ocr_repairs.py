@@ -424,3 +424,49 @@ def test_a_cell_garbled_past_a_codes_shape_beside_codes_of_its_prefix_is_unresol
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["PA.I.B.K1", "PA.III.B.R1"]
     assert [u.raw for u in result.unresolved] == ["PALFKT"]  # never dropped; WEATHER is no code
+
+
+def test_learning_statement_codes_whose_plt_was_misread_are_read_beside_whole_ones(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    rows = ["The learning statement codes below", "PLT052   FLT068   PLT077", "FT324   PL7196   PLTS22"]
+    fake_ocr.append(page_of([*HEADER[:-3], *rows, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PLT052", "PLT068", "PLT077", "PLT196", "PLT324", "PLT522"]
+    detail = {d.code: d for d in result.codes_detail}
+    assert detail["PLT068"].confidence < detail["PLT077"].confidence
+
+
+def test_a_plt_shaped_token_alone_is_no_code() -> None:
+    from extraction.engine.code_block import code_row_tokens
+    from extraction.engine.codes import plt_slipped
+
+    assert code_row_tokens("FLT068   FT324") == []
+    assert plt_slipped("PA123") is None and plt_slipped("CAX") is None and plt_slipped("FLT0") is None
+
+
+def test_a_token_of_a_learning_statement_list_that_is_no_such_code_is_unresolved(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    rows = ["The learning statement codes listed below", "PLT052   PLT077   PL.I.A.K1"]
+    fake_ocr.append(page_of([*HEADER[:-3], *rows, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PLT052", "PLT077"]
+    assert [u.raw for u in result.unresolved] == ["PL.I.A.K1"]
+    assert "code_unresolved" in result.review_reasons
+
+
+def test_one_word_of_a_known_title_read_in_the_wrong_case_is_snapped() -> None:
+    from extraction.engine.titles import clean_title
+
+    assert clean_title("Private Pilot airplane (PAR)")[0] == "Private Pilot Airplane (PAR)"
+    assert clean_title("Private pilot airplane (PAR)")[0] == "Private pilot airplane (PAR)"  # sentence case
+    assert clean_title("Private Pilot airplane (PAR)", ocr=False)[0] == "Private Pilot airplane (PAR)"
+
+
+def test_a_misread_test_code_is_given_back_by_the_nearest_wording_of_its_title() -> None:
+    from extraction.engine.titles import clean_title
+
+    title, code, conf = clean_title("Military Competency Instructor (MCL)")
+    assert (title, code) == ("Military Competency Instructor (MCI)", "MCI") and conf < 0.9
+    assert clean_title("Military Competence Instructor (MCI)")[0] == "Military Competence Instructor (MCI)"

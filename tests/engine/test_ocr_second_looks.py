@@ -217,3 +217,30 @@ def test_a_glyph_that_turns_the_enlarged_column_is_read_alone(
     _read_line_gives(monkeypatch, "1")
     result = extract_document(_png(), catalog)
     assert result.take == 1 and result.score == 83
+
+
+def test_a_value_under_a_label_whose_tilted_row_is_taller_than_the_label_is_read(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog
+) -> None:
+    """A tilted photo's row of label cells spans two lines' height: the value is found under
+    the label as the crop reads it again, not under the row's box."""
+    pages, _ = looks
+    labels = _row_of_labels()
+    labels.box = (100.0, 200.0, 1420.0, 280.0)
+    pages.append(_page(labels, FakeLine("83 %   PASS", 0.97, (100.0, 285.0, 880.0, 325.0))))
+    pages.append(
+        FakePage([FakeLine("TAKE", 0.99, (90, 40, 220, 110)), FakeLine("3", 0.97, (95, 125, 125, 185))])
+    )
+    assert extract_document(_png(), catalog).take == 3
+
+
+def test_a_heading_under_a_lone_label_is_no_value_of_it(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages, _ = looks
+    page = _page(_at(4, "ATTEMPT #", 100.0, 300.0), _at(5, "ACS CODES", 100.0, 300.0))
+    assert page.image is not None
+    page.image[205:238, 480:492] = 30  # the lone ``1`` right of the label
+    pages.append(page)
+    _read_line_gives(monkeypatch, "1")
+    assert extract_document(_png(), catalog).take == 1

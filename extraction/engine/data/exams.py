@@ -41,6 +41,7 @@ EXAM_TITLES: dict[str, str] = {
     "IPL": "Instrument Rating Powered-Lift",
     "APL": "Airline Transport Pilot Powered-Lift",
     "FIP": "Flight Instructor Powered-Lift",
+    "MCI": "Military Competence Instructor",
 }
 
 EXAM_TITLE_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -50,6 +51,7 @@ EXAM_TITLE_WORDINGS: dict[str, tuple[str, ...]] = {
     "FRH": ("Flight Instructor Helicopter",),
     "IGI": ("Instrument Ground Instructor",),
     "IRH": ("Instrument Rating Rotorcraft/Helicopter",),
+    "MCI": ("Military Competency Instructor",),
     "PRH": ("Private Pilot Rotorcraft/Helicopter",),
     "UAG": ("Unmanned Aircraft General Small", "Remote Pilot Small UAS"),
 }

@@ -1,0 +1,94 @@
+"""Checks that the code list was read whole: codes printed on the page but not among the
+result's, codes glued past splitting, and lines or cells of the list the OCR lost. They only
+count for review; nothing here adds or removes a code."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from .catalog import Catalog
+from .codes import LONGEST_CODE, tokens_of_row
+from .layout import Row
+from .sections import REPORT_END, is_prose
+from .types import ExtractionResult
+
+_PRINTED_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?(?![A-Za-z0-9])")
+
+
+def codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult, catalog: Catalog) -> int:
+    """Catalogue codes printed whole in a row that is neither prose nor already read, below the
+    first label and above the report's end, that are not among the codes: a list the code rows
+    did not recognise (a heading glued to it, say). Never taken as codes, only counted."""
+    first = min(used, default=0)
+    found = 0
+    stopped: set[int] = set()
+    for i, row in enumerate(rows):
+        if row.page in stopped or REPORT_END.search(row.text):
+            stopped.add(row.page)
+            continue
+        if i < first or i in used or is_prose(row.text):
+            continue
+        found += sum(1 for c in _printed_codes(row.text, catalog) if c not in result.codes)
+    return found
+
+
+def codes_unsplit(
+    rows: Sequence[Row],
+    code_rows: Sequence[tuple[int, list[str]]],
+    result: ExtractionResult,
+    catalog: Catalog,
+) -> int:
+    """Catalogue codes printed whole inside a code row's text that are neither among the codes
+    nor a token of the row: codes joined by a mark the tokens did not split at, which must not
+    vanish unseen. (A token read whole and repaired into another code is not counted.)"""
+    found = 0
+    for i, tokens in code_rows:
+        seen = set(tokens)
+        found += sum(
+            1 for c in _printed_codes(rows[i].text, catalog) if c not in result.codes and c not in seen
+        )
+        # A token as long as two codes is codes glued past splitting: one of them at least is
+        # not read, whatever the token resolved to.
+        found += sum(1 for token in tokens if len(token) > LONGEST_CODE)
+    return found
+
+
+_PRINTED_PLT = re.compile(r"(?<![A-Za-z0-9])PLT\d{3}(?!\d)")
+
+
+def _printed_codes(text: str, catalog: Catalog) -> list[str]:
+    """Catalogue codes, and learning statement codes, printed whole in the text."""
+    return [c for c in _PRINTED_CODE.findall(text) if c in catalog] + _PRINTED_PLT.findall(text)
+
+
+def code_layout_gap(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]]) -> bool:
+    """Whether the OCR seems to have lost a line or a cell of the codes block.
+
+    Codes are printed in evenly spaced lines, and a grid fills its rows first (row by row or
+    column by column, a row never holds more codes than the one above it). A line missing
+    between two lines read leaves twice the spacing; a cell missing leaves a row shorter than
+    a later one. With two lines only, a line missing leaves more than three line heights.
+    """
+    by_page: dict[int, list[tuple[int, list[str]]]] = {}
+    for i, tokens in code_rows:
+        by_page.setdefault(rows[i].page, []).append((i, tokens))
+    for block in by_page.values():
+        centres = [(rows[i].y0 + rows[i].y1) / 2 for i, _ in block]
+        steps = [b - a for a, b in itertools.pairwise(centres)]
+        if len(steps) >= 2:
+            usual = sorted(steps)[len(steps) // 2]
+            for (i, _), (j, _), step in zip(block, block[1:], steps, strict=False):
+                if j == i + 1 and step > 1.75 * usual:
+                    return True
+        elif len(steps) == 1 and block[1][0] == block[0][0] + 1:
+            # Two lines only: no usual spacing to compare with, but lines are set at most
+            # about twice their height apart; a line lost between them leaves three heights.
+            height = min(rows[i].y1 - rows[i].y0 for i, _ in block)
+            if height > 0 and steps[0] > 3.0 * height:
+                return True
+        pure = [len(tokens) for i, tokens in block if len(tokens_of_row(rows[i].text)) == len(tokens)]
+        if max(pure, default=0) >= 2 and any(a < b for n, a in enumerate(pure) for b in pure[n + 1 :]):
+            return True
+    return False
