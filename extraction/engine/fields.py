@@ -204,7 +204,10 @@ def _parse_date(raw: str) -> str | None:
     if m:
         y, mo, d = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)
-    m = re.search(r"([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{2,4})", text)
+    # A glyph read for a digit opens no date inside a word (the l of ``Jul. 26. 2023``).
+    m = re.search(
+        r"(?<![A-Za-z])([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{1,2})\s*[/.-]\s*([0-9OoIlSB|]{2,4})", text
+    )
     # OCR lost one slash or both (``07.02 2020``, ``07 02 2020``); a time may follow.
     m = m or re.fullmatch(r"(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})(?:\s.*)?", text)
     # ... or one slash between a two-digit month and day (``1016/2020``, ``10/162020``).
@@ -214,7 +217,8 @@ def _parse_date(raw: str) -> str | None:
         mo, d, y = (g.translate(_DIGIT_FIX) for g in m.groups())
         return _iso(y, mo, d)
     m = re.search(
-        rf"([0-9OoIlSB|]{{1,2}})\s*[-\s.]\s*({_MONTH_WORD})\.?\s*[-\s.,]\s*([0-9OoIlSB|]{{2,4}})", text
+        rf"(?<![A-Za-z])([0-9OoIlSB|]{{1,2}})\s*[-\s.]\s*({_MONTH_WORD})\.?\s*[-\s.,]\s*([0-9OoIlSB|]{{2,4}})",
+        text,
     )
     if m:
         d, mon, y = m.groups()

@@ -12,6 +12,7 @@ is a code read whole whose letter another code of the page shows OCR confused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -26,12 +27,21 @@ UNSURE_BELOW = 0.6
 # How each value copied from the page as printed (no catalogue or calendar checks it) is
 # cleaned from what OCR read, in the order the parser reads them.
 CLEANERS: dict[str, Callable[[str], str | None]] = {
-    "applicant_name": lambda text: F.clean_name(text, ocr=True),
+    "applicant_name": lambda text: _name_of(text),
     "ftn": F.clean_ftn,
     "applicant_id": lambda text: F.clean_applicant_id(text, ocr=True),
     "exam_id": lambda text: F.clean_digits(text, min_len=6, ocr=True),
     "exam_site": lambda text: F.clean_site(text, ocr=True),
 }
+
+
+# What a printed name is made of: a rival reading with another glyph (``_``, a digit) is none.
+_NAME_GLYPHS = re.compile(r"[A-Za-z ,.'-]+")
+
+
+def _name_of(text: str) -> str | None:
+    name = F.clean_name(text, ocr=True)
+    return name if name is not None and _NAME_GLYPHS.fullmatch(name) else None
 
 
 def unsure_fields(
@@ -54,9 +64,12 @@ def unsure_fields(
 
 
 def _other(rival: str | None, value: str) -> bool:
-    """Whether a rival reading makes another valid value. One the field's rules refuse, or a
-    name without the comma the value has (reports print ``LAST, FIRST``), is no rival."""
+    """Whether a rival reading makes another valid value. One the field's rules refuse, a name
+    without the comma the value has (reports print ``LAST, FIRST``), or one that glues the
+    middle initial closing it to the given name (``DEVON Y`` as ``DEVONY``), is no rival."""
     if rival is None or ("," in value and "," not in rival):
+        return False
+    if len(value) > 2 and value[-2] == " " and value[-1].isalpha() and rival == value[:-2] + value[-1]:
         return False
     return rival != value
 

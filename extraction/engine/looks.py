@@ -220,7 +220,7 @@ def second_look(upright: Any, row: Row, recognize: Any) -> None:
     hits = find_labels([row])
     valid = VALIDATORS[hits[-1].field] if hits else None
     found = (
-        _band_look(upright, row, recognize, {h.field for h in hits})
+        _band_look(upright, row, recognize, {hits[-1].field} if hits else set())
         or _strip_look(upright, row, recognize, valid)
         or (_ink_beside(upright, row, valid) if valid is not None else None)
     )

@@ -189,10 +189,14 @@ def _ocr(image: Any, page: int) -> list[Row]:
         )
     rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
     prepared = getattr(ocr_page, "image", None)  # the flattened, upright page the boxes refer to
+    # A label without its value: alone on its row, or closing a row of cells (``Test result
+    # P - Pass   Take no.``), with no value of it on the next row either.
     lonely = [
         r
         for i, r in enumerate(rows)
-        if is_label_only(r.text) and r.segments and not looks.value_below(rows, i)
+        if r.segments
+        and (is_label_only(r.text) or (len(r.segments) > 1 and is_label_only(r.segments[-1].text)))
+        and not looks.value_below(rows, i)
     ]
     if lonely:
         rotation = int(getattr(ocr_page, "rotation", 0) or 0)

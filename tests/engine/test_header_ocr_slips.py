@@ -311,3 +311,34 @@ def test_a_date_that_lost_one_slash_between_month_and_day(text: str) -> None:
     from extraction.engine.fields import parse_date
 
     assert parse_date(text) == "2020-10-16"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"), [("Jul. 26. 2023", "2023-07-26"), ("Tuesday, l2/05/2021", "2021-12-05")]
+)
+def test_a_letter_read_like_a_digit_inside_a_month_opens_no_date(text: str, iso: str) -> None:
+    from extraction.engine.fields import parse_date
+
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("line", "at", "rival"),
+    [
+        ("NAME: O'NEIL, DEVON Y", 19, ""),  # a blank before the closing middle initial
+        ("NAME: YAMAMOTO, NOAH Y", 15, "_"),  # no name holds an underscore
+    ],
+)
+def test_a_rival_that_makes_no_likely_name_is_no_doubt(
+    catalog: Catalog, line: str, at: int, rival: str
+) -> None:
+    rows = _read_with(rows_from_text("\n".join(_page(line))), line, {at: (0.2, rival)})
+    result = parse_rows(rows, catalog, path="ocr")
+    assert "field_unsure:applicant_name" not in result.review_reasons
+
+
+def test_a_field_named_in_parentheses_after_words_misread_past_knowing_is_that_field() -> None:
+    from extraction.engine.labels import vocabulary
+
+    assert vocabulary().classify("FAA Tracking NIr (FTN)", colon=True) == ("ftn", 0.85)
+    assert vocabulary().classify("FAA Tracking NIr (FTN)") is None  # without a colon, no label

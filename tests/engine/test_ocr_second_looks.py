@@ -244,3 +244,22 @@ def test_a_heading_under_a_lone_label_is_no_value_of_it(
     pages.append(page)
     _read_line_gives(monkeypatch, "1")
     assert extract_document(_png(), catalog).take == 1
+
+
+def test_a_label_closing_a_row_of_cells_without_its_value_gets_a_second_look(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages, _ = looks
+    row = _at(4, "SCORE   83 %   TAKE NO.", 100.0, 300.0)
+    row.pieces = (
+        ("SCORE", 100.0, 180.0, 0.98),
+        ("83 %", 220.0, 260.0, 0.98),
+        ("TAKE NO.", 300.0, 420.0, 0.98),
+    )
+    page = _page(row, _at(5, "Missed elements:   PA.I.A.K1", 100.0, 900.0))
+    assert page.image is not None
+    page.image[205:238, 480:492] = 30  # the lone ``1`` right of TAKE NO.
+    pages.append(page)
+    _read_line_gives(monkeypatch, "1")
+    result = extract_document(_png(), catalog)
+    assert result.take == 1 and result.score == 83

@@ -42,6 +42,8 @@ EXAM_TITLES: dict[str, str] = {
     "APL": "Airline Transport Pilot Powered-Lift",
     "FIP": "Flight Instructor Powered-Lift",
     "MCI": "Military Competence Instructor",
+    "AFA": "Flight Instructor Airplane - Added Rating",
+    "HFA": "Flight Instructor Helicopter - Added Rating",
 }
 
 EXAM_TITLE_WORDINGS: dict[str, tuple[str, ...]] = {
@@ -52,6 +54,8 @@ EXAM_TITLE_WORDINGS: dict[str, tuple[str, ...]] = {
     "IGI": ("Instrument Ground Instructor",),
     "IRH": ("Instrument Rating Rotorcraft/Helicopter",),
     "MCI": ("Military Competency Instructor",),
+    "AFA": ("Flight Instructor Airplane Added Rating",),
+    "HFA": ("Flight Instructor Helicopter Added Rating",),
     "PRH": ("Private Pilot Rotorcraft/Helicopter",),
     "UAG": ("Unmanned Aircraft General Small", "Remote Pilot Small UAS"),
 }
