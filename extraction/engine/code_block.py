@@ -147,6 +147,13 @@ def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:
 # A cell of one token in capitals that no code shape claims (``AMLFKT``): beside codes of its
 # prefix, a code garbled past reading.
 _STRAY = re.compile(r"[A-Z]{2}[A-Z0-9|.,]{3,14}")
+_GARBLED = re.compile(r"[A-Z]{2}[A-Za-z0-9|.,]{3,14}")
+_ACS_PREFIXES = frozenset(p for prefixes in EXAM_PREFIXES.values() for p in prefixes)
+
+
+def _garbled_code(cell: str) -> bool:
+    """A cell of one token of a code's length, in capitals but for a slip or two."""
+    return bool(_GARBLED.fullmatch(cell)) and sum(ch.islower() for ch in cell) * 3 <= len(cell)
 
 
 def code_row_tokens(text: str) -> list[str]:
@@ -191,6 +198,19 @@ def code_row_tokens(text: str) -> list[str]:
     every = tokens_of_row(text)
     if len(every) >= 2 and all(looks_like_squashed_acs(t) for t in every):
         return every
+    cells = [cell.strip() for cell in text.split(SEGMENT_GAP) if cell.strip()]
+    heads = {prefix_of(c) for c in cells}
+    if (
+        len(cells) >= 3
+        and all(_garbled_code(c) for c in cells)
+        and len(heads) == 1
+        and heads <= _ACS_PREFIXES
+        and any(ch.isdigit() or ch == "." for c in cells for ch in c[2:])
+    ):
+        # A grid row of cells that all open with one prefix, every one garbled past a code's
+        # shape (``UAIBKS   UAIB.Ko   UAIEK14``): codes of a blurred photo, for the catalogue or
+        # a person, never dropped.
+        return cells
     cells = _lone_codes(text)  # a blank read for a dot parts a code in two tokens (``PAII B.R2``)
     if len(cells) >= 2 and all(looks_like_squashed_acs(c) for c in cells):
         return cells

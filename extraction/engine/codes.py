@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .catalog import Catalog
+from .fields import levenshtein
 from .grammar import ACS_ANYCASE_RE, acs_code_from_parts
 
 ACCEPT_COST = 1.0  # at most this far from the catalogue code
@@ -387,18 +388,9 @@ def plt_slipped(token: str) -> str | None:
     if m is None or sum(ch.isdigit() for ch in m.group(2)) < 2:
         return None
     head = m.group(1).translate(str.maketrans("1|7", "IIT"))
-    if _edit_distance_within_one(head, "PLT") or _PLT_LIKE_HEAD.fullmatch(head):
+    if levenshtein(head, "PLT", 1) <= 1 or _PLT_LIKE_HEAD.fullmatch(head):
         return "PLT" + m.group(2).translate(_PLT_DIGITS)
     return None
-
-
-def _edit_distance_within_one(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:k] + long[k + 1 :] == short for k in range(len(long)))
 
 
 @dataclass(slots=True)

@@ -470,3 +470,13 @@ def test_a_misread_test_code_is_given_back_by_the_nearest_wording_of_its_title()
     title, code, conf = clean_title("Military Competency Instructor (MCL)")
     assert (title, code) == ("Military Competency Instructor (MCI)", "MCI") and conf < 0.9
     assert clean_title("Military Competence Instructor (MCI)")[0] == "Military Competence Instructor (MCI)"
+
+
+def test_a_grid_row_of_cells_all_garbled_past_a_codes_shape_is_unresolved(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    seen = ["UAIBKS   UAIB.Ko   UAIEK14", "PASSED   PASSED   PASSED"]
+    fake_ocr.append(page_of([*_header("Unmanned Aircraft General - Small (UAG)"), *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert [u.raw for u in result.unresolved] == ["UAIBKS", "UAIB.Ko", "UAIEK14"]  # never dropped
+    assert "code_unresolved" in result.review_reasons
