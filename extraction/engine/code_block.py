@@ -34,12 +34,13 @@ from .codes import (
     resolver_for,
     tokens_of_row,
 )
-from .data.exams import EXAM_PREFIXES
+from .data.exams import ACS_PREFIXES, EXAM_PREFIXES
 from .descriptions import settle_by_description
 from .grammar import PLT_CODE_RE, roman_value
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence
 from .sections import ACS_EXPLAINED, ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
+from .squashed_lines import lone_codes, with_lone_neighbours
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
 
 
@@ -64,75 +65,7 @@ def find_code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, l
         found = code_row_tokens(row.text)
         if found:
             out.append((i, found))
-    return _with_lone_neighbours(rows, out)
-
-
-# One code whose dots OCR lost or whose glyphs it garbled (``UAIB.K13``, ``IR.VLB.SHI``): two
-# letters, then letters, digits and at most four dots, ending in what reads as an element
-# number. Too weak a shape anywhere but on its own line inside a list of codes.
-_LONE_SQUASHED = re.compile(r"[A-Z]{2}(?:[.,]?[A-Za-z0-9|]){3,11}")
-
-
-def _with_lone_neighbours(
-    rows: Sequence[Row], found: list[tuple[int, list[str]]]
-) -> list[tuple[int, list[str]]]:
-    """The code rows, with every row next to one (on the same page, running on) that holds a
-    single token of a squashed code's shape and nothing else: a line of a one-per-line list
-    whose dots the OCR lost, left for the catalogue to resolve or for review."""
-    taken = {i for i, _ in found}
-    added: list[tuple[int, list[str]]] = []
-    for start in sorted(taken):
-        for step in (-1, 1):
-            k = start + step
-            while 0 <= k < len(rows) and k not in taken and rows[k].page == rows[start].page:
-                tokens = _lone_codes(rows[k].text)
-                if not tokens:
-                    break
-                taken.add(k)
-                added.append((k, tokens))
-                k += step
-    return sorted(found + added)
-
-
-_LIST_MARK = re.compile(
-    r"^(?:\(?\d{1,3}\s*[.):\]-]|[#*\u2022\u00b7o>-])\s*"
-)  # ``1)``, ``(2)``, ``6-``, ``*``
-
-
-def _lone_code(text: str) -> str | None:
-    """The line as one squashed code, its blanks read as the dots OCR took them for
-    (``AA LE K3``), or None when it has no such shape."""
-    text = _LIST_MARK.sub("", text.strip())
-    if text.count(" ") <= 3:
-        text = re.sub(r"\s+", ".", text)
-    if (
-        not _LONE_SQUASHED.fullmatch(text)
-        or text.count(".") + text.count(",") > 4
-        or not any(ch.isdigit() or ch in "Il|" for ch in text[-3:])
-    ):
-        return None
-    return text
-
-
-def _lone_codes(text: str) -> list[str]:
-    """The row's cells as squashed codes when every cell reads as one (``PALF.R2   PAII B.R2``),
-    or its first cell when that is a squashed code and the other its description
-    (``FLLF.K5c   Special considerations while teaching``); else []."""
-    cells = [cell for cell in text.split(SEGMENT_GAP) if cell.strip()]
-    codes = [_lone_code(cell) for cell in cells]
-    if codes and all(codes):
-        return [c for c in codes if c is not None]
-    head = codes[0] if codes else None
-    if head is not None and len(cells) == 2 and looks_like_squashed_acs(head) and _is_description(cells[1]):
-        return [head]
-    return []
-
-
-def _is_description(text: str) -> bool:
-    """Running text, or a short phrase in lower case (``Balance a control surface.``)."""
-    words = re.findall(r"[A-Za-z]{3,}", text)
-    letters = "".join(words)
-    return is_prose(text) or (len(words) >= 2 and sum(ch.islower() for ch in letters) * 2 >= len(letters))
+    return with_lone_neighbours(rows, out)
 
 
 def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:
@@ -148,7 +81,6 @@ def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:
 # prefix, a code garbled past reading.
 _STRAY = re.compile(r"[A-Z]{2}[A-Z0-9|.,]{3,14}")
 _GARBLED = re.compile(r"[A-Z]{2}[A-Za-z0-9|.,]{3,14}")
-_ACS_PREFIXES = frozenset(p for prefixes in EXAM_PREFIXES.values() for p in prefixes)
 
 
 def _garbled_code(cell: str) -> bool:
@@ -204,14 +136,14 @@ def code_row_tokens(text: str) -> list[str]:
         len(cells) >= 3
         and all(_garbled_code(c) for c in cells)
         and len(heads) == 1
-        and heads <= _ACS_PREFIXES
+        and heads <= ACS_PREFIXES
         and any(ch.isdigit() or ch == "." for c in cells for ch in c[2:])
     ):
         # A grid row of cells that all open with one prefix, every one garbled past a code's
         # shape (``UAIBKS   UAIB.Ko   UAIEK14``): codes of a blurred photo, for the catalogue or
         # a person, never dropped.
         return cells
-    cells = _lone_codes(text)  # a blank read for a dot parts a code in two tokens (``PAII B.R2``)
+    cells = lone_codes(text)  # a blank read for a dot parts a code in two tokens (``PAII B.R2``)
     if len(cells) >= 2 and all(looks_like_squashed_acs(c) for c in cells):
         return cells
     return []

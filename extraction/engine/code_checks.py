@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .catalog import Catalog
-from .codes import LONGEST_CODE, tokens_of_row
+from .codes import LONGEST_CODE, prefix_of, tokens_of_row
+from .data.exams import ACS_PREFIXES
 from .layout import Row
 from .sections import REPORT_END, is_prose
 from .types import ExtractionResult
@@ -17,21 +18,45 @@ from .types import ExtractionResult
 _PRINTED_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?(?![A-Za-z0-9])")
 
 
-def codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult, catalog: Catalog) -> int:
-    """Catalogue codes printed whole in a row that is neither prose nor already read, below the
-    first label and above the report's end, that are not among the codes: a list the code rows
-    did not recognise (a heading glued to it, say). Never taken as codes, only counted."""
+def _rows_left(rows: Sequence[Row], used: set[int]) -> Iterator[Row]:
+    """Rows below the first label and above the report's end (per page) that nothing read."""
     first = min(used, default=0)
-    found = 0
     stopped: set[int] = set()
     for i, row in enumerate(rows):
         if row.page in stopped or REPORT_END.search(row.text):
             stopped.add(row.page)
-            continue
-        if i < first or i in used or is_prose(row.text):
-            continue
-        found += sum(1 for c in _printed_codes(row.text, catalog) if c not in result.codes)
-    return found
+        elif i >= first and i not in used:
+            yield row
+
+
+def codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult, catalog: Catalog) -> int:
+    """Catalogue codes printed whole in a row that is neither prose nor already read, below the
+    first label and above the report's end, that are not among the codes: a list the code rows
+    did not recognise (a heading glued to it, say). Never taken as codes, only counted."""
+    return sum(
+        1
+        for row in _rows_left(rows, used)
+        if not is_prose(row.text)
+        for c in _printed_codes(row.text, catalog)
+        if c not in result.codes
+    )
+
+
+# One token that opens like a code of a known prefix, digits in it: a code garbled past reading.
+_GARBLED_LINE = re.compile(r"[A-Z]{2}[.,]?[A-Za-z0-9|.,]{2,12}")
+
+
+def code_lines_unread(rows: Sequence[Row], used: set[int]) -> int:
+    """Lines below the first label, above the report's end, that hold nothing but one token shaped
+    like a code of a known ACS prefix and garbled past reading (``CA.1IS4`` alone under the
+    paragraph), and that no code row took: a code the list lost, counted, never guessed."""
+    return sum(
+        1
+        for row in _rows_left(rows, used)
+        if _GARBLED_LINE.fullmatch(text := row.text.strip())
+        and prefix_of(text) in ACS_PREFIXES
+        and any(ch.isdigit() for ch in text[2:])
+    )
 
 
 def codes_unsplit(

@@ -10,7 +10,7 @@ from . import header as H
 from . import titles as T
 from .catalog import Catalog
 from .code_block import find_code_rows, header_rows, parse_codes
-from .code_checks import code_layout_gap, codes_unread, codes_unsplit
+from .code_checks import code_layout_gap, code_lines_unread, codes_unread, codes_unsplit
 from .data.exams import EXAM_TITLES
 from .hesitations import CLEANERS, UNSURE_BELOW, unsure_codes, unsure_fields
 from .layout import SEGMENT_GAP, Row
@@ -215,8 +215,10 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     code_rows = parse_codes(rows, consumed, result, catalog, path, ev)
     finish_confidence(result, conf)
     used = consumed | {i for i, _ in code_rows}
-    ev.codes_unread = codes_unread(rows, used, result, catalog) + codes_unsplit(
-        rows, code_rows, result, catalog
+    ev.codes_unread = (
+        codes_unread(rows, used, result, catalog)
+        + codes_unsplit(rows, code_rows, result, catalog)
+        + code_lines_unread(rows, used)
     )
     if path != "text":
         ev.code_layout_gap = code_layout_gap(rows, code_rows)

@@ -480,3 +480,12 @@ def test_a_grid_row_of_cells_all_garbled_past_a_codes_shape_is_unresolved(
     result = extract_document(png_bytes(), catalog)
     assert [u.raw for u in result.unresolved] == ["UAIBKS", "UAIB.Ko", "UAIEK14"]  # never dropped
     assert "code_unresolved" in result.review_reasons
+
+
+def test_a_lone_code_garbled_past_reading_under_the_paragraph_is_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [*_header("Commercial Pilot Airplane (CAX)"), "CA.1IS4", *FOOTER]
+    fake_ocr.append(page_of(lines))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == [] and "code_unread" in result.review_reasons

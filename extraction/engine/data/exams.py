@@ -91,6 +91,9 @@ EXAM_PREFIXES: dict[str, tuple[str, ...]] = {
     "MCN": ("MC",),
 }
 
+# Every ACS prefix a known test reports codes of.
+ACS_PREFIXES: frozenset[str] = frozenset(p for prefixes in EXAM_PREFIXES.values() for p in prefixes)
+
 # Words of test titles beyond the known titles above: an OCR reading of a title whose code is
 # unknown is checked word by word against these and the words of the known titles.
 TITLE_WORDS: frozenset[str] = frozenset(

@@ -1,0 +1,78 @@
+"""Code lines whose dots OCR lost: a line of one squashed code (``UAIB.K13``), a row of such
+cells, or one beside its description, read only next to rows that hold codes already."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .codes import looks_like_squashed_acs
+from .layout import SEGMENT_GAP, Row
+from .sections import is_prose
+
+# One code whose dots OCR lost or whose glyphs it garbled (``UAIB.K13``, ``IR.VLB.SHI``): two
+# letters, then letters, digits and at most four dots, ending in what reads as an element
+# number. Too weak a shape anywhere but on its own line inside a list of codes.
+_LONE_SQUASHED = re.compile(r"[A-Z]{2}(?:[.,]?[A-Za-z0-9|]){3,11}")
+
+
+def with_lone_neighbours(
+    rows: Sequence[Row], found: list[tuple[int, list[str]]]
+) -> list[tuple[int, list[str]]]:
+    """The code rows, with every row next to one (on the same page, running on) that holds a
+    single token of a squashed code's shape and nothing else: a line of a one-per-line list
+    whose dots the OCR lost, left for the catalogue to resolve or for review."""
+    taken = {i for i, _ in found}
+    added: list[tuple[int, list[str]]] = []
+    for start in sorted(taken):
+        for step in (-1, 1):
+            k = start + step
+            while 0 <= k < len(rows) and k not in taken and rows[k].page == rows[start].page:
+                tokens = lone_codes(rows[k].text)
+                if not tokens:
+                    break
+                taken.add(k)
+                added.append((k, tokens))
+                k += step
+    return sorted(found + added)
+
+
+_LIST_MARK = re.compile(
+    r"^(?:\(?\d{1,3}\s*[.):\]-]|[#*\u2022\u00b7o>-])\s*"
+)  # ``1)``, ``(2)``, ``6-``, ``*``
+
+
+def _lone_code(text: str) -> str | None:
+    """The line as one squashed code, its blanks read as the dots OCR took them for
+    (``AA LE K3``), or None when it has no such shape."""
+    text = _LIST_MARK.sub("", text.strip())
+    if text.count(" ") <= 3:
+        text = re.sub(r"\s+", ".", text)
+    if (
+        not _LONE_SQUASHED.fullmatch(text)
+        or text.count(".") + text.count(",") > 4
+        or not any(ch.isdigit() or ch in "Il|" for ch in text[-3:])
+    ):
+        return None
+    return text
+
+
+def lone_codes(text: str) -> list[str]:
+    """The row's cells as squashed codes when every cell reads as one (``PALF.R2   PAII B.R2``),
+    or its first cell when that is a squashed code and the other its description
+    (``FLLF.K5c   Special considerations while teaching``); else []."""
+    cells = [cell for cell in text.split(SEGMENT_GAP) if cell.strip()]
+    codes = [_lone_code(cell) for cell in cells]
+    if codes and all(codes):
+        return [c for c in codes if c is not None]
+    head = codes[0] if codes else None
+    if head is not None and len(cells) == 2 and looks_like_squashed_acs(head) and _is_description(cells[1]):
+        return [head]
+    return []
+
+
+def _is_description(text: str) -> bool:
+    """Running text, or a short phrase in lower case (``Balance a control surface.``)."""
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    letters = "".join(words)
+    return is_prose(text) or (len(words) >= 2 and sum(ch.islower() for ch in letters) * 2 >= len(letters))
