@@ -54,8 +54,7 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
             if _similar(name, t) and (code is None or levenshtein(code, c, 1) <= 1)
         ]
         if near:
-            squashed = name.upper().replace(" ", "")
-            code, known = min(near, key=lambda ct: levenshtein(squashed, ct[1].upper().replace(" ", ""), 99))
+            code, known = _nearest(name, near)
             conf = min(conf, 0.8)
     if known is not None and name.upper() != known.upper():
         # A test code read whole in its parentheses vouches for the title: OCR slips of up to
@@ -125,11 +124,14 @@ def _all_titles() -> list[tuple[str, str]]:
 
 def _closest_title(name: str, code: str | None) -> str | None:
     """The known wording of the code's title nearest to what was read."""
-    titles = [t for c, t in _all_titles() if c == code]
-    if not titles:
-        return None
+    titles = [(c, t) for c, t in _all_titles() if c == code]
+    return _nearest(name, titles)[1] if titles else None
+
+
+def _nearest(name: str, titles: list[tuple[str, str]]) -> tuple[str, str]:
+    """The (code, title) whose title is nearest to what was read, blanks and case aside."""
     squashed = name.upper().replace(" ", "")
-    return min(titles, key=lambda t: levenshtein(squashed, t.upper().replace(" ", ""), 99))
+    return min(titles, key=lambda ct: levenshtein(squashed, ct[1].upper().replace(" ", ""), 99))
 
 
 def _title_vocabulary() -> dict[str, str]:

@@ -149,6 +149,15 @@ def _read_line_gives(monkeypatch: pytest.MonkeyPatch, text: str) -> list[tuple[i
     return read
 
 
+def _glyph_right_of_label(label: FakeLine, below: FakeLine) -> FakePage:
+    """The page with ``label`` on row 4 and ``below`` under it, and a lone ``1`` inked right of
+    the label, at x 480, where no detector box holds it."""
+    page = _page(label, below)
+    assert page.image is not None
+    page.image[205:238, 480:492] = 30
+    return page
+
+
 def test_a_glyph_no_detector_boxes_is_read_alone_without_the_boxes_rules(
     looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -177,10 +186,7 @@ def test_a_glyph_right_of_a_label_above_the_codes_is_read_alone(
     pages, _ = looks
     label = _at(4, "TAKE NO.", 100.0, 300.0)
     codes = _at(5, "Missed elements:   PA.I.A.K1   PA.I.B.K2", 100.0, 1200.0)
-    page = _page(label, codes)
-    assert page.image is not None
-    page.image[205:238, 480:492] = 30  # the lone ``1`` right of the label
-    pages.append(page)
+    pages.append(_glyph_right_of_label(label, codes))
     read = _read_line_gives(monkeypatch, "1")
     result = extract_document(_png(), catalog)
     assert result.take == 1
@@ -238,10 +244,7 @@ def test_a_heading_under_a_lone_label_is_no_value_of_it(
     looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages, _ = looks
-    page = _page(_at(4, "ATTEMPT #", 100.0, 300.0), _at(5, "ACS CODES", 100.0, 300.0))
-    assert page.image is not None
-    page.image[205:238, 480:492] = 30  # the lone ``1`` right of the label
-    pages.append(page)
+    pages.append(_glyph_right_of_label(_at(4, "ATTEMPT #", 100.0, 300.0), _at(5, "ACS CODES", 100.0, 300.0)))
     _read_line_gives(monkeypatch, "1")
     assert extract_document(_png(), catalog).take == 1
 
@@ -256,10 +259,7 @@ def test_a_label_closing_a_row_of_cells_without_its_value_gets_a_second_look(
         ("83 %", 220.0, 260.0, 0.98),
         ("TAKE NO.", 300.0, 420.0, 0.98),
     )
-    page = _page(row, _at(5, "Missed elements:   PA.I.A.K1", 100.0, 900.0))
-    assert page.image is not None
-    page.image[205:238, 480:492] = 30  # the lone ``1`` right of TAKE NO.
-    pages.append(page)
+    pages.append(_glyph_right_of_label(row, _at(5, "Missed elements:   PA.I.A.K1", 100.0, 900.0)))
     _read_line_gives(monkeypatch, "1")
     result = extract_document(_png(), catalog)
     assert result.take == 1 and result.score == 83
