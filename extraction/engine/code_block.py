@@ -40,7 +40,7 @@ from .grammar import PLT_CODE_RE, roman_value
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence
 from .sections import ACS_EXPLAINED, ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
-from .squashed_lines import lone_codes, with_lone_neighbours
+from .squashed_lines import blurred_code_rows, lone_codes, with_lone_neighbours
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
 
 
@@ -183,6 +183,15 @@ def parse_codes(
     # (a description column), else "".
     beside: list[str] = []
     code_rows = find_code_rows(rows, consumed)
+    exam_prefixes = prefixes_of_exam(result, catalog)
+    blurred: list[tuple[int, list[str]]] = []
+    if path != "text" and exam_prefixes:
+        taken = consumed | {i for i, _ in code_rows}
+        blurred = blurred_code_rows(
+            rows, taken, exam_prefixes, lambda t: _resolve(resolver, t, exam_prefixes).code is not None
+        )
+        code_rows = sorted(code_rows + blurred)
+    blurred_tokens = {t for _, row_tokens in blurred for t in row_tokens}
     for i, row_tokens in code_rows:
         tokens.extend((tok, rows[i].confidence) for tok in row_tokens)
         text = rows[i].text
@@ -239,7 +248,7 @@ def parse_codes(
         result.unresolved = unresolved
         return code_rows
 
-    exam_prefixes = prefixes = prefixes_of_exam(result, catalog)
+    prefixes = exam_prefixes
     if not prefixes:
         prefixes = _voted_prefixes([t for t, _ in acs_tokens], catalog)
     reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
@@ -269,6 +278,7 @@ def parse_codes(
         if res.code.split(".")[0] not in exam_prefixes and result.exam_code:
             c *= 0.7
             ev.codes_outside_exam += 1
+        ev.codes_blurred += tok in blurred_tokens  # the catalogue's best guess: for a person
         if res.reason == "print order":
             ev.repaired_codes += 1
         elif res.cost > 0:

@@ -18,15 +18,16 @@ from .types import ExtractionResult
 _PRINTED_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?(?![A-Za-z0-9])")
 
 
-def _rows_left(rows: Sequence[Row], used: set[int]) -> Iterator[Row]:
-    """Rows below the first label and above the report's end (per page) that nothing read."""
+def rows_left(rows: Sequence[Row], used: set[int]) -> Iterator[tuple[int, Row]]:
+    """(index, row) of the rows below the first label and above the report's end (per page)
+    that nothing read."""
     first = min(used, default=0)
     stopped: set[int] = set()
     for i, row in enumerate(rows):
         if row.page in stopped or REPORT_END.search(row.text):
             stopped.add(row.page)
         elif i >= first and i not in used:
-            yield row
+            yield i, row
 
 
 def codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult, catalog: Catalog) -> int:
@@ -35,28 +36,33 @@ def codes_unread(rows: Sequence[Row], used: set[int], result: ExtractionResult, 
     did not recognise (a heading glued to it, say). Never taken as codes, only counted."""
     return sum(
         1
-        for row in _rows_left(rows, used)
+        for _, row in rows_left(rows, used)
         if not is_prose(row.text)
         for c in _printed_codes(row.text, catalog)
         if c not in result.codes
     )
 
 
-# One token that opens like a code of a known prefix, digits in it: a code garbled past reading.
-_GARBLED_LINE = re.compile(r"[A-Z]{2}[.,]?[A-Za-z0-9|.,]{2,12}")
+# A token that opens like a code of a known prefix: a code garbled past reading (``?`` for a
+# glyph the OCR could not read).
+_GARBLED_TOKEN = re.compile(r"[A-Z]{2}[.,]?[A-Za-z0-9|.,?]{2,12}")
 
 
 def code_lines_unread(rows: Sequence[Row], used: set[int]) -> int:
-    """Lines below the first label, above the report's end, that hold nothing but one token shaped
-    like a code of a known ACS prefix and garbled past reading (``CA.1IS4`` alone under the
-    paragraph), and that no code row took: a code the list lost, counted, never guessed."""
-    return sum(
-        1
-        for row in _rows_left(rows, used)
-        if _GARBLED_LINE.fullmatch(text := row.text.strip())
-        and prefix_of(text) in ACS_PREFIXES
-        and any(ch.isdigit() for ch in text[2:])
-    )
+    """Lines below the first label, above the report's end, that hold nothing but tokens shaped
+    like codes of a known ACS prefix and garbled past reading, a digit among them (``CA.1IS4``
+    alone under the paragraph, ``PAIFR2 - PAIVB.S?`` on a report of another test), and that
+    no code row took: codes the list lost, counted, never guessed."""
+    found = 0
+    for _, row in rows_left(rows, used):
+        tokens = [] if is_prose(row.text) else tokens_of_row(row.text)
+        if (
+            tokens
+            and all(_GARBLED_TOKEN.fullmatch(t) and prefix_of(t) in ACS_PREFIXES for t in tokens)
+            and any(ch.isdigit() for t in tokens for ch in t[2:])
+        ):
+            found += 1
+    return found
 
 
 def codes_unsplit(

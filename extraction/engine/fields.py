@@ -65,12 +65,23 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
         # No name holds a quotation mark or a backtick: between two letters it is the
         # apostrophe OCR read with a stroke too many or at a slant (``O"NEIL``, ``D`ANGELO``).
         value = re.sub(r"(?<=[A-Za-z])[\"`\u2018\u2019\u201c\u201d](?=[A-Za-z])", "'", value)
-        value = _capitalize_slips(value)
+        value = _capitalize_slips(_ell_after_capital(value))
         if "," not in value:
             # ``LAST, FIRST``: a comma OCR read as a full stop after the last name.
             # A roman-numeral suffix is printed without a full stop (``KOWALSKI II. EMILY``).
             value = re.sub(r"^([A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI))?)\.\s+(?=[A-Za-z])", r"\1, ", value)
     return value or None
+
+
+def _ell_after_capital(name: str) -> str:
+    """In a name printed in mixed case, a capital ``I`` right after a word's opening capital is
+    the ``l`` it is drawn like (``AI-Sayed``, ``AIvarez``): no mixed-case name spells a second
+    capital there, except a roman numeral (``II``, ``VI``, ``XI``) or ``Mc``/``Mac`` (``McIntyre``,
+    where the letter before is lower case)."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if sum(ch.islower() for ch in letters) * 3 < len(letters):
+        return name
+    return re.sub(r"(?<![A-Za-z'])([A-HJ-UWYZ])I(?![A-Z])", r"\1l", name)
 
 
 def _capitalize_slips(name: str) -> str:

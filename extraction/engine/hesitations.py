@@ -23,7 +23,7 @@ from .layout import Row, rival_readings
 from .types import ExtractionResult
 
 # A character OCR gave less than this probability is a hesitation.
-UNSURE_BELOW = 0.6
+UNSURE_BELOW = 0.7
 # How each value copied from the page as printed (no catalogue or calendar checks it) is
 # cleaned from what OCR read, in the order the parser reads them.
 CLEANERS: dict[str, Callable[[str], str | None]] = {

@@ -282,7 +282,8 @@ def _unclaimed_exam_id(
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
 # OCR may read a capital I of the code as a lower-case l (``(BGl)``), or lower a letter drawn
 # like its capital (``(CAx)``).
-_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z0-9 /&,-]{2,}\(\s*(?P<code>[A-Z][A-Za-z|]{2})\s*\)")
+# Besides a title's own glyphs, the marks OCR makes of a blurred letter (``Fli~ht Fn~inoor``).
+_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z0-9 /&,.'\"~_-]{2,}\(\s*(?P<code>[A-Z][A-Za-z|]{2})\s*\)")
 # Acronyms in parentheses that name no test (``... learning statement code (PLT)``).
 _NOT_TEST_CODES = frozenset({"PLT", "ACS", "FAA", "FTN", "CFR", "LSC", "DOT"})
 # Lower-case letters drawn like their capitals: a case slip in a test code (``(CAx)``).

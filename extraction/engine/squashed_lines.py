@@ -1,12 +1,14 @@
 """Code lines whose dots OCR lost: a line of one squashed code (``UAIB.K13``), a row of such
-cells, or one beside its description, read only next to rows that hold codes already."""
+cells, or one beside its description, read next to rows that hold codes already, or where the
+exam's own prefix and the catalogue vouch for them."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from .codes import looks_like_squashed_acs
+from .code_checks import rows_left
+from .codes import looks_like_squashed_acs, prefix_of, tokens_of_row
 from .layout import SEGMENT_GAP, Row
 from .sections import is_prose
 
@@ -76,3 +78,39 @@ def _is_description(text: str) -> bool:
     words = re.findall(r"[A-Za-z]{3,}", text)
     letters = "".join(words)
     return is_prose(text) or (len(words) >= 2 and sum(ch.islower() for ch in letters) * 2 >= len(letters))
+
+
+# A token of a code's length opening with two letters, blurred past the grammar: dots lost or
+# read as other marks, ``?`` for a glyph the OCR could not read (``PAIVB.S?``).
+_BLURRED = re.compile(r"[A-Za-z0-9|]{2}[A-Za-z0-9|.,?]{3,14}")
+
+
+def blurred_code_rows(
+    rows: Sequence[Row],
+    used: set[int],
+    prefixes: frozenset[str],
+    resolves: Callable[[str], bool],
+) -> list[tuple[int, list[str]]]:
+    """Rows no code row took, below the header and above the report's end, that hold nothing but
+    codes of the exam blurred past their shape: one token the catalogue resolves to a code of
+    the exam (``FLIA.Kld``, the dot after ``I`` read into an ``L``), or two tokens or more all
+    opening with the exam's prefix, at least two of them a squashed code's shape
+    (``PAIFR2 - PAIVB.S? - PAVLCK2``). Taken as code tokens: resolved by the catalogue or left
+    unresolved for review, never dropped."""
+    out: list[tuple[int, list[str]]] = []
+    for i, row in rows_left(rows, used):
+        if is_prose(row.text):
+            continue
+        tokens = tokens_of_row(row.text)
+        if not tokens or not all(_blurred(t) for t in tokens):
+            continue
+        if len(tokens) == 1:
+            if resolves(tokens[0]):
+                out.append((i, tokens))
+        elif all(prefix_of(t) in prefixes for t in tokens) and sum(map(looks_like_squashed_acs, tokens)) >= 2:
+            out.append((i, tokens))
+    return out
+
+
+def _blurred(token: str) -> bool:
+    return bool(_BLURRED.fullmatch(token)) and sum(ch.islower() for ch in token) * 3 <= len(token)

@@ -60,11 +60,11 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
         # A test code read whole in its parentheses vouches for the title: OCR slips of up to
         # one character in four are then snapped (``IInmannod Airoraft General- Small``), and
         # so is the end of the title when the start of the line was lost (``nced (AGI)``).
-        cut = vouched and len(name) >= 3 and known.upper().endswith(name.upper())
+        cut = vouched and _known_end(name, known)
         shaped = vouched and _same_shape(name, known)
         # ... and so is a title whose first words a rule or a box drawn across them garbled
         # (``patin~ Daored-Lift``), when its last word is the known title's.
-        tail = vouched and _last_word(name) == _last_word(known) and _garbled_head(name)
+        tail = vouched and _garbled_head(name, known)
         if _similar(name, known) or (vouched and _similar(name, known, per=4)) or cut or shaped or tail:
             if ocr:  # snapped in the case it was printed in
                 name = known.upper() if name.isupper() else known
@@ -102,17 +102,31 @@ def _one_word_cased_apart(name: str, known: str) -> bool:
 _LOPSIDED_DASH = re.compile(r"(?<=\w) -(?=\w)|(?<=\w)- (?=\w)")
 
 
-def _garbled_head(name: str) -> bool:
-    """Every word before the title's last is one no test title has: the start of the line was
-    garbled, not printed with another test's words (``Commercial Pilot Airplane (PAR)``)."""
+def _garbled_head(name: str, known: str) -> bool:
+    """The read title ends with the known title's last words, and every word before them is one
+    no test title has: the start of the line was garbled (``piiah aacor Powered-Lift``), not
+    printed with another test's words (``Commercial Pilot Airplane (PAR)``)."""
+    read, words = _title_words(name), _title_words(known)
+    shared = 0
+    while shared < min(len(read), len(words)) and read[-1 - shared] == words[-1 - shared]:
+        shared += 1
+    head = read[: len(read) - shared]
     vocabulary = _title_vocabulary()
-    head = re.split(r"[\s/-]+", name.strip())[:-1]
-    return bool(head) and all(w.upper().strip(".,~") not in vocabulary for w in head)
+    return shared > 0 and bool(head) and all(w.strip(".,~") not in vocabulary for w in head)
 
 
-def _last_word(title: str) -> str:
-    words = re.split(r"[\s/-]+", title.strip().upper())
-    return words[-1] if words else ""
+def _known_end(name: str, known: str) -> bool:
+    """The read title is the end of the known one, with up to one letter in five misread
+    (``D plane`` for ``...Airplane``): OCR lost the start of the line."""
+    read, whole = name.upper().replace(" ", ""), known.upper().replace(" ", "")
+    if len(read) < 3 or len(read) >= len(whole):
+        return False
+    limit = len(read) // 5
+    return levenshtein(read, whole[-len(read) :], limit) <= limit
+
+
+def _title_words(title: str) -> list[str]:
+    return [w for w in re.split(r"[\s/-]+", title.strip().upper()) if w]
 
 
 def _all_titles() -> list[tuple[str, str]]:
@@ -196,7 +210,14 @@ def _same_shape(read: str, known: str) -> bool:
     lengths (``Auiation Moahanio Canomal``), so the same words of the same lengths, with at
     most two letters in five read wrong, are that title."""
     a, b = read.upper().split(), known.upper().split()
-    if len(a) != len(b) or len(a) < 2 or any(abs(len(x) - len(y)) > 1 for x, y in zip(a, b, strict=True)):
+    # A word no title has may have lost a letter or two more (``Inatment`` for ``Instrument``).
+    vocabulary = _title_vocabulary()
+    slack = [1 if x in vocabulary else 2 for x in a]
+    if (
+        len(a) != len(b)
+        or len(a) < 2
+        or any(abs(len(x) - len(y)) > s for x, y, s in zip(a, b, slack, strict=True))
+    ):
         return False
     limit = 2 * len("".join(b)) // 5
     return levenshtein("".join(a), "".join(b), limit) <= limit

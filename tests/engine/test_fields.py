@@ -469,3 +469,19 @@ def test_an_apostrophe_read_as_a_quotation_mark_is_mended(read: str, name: str) 
 def test_a_title_dash_that_lost_one_of_its_blanks_is_set_between_blanks(read: str) -> None:
     assert T.clean_title(read)[0] == "Flight Instructor Helicopter - Added Rating (HFA)"
     assert T.clean_title("Instrument Rating Powered-Lift (IPL)")[0] == "Instrument Rating Powered-Lift (IPL)"
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [
+        ("AI-Sayed, Luis", "Al-Sayed, Luis"),
+        ("AIvarez, Maria", "Alvarez, Maria"),
+        ("McIntyre, Ian", "McIntyre, Ian"),  # the capital follows a lower-case letter
+        ("Smith II, John", "Smith II, John"),  # a roman numeral
+        ("Okafor XI, Ada", "Okafor XI, Ada"),
+        ("AL-SAYED, LUIS", "AL-SAYED, LUIS"),  # printed in capitals: an I is an I
+    ],
+)
+def test_a_capital_i_after_a_capital_in_a_mixed_case_name_is_an_ell(read: str, name: str) -> None:
+    assert F.clean_name(read, ocr=True) == name
+    assert F.clean_name(read, ocr=False) == read  # the text layer is taken as printed

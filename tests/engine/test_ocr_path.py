@@ -45,6 +45,11 @@ FOOTER = [
 ]
 
 
+def header_titled(title: str) -> list[str]:
+    """The stand-in header with another exam's title."""
+    return [line.replace("Private Pilot Airplane (PAR)", title) for line in HEADER]
+
+
 def page_of(lines: list[str], confidence: float = 0.97) -> FakePage:
     return FakePage(
         [FakeLine(t, confidence, (100.0, 50.0 * i, 1500.0, 50.0 * i + 40)) for i, t in enumerate(lines)]

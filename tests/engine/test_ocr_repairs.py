@@ -9,21 +9,17 @@ from __future__ import annotations
 import pytest
 
 from extraction.engine import Catalog, ExtractionError, extract_document
-from tests.engine.test_ocr_path import FOOTER, HEADER, FakePage, fake_ocr, page_of, png_bytes
+from tests.engine.test_ocr_path import FOOTER, HEADER, FakePage, fake_ocr, header_titled, page_of, png_bytes
 
 __all__ = ["fake_ocr"]  # the fixture, imported for the tests below
 
 SORTED_AM = ["AM.II.L.S7", "AM.II.M.R1", "AM.III.A.K7", "AM.III.F.K9", "AM.III.I.K4", "AM.III.K.R2"]
 
 
-def _header(title: str) -> list[str]:
-    return [line.replace("Private Pilot Airplane (PAR)", title) for line in HEADER]
-
-
 def test_valid_code_read_out_of_print_order_is_repaired(fake_ocr: list[FakePage], catalog: Catalog) -> None:
     # AM.III.I.K4 read as AM.II.I.K4: also a catalogue code, but out of place in the sorted list.
     seen = [c.replace("AM.III.I.K4", "AM.II.I.K4") for c in SORTED_AM]
-    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
+    fake_ocr.append(page_of([*header_titled("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
     result = extract_document(png_bytes(), catalog)
     assert result.codes == sorted(SORTED_AM)
     detail = {d.code: d for d in result.codes_detail}
@@ -34,7 +30,7 @@ def test_valid_code_read_out_of_print_order_is_repaired(fake_ocr: list[FakePage]
 
 def test_grid_rows_are_read_in_print_order(fake_ocr: list[FakePage], catalog: Catalog) -> None:
     seen = ["AM.II.L.S7   AM.II.M.R1   AM.III.A.K7", "AM.III.F.K9   AM.II.I.K4   AM.III.K.R2"]
-    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
+    fake_ocr.append(page_of([*header_titled("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
     assert extract_document(png_bytes(), catalog).codes == sorted(SORTED_AM)
 
 
@@ -145,7 +141,7 @@ def test_reading_at_an_end_of_the_run_is_left_alone(fake_ocr: list[FakePage], ca
     # A grid cell the OCR put first (its row split by skew): out of order, but at the run's end
     # only one side bounds it, so AM.III.A.K7 is not turned into AM.II.A.K7.
     codes = ["AM.III.A.K7", "AM.II.L.S7", "AM.II.M.R1", "AM.III.F.K9", "AM.III.I.K4", "AM.III.K.R2"]
-    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *codes, *FOOTER]))
+    fake_ocr.append(page_of([*header_titled("Aviation Mechanic Airframe (AMA)"), *codes, *FOOTER]))
     assert extract_document(png_bytes(), catalog).codes == sorted(codes)
 
 
@@ -155,7 +151,7 @@ def test_closing_codes_read_out_of_place_are_repaired(fake_ocr: list[FakePage], 
     codes = ["AM.I.C.R3", "AM.I.D.S3", "AM.II.C.K3", "AM.II.J.S6", "AM.III.A.K6", "AM.III.B.K3"]
     codes += ["AM.III.H.S3", "AM.III.L.S2", "AM.III.M.S2"]
     seen = [*codes[:-1], "AM.II.M.S2, AM.II.M.S9"]
-    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
+    fake_ocr.append(page_of([*header_titled("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
     assert extract_document(png_bytes(), catalog).codes == sorted([*codes, "AM.III.M.S9"])
 
 
@@ -198,7 +194,7 @@ def test_code_that_lost_its_inner_dots_is_read_beside_other_codes(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
     seen = ["AM.II.L.S7   AMIIM.R1   AM.III.A.K7", "AM.III.F.K9   AM.III.I.K4   AM.III.K.R2"]
-    fake_ocr.append(page_of([*_header("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
+    fake_ocr.append(page_of([*header_titled("Aviation Mechanic Airframe (AMA)"), *seen, *FOOTER]))
     result = extract_document(png_bytes(), catalog)
     assert result.codes == sorted(SORTED_AM)
     assert {d.code: d.raw for d in result.codes_detail}["AM.II.M.R1"] == "AMIIM.R1"
@@ -308,7 +304,7 @@ def test_a_list_of_three_codes_is_held_to_its_print_order_too(
 ) -> None:
     # AM.III.I.R4 read as AM.II.I.R4 between AM.II.K.K1 and AM.III.K.R1.
     seen = ["1 - AM.II.K.K1   2 - AM.II.I.R4", "3 - AM.III.K.R1"]
-    fake_ocr.append(page_of([*_header("Aviation Mechanic General (AMG)"), *seen, *FOOTER]))
+    fake_ocr.append(page_of([*header_titled("Aviation Mechanic General (AMG)"), *seen, *FOOTER]))
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["AM.II.K.K1", "AM.III.I.R4", "AM.III.K.R1"]
     assert {d.code: d.raw for d in result.codes_detail}["AM.III.I.R4"] == "AM.II.I.R4"
@@ -316,7 +312,7 @@ def test_a_list_of_three_codes_is_held_to_its_print_order_too(
 
 def test_two_codes_are_too_few_for_an_order(fake_ocr: list[FakePage], catalog: Catalog) -> None:
     fake_ocr.append(
-        page_of([*_header("Aviation Mechanic General (AMG)"), "AM.II.K.K1   AM.II.I.R4", *FOOTER])
+        page_of([*header_titled("Aviation Mechanic General (AMG)"), "AM.II.K.K1   AM.II.I.R4", *FOOTER])
     )
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["AM.II.I.R4", "AM.II.K.K1"]
@@ -454,38 +450,3 @@ def test_a_token_of_a_learning_statement_list_that_is_no_such_code_is_unresolved
     assert result.codes == ["PLT052", "PLT077"]
     assert [u.raw for u in result.unresolved] == ["PL.I.A.K1"]
     assert "code_unresolved" in result.review_reasons
-
-
-def test_one_word_of_a_known_title_read_in_the_wrong_case_is_snapped() -> None:
-    from extraction.engine.titles import clean_title
-
-    assert clean_title("Private Pilot airplane (PAR)")[0] == "Private Pilot Airplane (PAR)"
-    assert clean_title("Private pilot airplane (PAR)")[0] == "Private pilot airplane (PAR)"  # sentence case
-    assert clean_title("Private Pilot airplane (PAR)", ocr=False)[0] == "Private Pilot airplane (PAR)"
-
-
-def test_a_misread_test_code_is_given_back_by_the_nearest_wording_of_its_title() -> None:
-    from extraction.engine.titles import clean_title
-
-    title, code, conf = clean_title("Military Competency Instructor (MCL)")
-    assert (title, code) == ("Military Competency Instructor (MCI)", "MCI") and conf < 0.9
-    assert clean_title("Military Competence Instructor (MCI)")[0] == "Military Competence Instructor (MCI)"
-
-
-def test_a_grid_row_of_cells_all_garbled_past_a_codes_shape_is_unresolved(
-    fake_ocr: list[FakePage], catalog: Catalog
-) -> None:
-    seen = ["UAIBKS   UAIB.Ko   UAIEK14", "PASSED   PASSED   PASSED"]
-    fake_ocr.append(page_of([*_header("Unmanned Aircraft General - Small (UAG)"), *seen, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
-    assert [u.raw for u in result.unresolved] == ["UAIBKS", "UAIB.Ko", "UAIEK14"]  # never dropped
-    assert "code_unresolved" in result.review_reasons
-
-
-def test_a_lone_code_garbled_past_reading_under_the_paragraph_is_sent_to_review(
-    fake_ocr: list[FakePage], catalog: Catalog
-) -> None:
-    lines = [*_header("Commercial Pilot Airplane (CAX)"), "CA.1IS4", *FOOTER]
-    fake_ocr.append(page_of(lines))
-    result = extract_document(png_bytes(), catalog)
-    assert result.codes == [] and "code_unread" in result.review_reasons

@@ -1,0 +1,75 @@
+"""Code lines OCR blurred past a code's shape: read where the exam's prefix and the catalogue
+vouch for them, and sent to review either way, never dropped unseen."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.engine import Catalog, extract_document
+from tests.engine.test_ocr_path import FOOTER, FakePage, fake_ocr, header_titled, page_of, png_bytes
+
+__all__ = ["fake_ocr"]  # the fixture, imported for the tests below
+
+
+def test_a_grid_row_of_cells_all_garbled_past_a_codes_shape_is_unresolved(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    seen = ["UAIBKS   UAIB.Ko   UAIEK14", "PASSED   PASSED   PASSED"]
+    fake_ocr.append(page_of([*header_titled("Unmanned Aircraft General - Small (UAG)"), *seen, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert [u.raw for u in result.unresolved] == ["UAIBKS", "UAIB.Ko", "UAIEK14"]  # never dropped
+    assert "code_unresolved" in result.review_reasons
+
+
+def test_a_lone_code_garbled_past_reading_under_the_paragraph_is_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [*header_titled("Commercial Pilot Airplane (CAX)"), "CA.1XZ4", *FOOTER]
+    fake_ocr.append(page_of(lines))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == [] and "code_unread" in result.review_reasons
+
+
+@pytest.mark.parametrize(
+    ("title", "line", "code"),
+    [
+        # the dot after a stroke read into an L, the other dot lost, 1 read as l
+        ("Fundamentals of Instructing (FOI)", "FLIA.Kld", "FI.I.A.K1d"),
+        ("Commercial Pilot Airplane (CAX)", "CA.1IS4", "CA.I.I.S4"),
+    ],
+)
+def test_a_lone_blurred_code_line_the_catalogue_resolves_is_read_and_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog, title: str, line: str, code: str
+) -> None:
+    fake_ocr.append(page_of([*header_titled(title), line, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == [code]
+    assert "code_blurred" in result.review_reasons and result.review
+
+
+def test_a_row_of_codes_that_all_lost_their_dots_is_read_never_dropped(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    line = "CAIFR2 - CAIVB.S? - CAVLCK2"
+    fake_ocr.append(page_of([*header_titled("Commercial Pilot Airplane (CAX)"), line, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["CA.VI.C.K2"]
+    assert [u.raw for u in result.unresolved] == ["CAIFR2", "CAIVB.S?"]
+    assert {"code_unresolved", "code_blurred"} <= set(result.review_reasons)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("PAIFR2 - PAIVB.S?", "code_unread"),  # codes of another test's prefix: not taken, counted
+        ("FAA Form 8080-2", None),  # a form number opens with no ACS prefix
+        ("PA 12345", None),  # a prefix and a number: no code's shape
+    ],
+)
+def test_a_blurred_line_the_exam_does_not_vouch_for_is_only_counted(
+    fake_ocr: list[FakePage], catalog: Catalog, line: str, reason: str | None
+) -> None:
+    fake_ocr.append(page_of([*header_titled("Commercial Pilot Airplane (CAX)"), line, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == [] and result.unresolved == []
+    assert (reason in result.review_reasons) if reason else not result.review
