@@ -254,6 +254,7 @@ def parse_codes(
     reads = [(tok, rc, _resolve(resolver, tok, prefixes)) for tok, rc in acs_tokens]
     if path != "text":
         reads = _with_document_confusions(reads, resolver, prefixes)
+        reads = _dotless(reads, resolver, prefixes)
         reads = _follow_print_order(reads, resolver, prefixes, ev, places)
         reads = settle_by_description(reads, acs_beside, catalog, ORDER_PENALTY)
     for tok, rc, res in reads:
@@ -278,7 +279,8 @@ def parse_codes(
         if res.code.split(".")[0] not in exam_prefixes and result.exam_code:
             c *= 0.7
             ev.codes_outside_exam += 1
-        ev.codes_blurred += tok in blurred_tokens  # the catalogue's best guess: for a person
+        # The catalogue's best guess for a token blurred past a code's shape: for a person.
+        ev.codes_blurred += tok in blurred_tokens or res.reason == "dots lost"
         if res.reason == "print order":
             ev.repaired_codes += 1
         elif res.cost > 0:
@@ -320,6 +322,15 @@ def _with_document_confusions(reads: list[Read], resolver: Resolver, prefixes: f
         (tok, rc, _resolve(resolver, tok, prefixes, learned) if res.code is None else res)
         for tok, rc, res in reads
     ]
+
+
+def _dotless(reads: list[Read], resolver: Resolver, prefixes: frozenset[str]) -> list[Read]:
+    """Unresolved tokens that lost every dot, resolved as such where the catalogue allows one code."""
+    out = []
+    for tok, rc, res in reads:
+        dotless = resolver.resolve_dotless(tok, prefixes) if res.code is None else res
+        out.append((tok, rc, dotless if dotless.code else res))
+    return out
 
 
 MAX_CODE_TOKENS = 400  # a report lists a few dozen codes at most (one per deficient element)

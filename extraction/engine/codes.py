@@ -180,12 +180,18 @@ class _Node:
 
 
 def _next_row(
-    token: str, row: list[float], before: list[float], last: str, ch: str, swap: Callable[[str, str], float]
+    token: str,
+    row: list[float],
+    before: list[float],
+    last: str,
+    ch: str,
+    swap: Callable[[str, str], float],
+    dot_drop: float | None = None,
 ) -> list[float]:
     """The costs of reading each prefix of ``token`` for a code prefix one character ``ch``
     longer than ``row``'s (``before``: the row ahead of ``last``, the character before ``ch``,
-    for a pair read as one glyph)."""
-    drop = _drop_cost(ch)
+    for a pair read as one glyph; ``dot_drop``: what a lost dot costs, if not the usual)."""
+    drop = dot_drop if dot_drop is not None and ch == "." else _drop_cost(ch)
     new = [row[0] + drop]
     for j, seen in enumerate(token, 1):
         new.append(min(row[j] + drop, new[j - 1] + _extra_cost(seen), row[j - 1] + swap(seen, ch)))
@@ -206,9 +212,11 @@ class CodeTrie:
                 node = node.children.setdefault(ch, _Node())
             node.code = code
 
-    def search(self, token: str, max_cost: float, learned: Learned | None = None) -> list[tuple[float, str]]:
+    def search(
+        self, token: str, max_cost: float, learned: Learned | None = None, dot_drop: float | None = None
+    ) -> list[tuple[float, str]]:
         """Every code within ``max_cost`` of the token, cheapest first; ``learned`` confusions
-        cost what it says instead of their usual price."""
+        cost what it says instead of their usual price, and a lost dot ``dot_drop`` if given."""
         swap: Callable[[str, str], float] = sub_cost
         if learned:
             swap = lambda seen, true: learned.get((seen, true)) or sub_cost(seen, true)  # noqa: E731
@@ -221,7 +229,7 @@ class CodeTrie:
         while stack:
             node, row, before, last = stack.pop()
             for ch, child in node.children.items():
-                new = _next_row(token, row, before, last, ch, swap)
+                new = _next_row(token, row, before, last, ch, swap, dot_drop)
                 if child.code is not None and new[-1] <= max_cost:
                     found.append((round(new[-1], 3), child.code))
                 # A row may still lead to a merge that costs less than the slip it replaces.
@@ -429,14 +437,20 @@ class Resolver:
             return []
         return self._trie(prefixes).search(token.translate(_SEPARATORS), max_cost)
 
-    def resolve(self, token: str, prefixes: frozenset[str], learned: Learned | None = None) -> Resolution:
+    def resolve(
+        self,
+        token: str,
+        prefixes: frozenset[str],
+        learned: Learned | None = None,
+        dot_drop: float | None = None,
+    ) -> Resolution:
         strict = normalize_strict(token)
         if strict is not None and strict in self.catalog and not self.sub_letter_is_blind(token, strict):
             return Resolution(strict, 0.0, [strict])
         cleaned = token.translate(_SEPARATORS)
         if not prefixes:
             return Resolution(None, 9.0, [], "no ACS prefix known for this exam")
-        found = self._trie(prefixes).search(cleaned, SEARCH_COST, learned)
+        found = self._trie(prefixes).search(cleaned, SEARCH_COST, learned, dot_drop)
         if not found:
             return Resolution(None, 9.0, [], "no catalogue code is close")
         best_cost, best = found[0]
@@ -447,6 +461,25 @@ class Resolver:
         if best_cost <= ACCEPT_COST:
             return Resolution(None, best_cost, cands, "ambiguous between catalogue codes")
         return Resolution(None, best_cost, cands, "too far from any catalogue code")
+
+    def resolve_dotless(
+        self, token: str, prefixes: frozenset[str], learned: Learned | None = None
+    ) -> Resolution:
+        """A token that lost every dot (``PAIFR2``, ``CAIVMKI``): the blur that took one took them
+        all, so a lost dot costs little (``DOTLESS_DROP``) and the catalogue's code is the one
+        its letters spell. Resolved with the reason ``dots lost``; the caller sends it to review."""
+        if not DOTLESS.fullmatch(token):
+            return Resolution(None, 9.0, [], "not a token that lost its dots")
+        res = self.resolve(token, prefixes, learned, DOTLESS_DROP)
+        if res.code is None or res.cost > DOTLESS_ACCEPT:
+            return Resolution(None, res.cost, res.candidates, "too far from any catalogue code")
+        return Resolution(res.code, res.cost, res.candidates, "dots lost")
+
+
+# A token of a code's length with no dot or comma left: two letters, then letters and digits.
+DOTLESS = re.compile(r"[A-Za-z0-9|]{2}[A-Za-z0-9|]{3,12}")
+DOTLESS_DROP = 0.1  # a lost dot, where every dot of the token was lost
+DOTLESS_ACCEPT = 0.7  # the dots and a slip or two more: a lost glyph (``PAIAK``) is too far
 
 
 Read = tuple[str, float, Resolution]  # a code token, its row's confidence, its resolution

@@ -6,19 +6,49 @@ from __future__ import annotations
 import pytest
 
 from extraction.engine import Catalog, extract_document
-from tests.engine.test_ocr_path import FOOTER, FakePage, fake_ocr, header_titled, page_of, png_bytes
+from tests.engine.test_ocr_path import FOOTER, HEADER, FakePage, fake_ocr, header_titled, page_of, png_bytes
 
 __all__ = ["fake_ocr"]  # the fixture, imported for the tests below
 
 
-def test_a_grid_row_of_cells_all_garbled_past_a_codes_shape_is_unresolved(
+def test_a_grid_row_of_cells_all_garbled_past_a_codes_shape_is_read_never_dropped(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
     seen = ["UAIBKS   UAIB.Ko   UAIEK14", "PASSED   PASSED   PASSED"]
     fake_ocr.append(page_of([*header_titled("Unmanned Aircraft General - Small (UAG)"), *seen, *FOOTER]))
     result = extract_document(png_bytes(), catalog)
-    assert [u.raw for u in result.unresolved] == ["UAIBKS", "UAIB.Ko", "UAIEK14"]  # never dropped
-    assert "code_unresolved" in result.review_reasons
+    # The two cells that lost every dot spell one catalogue code each; the third keeps a dot
+    # and is too far from any: for a person, with candidates.
+    assert {d.raw: d.code for d in result.codes_detail} == {"UAIBKS": "UA.I.B.K5", "UAIEK14": "UA.I.E.K14"}
+    assert [u.raw for u in result.unresolved] == ["UAIB.Ko"]
+    assert {"code_unresolved", "code_blurred"} <= set(result.review_reasons)
+
+
+@pytest.mark.parametrize(
+    ("token", "code"),
+    [
+        ("PAIFR2", "PA.I.F.R2"),
+        ("PAXBSIf", "PA.X.B.S1f"),
+        ("PAIVMR9", "PA.IV.M.R9"),
+    ],
+)
+def test_a_code_that_lost_every_dot_is_the_one_its_letters_spell(
+    fake_ocr: list[FakePage], catalog: Catalog, token: str, code: str
+) -> None:
+    fake_ocr.append(page_of([*HEADER, f"PA.I.A.K1   {token}", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == sorted(["PA.I.A.K1", code]) and result.unresolved == []
+    assert "code_blurred" in result.review_reasons
+
+
+def test_a_token_that_lost_its_dots_and_a_glyph_more_is_left_unresolved(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    # PAIBK: the element's number lost with the dots; K1, K2 ... are all as near.
+    fake_ocr.append(page_of([*HEADER, "PA.I.A.K1   PAIBK", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["PA.I.A.K1"]
+    assert [u.raw for u in result.unresolved] == ["PAIBK"]
 
 
 def test_a_lone_code_garbled_past_reading_under_the_paragraph_is_sent_to_review(
@@ -53,8 +83,8 @@ def test_a_row_of_codes_that_all_lost_their_dots_is_read_never_dropped(
     line = "CAIFR2 - CAIVB.S? - CAVLCK2"
     fake_ocr.append(page_of([*header_titled("Commercial Pilot Airplane (CAX)"), line, *FOOTER]))
     result = extract_document(png_bytes(), catalog)
-    assert result.codes == ["CA.VI.C.K2"]
-    assert [u.raw for u in result.unresolved] == ["CAIFR2", "CAIVB.S?"]
+    assert result.codes == ["CA.I.F.R2", "CA.VI.C.K2"]
+    assert [u.raw for u in result.unresolved] == ["CAIVB.S?"]  # an unread glyph: for a person
     assert {"code_unresolved", "code_blurred"} <= set(result.review_reasons)
 
 
