@@ -34,7 +34,7 @@ from .codes import (
     resolver_for,
     tokens_of_row,
 )
-from .data.exams import ACS_PREFIXES, EXAM_PREFIXES
+from .data.exams import ACS_PREFIXES, EXAM_PREFIXES, EXAM_TITLES
 from .descriptions import settle_by_description
 from .grammar import PLT_CODE_RE, roman_value
 from .layout import SEGMENT_GAP, Row
@@ -65,7 +65,7 @@ def find_code_rows(rows: Sequence[Row], consumed: set[int]) -> list[tuple[int, l
         found = code_row_tokens(row.text)
         if found:
             out.append((i, found))
-    return with_lone_neighbours(rows, out)
+    return with_lone_neighbours(rows, out, consumed)
 
 
 def header_rows(rows: Sequence[Row]) -> Iterator[tuple[int, Row]]:
@@ -214,13 +214,19 @@ def parse_codes(
     plt_tokens = [(plt, t, c) for (t, c), plt in zip(tokens, plt_read, strict=True) if plt is not None]
 
     # The codes printed say which kind they are; the paragraph decides only when both kinds
-    # or neither are read (a heading may say "ACS codes" above learning statement codes).
+    # or neither are read (a heading may say "ACS codes" above learning statement codes). With
+    # no code and no paragraph, a known test says it before a heading does: one without an
+    # ACS has learning statement codes whatever the vendor's template calls its empty list.
     if plt_tokens and not acs_tokens:
         kind = "plt"
     elif acs_tokens and not plt_tokens:
         kind = "acs"
     elif PLT_PARAGRAPH.search(all_text) and not ACS_EXPLAINED.search(all_text):
         kind = "plt"
+    elif ACS_EXPLAINED.search(all_text):
+        kind = "acs"
+    elif not tokens and result.exam_code in EXAM_TITLES:
+        kind = "acs" if exam_prefixes else "plt"
     elif ACS_PARAGRAPH.search(all_text):
         kind = "acs"
     elif plt_tokens and len(plt_tokens) >= len(acs_tokens):

@@ -100,7 +100,12 @@ _COLON = re.compile(
 # A full stop after a label's last word or unit works as a colon on some reports (``APPLICANT.
 # DOE``), and OCR may close the gap before a number (``Take number.5``, ``TAKE-1``, ``TAKE#-1``,
 # ``SCORE (PERCENT).92``).
-_STOP_MARK = re.compile(r"(?<=[A-Za-z)])\.\s+(?=\S)|(?<=[A-Za-z#)%])[.-](?=[0-9])")
+# A percent sign closing a label may read as 8 (``Score 8. 79%``); a number sign may run
+# straight into its number (``TAKE#2``).
+_STOP_MARK = re.compile(
+    r"(?<=[A-Za-z)])\.\s+(?=\S)|(?<=[A-Za-z]\s8)\.\s+(?=\S)|(?<=[A-Za-z#)%])[.-](?=[0-9])"
+    r"|(?<=[A-Za-z]#)(?=[0-9])"
+)
 
 
 _HASH_READINGS = frozenset({"S", "H", "N", "F"})

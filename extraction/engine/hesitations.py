@@ -22,8 +22,21 @@ from .codes import normalize_strict, plt_of, substitutions
 from .layout import Row, rival_readings
 from .types import ExtractionResult
 
-# A character OCR gave less than this probability is a hesitation.
+# A character OCR gave less than these probabilities is a hesitation. A name is words, whose
+# letters the recogniser reads with their neighbours; an identifier (FTN, test site, ID) is
+# glyphs no neighbour predicts, so a weaker doubt there is doubt enough (``ASHLAYKH``: its S
+# at 0.84, the rival an 8). A code has the catalogue and its neighbours to check it.
 UNSURE_BELOW = 0.7
+IDENTIFIER_UNSURE_BELOW = 0.88
+IDENTIFIERS = frozenset({"ftn", "applicant_id", "exam_id", "exam_site"})
+CODE_UNSURE_BELOW = 0.7
+
+
+def unsure_below(field: str) -> float:
+    """The probability under which a glyph of the field's value is a hesitation."""
+    return IDENTIFIER_UNSURE_BELOW if field in IDENTIFIERS else UNSURE_BELOW
+
+
 # How each value copied from the page as printed (no catalogue or calendar checks it) is
 # cleaned from what OCR read, in the order the parser reads them.
 CLEANERS: dict[str, Callable[[str], str | None]] = {
@@ -91,7 +104,9 @@ def unsure_codes(
             if code is None:
                 continue
             plt = code.startswith("PLT")
-            rivals = [r for _, r in rival_readings(rows[i], token, UNSURE_BELOW)] + _with_slips(token, slips)
+            rivals = [r for _, r in rival_readings(rows[i], token, CODE_UNSURE_BELOW)] + _with_slips(
+                token, slips
+            )
             others = (plt_of(rival) if plt else normalize_strict(rival) for rival in rivals)
             if any(other not in (None, code) and (plt or other in catalog) for other in others):
                 count += 1

@@ -31,6 +31,7 @@ def normalize_label(text: str) -> tuple[str, ...]:
     """Words of a label in canonical form: ``Test No.`` and ``TEST #`` are (TEST, NUMBER)."""
     text = re.sub(r"['\u2019]S\b", "", text.upper()).replace("&", " AND ").replace("'", "")
     text = re.sub(r"\bTEST\s+TAKER\b", "TESTTAKER", text)  # the one who sat it, not the test
+    text = re.sub(r"(?<=[A-Z])\s+8\s*\.?$", " %", text)  # ``Score %.`` read ``Score 8.``
     if "%" in text or re.search(r"\(\s*8\s*\)", text):
         text += " PERCENT"  # ``Grade (%)`` asks for a percentage (OCR reads the sign as 8): a score
     text = _PARENS.sub(" ", text)

@@ -12,7 +12,7 @@ from .catalog import Catalog
 from .code_block import find_code_rows, header_rows, parse_codes
 from .code_checks import code_layout_gap, code_lines_unread, codes_unread, codes_unsplit
 from .data.exams import EXAM_TITLES
-from .hesitations import CLEANERS, UNSURE_BELOW, unsure_codes, unsure_fields
+from .hesitations import CLEANERS, unsure_below, unsure_codes, unsure_fields
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence, assess
 from .sections import REPORT_END, REPORT_MARKERS, STATEMENT, is_prose
@@ -183,7 +183,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
             # (``ST, JAMES. ALEXANDRA``: the two marks swapped).
             ev.doubtful.append("applicant_name")
         hesitations = unsure_fields(rows, found, result)
-        ev.unsure = [name for name, p in hesitations.items() if p < UNSURE_BELOW]
+        ev.unsure = [name for name, p in hesitations.items() if p < unsure_below(name)]
         ev.rival_weight = min(hesitations.values(), default=1.0)
         id_read = raw.get("applicant_id", ("", 0.0))[0].strip()
         if result.applicant_id and id_read[:1] in ("O", "Q") and result.applicant_id[0] == "0":

@@ -46,11 +46,12 @@ class Shaped:
     confidence: float
 
 
-def header_cells(rows: Sequence[Row]) -> Iterable[tuple[int, str]]:
-    """(row index, cell text) of every cell above the codes and the report's end."""
+def header_cells(rows: Sequence[Row], *, prose: bool = False) -> Iterable[tuple[int, str]]:
+    """(row index, cell text) of every cell above the codes and the report's end; running text
+    only with ``prose`` (a name of three words is three words)."""
     for i, row in header_rows(rows):
         for cell in H.cells_of(row):
-            if not is_prose(cell.text):
+            if prose or not is_prose(cell.text):
                 yield i, cell.text.strip()
 
 
@@ -69,8 +70,12 @@ def by_shape(
     cells = [(i, t) for i, t in header_cells(rows) if t and t not in taken]
     sites = [(i, t) for i, t in cells if _SITE.fullmatch(t)]
     site_texts = {t for _, t in sites}
+    # A name may have three words or more (``BROOKS, HANNAH R III``); a sentence is longer.
+    worded = [
+        (i, t) for i, t in header_cells(rows, prose=True) if t and t not in taken and len(t.split()) <= 6
+    ]
     candidates = {
-        "applicant_name": [(i, t) for i, t in cells if _NAME.fullmatch(t) and t.count(",") == 1],
+        "applicant_name": [(i, t) for i, t in worded if _NAME.fullmatch(t) and t.count(",") == 1],
         "exam_site": sites,
         "ftn": [
             (i, t)

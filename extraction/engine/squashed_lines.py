@@ -19,14 +19,16 @@ _LONE_SQUASHED = re.compile(r"[A-Z]{2}(?:[.,]?[A-Za-z0-9|]){3,11}")
 
 
 def with_lone_neighbours(
-    rows: Sequence[Row], found: list[tuple[int, list[str]]]
+    rows: Sequence[Row], found: list[tuple[int, list[str]]], consumed: set[int]
 ) -> list[tuple[int, list[str]]]:
     """The code rows, with every row next to one (on the same page, running on) that holds a
     single token of a squashed code's shape and nothing else: a line of a one-per-line list
-    whose dots the OCR lost, left for the catalogue to resolve or for review."""
-    taken = {i for i, _ in found}
+    whose dots the OCR lost, left for the catalogue to resolve or for review. A row a label
+    read (``CENTER ID   VW65839`` over the codes) is none."""
+    starts = sorted(i for i, _ in found)
+    taken = set(starts) | consumed
     added: list[tuple[int, list[str]]] = []
-    for start in sorted(taken):
+    for start in starts:
         for step in (-1, 1):
             k = start + step
             while 0 <= k < len(rows) and k not in taken and rows[k].page == rows[start].page:

@@ -46,6 +46,8 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
         conf = 0.6
     vouched = ocr and m is not None and conf == 1.0
     known = _closest_title(name, code)
+    if ocr and known is not None and (dashed := _dash_in_gap(raw, code)) is not None:
+        name, known = (dashed.upper() if name.isupper() else dashed), dashed
     if known is None:
         # No code in parentheses, or one misread by a letter: a known title gives the code.
         near = [
@@ -87,6 +89,18 @@ def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, 
         # one whose parentheses the reading lost.
         return f"{name} ({code})", code, conf
     return name, code, conf  # printed without a code: the title stays as printed
+
+
+def _dash_in_gap(raw: str, code: str | None) -> str | None:
+    """The known wording of the code's title with a dash between blanks (``General - Small``)
+    where the reading has a wide gap between those words instead: the dash was lost, not its
+    room (``Unmanned Aircraft General   Smal1``)."""
+    before = re.split(r"[(\[{]", raw)[0]
+    if not re.search(r"\S\s{3,}\S", before.strip()):
+        return None
+    gapped = _SPACES.sub(" ", re.sub(r"(?<=\S)\s{3,}(?=\S)", " - ", before.strip()))
+    dashed = [t for c, t in _all_titles() if c == code and " - " in t]
+    return next((t for t in dashed if _similar(gapped, t)), None)
 
 
 def _one_word_cased_apart(name: str, known: str) -> bool:

@@ -103,3 +103,27 @@ def test_a_blurred_line_the_exam_does_not_vouch_for_is_only_counted(
     result = extract_document(png_bytes(), catalog)
     assert result.codes == [] and result.unresolved == []
     assert (reason in result.review_reasons) if reason else not result.review
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [("Military Competency Instructor (MCI)", "plt"), ("Commercial Pilot Airplane (CAX)", "acs")],
+)
+def test_with_no_code_printed_a_known_test_says_which_kind_its_codes_are(
+    fake_ocr: list[FakePage], catalog: Catalog, title: str, kind: str
+) -> None:
+    # A heading that names ACS codes over an empty list does not make a test without an ACS one.
+    lines = [line.replace("SCORE:   90%", "SCORE:   100%") for line in header_titled(title)[:12]]
+    fake_ocr.append(page_of([*lines, "ACS CODES", "No deficiencies", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == [] and result.code_kind == kind
+
+
+def test_a_label_row_next_to_the_codes_gives_no_code(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    # ``CENTER ID   VW65839`` has two cells of a squashed code's shape, but a label read it.
+    lines = [line for line in HEADER[:12] if not line.startswith("EXAM SITE")]
+    lines = [line.replace("FTN:   A7G4U8O9", "AIRMAN ID:   P10925525") for line in lines]
+    fake_ocr.append(page_of([*lines, "CENTER ID   VW65839", "LSC: 1) PLT265", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.exam_site == "VW65839"
+    assert (result.code_kind, result.codes, result.unresolved) == ("plt", ["PLT265"], [])

@@ -442,3 +442,12 @@ def test_a_label_cells_neighbour_made_of_label_words_is_a_label_and_the_values_s
 @pytest.mark.parametrize("row", ["SCORE (PERCENT).92", "SCORE(PERCENT). 92", "SCORE (%)-92"])
 def test_a_full_stop_or_dash_after_a_labels_unit_ends_the_label(row: str) -> None:
     assert values(row) == {"score": "92"}
+
+
+def test_a_percent_sign_closing_a_label_read_as_8_still_closes_it() -> None:
+    assert values("Score 8. 798\nResult Status. PASS") == {"score": "798", "grade": "PASS"}
+    assert values("Section 8. 798") == {}  # no label for all that
+
+
+def test_a_number_sign_run_into_its_number_closes_the_label() -> None:
+    assert values("TAKE#2\nSTATUS UNSAT") == {"take": "2", "grade": "UNSAT"}

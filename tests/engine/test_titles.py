@@ -60,3 +60,16 @@ def test_a_heading_garbled_into_marks_is_still_the_title(fake_ocr: list[FakePage
     fake_ocr.append(page_of([*lines, "PLT001   PLT020", *FOOTER]))
     result = extract_document(png_bytes(), catalog)
     assert (result.exam_title, result.exam_code) == ("Flight Engineer Basic (FEX)", "FEX")
+
+
+@pytest.mark.parametrize(
+    ("read", "title"),
+    [
+        ("Unmanned Aircraft General   Smal1   (UAG)", "Unmanned Aircraft General - Small (UAG)"),
+        ("UNMANNED AIRCRAFT GENERAL   SMALL (UAG)", "UNMANNED AIRCRAFT GENERAL - SMALL (UAG)"),
+        ("Unmanned Aircraft General Small (UAG)", "Unmanned Aircraft General Small (UAG)"),  # a wording
+    ],
+)
+def test_a_dash_lost_in_a_wide_gap_of_a_known_title_is_given_back(read: str, title: str) -> None:
+    assert clean_title(read)[0] == title
+    assert clean_title(read, ocr=False)[0] != "Unmanned Aircraft General - Small (UAG)"
