@@ -15,24 +15,26 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .catalog import Catalog
+from .code_tokens import (
+    HEADING_END,
+    inner_tokens,
+    looks_like_acs,
+    looks_like_squashed_acs,
+    plt_of,
+    plt_slipped,
+    prefix_of,
+    tokens_of_row,
+)
 from .codes import (
     ACCEPT_COST,
-    HEADING_END,
     MARGIN,
     Learned,
     Read,
     Resolution,
     Resolver,
     document_confusions,
-    inner_tokens,
-    looks_like_acs,
-    looks_like_squashed_acs,
     normalize_strict,
-    plt_of,
-    plt_slipped,
-    prefix_of,
     resolver_for,
-    tokens_of_row,
 )
 from .data.exams import ACS_PREFIXES, EXAM_PREFIXES, EXAM_TITLES
 from .descriptions import settle_by_description

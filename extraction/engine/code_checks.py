@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from .catalog import Catalog
-from .codes import LONGEST_CODE, prefix_of, tokens_of_row
+from .code_tokens import LONGEST_CODE, prefix_of, tokens_of_row
 from .data.exams import ACS_PREFIXES
 from .layout import Row
 from .sections import REPORT_END, is_prose

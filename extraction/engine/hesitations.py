@@ -18,7 +18,8 @@ from typing import Any
 
 from . import fields as F
 from .catalog import Catalog
-from .codes import normalize_strict, plt_of, substitutions
+from .code_tokens import plt_of
+from .codes import normalize_strict, substitutions
 from .layout import Row, rival_readings
 from .types import ExtractionResult
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .code_checks import rows_left
-from .codes import looks_like_squashed_acs, prefix_of, tokens_of_row
+from .code_tokens import looks_like_squashed_acs, prefix_of, tokens_of_row
 from .layout import SEGMENT_GAP, Row
 from .sections import is_prose
 

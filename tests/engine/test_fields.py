@@ -7,7 +7,7 @@ import pytest
 from extraction.engine import fields as F
 from extraction.engine import header as H
 from extraction.engine import titles as T
-from extraction.engine.codes import plt_of, tokens_of_row
+from extraction.engine.code_tokens import plt_of, tokens_of_row
 from extraction.engine.layout import Row, Segment, group_rows, rows_from_text
 
 

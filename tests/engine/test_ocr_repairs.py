@@ -435,7 +435,7 @@ def test_learning_statement_codes_whose_plt_was_misread_are_read_beside_whole_on
 
 def test_a_plt_shaped_token_alone_is_no_code() -> None:
     from extraction.engine.code_block import code_row_tokens
-    from extraction.engine.codes import plt_slipped
+    from extraction.engine.code_tokens import plt_slipped
 
     assert code_row_tokens("FLT068   FT324") == []
     assert plt_slipped("PA123") is None and plt_slipped("CAX") is None and plt_slipped("FLT0") is None
