@@ -20,6 +20,7 @@ from .code_tokens import (
     inner_tokens,
     looks_like_acs,
     looks_like_squashed_acs,
+    mostly_capitals,
     plt_of,
     plt_slipped,
     prefix_of,
@@ -87,7 +88,7 @@ _GARBLED = re.compile(r"[A-Z]{2}[A-Za-z0-9|.,]{3,14}")
 
 def _garbled_code(cell: str) -> bool:
     """A cell of one token of a code's length, in capitals but for a slip or two."""
-    return bool(_GARBLED.fullmatch(cell)) and sum(ch.islower() for ch in cell) * 3 <= len(cell)
+    return bool(_GARBLED.fullmatch(cell)) and mostly_capitals(cell)
 
 
 def code_row_tokens(text: str) -> list[str]:

@@ -131,16 +131,20 @@ def looks_like_acs(token: str) -> bool:
 _SQUASHED = re.compile(r"[A-Za-z0-9|]{2}[A-Za-z0-9|.]{2,9}\.?[KRSkrs5$][0-9OIlSZ|]{1,2}[a-z]?")
 
 
+def mostly_capitals(token: str) -> bool:
+    """A code is capitals but for its sub-letter and a slip or two (``Al.IIl.A.K1a``): a token
+    with more than a third of it in lower case is a word (``Previously``), not a code."""
+    return sum(ch.islower() for ch in token) * 3 <= len(token)
+
+
 def looks_like_squashed_acs(token: str) -> bool:
     """An ACS code whose inner dots OCR lost (``FIIA.R1``, ``AM1FS2``): a head, and an element.
 
-    Too weak a shape to stand alone; taken only in a row that holds codes already. A code is
-    capitals but for its sub-letter and a slip or two (``Al.IIl.A.K1a``): a token mostly in
-    lower case is a word of a description beside it (``Previously``).
+    Too weak a shape to stand alone; taken only in a row that holds codes already, and only
+    mostly in capitals (a word of a description beside it is none).
     """
     t = token.translate(SEPARATORS)
-    lower = sum(ch.islower() for ch in t)
-    return 6 <= len(t) <= 16 and lower * 3 <= len(t) and bool(_SQUASHED.fullmatch(t))
+    return 6 <= len(t) <= 16 and mostly_capitals(t) and bool(_SQUASHED.fullmatch(t))
 
 
 def plt_of(token: str) -> str | None:

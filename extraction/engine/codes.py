@@ -298,22 +298,20 @@ class Resolver:
             return Resolution(None, best_cost, cands, "ambiguous between catalogue codes")
         return Resolution(None, best_cost, cands, "too far from any catalogue code")
 
-    def resolve_dotless(
-        self, token: str, prefixes: frozenset[str], learned: Learned | None = None
-    ) -> Resolution:
+    def resolve_dotless(self, token: str, prefixes: frozenset[str]) -> Resolution:
         """A token that lost every dot (``PAIFR2``, ``CAIVMKI``): the blur that took one took them
         all, so a lost dot costs little (``DOTLESS_DROP``) and the catalogue's code is the one
         its letters spell. Resolved with the reason ``dots lost``; the caller sends it to review."""
         if not DOTLESS.fullmatch(token):
             return Resolution(None, 9.0, [], "not a token that lost its dots")
-        res = self.resolve(token, prefixes, learned, DOTLESS_DROP)
+        res = self.resolve(token, prefixes, dot_drop=DOTLESS_DROP)
         if res.code is None or res.cost > DOTLESS_ACCEPT:
             return Resolution(None, res.cost, res.candidates, "too far from any catalogue code")
         return Resolution(res.code, res.cost, res.candidates, "dots lost")
 
 
-# A token of a code's length with no dot or comma left: two letters, then letters and digits.
-DOTLESS = re.compile(r"[A-Za-z0-9|]{2}[A-Za-z0-9|]{3,12}")
+# A token of a code's length with no dot or comma left: letters, digits and strokes only.
+DOTLESS = re.compile(r"[A-Za-z0-9|]{5,14}")
 DOTLESS_DROP = 0.1  # a lost dot, where every dot of the token was lost
 DOTLESS_ACCEPT = 0.7  # the dots and a slip or two more: a lost glyph (``PAIAK``) is too far
 

@@ -46,13 +46,11 @@ class Shaped:
     confidence: float
 
 
-def header_cells(rows: Sequence[Row], *, prose: bool = False) -> Iterable[tuple[int, str]]:
-    """(row index, cell text) of every cell above the codes and the report's end; running text
-    only with ``prose`` (a name of three words is three words)."""
+def header_cells(rows: Sequence[Row]) -> Iterable[tuple[int, str]]:
+    """(row index, cell text) of every cell above the codes and the report's end."""
     for i, row in header_rows(rows):
         for cell in H.cells_of(row):
-            if prose or not is_prose(cell.text):
-                yield i, cell.text.strip()
+            yield i, cell.text.strip()
 
 
 def by_shape(
@@ -67,13 +65,12 @@ def by_shape(
     already read (an exam date read by its label decides which unlabelled date is which).
     """
     taken = {piece.strip() for c in claimed for piece in c.split(SEGMENT_GAP)} | {c.strip() for c in claimed}
-    cells = [(i, t) for i, t in header_cells(rows) if t and t not in taken]
+    unclaimed = [(i, t) for i, t in header_cells(rows) if t and t not in taken]
+    cells = [(i, t) for i, t in unclaimed if not is_prose(t)]
     sites = [(i, t) for i, t in cells if _SITE.fullmatch(t)]
     site_texts = {t for _, t in sites}
     # A name may have three words or more (``BROOKS, HANNAH R III``); a sentence is longer.
-    worded = [
-        (i, t) for i, t in header_cells(rows, prose=True) if t and t not in taken and len(t.split()) <= 6
-    ]
+    worded = [(i, t) for i, t in unclaimed if len(t.split()) <= 6]
     candidates = {
         "applicant_name": [(i, t) for i, t in worded if _NAME.fullmatch(t) and t.count(",") == 1],
         "exam_site": sites,

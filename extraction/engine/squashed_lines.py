@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .code_checks import rows_left
-from .code_tokens import looks_like_squashed_acs, prefix_of, tokens_of_row
+from .code_tokens import looks_like_squashed_acs, mostly_capitals, prefix_of, tokens_of_row
 from .layout import SEGMENT_GAP, Row
 from .sections import is_prose
 
@@ -115,4 +115,4 @@ def blurred_code_rows(
 
 
 def _blurred(token: str) -> bool:
-    return bool(_BLURRED.fullmatch(token)) and sum(ch.islower() for ch in token) * 3 <= len(token)
+    return bool(_BLURRED.fullmatch(token)) and mostly_capitals(token)
