@@ -242,6 +242,7 @@ VARIANTS: dict[str, Recognizer] = {
     "rapid-split30": _rapid_with(SPLIT_RATIO=30.0),
     "rapid-nocrop": _rapid_with(DET_CROP=False),
     "rapid-novote": _rapid_with(VOTE_FRAMES=()),
+    "rapid-nocheck": _rapid_with(CHECK_FRAME=None),
     "rapid-plainvote": _rapid_with(VOTE_SHAPES=False),
     "rapid-plain": _rapid_with(SPLIT_RATIO=0.0, DET_CROP=False, VOTE_FRAMES=()),
     "rapid-nostraighten": _rapid_with(STRAIGHTEN=False),

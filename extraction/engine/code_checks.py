@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from .catalog import Catalog
 from .code_tokens import LONGEST_CODE, prefix_of, tokens_of_row
 from .data.exams import ACS_PREFIXES
-from .layout import Row
+from .layout import SEGMENT_GAP, Row
 from .sections import REPORT_END, is_prose
 from .types import ExtractionResult
 
@@ -83,6 +83,27 @@ def codes_unsplit(
         # A token as long as two codes is codes glued past splitting: one of them at least is
         # not read, whatever the token resolved to.
         found += sum(1 for token in tokens if len(token) > LONGEST_CODE)
+    return found
+
+
+# A cell that opens like a code: a prefix, then a mark or a blank, and a digit further on.
+_CODE_HEAD = re.compile(r"[^A-Za-z0-9]{0,3}([A-Z]{2})[^A-Za-z].*\d")
+
+
+def cells_unread(
+    rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]], result: ExtractionResult
+) -> int:
+    """Cells of a code row that open with the prefix of the result's codes, a digit further
+    on, and gave none of the row's codes: a code read past its shape (``UA II,A K1e``) that
+    must not vanish unseen."""
+    prefixes = {c[:2] for c in result.codes if not c.startswith("PLT")}
+    found = 0
+    for i, tokens in code_rows:
+        taken = set(tokens)
+        for cell in rows[i].text.split(SEGMENT_GAP):
+            head = _CODE_HEAD.match(cell.strip())
+            if head and head.group(1) in prefixes and not taken & set(tokens_of_row(cell)):
+                found += 1
     return found
 
 

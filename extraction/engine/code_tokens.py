@@ -52,6 +52,13 @@ _BETWEEN = re.compile(
 )
 
 
+# Dots a blurred photo read as blanks, where nothing but a code has that shape: after a
+# prefix followed by an area numeral, a task and an element (``UA II.A.K1e``), and before an
+# element after a whole area and task (``UA.II.A K1e``).
+_BLANK_FOR_DOT_HEAD = re.compile(r"\b([A-Z]{2})\s(?=[IVX]{1,4}[.,][A-Z][.,\s][KRS]\d)")
+_BLANK_FOR_DOT_TAIL = re.compile(r"\b([A-Z]{2}[.,][IVXl1|]{1,4}[.,][A-Z])\s(?=[KRS]\d{1,2}[a-z]?\b)")
+
+
 # A mark closing a learning statement code (``PLT052. PLT063.PLT140``: commas read as full
 # stops): no PLT code goes on after its three digits.
 _PLT_END = re.compile(r"(?<=[Pp][Ll1I|][Tt7][0-9OoIlSBZ|]{3})[.,:;](?![0-9])")
@@ -79,6 +86,8 @@ def tokens_of_row(text: str) -> list[str]:
     text = re.sub(r"\s*\.\s*", ".", text)
     text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)
     text = re.sub(r"(\.[KRSkrs])\s+(?=\d{1,2}[a-z]?\b)", r"\1", text)
+    text = _BLANK_FOR_DOT_HEAD.sub(r"\1.", text)
+    text = _BLANK_FOR_DOT_TAIL.sub(r"\1.", text)
     text = _GLUED.sub(" ", text)
     text = _DOT_BETWEEN.sub(" ", text)
     out = []

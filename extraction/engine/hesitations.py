@@ -20,7 +20,7 @@ from . import fields as F
 from .catalog import Catalog
 from .code_tokens import plt_of
 from .codes import normalize_strict, substitutions
-from .layout import Row, rival_readings
+from .layout import Row, framed_readings, rival_readings
 from .types import ExtractionResult
 
 # A character OCR gave less than these probabilities is a hesitation. A name is words, whose
@@ -31,6 +31,11 @@ UNSURE_BELOW = 0.7
 IDENTIFIER_UNSURE_BELOW = 0.88
 IDENTIFIERS = frozenset({"ftn", "applicant_id", "exam_id", "exam_site"})
 CODE_UNSURE_BELOW = 0.7
+# The weight of a value another framing of its piece read otherwise: no probability, but a
+# doubt as strong as any hesitation (``layout.framed_readings``).
+FRAMED_WEIGHT = 0.5
+# A blank before a name's last letter read under this is no middle initial's (``PRIY A``).
+GLUED_INITIAL_BELOW = 0.2
 
 
 def unsure_below(field: str) -> float:
@@ -71,19 +76,25 @@ def unsure_fields(
         f = found.get(name)
         if value is None or f is None or f.row >= len(rows):
             continue
-        weights = [p for p, rival in rival_readings(rows[f.row], f.text, 1.0) if _other(clean(rival), value)]
+        row = rows[f.row]
+        readings = rival_readings(row, f.text, 1.0) + [
+            (FRAMED_WEIGHT, r) for r in framed_readings(row, f.text)
+        ]
+        weights = [p for p, rival in readings if _other(clean(rival), value, p)]
         if weights:
             out[name] = min(weights)
     return out
 
 
-def _other(rival: str | None, value: str) -> bool:
-    """Whether a rival reading makes another valid value. One the field's rules refuse, a name
-    without the comma the value has (reports print ``LAST, FIRST``), or one that glues the
-    middle initial closing it to the given name (``DEVON Y`` as ``DEVONY``), is no rival."""
+def _other(rival: str | None, value: str, weight: float = 1.0) -> bool:
+    """Whether a rival reading makes another valid value. One the field's rules refuse, or a
+    name without the comma the value has (reports print ``LAST, FIRST``), is no rival; nor is
+    one that glues the middle initial closing it to the given name (``DEVON Y`` as ``DEVONY``)
+    unless the recogniser hardly saw that blank (``PRIY A``: a kerned ``YA`` read apart)."""
     if rival is None or ("," in value and "," not in rival):
         return False
-    if len(value) > 2 and value[-2] == " " and value[-1].isalpha() and rival == value[:-2] + value[-1]:
+    glued = len(value) > 2 and value[-2] == " " and value[-1].isalpha() and rival == value[:-2] + value[-1]
+    if glued and weight >= GLUED_INITIAL_BELOW:
         return False
     return rival != value
 
@@ -105,8 +116,10 @@ def unsure_codes(
             if code is None:
                 continue
             plt = code.startswith("PLT")
-            rivals = [r for _, r in rival_readings(rows[i], token, CODE_UNSURE_BELOW)] + _with_slips(
-                token, slips
+            rivals = (
+                [r for _, r in rival_readings(rows[i], token, CODE_UNSURE_BELOW)]
+                + framed_readings(rows[i], token)
+                + _with_slips(token, slips)
             )
             others = (plt_of(rival) if plt else normalize_strict(rival) for rival in rivals)
             if any(other not in (None, code) and (plt or other in catalog) for other in others):

@@ -7,6 +7,7 @@ contract the OCR module follows. The parsers only ever see rows.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ class Row:
     segments: list[Segment] = field(default_factory=list)
     # OCR only: each piece's text with each of its characters' probability and runner-up.
     readings: tuple[tuple[str, CharReads], ...] = ()
+    # OCR only: each piece another framing read otherwise, with those other readings.
+    others: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def rival_readings(row: Row, value: str, below: float) -> list[tuple[float, str]]:
@@ -58,6 +61,49 @@ def rival_readings(row: Row, value: str, below: float) -> list[tuple[float, str]
                 k = start + i
                 rivals.append((p, value[:k] + rival + value[k + 1 :]))
     return rivals
+
+
+def framed_readings(row: Row, value: str) -> list[str]:
+    """``value`` as another framing of its piece read it; [] where no framing read the piece
+    otherwise. The span the value covers in its piece is carried over by aligning the two
+    readings, so a label sharing the piece (``NAME: PRIYA``) stays out of the value; a value
+    whose words were read apart is taken word by word."""
+    whole = value.strip()
+    parts = [(value.find(whole), whole)] if whole else []
+    if whole and not any(whole in text for text, _ in row.others + row.readings):
+        parts = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", value)]
+    out: list[str] = []
+    for start, part in parts:
+        for text, others in row.others:
+            at = text.find(part)
+            if at < 0:
+                continue
+            for other in others:
+                left, right = _aligned_span(text, other, at, at + len(part))
+                rival = value[:start] + other[left:right].strip() + value[start + len(part) :]
+                if rival.strip() and rival not in out:
+                    out.append(rival)
+            break
+    return out
+
+
+def _aligned_span(text: str, other: str, start: int, end: int) -> tuple[int, int]:
+    """Where ``text[start:end]`` stands in ``other``, by the edit script from one to the
+    other; what the other reading inserts at the span's edges belongs to the span."""
+    ops = difflib.SequenceMatcher(None, text, other, autojunk=False).get_opcodes()
+    return _map_edge(ops, start, left=True), _map_edge(ops, end, left=False)
+
+
+def _map_edge(ops: Sequence[tuple[str, int, int, int, int]], k: int, *, left: bool) -> int:
+    found: int | None = None
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "insert" and i1 == k:
+            return j1 if left else j2
+        if found is None and (i1 <= k < i2 if left else i1 < k <= i2):
+            found = j1 + (k - i1) if tag == "equal" else (j1 if left else j2)
+    if found is not None:
+        return found
+    return ops[-1][4] if ops else 0
 
 
 def _chars_of(row: Row, part: str) -> CharReads | None:

@@ -71,6 +71,14 @@ EVEN_LIGHT = True
 VOTE_FRAMES: tuple[tuple[float, float], ...] = ((0.1, 0.2), (-0.08, 0.0))
 # Code lines: only the readings with the most well-formed codes vote (False: all of them).
 VOTE_SHAPES = True
+# The framing every other piece is read from once more (None: never). A value copied from the
+# page (a name, an FTN, a test site) has no catalogue to catch a confident misreading, and such
+# a misreading seldom survives a change of framing: the second reading does not vote, it only
+# tells the parser where the recogniser would have read the value otherwise.
+CHECK_FRAME: tuple[float, float] | None = (0.1, 0.2)
+# Pieces longer than this are prose (the explanatory paragraph): no copied value is, and a
+# second reading of them would cost about half a second a page.
+CHECK_LONGEST = 48
 # Text that may hold a code, including readings that lost a dot (``PHILB.K2``, ``AIXIA.R2``).
 CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d|\b[A-Z]{2}\S{0,9}[.,][KRS]\d")
 # A code read with every dot where the grammar puts it; the characters the recogniser confuses
@@ -93,6 +101,8 @@ class OcrLine:
     pieces: tuple[tuple[str, float, float, float], ...] = ()
     # Each piece's text with each of its characters' probabilities, where those are known.
     readings: tuple[tuple[str, CharReads], ...] = ()
+    # Each piece that another framing read otherwise, with those other readings.
+    others: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(slots=True)
@@ -118,6 +128,7 @@ class _Piece:
     text: str
     score: float
     chars: CharReads = ()  # each character's probability and runner-up; () when unknown
+    others: tuple[str, ...] = ()  # what other framings read instead
 
 
 def warm_up() -> None:
@@ -217,6 +228,7 @@ def _line(pieces: list[_Piece]) -> OcrLine:
         ),
         pieces=tuple((p.text, float(p.quad[:, 0].min()), float(p.quad[:, 0].max()), p.score) for p in pieces),
         readings=tuple((p.text, p.chars) for p in pieces if p.chars),
+        others=tuple((p.text, p.others) for p in pieces if p.others),
     )
 
 
@@ -275,23 +287,28 @@ def _grow_quad(q: Quad, vertical: float, horizontal: float) -> Quad:
     return np.array([tl - dv - dh, tr - dv + dh, br + dv + dh, bl + dv - dh], dtype=np.float64)
 
 
-def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> Reading:
-    """Read one detected box; code-like text is read from three framings and voted on.
+def _read_piece(
+    models: OcrModels, rgb: imaging.Array, q: Quad, *, check: bool = True
+) -> tuple[Reading, tuple[str, ...]]:
+    """Read one detected box: the reading, and what other framings read instead.
 
     The recogniser can flip ``III`` to ``II`` with full confidence when the box moves by a
-    pixel or two, and such a misreading is itself a valid code. Reading the box as
-    detected, slightly enlarged and slightly tightened, then taking each token's majority,
-    removes most of these flips for a few extra short reads per page.
+    pixel or two, and such a misreading is itself a valid code. Code-like text is read as
+    detected, slightly enlarged and slightly tightened, and each token takes its majority,
+    which removes most of these flips for a few extra short reads per page; the readings that
+    lost the vote are kept. Other text up to ``CHECK_LONGEST`` characters is read once more from
+    ``CHECK_FRAME`` when ``check`` (above the codes, where the copied values stand).
     """
     text, score, chars = models.read_line_chars(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)
     if not VOTE_FRAMES or not CODE_LIKE.search(text):
-        return text, score, chars
+        if not check or CHECK_FRAME is None or not text.strip() or len(text) > CHECK_LONGEST:
+            return (text, score, chars), ()
+        other = _read_framed(models, rgb, q, CHECK_FRAME)[0]
+        return (text, score, chars), _others([other], text)
     readings = [(text, score)]
     chars_of = {text: chars}
-    for vertical, horizontal in VOTE_FRAMES:
-        framed, framed_score, framed_chars = models.read_line_chars(
-            imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal)), SPLIT_RATIO, REC_MIN_WIDTH
-        )
+    for frame in VOTE_FRAMES:
+        framed, framed_score, framed_chars = _read_framed(models, rgb, q, frame)
         readings.append((framed, framed_score))
         chars_of.setdefault(framed, framed_chars)
         texts = [t for t, _ in readings]
@@ -302,7 +319,22 @@ def _read_piece(models: OcrModels, rgb: imaging.Array, q: Quad) -> Reading:
             break
     voted, voted_score = vote_readings(readings)
     # Each character's probability is known where one framing read the voted text whole.
-    return voted, voted_score, chars_of.get(voted, ())
+    return (voted, voted_score, chars_of.get(voted, ())), _others([t for t, _ in readings], voted)
+
+
+def _read_framed(models: OcrModels, rgb: imaging.Array, q: Quad, frame: tuple[float, float]) -> Reading:
+    vertical, horizontal = frame
+    return models.read_line_chars(
+        imaging.crop_quad(rgb, _grow_quad(q, vertical, horizontal)), SPLIT_RATIO, REC_MIN_WIDTH
+    )
+
+
+def _others(texts: list[str], kept: str) -> tuple[str, ...]:
+    """The distinct readings other than the one kept, as the page's text is normalised."""
+    kept = unicodedata.normalize("NFKC", kept).strip()
+    return tuple(
+        dict.fromkeys(t for t in (unicodedata.normalize("NFKC", x).strip() for x in texts) if t and t != kept)
+    )
 
 
 def vote_readings(readings: list[tuple[str, float]]) -> tuple[str, float]:
@@ -374,16 +406,18 @@ def _recognize_locked(
 
     rows = _group_rows(quads, imaging.dominant_skew(quads))
     lines: list[OcrLine] = []
+    header = True  # above the first line of codes, where the values copied from the page stand
     for row in rows:
         pieces = []
         for q in row:
-            read, score, chars = _read_piece(models, rgb, q)
+            (read, score, chars), others = _read_piece(models, rgb, q, check=header)
             text = unicodedata.normalize("NFKC", read).strip()
             if text and score >= MIN_PIECE_SCORE:
-                pieces.append(_Piece(q, text, score, chars if text == read else ()))
+                pieces.append(_Piece(q, text, score, chars if text == read else (), others))
         if not pieces:
             continue
         lines.append(_line(pieces))
+        header = header and not _CODE_SHAPE.search(lines[-1].text)
         if not full_page and _is_end_marker(lines[-1].text):
             break
     return lines, rotation, rgb

@@ -10,7 +10,7 @@ from . import header as H
 from . import titles as T
 from .catalog import Catalog
 from .code_block import find_code_rows, header_rows, parse_codes
-from .code_checks import code_layout_gap, code_lines_unread, codes_unread, codes_unsplit
+from .code_checks import cells_unread, code_layout_gap, code_lines_unread, codes_unread, codes_unsplit
 from .data.exams import EXAM_TITLES
 from .hesitations import CLEANERS, unsure_below, unsure_codes, unsure_fields
 from .layout import SEGMENT_GAP, Row
@@ -219,6 +219,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         codes_unread(rows, used, result, catalog)
         + codes_unsplit(rows, code_rows, result, catalog)
         + code_lines_unread(rows, used)
+        + cells_unread(rows, code_rows, result)
     )
     if path != "text":
         ev.code_layout_gap = code_layout_gap(rows, code_rows)

@@ -185,7 +185,16 @@ def _ocr(image: Any, page: int) -> list[Row]:
             segments = [Segment(text, x0, y0, x1, y1, float(line.confidence))]
         # Lines already are visual rows; keep them as such (no re-grouping of whole rows).
         rows.append(
-            Row(text, page, y0, y1, float(line.confidence), segments, tuple(getattr(line, "readings", ())))
+            Row(
+                text,
+                page,
+                y0,
+                y1,
+                float(line.confidence),
+                segments,
+                tuple(getattr(line, "readings", ())),
+                tuple(getattr(line, "others", ())),
+            )
         )
     rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
     prepared = getattr(ocr_page, "image", None)  # the flattened, upright page the boxes refer to

@@ -127,3 +127,35 @@ def test_a_label_row_next_to_the_codes_gives_no_code(fake_ocr: list[FakePage], c
     result = extract_document(png_bytes(), catalog)
     assert result.exam_site == "VW65839"
     assert (result.code_kind, result.codes, result.unresolved) == ("plt", ["PLT265"], [])
+
+
+@pytest.mark.parametrize("cell", ["UA II.A K1e", "UA II.A.K1e", "UA.II.A K1e"])
+def test_a_code_whose_dots_were_read_as_blanks_is_read(
+    fake_ocr: list[FakePage], catalog: Catalog, cell: str
+) -> None:
+    lines = [*header_titled("Unmanned Aircraft General - Small (UAG)"), f"UA.I.B.K27   {cell}   UA.II.B.K1"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["UA.I.B.K27", "UA.II.A.K1e", "UA.II.B.K1"]
+
+
+def test_a_cell_of_a_code_row_that_opens_like_a_code_and_gave_none_is_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [
+        *header_titled("Unmanned Aircraft General - Small (UAG)"),
+        "UA.I.B.K27   UA II A K1e   UA.II.B.K1",
+    ]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["UA.I.B.K27", "UA.II.B.K1"]
+    assert "code_unread" in result.review_reasons
+
+
+def test_a_description_cell_beside_a_code_is_no_code_unread(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [*header_titled("Unmanned Aircraft General - Small (UAG)"), "UA.I.B.K27   Wind and currents 2"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["UA.I.B.K27"] and "code_unread" not in result.review_reasons

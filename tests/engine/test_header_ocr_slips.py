@@ -337,6 +337,17 @@ def test_a_rival_that_makes_no_likely_name_is_no_doubt(
     assert "field_unsure:applicant_name" not in result.review_reasons
 
 
+@pytest.mark.parametrize(("weight", "unsure"), [(0.12, True), (0.45, False)])
+def test_a_blank_before_a_last_letter_the_recogniser_hardly_saw_is_doubted(
+    catalog: Catalog, weight: float, unsure: bool
+) -> None:
+    # A kerned YA read apart (PRIY A) looks like a middle initial; a blank given 12% is none.
+    line = "NAME: YAMAMOTO, PRIY A"
+    rows = _read_with(rows_from_text("\n".join(_page(line))), line, {20: (weight, "")})
+    result = parse_rows(rows, catalog, path="ocr")
+    assert ("field_unsure:applicant_name" in result.review_reasons) is unsure
+
+
 def test_a_field_named_in_parentheses_after_words_misread_past_knowing_is_that_field() -> None:
     from extraction.engine.labels import vocabulary
 
