@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from .catalog import Catalog
-from .code_tokens import LONGEST_CODE, prefix_of, tokens_of_row
+from .code_tokens import LONGEST_CODE, mostly_capitals, prefix_of, tokens_of_row
 from .data.exams import ACS_PREFIXES
 from .layout import SEGMENT_GAP, Row
 from .sections import REPORT_END, is_prose
@@ -86,16 +86,17 @@ def codes_unsplit(
     return found
 
 
-# A cell that opens like a code: a prefix, then a mark or a blank, and a digit further on.
-_CODE_HEAD = re.compile(r"[^A-Za-z0-9]{0,3}([A-Z]{2})[^A-Za-z].*\d")
+# A cell that opens like a code: a prefix and its dot (``IR.V``, a code the page's edge
+# cut), or a prefix, a mark or a blank, and a digit further on (``UA II A K1e``).
+_CODE_HEAD = re.compile(r"[^A-Za-z0-9]{0,3}([A-Z]{2})(?:[.,]|[^A-Za-z].*\d)")
 
 
 def cells_unread(
     rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]], result: ExtractionResult
 ) -> int:
-    """Cells of a code row that open with the prefix of the result's codes, a digit further
-    on, and gave none of the row's codes: a code read past its shape (``UA II,A K1e``) that
-    must not vanish unseen."""
+    """Cells of a code row that open like a code of the result's prefix (``_CODE_HEAD``) and
+    gave none of the row's codes: a code read past its shape (``UA II A K1e``) or cut by the
+    page's edge (``IR.V``) must not vanish unseen."""
     prefixes = {c[:2] for c in result.codes if not c.startswith("PLT")}
     found = 0
     for i, tokens in code_rows:
@@ -103,6 +104,33 @@ def cells_unread(
         for cell in rows[i].text.split(SEGMENT_GAP):
             head = _CODE_HEAD.match(cell.strip())
             if head and head.group(1) in prefixes and not taken & set(tokens_of_row(cell)):
+                found += 1
+    return found
+
+
+# A token that opens a line like a code: of a code's length, a dot or a comma in it, in
+# capitals but for a slip or two (``FLILE.RT``, ``AL1.E.H12``).
+_CODE_LIKE_HEAD = re.compile(r"[A-Za-z0-9#|]\S{3,15}")
+
+
+def lines_between_codes_unread(
+    rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]], used: set[int]
+) -> int:
+    """Lines inside the code block (between its first and last code row, on one page) that
+    no code row took and that open with a token shaped like a code garbled past reading
+    (``FLILE.RT`` between ``FL.I.C.K7e`` and ``FL.1.F.K5b``): a code list has nothing else
+    between its lines."""
+    found = 0
+    by_page: dict[int, list[int]] = {}
+    for i, _ in code_rows:
+        by_page.setdefault(rows[i].page, []).append(i)
+    for block in by_page.values():
+        for i in range(min(block) + 1, max(block)):
+            words = rows[i].text.split()
+            if i in used or rows[i].page != rows[block[0]].page or not words:
+                continue
+            head = words[0]
+            if _CODE_LIKE_HEAD.fullmatch(head) and re.search(r"[.,]", head) and mostly_capitals(head):
                 found += 1
     return found
 

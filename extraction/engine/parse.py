@@ -10,7 +10,14 @@ from . import header as H
 from . import titles as T
 from .catalog import Catalog
 from .code_block import find_code_rows, header_rows, parse_codes
-from .code_checks import cells_unread, code_layout_gap, code_lines_unread, codes_unread, codes_unsplit
+from .code_checks import (
+    cells_unread,
+    code_layout_gap,
+    code_lines_unread,
+    codes_unread,
+    codes_unsplit,
+    lines_between_codes_unread,
+)
 from .data.exams import EXAM_TITLES
 from .hesitations import CLEANERS, unsure_below, unsure_codes, unsure_fields
 from .layout import SEGMENT_GAP, Row
@@ -220,6 +227,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         + codes_unsplit(rows, code_rows, result, catalog)
         + code_lines_unread(rows, used)
         + cells_unread(rows, code_rows, result)
+        + lines_between_codes_unread(rows, code_rows, used)
     )
     if path != "text":
         ev.code_layout_gap = code_layout_gap(rows, code_rows)

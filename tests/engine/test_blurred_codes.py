@@ -159,3 +159,28 @@ def test_a_description_cell_beside_a_code_is_no_code_unread(
     fake_ocr.append(page_of([*lines, *FOOTER]))
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["UA.I.B.K27"] and "code_unread" not in result.review_reasons
+
+
+@pytest.mark.parametrize(
+    ("between", "unread"),
+    [
+        ("FLILE.RT", True),  # a code garbled past reading, no digit left
+        ("AL1.E.H12   Use of positive and negative integers...", True),
+        ("Wind and currents.", False),  # a description's second line
+    ],
+)
+def test_a_line_between_code_lines_that_gave_no_code_is_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog, between: str, unread: bool
+) -> None:
+    lines = [*header_titled("Fundamentals of Instructing (FOI)"), "FI.I.C.K7c", between, "FI.I.F.K5b"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["FI.I.C.K7c", "FI.I.F.K5b"]
+    assert ("code_unread" in result.review_reasons) is unread
+
+
+def test_a_code_cut_by_the_pages_edge_is_sent_to_review(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    lines = [*header_titled("Instrument Rating Airplane (IRA)"), "IR.III.B.R1   IR.V.B.K1   IR.V"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["IR.III.B.R1", "IR.V.B.K1"] and "code_unread" in result.review_reasons

@@ -353,3 +353,18 @@ def test_a_field_named_in_parentheses_after_words_misread_past_knowing_is_that_f
 
     assert vocabulary().classify("FAA Tracking NIr (FTN)", colon=True) == ("ftn", 0.85)
     assert vocabulary().classify("FAA Tracking NIr (FTN)") is None  # without a colon, no label
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("PERCENTAGE77", "score", "77"),  # the blank after the label lost
+        ("EXAM ATTEMPT2", "take", "2"),
+        ("EXAM RECORD NO.-215314689127651580", "exam_id", "215314689127651580"),  # no O for a 0
+        ("FTN NUMBER F8HT3NE4", "ftn", "F8HT3NE4"),  # a value of letters and digits is not parted
+        ("TEST SITE EFN75480", "exam_site", "EFN75480"),
+    ],
+)
+def test_a_label_run_into_its_number_closes_before_it(text: str, field: str, value: str) -> None:
+    hits = H.find_labels(rows_from_text(text))
+    assert [(h.field, h.value) for h in hits] == [(field, value)]
