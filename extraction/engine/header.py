@@ -101,11 +101,11 @@ _COLON = re.compile(
 # DOE``), and OCR may close the gap before a number (``Take number.5``, ``TAKE-1``, ``TAKE#-1``,
 # ``RECORD NO.-2153``, ``SCORE (PERCENT).92``).
 # A percent sign closing a label may read as 8 (``Score 8. 79%``); a number sign may run
-# straight into its number (``TAKE#2``), and so may a label's last letter when its number is
-# all that follows (``PERCENTAGE77``).
+# straight into its number (``TAKE#2``), and so may a label's last letter or its unit when
+# the number is all that follows (``PERCENTAGE77``, ``SCORE(%)97``).
 _STOP_MARK = re.compile(
     r"(?<=[A-Za-z)])\.\s+(?=\S)|(?<=[A-Za-z]\s8)\.\s+(?=\S)|(?<=[A-Za-z#)%])[.-]{1,3}(?=[0-9])"
-    r"|(?<=[A-Za-z]#)(?=[0-9])|(?<=[A-Za-z]{3})(?=[0-9]{1,20}%?$)"
+    r"|(?<=[A-Za-z]#)(?=[0-9])|(?<=[A-Za-z]{3}|\S\S[)%])(?=[0-9]{1,20}%?$)"
 )
 
 

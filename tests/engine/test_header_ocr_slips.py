@@ -360,6 +360,7 @@ def test_a_field_named_in_parentheses_after_words_misread_past_knowing_is_that_f
     [
         ("PERCENTAGE77", "score", "77"),  # the blank after the label lost
         ("EXAM ATTEMPT2", "take", "2"),
+        ("SCORE(%)97", "score", "97"),
         ("EXAM RECORD NO.-215314689127651580", "exam_id", "215314689127651580"),  # no O for a 0
         ("FTN NUMBER F8HT3NE4", "ftn", "F8HT3NE4"),  # a value of letters and digits is not parted
         ("TEST SITE EFN75480", "exam_site", "EFN75480"),
