@@ -68,7 +68,7 @@ _PLT_END = re.compile(r"(?<=[Pp][Ll1I|][Tt7][0-9OoIlSBZ|]{3})[.,:;](?![0-9])")
 # three letters or more before it, a blank, a code or a list number after it. A code has no
 # such colon.
 HEADING_END = re.compile(
-    r"(?<=[A-Za-z]{3})[:;][.,:;>\u00bb\u2022\u00b7*-]*(?:\s+|(?=[A-Z]{2}[.,]|PLT|\(?\d{1,3}[.)\]]))"
+    r"(?<=[A-Za-z]{3})[:;][.,:;>\u00bb\u2022\u00b7*-]*(?:\s+|(?=[A-Z]{2}[.,]|PLT|\(?\d{1,3}[.):\]]))"
 )
 
 

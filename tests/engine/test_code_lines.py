@@ -1,0 +1,78 @@
+"""Code lines the OCR read past a code's shape, cut, or glued to their heading: read where
+their shape allows, sent to review where it does not, never dropped unseen."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.engine import Catalog, extract_document
+from tests.engine.test_ocr_path import FOOTER, FakePage, fake_ocr, header_titled, page_of, png_bytes
+
+__all__ = ["fake_ocr"]  # the fixture, imported for the tests below
+
+
+@pytest.mark.parametrize("cell", ["UA II.A K1e", "UA II.A.K1e", "UA.II.A K1e"])
+def test_a_code_whose_dots_were_read_as_blanks_is_read(
+    fake_ocr: list[FakePage], catalog: Catalog, cell: str
+) -> None:
+    lines = [*header_titled("Unmanned Aircraft General - Small (UAG)"), f"UA.I.B.K27   {cell}   UA.II.B.K1"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["UA.I.B.K27", "UA.II.A.K1e", "UA.II.B.K1"]
+
+
+def test_a_cell_of_a_code_row_that_opens_like_a_code_and_gave_none_is_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [
+        *header_titled("Unmanned Aircraft General - Small (UAG)"),
+        "UA.I.B.K27   UA II A K1e   UA.II.B.K1",
+    ]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["UA.I.B.K27", "UA.II.B.K1"]
+    assert "code_unread" in result.review_reasons
+
+
+def test_a_description_cell_beside_a_code_is_no_code_unread(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [*header_titled("Unmanned Aircraft General - Small (UAG)"), "UA.I.B.K27   Wind and currents 2"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["UA.I.B.K27"] and "code_unread" not in result.review_reasons
+
+
+@pytest.mark.parametrize(
+    ("between", "unread"),
+    [
+        ("FLILE.RT", True),  # a code garbled past reading, no digit left
+        ("AL1.E.H12   Use of positive and negative integers...", True),
+        ("Wind and currents.", False),  # a description's second line
+    ],
+)
+def test_a_line_between_code_lines_that_gave_no_code_is_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog, between: str, unread: bool
+) -> None:
+    lines = [*header_titled("Fundamentals of Instructing (FOI)"), "FI.I.C.K7c", between, "FI.I.F.K5b"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["FI.I.C.K7c", "FI.I.F.K5b"]
+    assert ("code_unread" in result.review_reasons) is unread
+
+
+def test_a_code_cut_by_the_pages_edge_is_sent_to_review(fake_ocr: list[FakePage], catalog: Catalog) -> None:
+    lines = [*header_titled("Instrument Rating Airplane (IRA)"), "IR.III.B.R1   IR.V.B.K1   IR.V"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["IR.III.B.R1", "IR.V.B.K1"] and "code_unread" in result.review_reasons
+
+
+@pytest.mark.parametrize("line", ["Deficient ACS codes:1: AI.II.E.K1f", "Deficient ACS codes:1) AI.II.E.K1f"])
+def test_a_heading_run_into_the_list_number_of_its_first_code_gives_that_code(
+    fake_ocr: list[FakePage], catalog: Catalog, line: str
+) -> None:
+    lines = [*header_titled("Flight Instructor Airplane (FIA)"), line, "2: AI.IX.C.S8"]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["AI.II.E.K1f", "AI.IX.C.S8"]
