@@ -20,6 +20,7 @@ from .code_checks import (
 )
 from .data.exams import EXAM_TITLES
 from .hesitations import CLEANERS, unsure_below, unsure_codes, unsure_fields
+from .labels import vocabulary
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence, assess
 from .sections import REPORT_END, REPORT_MARKERS, STATEMENT, is_prose
@@ -235,6 +236,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     # Some tests print no score at all: missing, it is doubted only when the page shows one.
     unclaimed = (row.text for i, row in enumerate(rows) if i not in used and not REPORT_END.search(row.text))
     labelled = "score" in found or any(h.field == "score" and h.colon for h in hits)
+    labelled = labelled or any(_score_label_opens(row.text) for _, row in header_rows(rows))
     ev.score_printed = labelled or any(_PERCENT.search(t) for t in unclaimed)
     ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
     result.signals = assess(result, ev)
@@ -289,6 +291,18 @@ def _unclaimed_exam_id(
 
 
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
+# The words opening a row up to its first digit: a label run into its number (``PERCENTAGE77``).
+_WORDS_TO_DIGIT = re.compile(r"\s*([A-Za-z][A-Za-z .()%#]{2,30}?)\s*[:.\-]?\s*(?=\d)")
+
+
+def _score_label_opens(text: str) -> bool:
+    """Whether the row opens with a score label before a number, read or not: a score is
+    printed there, and one missing from the result is doubted."""
+    m = _WORDS_TO_DIGIT.match(text)
+    found = vocabulary().classify(m.group(1)) if m else None
+    return found is not None and found[0] == "score"
+
+
 # OCR may read a capital I of the code as a lower-case l (``(BGl)``), or lower a letter drawn
 # like its capital (``(CAx)``).
 # Besides a title's own glyphs, the marks OCR makes of a blurred letter (``Fli~ht Fn~inoor``).

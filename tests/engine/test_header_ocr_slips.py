@@ -369,3 +369,14 @@ def test_a_field_named_in_parentheses_after_words_misread_past_knowing_is_that_f
 def test_a_label_run_into_its_number_closes_before_it(text: str, field: str, value: str) -> None:
     hits = H.find_labels(rows_from_text(text))
     assert [(h.field, h.value) for h in hits] == [(field, value)]
+
+
+@pytest.mark.parametrize(("row", "missing"), [("PERCENTAGE 1O7", True), ("PERCENTAGE 7 7", True), ("", False)])
+def test_a_score_label_before_a_number_read_past_a_score_says_a_score_is_printed(
+    catalog: Catalog, row: str, missing: bool
+) -> None:
+    lines = ["AIRMAN KNOWLEDGE TEST REPORT", "NAME: OKAFOR, WEI", "EXAM:   Private Pilot Airplane (PAR)"]
+    rows = rows_from_text("\n".join([*lines, "GRADE: PASS", row, "PA.I.A.K5"]))
+    result = parse_rows(rows, catalog, path="ocr")
+    assert result.score is None
+    assert ("field_missing:score" in result.review_reasons) is missing
