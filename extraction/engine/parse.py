@@ -331,8 +331,9 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
     shares (``1131932293931251   Aviation Mechanic General (AMG)``), the title's text being no
     valid value of any other field.
     """
-    for i, text in _header_cells(rows):
-        whole = text == rows[i].text.strip()
+    for i, cell in _header_cells(rows):
+        whole = cell == rows[i].text.strip()
+        text = T.close_code_gap(cell)
         if whole and i in consumed:
             continue
         m = _TITLE_WITH_CODE.fullmatch(text.rstrip(" .,;:"))

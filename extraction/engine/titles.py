@@ -20,12 +20,19 @@ _TITLE_CODE = re.compile(
     r"[(\[{]\s*(?P<code>[A-Z0-9]{3})\s*[)\]}]?\s*$|(?<=\s)(?P<open>[A-Z0-9]{3})\s*[)\]}]\s*$"
 )
 _BARE_CODE = re.compile(r"(?<=\s)(?P<code>[A-Z]{3})$")  # both parentheses lost
+# A blank OCR put into the test code in parentheses (``(A DX)``).
+_CODE_GAP = re.compile(r"\(\s*([A-Z])\s([A-Za-z|]{2})\s*\)|\(\s*([A-Z][A-Za-z|])\s([A-Za-z|])\s*\)")
+
+
+def close_code_gap(text: str) -> str:
+    """The text with a blank inside its parenthesised test code taken out."""
+    return _CODE_GAP.sub(lambda m: "(" + "".join(g for g in m.groups() if g) + ")", text)
 
 
 def clean_title(raw: str, *, ocr: bool = True) -> tuple[str | None, str | None, float]:
     """(title as printed, test code, confidence). OCR readings close to a known title are snapped;
     the text layer is kept as printed."""
-    value = _SPACES.sub(" ", raw).strip(" .,:;_")
+    value = close_code_gap(_SPACES.sub(" ", raw).strip(" .,:;_"))
     if not value:
         return None, None, 0.0
     m = (

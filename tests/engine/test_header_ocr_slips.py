@@ -371,7 +371,9 @@ def test_a_label_run_into_its_number_closes_before_it(text: str, field: str, val
     assert [(h.field, h.value) for h in hits] == [(field, value)]
 
 
-@pytest.mark.parametrize(("row", "missing"), [("PERCENTAGE 1O7", True), ("PERCENTAGE 7 7", True), ("", False)])
+@pytest.mark.parametrize(
+    ("row", "missing"), [("PERCENTAGE 1O7", True), ("PERCENTAGE 7 7", True), ("", False)]
+)
 def test_a_score_label_before_a_number_read_past_a_score_says_a_score_is_printed(
     catalog: Catalog, row: str, missing: bool
 ) -> None:

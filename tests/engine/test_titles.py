@@ -73,3 +73,18 @@ def test_a_heading_garbled_into_marks_is_still_the_title(fake_ocr: list[FakePage
 def test_a_dash_lost_in_a_wide_gap_of_a_known_title_is_given_back(read: str, title: str) -> None:
     assert clean_title(read)[0] == title
     assert clean_title(read, ocr=False)[0] != "Unmanned Aircraft General - Small (UAG)"
+
+
+@pytest.mark.parametrize("code", ["(A DX)", "(AD X)", "( ADX )"])
+def test_a_blank_inside_the_test_code_is_taken_out(code: str) -> None:
+    assert clean_title(f"Aircraft Dispatcher {code}")[:2] == ("Aircraft Dispatcher (ADX)", "ADX")
+
+
+def test_a_heading_whose_test_code_was_read_with_a_blank_is_the_title(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [line for line in HEADER if not line.startswith("EXAM:")]
+    lines.insert(3, "Aircraft Dispatcher (A DX)")
+    fake_ocr.append(page_of([*lines, "PLT001   PLT020", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert (result.exam_title, result.exam_code) == ("Aircraft Dispatcher (ADX)", "ADX")
