@@ -12,6 +12,7 @@ is a code read whole whose letter another code of the page shows OCR confused.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -34,6 +35,10 @@ CODE_UNSURE_BELOW = 0.7
 # The weight of a value another framing of its piece read otherwise: no probability, but a
 # doubt as strong as any hesitation (``layout.framed_readings``).
 FRAMED_WEIGHT = 0.5
+# The weight of a glyph the field's rules had to change, whose rival makes another value: the
+# recogniser read there what the field cannot hold, so its certainty about it means little
+# (``X1.91382``: the 1 sure at 0.997, its rival L; the rules make it ``XI``, the print was ``XL``).
+MENDED_WEIGHT = 0.5
 # A blank before a name's last letter read under this is no middle initial's (``PRIY A``).
 GLUED_INITIAL_BELOW = 0.2
 
@@ -77,13 +82,35 @@ def unsure_fields(
         if value is None or f is None or f.row >= len(rows):
             continue
         row = rows[f.row]
-        readings = rival_readings(row, f.text, 1.0) + [
-            (FRAMED_WEIGHT, r) for r in framed_readings(row, f.text)
-        ]
+        mended = _mended(f.text, clean)
+        readings = [
+            (min(p, MENDED_WEIGHT) if _at(f.text, rival) in mended else p, rival)
+            for p, rival in rival_readings(row, f.text, 1.0)
+        ] + [(FRAMED_WEIGHT, r) for r in framed_readings(row, f.text)]
         weights = [p for p, rival in readings if _other(clean(rival), value, p)]
         if weights:
             out[name] = min(weights)
     return out
+
+
+def _mended(text: str, clean: Callable[[str], str | None]) -> set[int]:
+    """Places of ``text`` whose glyph the field's rules changed (a ``1`` where a test site
+    has letters made an ``I``): the recogniser read there a glyph the field cannot hold."""
+    places = [i for i, ch in enumerate(text) if ch.isalnum()]
+    read = "".join(text[i] for i in places).upper()
+    value = "".join(ch for ch in (clean(text) or "") if ch.isalnum()).upper()
+    out: set[int] = set()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, read, value, autojunk=False).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            out.update(places[i1:i2])
+    return out
+
+
+def _at(text: str, rival: str) -> int:
+    """The first place where a rival reading departs from the text."""
+    return next(
+        (k for k, (a, b) in enumerate(zip(text, rival, strict=False)) if a != b), min(len(text), len(rival))
+    )
 
 
 def _other(rival: str | None, value: str, weight: float = 1.0) -> bool:

@@ -382,3 +382,16 @@ def test_a_score_label_before_a_number_read_past_a_score_says_a_score_is_printed
     result = parse_rows(rows, catalog, path="ocr")
     assert result.score is None
     assert ("field_missing:score" in result.review_reasons) is missing
+
+
+@pytest.mark.parametrize(("rival", "unsure"), [("L", True), ("l", True), ("I", False), ("|", False)])
+def test_a_glyph_the_fields_rules_had_to_change_is_no_sure_reading(
+    catalog: Catalog, rival: str, unsure: bool
+) -> None:
+    # A 1 where a test site has letters becomes an I however sure the recogniser was of it;
+    # its rival L makes another site (XL91382), its rival I the same one.
+    line = "TEST SITE: X1.91382"
+    rows = _read_with(rows_from_text("\n".join(_page("NAME: OKAFOR, WEI", line))), line, {12: (0.997, rival)})
+    result = parse_rows(rows, catalog, path="ocr")
+    assert result.exam_site == "XI91382"
+    assert ("field_unsure:exam_site" in result.review_reasons) is unsure
