@@ -27,9 +27,10 @@ from .types import ExtractionResult
 # A character OCR gave less than these probabilities is a hesitation. A name is words, whose
 # letters the recogniser reads with their neighbours; an identifier (FTN, test site, ID) is
 # glyphs no neighbour predicts, so a weaker doubt there is doubt enough (``ASHLAYKH``: its S
-# at 0.84, the rival an 8). A code has the catalogue and its neighbours to check it.
+# at 0.84, the rival an 8; a leading 2 at 0.977 whose rival Z makes another applicant ID).
+# A code has the catalogue and its neighbours to check it.
 UNSURE_BELOW = 0.7
-IDENTIFIER_UNSURE_BELOW = 0.88
+IDENTIFIER_UNSURE_BELOW = 0.98
 IDENTIFIERS = frozenset({"ftn", "applicant_id", "exam_id", "exam_site"})
 CODE_UNSURE_BELOW = 0.7
 # The weight of a value another framing of its piece read otherwise: no probability, but a
