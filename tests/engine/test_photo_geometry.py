@@ -132,3 +132,19 @@ def test_photos_extract_exactly(catalog: Catalog, seed: int, orientation: int, l
     for name in ("applicant_name", "ftn", "exam_id", "exam_code", "exam_date", "score", "grade", "take"):
         assert getattr(result, name) == expected[name], name
     assert result.unresolved == []
+
+
+def _text_block() -> np.ndarray:
+    """Strokes of text (ink = 1) in lines from row 20 to row 180, columns 40 to 160."""
+    ink = np.zeros((200, 200), dtype=np.uint8)
+    for y in range(20, 181, 10):
+        for x in range(40, 160, 6):
+            ink[y : y + 3, x : x + 4] = 1
+    return ink
+
+
+@pytest.mark.parametrize(("bottom", "cuts"), [(195.0, False), (100.0, True)])
+def test_a_side_with_text_beyond_it_is_no_page_edge(bottom: float, cuts: bool) -> None:
+    # An edge of shade across the page (bottom 100) has text beyond it; the paper's edge none.
+    quad = np.array([[25.0, 5.0], [175.0, 5.0], [175.0, bottom], [25.0, bottom]])
+    assert page_geometry._cuts_text(_text_block(), quad) is cuts
