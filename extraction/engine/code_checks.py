@@ -108,6 +108,12 @@ def cells_unread(
     return found
 
 
+def code_rows_clipped(rows: Sequence[Row], code_rows: Sequence[tuple[int, list[str]]]) -> int:
+    """Code rows that run into the page's right edge (OCR): the last code may be cut short
+    (``FI.I.B.K16`` read whole as ``FI.I.B.K1``) or a next one cut away."""
+    return sum(1 for i, _ in code_rows if rows[i].clipped)
+
+
 # A token that opens a line like a code: of a code's length, a dot or a comma in it, in
 # capitals but for a slip or two (``FLILE.RT``, ``AL1.E.H12``).
 _CODE_LIKE_HEAD = re.compile(r"[A-Za-z0-9#|]\S{3,15}")

@@ -49,6 +49,8 @@ _MARKER = re.compile(
 # or a bullet, or a dash OCR made of one).
 _BETWEEN = re.compile(
     r"\s[|/\\·•]\s|(?<=\d)[|/\\·•\-\u2013](?=[A-Z]{2}[.,]|PLT)|(?<=\d[a-z])[|/\\·•\-\u2013](?=[A-Z]{2}[.,])"
+    # (a pipe, a middle dot or a bullet before a code that lost its dots, ``S3|CAIIILA.R2``)
+    r"|(?<=[KRS]\d)[|·•](?=[A-Z]{2})|(?<=[KRS]\d\d)[|·•](?=[A-Z]{2})|(?<=[KRS]\d[a-z])[|·•](?=[A-Z]{2})"
 )
 
 

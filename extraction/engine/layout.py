@@ -39,6 +39,8 @@ class Row:
     readings: tuple[tuple[str, CharReads], ...] = ()
     # OCR only: each piece another framing read otherwise, with those other readings.
     others: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # OCR only: the row runs into the page's right edge, its end may be cut off.
+    clipped: bool = False
 
 
 def rival_readings(row: Row, value: str, below: float) -> list[tuple[float, str]]:

@@ -76,6 +76,8 @@ VOTE_SHAPES = True
 # a misreading seldom survives a change of framing: the second reading does not vote, it only
 # tells the parser where the recogniser would have read the value otherwise.
 CHECK_FRAME: tuple[float, float] | None = (0.1, 0.2)
+# A row whose ink reaches this share of the page's width from its right edge runs into it.
+CLIP_MARGIN = 0.005
 # Pieces longer than this are prose (the explanatory paragraph): no copied value is, and a
 # second reading of them would cost about half a second a page.
 CHECK_LONGEST = 48
@@ -103,6 +105,8 @@ class OcrLine:
     readings: tuple[tuple[str, CharReads], ...] = ()
     # Each piece that another framing read otherwise, with those other readings.
     others: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The row runs into the page's right edge: its last characters may be cut off.
+    clipped: bool = False
 
 
 @dataclass(slots=True)
@@ -215,7 +219,8 @@ def _overlaps(q: Quad, row: list[tuple[float, float, float, Quad]]) -> bool:
     return False
 
 
-def _line(pieces: list[_Piece]) -> OcrLine:
+def _line(pieces: list[_Piece], width: int = 0) -> OcrLine:
+    """One row of pieces; ``width``: the page's, to tell a row that runs into its edge."""
     pts = np.concatenate([p.quad for p in pieces])
     return OcrLine(
         text=ROW_JOIN.join(p.text for p in pieces),
@@ -229,6 +234,7 @@ def _line(pieces: list[_Piece]) -> OcrLine:
         pieces=tuple((p.text, float(p.quad[:, 0].min()), float(p.quad[:, 0].max()), p.score) for p in pieces),
         readings=tuple((p.text, p.chars) for p in pieces if p.chars),
         others=tuple((p.text, p.others) for p in pieces if p.others),
+        clipped=bool(width) and float(pts[:, 0].max()) >= width * (1.0 - CLIP_MARGIN),
     )
 
 
@@ -416,7 +422,7 @@ def _recognize_locked(
                 pieces.append(_Piece(q, text, score, chars if text == read else (), others))
         if not pieces:
             continue
-        lines.append(_line(pieces))
+        lines.append(_line(pieces, rgb.shape[1]))
         header = header and not _CODE_SHAPE.search(lines[-1].text)
         if not full_page and _is_end_marker(lines[-1].text):
             break

@@ -14,6 +14,7 @@ from .code_checks import (
     cells_unread,
     code_layout_gap,
     code_lines_unread,
+    code_rows_clipped,
     codes_unread,
     codes_unsplit,
     lines_between_codes_unread,
@@ -229,6 +230,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         + code_lines_unread(rows, used)
         + cells_unread(rows, code_rows, result)
         + lines_between_codes_unread(rows, code_rows, used)
+        + code_rows_clipped(rows, code_rows)
     )
     if path != "text":
         ev.code_layout_gap = code_layout_gap(rows, code_rows)

@@ -194,6 +194,7 @@ def _ocr(image: Any, page: int) -> list[Row]:
                 segments,
                 tuple(getattr(line, "readings", ())),
                 tuple(getattr(line, "others", ())),
+                bool(getattr(line, "clipped", False)),
             )
         )
     rows.sort(key=lambda r: (r.y0 + r.y1) / 2)

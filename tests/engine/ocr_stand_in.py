@@ -15,6 +15,7 @@ class FakeLine:
     text: str
     confidence: float
     box: tuple[float, float, float, float]
+    clipped: bool = False  # the row runs into the page's right edge
 
 
 @dataclass

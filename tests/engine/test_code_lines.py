@@ -3,6 +3,8 @@ their shape allows, sent to review where it does not, never dropped unseen."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from extraction.engine import Catalog, extract_document
@@ -76,3 +78,28 @@ def test_a_heading_run_into_the_list_number_of_its_first_code_gives_that_code(
     fake_ocr.append(page_of([*lines, *FOOTER]))
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["AI.II.E.K1f", "AI.IX.C.S8"]
+
+
+def test_codes_that_lost_their_dots_between_pipes_are_parted_and_never_dropped(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [
+        *header_titled("Commercial Pilot Airplane (CAX)"),
+        "Deficiencies: CAILA.S3|CAIIILA.R2|CA.X.B.K3|CA.X.D.S3",
+    ]
+    fake_ocr.append(page_of([*lines, *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert {"CA.II.A.S3", "CA.X.B.K3", "CA.X.D.S3"} <= set(result.codes)
+    assert len(result.codes) + len(result.unresolved) == 4 and result.review
+
+
+def test_a_code_row_that_runs_into_the_pages_edge_is_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    # FI.I.B.K16 cut to FI.I.B.K1 by the edge is a catalogue code as read.
+    lines = [*header_titled("Fundamentals of Instructing (FOI)"), "FI.I.A.S2   FI.I.B.K1"]
+    page = page_of([*lines, *FOOTER])
+    page.lines[-len(FOOTER) - 1] = dataclasses.replace(page.lines[-len(FOOTER) - 1], clipped=True)
+    fake_ocr.append(page)
+    result = extract_document(png_bytes(), catalog)
+    assert result.codes == ["FI.I.A.S2", "FI.I.B.K1"] and "code_unread" in result.review_reasons

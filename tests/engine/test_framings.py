@@ -125,3 +125,9 @@ def test_a_line_of_prose_is_read_once() -> None:
     models = _Models(["The Airman Certification Standards (ACS) codes listed below identify"])
     assert ocr._read_piece(models, _PAGE, _QUAD)[1] == ()  # type: ignore[arg-type]
     assert models.calls == 1
+
+
+def test_a_row_whose_ink_reaches_the_pages_right_edge_is_clipped() -> None:
+    piece = ocr._Piece(np.array([[10.0, 0.0], [199.5, 0.0], [199.5, 10.0], [10.0, 10.0]]), "FI.I.B.K1", 0.95)
+    assert ocr._line([piece], 200).clipped
+    assert not ocr._line([piece], 400).clipped
