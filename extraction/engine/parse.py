@@ -199,7 +199,9 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
             # A leading O or Q is read as the 0 it usually is; some IDs open with a letter.
             ev.doubtful.append("applicant_id")
         if result.exam_title and (
-            T.title_cut_short(result.exam_title, result.exam_code) or T.title_words_unknown(result.exam_title)
+            T.title_cut_short(result.exam_title, result.exam_code)
+            or T.title_words_unknown(result.exam_title)
+            or T.title_shares_no_word(result.exam_title, result.exam_code)
         ):
             ev.doubtful.append("exam_title")  # words of the known title lost (a line cut short)
     ev.fuzzy_labels = sum(1 for h in hits if h.score < 0.95)  # matched through an OCR slip

@@ -220,6 +220,14 @@ def title_cut_short(title: str, code: str | None) -> bool:
     return bool(read) and read not in wordings and any(read < words for words in wordings)
 
 
+def title_shares_no_word(title: str, code: str | None) -> bool:
+    """A title of a known test code that holds no word of any wording of that code's title
+    (``ne (PAR)``, the end of ``Airplane`` alone): a fragment, not a way of printing it."""
+    read = set(re.findall(r"[A-Z]+", re.sub(r"\([^)]*\)", "", title).upper()))
+    wordings = [set(re.findall(r"[A-Z]+", known.upper())) for c, known in _all_titles() if c == code]
+    return bool(wordings) and not any(read & words for words in wordings)
+
+
 def _known_bare_code(value: str) -> re.Match[str] | None:
     """A known test code closing a title whose parentheses OCR dropped (``... Small UAG``)."""
     m = _BARE_CODE.search(value)

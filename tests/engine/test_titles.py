@@ -88,3 +88,18 @@ def test_a_heading_whose_test_code_was_read_with_a_blank_is_the_title(
     fake_ocr.append(page_of([*lines, "PLT001   PLT020", *FOOTER]))
     result = extract_document(png_bytes(), catalog)
     assert (result.exam_title, result.exam_code) == ("Aircraft Dispatcher (ADX)", "ADX")
+
+
+@pytest.mark.parametrize(
+    ("heading", "doubted"), [("ne (PAR)", True), ("Private Pilot Airplane (PAR)", False)]
+)
+def test_a_title_with_no_word_of_its_tests_title_is_doubted(
+    fake_ocr: list[FakePage], catalog: Catalog, heading: str, doubted: bool
+) -> None:
+    # The start of the line lost: what is left of Airplane, beside the code read whole.
+    lines = [line for line in HEADER if not line.startswith("EXAM:")]
+    lines.insert(3, heading)
+    fake_ocr.append(page_of([*lines, "PA.I.A.K1", *FOOTER]))
+    result = extract_document(png_bytes(), catalog)
+    assert result.exam_code == "PAR"
+    assert ("field_doubtful:exam_title" in result.review_reasons) is doubted
