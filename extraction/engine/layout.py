@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 SEGMENT_GAP = "   "
@@ -52,12 +52,8 @@ def rival_readings(row: Row, value: str, below: float) -> list[tuple[float, str]
     ``KENUJI``); whether that hesitation matters is for the field's rules to say (an ``O`` or
     a ``0`` makes the same FTN digit).
     """
-    whole = value.strip()
-    parts = [(value.find(whole), whole)] if whole else []
-    if whole and _chars_of(row, whole) is None:  # the value's words were read apart
-        parts = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", value)]
     rivals: list[tuple[float, str]] = []
-    for start, part in parts:
+    for start, part in _parts(value, lambda whole: _chars_of(row, whole) is not None):
         for i, (p, rival) in enumerate(_chars_of(row, part) or ()):
             if p < below:
                 k = start + i
@@ -65,17 +61,26 @@ def rival_readings(row: Row, value: str, below: float) -> list[tuple[float, str]
     return rivals
 
 
+def _parts(value: str, read_whole: Callable[[str], bool]) -> list[tuple[int, str]]:
+    """(offset, text) of the value as one piece read it: whole when ``read_whole`` says a piece
+    holds it, else word by word (its words were read apart)."""
+    whole = value.strip()
+    if not whole:
+        return []
+    if read_whole(whole):
+        return [(value.find(whole), whole)]
+    return [(m.start(), m.group(0)) for m in re.finditer(r"\S+", value)]
+
+
 def framed_readings(row: Row, value: str) -> list[str]:
     """``value`` as another framing of its piece read it; [] where no framing read the piece
     otherwise. The span the value covers in its piece is carried over by aligning the two
     readings, so a label sharing the piece (``NAME: PRIYA``) stays out of the value; a value
     whose words were read apart is taken word by word."""
-    whole = value.strip()
-    parts = [(value.find(whole), whole)] if whole else []
-    if whole and not any(whole in text for text, _ in row.others + row.readings):
-        parts = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", value)]
     out: list[str] = []
-    for start, part in parts:
+    for start, part in _parts(
+        value, lambda whole: any(whole in text for text, _ in row.others + row.readings)
+    ):
         for text, others in row.others:
             at = text.find(part)
             if at < 0:

@@ -8,6 +8,7 @@ already the page (a scan, a PNG) has no such outline and passes through untouche
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import cv2
 import numpy as np
@@ -124,6 +125,20 @@ def _plausible_page(quad: NDArray[np.float64], width: int, height: int) -> bool:
     return True
 
 
+def _sides(
+    quad: NDArray[np.float64],
+) -> Iterator[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]]:
+    """Each side of the quad as its two corners and its unit normal pointing inwards."""
+    centre = quad.mean(axis=0)
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        normal = np.array([b[1] - a[1], a[0] - b[0]], dtype=np.float64)
+        normal /= float(np.linalg.norm(normal)) or 1.0
+        if float((centre - (a + b) / 2) @ normal) < 0:
+            normal = -normal
+        yield a, b, normal
+
+
 def _edge_contrast(gray: NDArray[np.uint8], quad: NDArray[np.float64]) -> float:
     """Median of (inside - outside) brightness just across each side of the quad.
 
@@ -131,15 +146,9 @@ def _edge_contrast(gray: NDArray[np.uint8], quad: NDArray[np.float64]) -> float:
     along a table edge or a printed box shows it on some sides only.
     """
     h, w = gray.shape
-    centre = quad.mean(axis=0)
     steps: list[float] = []
     offset = max(3.0, 0.012 * max(h, w))
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        normal = np.array([b[1] - a[1], a[0] - b[0]], dtype=np.float64)
-        normal /= float(np.linalg.norm(normal)) or 1.0
-        if float((centre - (a + b) / 2) @ normal) < 0:
-            normal = -normal
+    for a, b, normal in _sides(quad):
         side: list[float] = []
         for t in np.linspace(0.15, 0.85, 9):
             p = a + (b - a) * t
@@ -169,14 +178,8 @@ def _cuts_text(ink: NDArray[np.uint8], quad: NDArray[np.float64]) -> bool:
     inside = float(ink[mask > 0].mean()) if mask.any() else 0.0
     if inside <= 0.0:
         return False
-    centre = quad.mean(axis=0)
     offset = max(3.0, 0.012 * max(h, w))
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        normal = np.array([b[1] - a[1], a[0] - b[0]], dtype=np.float64)
-        normal /= float(np.linalg.norm(normal)) or 1.0
-        if float((centre - (a + b) / 2) @ normal) < 0:
-            normal = -normal
+    for a, b, normal in _sides(quad):
         seen = [
             int(ink[y, x])
             for t in np.linspace(0.1, 0.9, 40)

@@ -213,8 +213,7 @@ def known_title_end(text: str, code: str) -> bool:
 def title_cut_short(title: str, code: str | None) -> bool:
     """A title that is the known title of its test code with words missing (``Pilot Airplane
     (CAX)``): the OCR lost the start of the line. A title worded otherwise is no sign of that."""
-    read = set(re.findall(r"[A-Z]+", re.sub(r"\([^)]*\)", "", title).upper()))
-    wordings = [set(re.findall(r"[A-Z]+", known.upper())) for c, known in _all_titles() if c == code]
+    read, wordings = _word_sets(title, code)
     # One wording of a title may be another with words left out (``Private Pilot Helicopter``,
     # ``Private Pilot Rotorcraft/Helicopter``): a title that is one of them whole is not cut.
     return bool(read) and read not in wordings and any(read < words for words in wordings)
@@ -223,9 +222,15 @@ def title_cut_short(title: str, code: str | None) -> bool:
 def title_shares_no_word(title: str, code: str | None) -> bool:
     """A title of a known test code that holds no word of any wording of that code's title
     (``ne (PAR)``, the end of ``Airplane`` alone): a fragment, not a way of printing it."""
-    read = set(re.findall(r"[A-Z]+", re.sub(r"\([^)]*\)", "", title).upper()))
-    wordings = [set(re.findall(r"[A-Z]+", known.upper())) for c, known in _all_titles() if c == code]
+    read, wordings = _word_sets(title, code)
     return bool(wordings) and not any(read & words for words in wordings)
+
+
+def _word_sets(title: str, code: str | None) -> tuple[set[str], list[set[str]]]:
+    """The words of a title as read (its parenthesised code left out), and those of each known
+    wording of the code's title."""
+    read = set(re.findall(r"[A-Z]+", re.sub(r"\([^)]*\)", "", title).upper()))
+    return read, [set(re.findall(r"[A-Z]+", known.upper())) for c, known in _all_titles() if c == code]
 
 
 def _known_bare_code(value: str) -> re.Match[str] | None:

@@ -7,31 +7,34 @@ import dataclasses
 
 import pytest
 
-from extraction.engine import Catalog, extract_document
+from extraction.engine import Catalog, ExtractionResult, extract_document
 from tests.engine.test_ocr_path import FOOTER, FakePage, fake_ocr, header_titled, page_of, png_bytes
 
 __all__ = ["fake_ocr"]  # the fixture, imported for the tests below
+
+
+def _read(fake_ocr: list[FakePage], catalog: Catalog, title: str, *lines: str) -> ExtractionResult:
+    """A page of a report of the titled test with these lines where its codes stand, read."""
+    fake_ocr.append(page_of([*header_titled(title), *lines, *FOOTER]))
+    return extract_document(png_bytes(), catalog)
 
 
 @pytest.mark.parametrize("cell", ["UA II.A K1e", "UA II.A.K1e", "UA.II.A K1e"])
 def test_a_code_whose_dots_were_read_as_blanks_is_read(
     fake_ocr: list[FakePage], catalog: Catalog, cell: str
 ) -> None:
-    lines = [*header_titled("Unmanned Aircraft General - Small (UAG)"), f"UA.I.B.K27   {cell}   UA.II.B.K1"]
-    fake_ocr.append(page_of([*lines, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(
+        fake_ocr, catalog, "Unmanned Aircraft General - Small (UAG)", f"UA.I.B.K27   {cell}   UA.II.B.K1"
+    )
     assert result.codes == ["UA.I.B.K27", "UA.II.A.K1e", "UA.II.B.K1"]
 
 
 def test_a_cell_of_a_code_row_that_opens_like_a_code_and_gave_none_is_sent_to_review(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
-    lines = [
-        *header_titled("Unmanned Aircraft General - Small (UAG)"),
-        "UA.I.B.K27   UA II A K1e   UA.II.B.K1",
-    ]
-    fake_ocr.append(page_of([*lines, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(
+        fake_ocr, catalog, "Unmanned Aircraft General - Small (UAG)", "UA.I.B.K27   UA II A K1e   UA.II.B.K1"
+    )
     assert result.codes == ["UA.I.B.K27", "UA.II.B.K1"]
     assert "code_unread" in result.review_reasons
 
@@ -39,9 +42,9 @@ def test_a_cell_of_a_code_row_that_opens_like_a_code_and_gave_none_is_sent_to_re
 def test_a_description_cell_beside_a_code_is_no_code_unread(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
-    lines = [*header_titled("Unmanned Aircraft General - Small (UAG)"), "UA.I.B.K27   Wind and currents 2"]
-    fake_ocr.append(page_of([*lines, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(
+        fake_ocr, catalog, "Unmanned Aircraft General - Small (UAG)", "UA.I.B.K27   Wind and currents 2"
+    )
     assert result.codes == ["UA.I.B.K27"] and "code_unread" not in result.review_reasons
 
 
@@ -56,17 +59,15 @@ def test_a_description_cell_beside_a_code_is_no_code_unread(
 def test_a_line_between_code_lines_that_gave_no_code_is_sent_to_review(
     fake_ocr: list[FakePage], catalog: Catalog, between: str, unread: bool
 ) -> None:
-    lines = [*header_titled("Fundamentals of Instructing (FOI)"), "FI.I.C.K7c", between, "FI.I.F.K5b"]
-    fake_ocr.append(page_of([*lines, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(
+        fake_ocr, catalog, "Fundamentals of Instructing (FOI)", "FI.I.C.K7c", between, "FI.I.F.K5b"
+    )
     assert result.codes == ["FI.I.C.K7c", "FI.I.F.K5b"]
     assert ("code_unread" in result.review_reasons) is unread
 
 
 def test_a_code_cut_by_the_pages_edge_is_sent_to_review(fake_ocr: list[FakePage], catalog: Catalog) -> None:
-    lines = [*header_titled("Instrument Rating Airplane (IRA)"), "IR.III.B.R1   IR.V.B.K1   IR.V"]
-    fake_ocr.append(page_of([*lines, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(fake_ocr, catalog, "Instrument Rating Airplane (IRA)", "IR.III.B.R1   IR.V.B.K1   IR.V")
     assert result.codes == ["IR.III.B.R1", "IR.V.B.K1"] and "code_unread" in result.review_reasons
 
 
@@ -74,21 +75,19 @@ def test_a_code_cut_by_the_pages_edge_is_sent_to_review(fake_ocr: list[FakePage]
 def test_a_heading_run_into_the_list_number_of_its_first_code_gives_that_code(
     fake_ocr: list[FakePage], catalog: Catalog, line: str
 ) -> None:
-    lines = [*header_titled("Flight Instructor Airplane (FIA)"), line, "2: AI.IX.C.S8"]
-    fake_ocr.append(page_of([*lines, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(fake_ocr, catalog, "Flight Instructor Airplane (FIA)", line, "2: AI.IX.C.S8")
     assert result.codes == ["AI.II.E.K1f", "AI.IX.C.S8"]
 
 
 def test_codes_that_lost_their_dots_between_pipes_are_parted_and_never_dropped(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
-    lines = [
-        *header_titled("Commercial Pilot Airplane (CAX)"),
+    result = _read(
+        fake_ocr,
+        catalog,
+        "Commercial Pilot Airplane (CAX)",
         "Deficiencies: CAILA.S3|CAIIILA.R2|CA.X.B.K3|CA.X.D.S3",
-    ]
-    fake_ocr.append(page_of([*lines, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    )
     assert {"CA.II.A.S3", "CA.X.B.K3", "CA.X.D.S3"} <= set(result.codes)
     assert len(result.codes) + len(result.unresolved) == 4 and result.review
 
