@@ -95,6 +95,11 @@ _MERGED: dict[str, dict[str, float]] = {"I.": {"L": 0.3}}
 _MERGE_SLACK = {"I": 0.3}
 
 
+def merged_pairs(glyph: str) -> list[str]:
+    """The printed pairs OCR may read as this one glyph (``L`` for ``I.``)."""
+    return [pair for pair, glyphs in _MERGED.items() if glyph in glyphs]
+
+
 def _merged_cost(seen: str, pair: str) -> float:
     return _MERGED.get(pair, {}).get(seen, math.inf)
 

@@ -174,6 +174,13 @@ def clean_site(raw: str, *, ocr: bool = True) -> str | None:
     return head + "".join(rest)
 
 
+def site_whole(site: str) -> bool:
+    """Whether a test site ID has the shape they are printed in: letters, then digits, five
+    characters or more. A value without its letters (``267`` of ``AC14267``) lost its start,
+    split off by the photo's text detection."""
+    return len(site) >= 5 and site[0].isalpha() and any(ch.isdigit() for ch in site)
+
+
 def levenshtein(a: str, b: str, limit: int) -> int:
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):

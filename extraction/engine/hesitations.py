@@ -20,7 +20,7 @@ from typing import Any
 from . import fields as F
 from .catalog import Catalog
 from .code_tokens import plt_of
-from .codes import normalize_strict, substitutions
+from .codes import merged_pairs, normalize_strict, substitutions
 from .layout import Row, framed_readings, rival_readings
 from .types import ExtractionResult
 
@@ -145,7 +145,7 @@ def unsure_codes(
                 continue
             plt = code.startswith("PLT")
             rivals = (
-                [r for _, r in rival_readings(rows[i], token, CODE_UNSURE_BELOW)]
+                _with_merges(token, [r for _, r in rival_readings(rows[i], token, CODE_UNSURE_BELOW)])
                 + framed_readings(rows[i], token)
                 + _with_slips(token, slips)
             )
@@ -153,6 +153,18 @@ def unsure_codes(
             if any(other not in (None, code) and (plt or other in catalog) for other in others):
                 count += 1
     return count
+
+
+def _with_merges(token: str, rivals: list[str]) -> list[str]:
+    """The rival readings, and each again with the glyph where it departs from the token read
+    as the pair that glyph may stand for: the runner-up ``L`` of a dot is as much ``I.``
+    (``IR.V.A.S2`` whose second dot was nearly an ``L`` is ``IR.VI.A.S2``)."""
+    out = list(rivals)
+    for rival in rivals:
+        k = _at(token, rival)
+        if k < len(rival):
+            out += [rival[:k] + pair + rival[k + 1 :] for pair in merged_pairs(rival[k])]
+    return out
 
 
 def _slips(result: ExtractionResult) -> set[tuple[str, str]]:

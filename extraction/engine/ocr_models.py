@@ -7,6 +7,7 @@ bounded in threads and load once per process.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import threading
@@ -31,6 +32,15 @@ def _threads(default: int) -> int:
     except ValueError:
         value = default
     return max(1, min(value, os.cpu_count() or 1))
+
+
+def _package_dir(name: str) -> Path:
+    """Where an installed package lies, found without importing it: ``rapidocr_onnxruntime``
+    only carries a model file here, and its code is never run."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"OCR models need the {name} package (make venv installs it)")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
 def _session(path: Path, threads: int) -> Any:
@@ -58,39 +68,21 @@ SOFT_MARKS: dict[str, float] = {" ": 0.1, "'": 0.2, "-": 0.2}
 # A mark whose weight reached this share of its threshold is not kept, but makes the letter
 # after it a hesitation whose rival reading holds the mark (a name run together, ``LIAMZOE``).
 NEAR_MARK = 0.5
+# Weight from which a glyph in the blank frames between two characters is a hesitation: one
+# the greedy reading dropped (``VI`` read ``V``), rare on a glyph read right.
+HIDDEN_GLYPH_MIN = 0.05
+# A thin glyph the recogniser held over this many frames or more may be two (a roman ``II``
+# read as one ``I``, no blank frame between them): on generated photos a single ``I`` held
+# one or two frames, and a run of three hid a second ``I`` in two cases out of three.
+DOUBLED_RUN = 3
+DOUBLED_GLYPHS = frozenset("Il|")
 
 
-class OcrModels:
-    """Detection, direction and recognition sessions over the model files of the wheel.
+class Recognizer:
+    """One line-recognition session and its dictionary, decoded over printable ASCII."""
 
-    Only the ONNX files and the DB box post-processing come from ``rapidocr``; the
-    sessions are built here so no code path can reach the library's download fallback.
-    """
-
-    def __init__(self, threads: int) -> None:
-        import rapidocr
-        from rapidocr.ch_ppocr_det.utils import DBPostProcess
-
-        model_dir = Path(rapidocr.__file__).resolve().parent / "models"
-        paths = {
-            "det": model_dir / "PP-OCRv6_det_small.onnx",
-            "rec": model_dir / "PP-OCRv6_rec_small.onnx",
-            "cls": model_dir / "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
-        }
-        for path in paths.values():
-            if not path.is_file():
-                raise RuntimeError(f"OCR model missing from the rapidocr package: {path}")
-        self.det = _session(paths["det"], threads)
-        self.cls = _session(paths["cls"], threads)
-        self.rec = _session(paths["rec"], threads)
-        self.db = DBPostProcess(
-            thresh=0.3,
-            box_thresh=0.5,
-            max_candidates=1000,
-            unclip_ratio=1.6,
-            score_mode="fast",
-            use_dilation=True,
-        )
+    def __init__(self, path: Path, threads: int) -> None:
+        self.rec = _session(path, threads)
         # Class 0 is the CTC blank, then the model's dictionary, then a space.
         meta = self.rec.get_modelmeta().custom_metadata_map
         charset = ["", *meta["character"].splitlines(), " "]
@@ -98,26 +90,6 @@ class OcrModels:
         self.rec_classes = np.asarray(keep, dtype=np.int64)
         self.rec_chars = [charset[i] for i in keep]
         self.rec_marks = np.asarray([self.rec_chars.index(mark) for mark in SOFT_MARKS], dtype=np.int64)
-        self.lock = threading.Lock()
-
-    def detect(self, rgb: imaging.Array) -> list[Quad]:
-        """Text boxes (tl, tr, br, bl) in the coordinates of ``rgb``."""
-        h, w = rgb.shape[:2]
-        ph, pw = -(-h // 32) * 32, -(-w // 32) * 32
-        canvas = np.full((ph, pw, 3), 255, dtype=np.uint8)
-        canvas[:h, :w] = rgb
-        x = (canvas.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[np.newaxis]
-        pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
-        boxes, _ = self.db(pred, (ph, pw))
-        return [np.asarray(b, dtype=np.float64) for b in boxes]
-
-    def upside_down_votes(self, crops: list[imaging.Array]) -> float:
-        """Share of crops the direction classifier reads as turned by 180 degrees."""
-        if not crops:
-            return 0.0
-        batch = np.stack([fit_strip(c, 48, 192) for c in crops])
-        probs = self.cls.run(None, {self.cls.get_inputs()[0].name: batch})[0]
-        return float(np.mean(probs[:, 1] > probs[:, 0]))
 
     def recognize(self, crop: imaging.Array, min_width: int = 0) -> Reading:
         """Text, mean character probability and each character's probability of one line crop,
@@ -173,18 +145,29 @@ class OcrModels:
         ``SOFT_MARKS`` whose weight there reaches its threshold is kept; codes, numbers and
         punctuation are never parted. One that reached ``NEAR_MARK`` of it is not kept, but
         the letter after it is a hesitation whose rival is the mark and the letter.
+
+        A thin glyph held over ``DOUBLED_RUN`` frames or more may be two that no blank frame
+        parted (CTC collapses them): ``VII`` read ``VI``. Its rival is the glyph twice.
+
+        A glyph the model nearly wrote in the blank frames between two characters (the last
+        ``I`` of ``IR.VI.A.S2`` read ``IR.V.A.S2``) makes the character after it a hesitation
+        too, whose rival holds that glyph, once its weight reaches ``HIDDEN_GLYPH_MIN``.
         """
         sub = probs[:, self.rec_classes]
         best = sub.argmax(axis=1)
         best_p = sub.max(axis=1)
         marks = sub[:, self.rec_marks]
+        marks_at = self.rec_marks.tolist()
         chars: list[str] = []
         scores: list[float] = []
         peaks: list[float] = []  # each character's probability: the peak over its frames
+        runs: list[tuple[int, float]] = []  # each character's frames and its lowest there
         at: list[int] = []  # the frame of that peak; -1 for a mark slipped into a gap
         doubts: dict[int, tuple[str, float]] = {}  # a character after a mark nearly kept
+        hidden: dict[int, tuple[str, float]] = {}  # a character after a glyph nearly written
         previous = -1
         last = 0  # the frame of the last character
+        end = written = 0  # the last frame the last character held, and its class
         word_letters = False  # the word read so far is letters only
         for t, (k, p) in enumerate(zip(best.tolist(), best_p.tolist(), strict=True)):
             if k != previous and k != 0:
@@ -196,17 +179,26 @@ class OcrModels:
                         # Its probability is the weight it had: a guess, however well founded.
                         chars.append(soft[0])
                         peaks.append(soft[1])
+                        runs.append((0, soft[1]))
                         at.append(-1)
                     elif (near := _soft_mark(gap, NEAR_MARK)) is not None:
                         doubts[len(chars)] = near
+                nearly = _hidden_glyph(sub[end + 1 : t], [0, written, k, *marks_at], self.rec_chars)
+                if chars and nearly is not None:
+                    hidden[len(chars)] = nearly
                 chars.append(ch)
                 scores.append(p)
                 peaks.append(p)
+                runs.append((1, p))
                 at.append(t)
+                end, written = t, k
                 word_letters = ch.isalpha() and (word_letters or len(chars) < 2 or chars[-2] == " ")
                 last = t
-            elif k == previous and k != 0 and p > peaks[-1]:
-                peaks[-1], at[-1] = p, t
+            elif k == previous and k != 0:
+                end = t
+                runs[-1] = (runs[-1][0] + 1, min(runs[-1][1], p))
+                if p > peaks[-1]:
+                    peaks[-1], at[-1] = p, t
             previous = k
         if not chars:
             return "", 0.0, ()
@@ -216,7 +208,85 @@ class OcrModels:
             # as likely as the mark's weight came near its threshold.
             ratio = weight / SOFT_MARKS[mark]
             reads[k] = (min(reads[k][0], 1.0 - ratio), mark + chars[k])
+        for k, (glyph, weight) in hidden.items():
+            if 1.0 - weight < reads[k][0]:
+                reads[k] = (1.0 - weight, glyph + chars[k])
+        for k, (frames, lowest) in enumerate(runs):
+            if frames >= DOUBLED_RUN and chars[k] in DOUBLED_GLYPHS:
+                # Its rival is the glyph twice, as likely as its weakest frame was weak.
+                reads[k] = (lowest, chars[k] * 2)
         return "".join(chars), float(np.mean(scores)), tuple(reads)
+
+
+class OcrModels(Recognizer):
+    """Detection, direction and recognition sessions over the model files of the wheels.
+
+    Only the ONNX files and the DB box post-processing come from ``rapidocr``; the
+    sessions are built here so no code path can reach the library's download fallback.
+    ``second`` is another recognition model (PP-OCRv4, from the ``rapidocr_onnxruntime``
+    wheel) that errs on other glyphs than the first; ``ocr`` asks it for a second opinion.
+    """
+
+    def __init__(self, threads: int) -> None:
+        import rapidocr
+        from rapidocr.ch_ppocr_det.utils import DBPostProcess
+
+        model_dir = Path(rapidocr.__file__).resolve().parent / "models"
+        paths = {
+            "det": model_dir / "PP-OCRv6_det_small.onnx",
+            "rec": model_dir / "PP-OCRv6_rec_small.onnx",
+            "cls": model_dir / "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+            "second": _package_dir("rapidocr_onnxruntime") / "models" / "ch_PP-OCRv4_rec_infer.onnx",
+        }
+        for path in paths.values():
+            if not path.is_file():
+                raise RuntimeError(f"OCR model missing from the rapidocr package: {path}")
+        super().__init__(paths["rec"], threads)
+        self.det = _session(paths["det"], threads)
+        self.cls = _session(paths["cls"], threads)
+        self.second = Recognizer(paths["second"], threads)
+        self.db = DBPostProcess(
+            thresh=0.3,
+            box_thresh=0.5,
+            max_candidates=1000,
+            unclip_ratio=1.6,
+            score_mode="fast",
+            use_dilation=True,
+        )
+        self.lock = threading.Lock()
+
+    def detect(self, rgb: imaging.Array) -> list[Quad]:
+        """Text boxes (tl, tr, br, bl) in the coordinates of ``rgb``."""
+        h, w = rgb.shape[:2]
+        ph, pw = -(-h // 32) * 32, -(-w // 32) * 32
+        canvas = np.full((ph, pw, 3), 255, dtype=np.uint8)
+        canvas[:h, :w] = rgb
+        x = (canvas.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[np.newaxis]
+        pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
+        boxes, _ = self.db(pred, (ph, pw))
+        return [np.asarray(b, dtype=np.float64) for b in boxes]
+
+    def upside_down_votes(self, crops: list[imaging.Array]) -> float:
+        """Share of crops the direction classifier reads as turned by 180 degrees."""
+        if not crops:
+            return 0.0
+        batch = np.stack([fit_strip(c, 48, 192) for c in crops])
+        probs = self.cls.run(None, {self.cls.get_inputs()[0].name: batch})[0]
+        return float(np.mean(probs[:, 1] > probs[:, 0]))
+
+
+def _hidden_glyph(
+    gap: NDArray[np.float32], left_out: list[int], names: list[str]
+) -> tuple[str, float] | None:
+    """The glyph with the most weight in the blank frames between two characters, leaving
+    out ``left_out`` (the blank, the marks, both neighbours), and that weight; None under
+    ``HIDDEN_GLYPH_MIN``."""
+    if not len(gap):
+        return None
+    weights = gap.max(axis=0)
+    weights[left_out] = 0.0
+    best = int(weights.argmax())
+    return (names[best], float(weights[best])) if weights[best] >= HIDDEN_GLYPH_MIN else None
 
 
 def _rivals(sub: NDArray[np.float32], at: list[int], names: list[str]) -> list[str]:

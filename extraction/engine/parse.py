@@ -198,6 +198,8 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         if result.applicant_id and id_read[:1] in ("O", "Q") and result.applicant_id[0] == "0":
             # A leading O or Q is read as the 0 it usually is; some IDs open with a letter.
             ev.doubtful.append("applicant_id")
+        if result.exam_site and not F.site_whole(result.exam_site):
+            ev.doubtful.append("exam_site")
         if result.exam_title and (
             T.title_cut_short(result.exam_title, result.exam_code)
             or T.title_words_unknown(result.exam_title)

@@ -9,6 +9,7 @@ from extraction.engine import Catalog
 from extraction.engine import header as H
 from extraction.engine.layout import Row, Segment, rows_from_text
 from extraction.engine.parse import parse_rows
+from extraction.engine.types import ExtractionResult
 
 
 def _row(y: float, *cells: tuple[str, float]) -> Row:
@@ -395,3 +396,38 @@ def test_a_glyph_the_fields_rules_had_to_change_is_no_sure_reading(
     result = parse_rows(rows, catalog, path="ocr")
     assert result.exam_site == "XI91382"
     assert ("field_unsure:exam_site" in result.review_reasons) is unsure
+
+
+def _code_page(code: str, weak: dict[int, tuple[float, str]], catalog: Catalog) -> ExtractionResult:
+    page = ["AIRMAN KNOWLEDGE TEST REPORT", "NAME: OKAFOR, WEI", "EXAM:   Private Pilot Airplane (PAR)", code]
+    return parse_rows(_read_with(rows_from_text("\n".join(page)), code, weak), catalog, path="ocr")
+
+
+@pytest.mark.parametrize(("rival", "unsure"), [("L", True), (",", False)])
+def test_a_dot_nearly_read_as_the_l_of_a_merged_stroke_makes_its_code_unsure(
+    catalog: Catalog, rival: str, unsure: bool
+) -> None:
+    # PA.VI.A.K1 read PA.V.A.K1: the I and the dot at its foot were nearly one L.
+    result = _code_page("PA.V.A.K1", {4: (0.47, rival)}, catalog)
+    assert result.codes == ["PA.V.A.K1"]
+    assert ("code_unsure" in result.review_reasons) is unsure
+
+
+@pytest.mark.parametrize(("weakest", "unsure"), [(0.49, True), (0.9, False)])
+def test_a_stroke_that_may_be_two_makes_its_code_unsure(
+    catalog: Catalog, weakest: float, unsure: bool
+) -> None:
+    # PA.VII.A.K1 read PA.VI.A.K1: its I was held long enough for two (ocr_models.DOUBLED_RUN).
+    result = _code_page("PA.VI.A.K1", {4: (weakest, "II")}, catalog)
+    assert result.codes == ["PA.VI.A.K1"]
+    assert ("code_unsure" in result.review_reasons) is unsure
+
+
+@pytest.mark.parametrize(("site", "doubtful"), [("267", True), ("4C14267", True), ("AC14267", False)])
+def test_a_test_site_without_its_opening_letters_is_doubtful(
+    catalog: Catalog, site: str, doubtful: bool
+) -> None:
+    rows = rows_from_text("\n".join(_page("NAME: OKAFOR, WEI", f"TEST SITE: {site}")))
+    result = parse_rows(rows, catalog, path="ocr")
+    assert result.exam_site is not None
+    assert ("field_doubtful:exam_site" in result.review_reasons) is doubtful

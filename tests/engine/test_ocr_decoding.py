@@ -7,9 +7,16 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from extraction.engine.ocr_models import SOFT_MARKS, OcrModels
+from extraction.engine.layout import CharReads
+from extraction.engine.ocr_models import HIDDEN_GLYPH_MIN, SOFT_MARKS, OcrModels
 
 _CHARS = ["", *"ABEFHILKNOPRSVW.1'-", " "]
+# A recogniser's dictionary without its model: what the decoder reads from ``self``.
+_FAKE = SimpleNamespace(
+    rec_classes=np.arange(len(_CHARS)),
+    rec_chars=_CHARS,
+    rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
+)
 
 
 def _decode(frames: list[tuple[str, float]], mark: str = " ") -> str:
@@ -18,12 +25,7 @@ def _decode(frames: list[tuple[str, float]], mark: str = " ") -> str:
     for t, (glyph, weight) in enumerate(frames):
         probs[t, _CHARS.index(glyph)] = 0.9
         probs[t, _CHARS.index(mark)] = max(float(probs[t, _CHARS.index(mark)]), weight)
-    fake = SimpleNamespace(
-        rec_classes=np.arange(len(_CHARS)),
-        rec_chars=_CHARS,
-        rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
-    )
-    text, _, _ = OcrModels._decode(fake, probs)  # type: ignore[arg-type]
+    text, _, _ = OcrModels._decode(_FAKE, probs)  # type: ignore[arg-type]
     return text
 
 
@@ -71,12 +73,7 @@ def test_each_character_carries_its_probability_and_a_slipped_in_mark_its_weight
         probs[t, _CHARS.index(glyph)] = p
     probs[4, _CHARS.index(" ")] = 0.3  # the gap between A and N: a blank the blur closed
     probs[3, _CHARS.index("R")] = 0.35  # the A was nearly an R
-    fake = SimpleNamespace(
-        rec_classes=np.arange(len(_CHARS)),
-        rec_chars=_CHARS,
-        rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
-    )
-    text, mean, chars = OcrModels._decode(fake, probs[:6])  # type: ignore[arg-type]
+    text, mean, chars = OcrModels._decode(_FAKE, probs[:6])  # type: ignore[arg-type]
     assert text == "SA N"
     # The peak over a glyph's frames; the blank has the weight it was given in the gap.
     assert [p for p, _ in chars] == pytest.approx([0.95, 0.4, 0.3, 0.8])
@@ -91,12 +88,68 @@ def test_a_mark_nearly_kept_makes_the_letter_after_it_a_hesitation() -> None:
     for t, (glyph, weight) in enumerate(frames):
         probs[t, _CHARS.index(glyph)] = 0.9
         probs[t, _CHARS.index(" ")] = max(float(probs[t, _CHARS.index(" ")]), weight)
-    fake = SimpleNamespace(
-        rec_classes=np.arange(len(_CHARS)),
-        rec_chars=_CHARS,
-        rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
-    )
-    text, _, chars = OcrModels._decode(fake, probs)  # type: ignore[arg-type]
+    text, _, chars = OcrModels._decode(_FAKE, probs)  # type: ignore[arg-type]
     assert text == "LIANROSE"
     assert chars[4][1] == " R" and chars[4][0] == pytest.approx(0.2)
     assert all(p == pytest.approx(0.9) for k, (p, _) in enumerate(chars) if k != 4)
+
+
+def _decode_with_hidden(text: str, hidden: str, weight: float, after: int) -> tuple[str, CharReads]:
+    """Decode ``text`` with ``hidden`` given ``weight`` in the blank frame after glyph ``after``."""
+    frames = _frames(text, 0.0, -1)
+    probs = np.zeros((len(frames), len(_CHARS)), dtype=np.float32)
+    for t, (glyph, _) in enumerate(frames):
+        probs[t, _CHARS.index(glyph)] = 0.9
+    probs[2 * after + 1, _CHARS.index(hidden)] = weight
+    decoded, _, chars = OcrModels._decode(_FAKE, probs)  # type: ignore[arg-type]
+    return decoded, chars
+
+
+def test_a_glyph_nearly_written_between_two_characters_is_the_next_ones_rival() -> None:
+    # IR.VI.A read IR.V.A: the I kept a third of the weight in the blank after the V.
+    text, chars = _decode_with_hidden("IR.V.A", "I", 0.3, 3)
+    assert text == "IR.V.A"
+    assert chars[4] == (pytest.approx(0.7), "I.")
+    assert all(p == pytest.approx(0.9) for k, (p, _) in enumerate(chars) if k != 4)
+
+
+def test_a_faint_glyph_between_two_characters_is_no_hesitation() -> None:
+    _, chars = _decode_with_hidden("IR.V.A", "I", HIDDEN_GLYPH_MIN / 2, 3)
+    assert all(p == pytest.approx(0.9) for p, _ in chars)
+
+
+@pytest.mark.parametrize("hidden", ["V", ".", " "])
+def test_a_neighbours_tail_or_a_mark_in_the_gap_is_no_hidden_glyph(hidden: str) -> None:
+    # The V fading out after its frames, the dot coming in, a blank's weight: none is a
+    # glyph of its own.
+    _, chars = _decode_with_hidden("IR.V.A", hidden, 0.4, 3)
+    assert chars[4][1] != hidden + "."
+    assert chars[4][0] == pytest.approx(0.9)
+
+
+def _decode_runs(frames: list[tuple[str, float]]) -> tuple[str, CharReads]:
+    """Decode frames given as (glyph, its probability); the rest of each frame is blank."""
+    probs = np.zeros((len(frames), len(_CHARS)), dtype=np.float32)
+    for t, (glyph, p) in enumerate(frames):
+        probs[t, _CHARS.index(glyph)] = p
+        probs[t, 0] = (1.0 - p) / 2 if glyph else 1.0
+    text, _, chars = OcrModels._decode(_FAKE, probs)  # type: ignore[arg-type]
+    return text, chars
+
+
+def test_a_thin_glyph_held_over_three_frames_may_be_two() -> None:
+    # VII read VI: the two I's ran over three frames with no blank between them.
+    text, chars = _decode_runs([("V", 0.99), ("", 1.0), ("I", 0.59), ("I", 0.98), ("I", 0.49), (".", 0.9)])
+    assert text == "VI."
+    assert chars[1] == (pytest.approx(0.49), "II")
+
+
+def test_a_thin_glyph_held_over_two_frames_is_one() -> None:
+    _, chars = _decode_runs([("V", 0.99), ("", 1.0), ("I", 0.6), ("I", 0.98), ("", 1.0), (".", 0.9)])
+    assert chars[1][1] != "II"
+    assert chars[1][0] == pytest.approx(0.98)
+
+
+def test_a_wide_glyph_held_over_three_frames_is_one() -> None:
+    _, chars = _decode_runs([("V", 0.6), ("V", 0.99), ("V", 0.5), ("", 1.0), (".", 0.9)])
+    assert chars[0][1] != "VV"
