@@ -239,6 +239,14 @@ def parse_codes(
     else:
         kind = "plt" if (result.applicant_id and not result.ftn) else "acs"
     result.code_kind = kind  # type: ignore[assignment]
+    # An empty list under no paragraph that names its kind, of a test that has an ACS (or is
+    # unknown): tests such as PAR reported learning statement codes before their ACS, and a
+    # template's heading says "ACS codes" either way. A test without an ACS has no doubt.
+    ev.code_kind_inferred = (
+        not tokens
+        and not any(p.search(all_text) for p in (PLT_PARAGRAPH, ACS_EXPLAINED))
+        and (bool(exam_prefixes) or result.exam_code not in EXAM_TITLES)
+    )
 
     details: dict[str, CodeDetail] = {}
     unresolved: list[Unresolved] = []

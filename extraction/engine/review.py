@@ -55,6 +55,7 @@ class Evidence:
     unsure: list[str] = field(default_factory=list)  # fields with a character OCR hardly read
     codes_unsure: int = 0  # codes a rival reading of one glyph makes into other catalogue codes
     codes_blurred: int = 0  # codes the catalogue gave to a line blurred past a code's shape
+    code_kind_inferred: bool = False  # no code and no paragraph: the kind is the test's alone
     rival_weight: float = 1.0  # the probability of the weakest glyph whose rival changes a copied value
 
 
@@ -98,6 +99,8 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
         out.append("code_unsure")
     if ev.codes_blurred:
         out.append("code_blurred")
+    if ev.code_kind_inferred:
+        out.append("code_kind_inferred")
     if ev.row_confidence < LOW_OCR_CONFIDENCE:
         out.append("low_ocr_confidence")
     return out

@@ -214,8 +214,10 @@ def test_a_code_outside_the_catalogue_is_never_reported(catalog: Catalog) -> Non
     assert "code_unresolved" in result.review_reasons
 
 
-def test_no_code_is_no_doubt(catalog: Catalog) -> None:
-    result = parse_rows(report(codes="No deficient areas"), catalog)
+def test_no_code_is_no_doubt_where_a_paragraph_names_the_kind(catalog: Catalog) -> None:
+    rows = report(codes="No deficient areas")
+    rows.insert(-3, rows_from_text("Codes refer to the Airman Certification Standards (ACS).")[0])
+    result = parse_rows(rows, catalog)
     assert result.codes == [] and result.review is False
 
 
@@ -409,6 +411,17 @@ def test_with_no_code_printed_the_explaining_paragraph_outweighs_a_heading(catal
     rows = report(codes="ACS CODES\nNo areas missed")
     rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
     assert parse_rows(rows, catalog).code_kind == "plt"
+
+
+def test_an_empty_list_under_no_paragraph_has_its_kind_inferred_and_reviewed(catalog: Catalog) -> None:
+    # A test such as PAR reported learning statement codes before its ACS: with no code and no
+    # paragraph, the kind is the test's guess.
+    result = parse_rows(report(codes="ACS CODES\nNo areas missed"), catalog)
+    assert result.code_kind == "acs" and "code_kind_inferred" in result.review_reasons
+    rows = report(codes="ACS CODES\nNo areas missed")
+    rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
+    assert "code_kind_inferred" not in parse_rows(rows, catalog).review_reasons
+    assert "code_kind_inferred" not in parse_rows(report(), catalog).review_reasons
 
 
 def test_codes_joined_by_a_dash_are_split_and_a_join_no_split_finds_is_a_doubt(catalog: Catalog) -> None:
