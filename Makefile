@@ -14,12 +14,10 @@ DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=cfipros.settings.production SECRET_KE
 
 # requirements/*.txt are locks: every package, indirect ones and pip itself included, pinned with
 # its hashes, and pip refuses anything else. Edit requirements/*.in, then `make lock`.
-# requirements/models.txt holds model files only and goes in without its package's dependencies.
-$(STAMP): requirements/base.txt requirements/dev.txt requirements/models.txt
+$(STAMP): requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/models.txt
 	touch $(STAMP)
 
 venv: system-deps $(STAMP)

@@ -243,7 +243,6 @@ VARIANTS: dict[str, Recognizer] = {
     "rapid-nocrop": _rapid_with(DET_CROP=False),
     "rapid-novote": _rapid_with(VOTE_FRAMES=()),
     "rapid-nocheck": _rapid_with(CHECK_FRAME=None),
-    "rapid-nosecond": _rapid_with(SECOND_OPINION=False),
     "rapid-plainvote": _rapid_with(VOTE_SHAPES=False),
     "rapid-plain": _rapid_with(SPLIT_RATIO=0.0, DET_CROP=False, VOTE_FRAMES=()),
     "rapid-nostraighten": _rapid_with(STRAIGHTEN=False),

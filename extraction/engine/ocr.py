@@ -81,12 +81,6 @@ CLIP_MARGIN = 0.005
 # Pieces longer than this are prose (the explanatory paragraph): no copied value is, and a
 # second reading of them would cost about half a second a page.
 CHECK_LONGEST = 48
-# Ask the second recognition model (``OcrModels.second``) to read the pieces above the codes
-# that hold a digit, where the identifiers stand (FTN, applicant ID, exam ID, test site). A
-# model trained apart misreads other glyphs (``F`` for ``P`` at 0.996 in one, right in the
-# other); like the second framing, its reading never votes. Names are left to the first
-# model alone: the second runs their words together.
-SECOND_OPINION = True
 # Text that may hold a code, including readings that lost a dot (``PHILB.K2``, ``AIXIA.R2``).
 CODE_LIKE = re.compile(r"\b[A-Z]{2}\s*[.,]\s*[IVXLl1|]|PLT\s*\d|\b[A-Z]{2}\S{0,9}[.,][KRS]\d")
 # A code read with every dot where the grammar puts it; the characters the recogniser confuses
@@ -309,19 +303,14 @@ def _read_piece(
     detected, slightly enlarged and slightly tightened, and each token takes its majority,
     which removes most of these flips for a few extra short reads per page; the readings that
     lost the vote are kept. Other text up to ``CHECK_LONGEST`` characters is read once more from
-    ``CHECK_FRAME`` when ``check`` (above the codes, where the copied values stand), and by the
-    second model when it holds a digit (``SECOND_OPINION``).
+    ``CHECK_FRAME`` when ``check`` (above the codes, where the copied values stand).
     """
     text, score, chars = models.read_line_chars(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)
     if not VOTE_FRAMES or not CODE_LIKE.search(text):
         if not check or CHECK_FRAME is None or not text.strip() or len(text) > CHECK_LONGEST:
             return (text, score, chars), ()
-        others = [_read_framed(models, rgb, q, CHECK_FRAME)[0]]
-        if SECOND_OPINION and any(ch.isdigit() for ch in text):
-            others.append(
-                models.second.read_line_chars(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)[0]
-            )
-        return (text, score, chars), _others(others, text)
+        other = _read_framed(models, rgb, q, CHECK_FRAME)[0]
+        return (text, score, chars), _others([other], text)
     readings = [(text, score)]
     chars_of = {text: chars}
     for frame in VOTE_FRAMES:

@@ -7,7 +7,6 @@ bounded in threads and load once per process.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import threading
@@ -32,15 +31,6 @@ def _threads(default: int) -> int:
     except ValueError:
         value = default
     return max(1, min(value, os.cpu_count() or 1))
-
-
-def _package_dir(name: str) -> Path:
-    """Where an installed package lies, found without importing it: ``rapidocr_onnxruntime``
-    only carries a model file here, and its code is never run."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"OCR models need the {name} package (make venv installs it)")
-    return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
 def _session(path: Path, threads: int) -> Any:
@@ -78,11 +68,37 @@ DOUBLED_RUN = 3
 DOUBLED_GLYPHS = frozenset("Il|")
 
 
-class Recognizer:
-    """One line-recognition session and its dictionary, decoded over printable ASCII."""
+class OcrModels:
+    """Detection, direction and recognition sessions over the model files of the wheel.
 
-    def __init__(self, path: Path, threads: int) -> None:
-        self.rec = _session(path, threads)
+    Only the ONNX files and the DB box post-processing come from ``rapidocr``; the
+    sessions are built here so no code path can reach the library's download fallback.
+    """
+
+    def __init__(self, threads: int) -> None:
+        import rapidocr
+        from rapidocr.ch_ppocr_det.utils import DBPostProcess
+
+        model_dir = Path(rapidocr.__file__).resolve().parent / "models"
+        paths = {
+            "det": model_dir / "PP-OCRv6_det_small.onnx",
+            "rec": model_dir / "PP-OCRv6_rec_small.onnx",
+            "cls": model_dir / "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+        }
+        for path in paths.values():
+            if not path.is_file():
+                raise RuntimeError(f"OCR model missing from the rapidocr package: {path}")
+        self.det = _session(paths["det"], threads)
+        self.cls = _session(paths["cls"], threads)
+        self.rec = _session(paths["rec"], threads)
+        self.db = DBPostProcess(
+            thresh=0.3,
+            box_thresh=0.5,
+            max_candidates=1000,
+            unclip_ratio=1.6,
+            score_mode="fast",
+            use_dilation=True,
+        )
         # Class 0 is the CTC blank, then the model's dictionary, then a space.
         meta = self.rec.get_modelmeta().custom_metadata_map
         charset = ["", *meta["character"].splitlines(), " "]
@@ -90,6 +106,26 @@ class Recognizer:
         self.rec_classes = np.asarray(keep, dtype=np.int64)
         self.rec_chars = [charset[i] for i in keep]
         self.rec_marks = np.asarray([self.rec_chars.index(mark) for mark in SOFT_MARKS], dtype=np.int64)
+        self.lock = threading.Lock()
+
+    def detect(self, rgb: imaging.Array) -> list[Quad]:
+        """Text boxes (tl, tr, br, bl) in the coordinates of ``rgb``."""
+        h, w = rgb.shape[:2]
+        ph, pw = -(-h // 32) * 32, -(-w // 32) * 32
+        canvas = np.full((ph, pw, 3), 255, dtype=np.uint8)
+        canvas[:h, :w] = rgb
+        x = (canvas.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[np.newaxis]
+        pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
+        boxes, _ = self.db(pred, (ph, pw))
+        return [np.asarray(b, dtype=np.float64) for b in boxes]
+
+    def upside_down_votes(self, crops: list[imaging.Array]) -> float:
+        """Share of crops the direction classifier reads as turned by 180 degrees."""
+        if not crops:
+            return 0.0
+        batch = np.stack([fit_strip(c, 48, 192) for c in crops])
+        probs = self.cls.run(None, {self.cls.get_inputs()[0].name: batch})[0]
+        return float(np.mean(probs[:, 1] > probs[:, 0]))
 
     def recognize(self, crop: imaging.Array, min_width: int = 0) -> Reading:
         """Text, mean character probability and each character's probability of one line crop,
@@ -216,63 +252,6 @@ class Recognizer:
                 # Its rival is the glyph twice, as likely as its weakest frame was weak.
                 reads[k] = (lowest, chars[k] * 2)
         return "".join(chars), float(np.mean(scores)), tuple(reads)
-
-
-class OcrModels(Recognizer):
-    """Detection, direction and recognition sessions over the model files of the wheels.
-
-    Only the ONNX files and the DB box post-processing come from ``rapidocr``; the
-    sessions are built here so no code path can reach the library's download fallback.
-    ``second`` is another recognition model (PP-OCRv4, from the ``rapidocr_onnxruntime``
-    wheel) that errs on other glyphs than the first; ``ocr`` asks it for a second opinion.
-    """
-
-    def __init__(self, threads: int) -> None:
-        import rapidocr
-        from rapidocr.ch_ppocr_det.utils import DBPostProcess
-
-        model_dir = Path(rapidocr.__file__).resolve().parent / "models"
-        paths = {
-            "det": model_dir / "PP-OCRv6_det_small.onnx",
-            "rec": model_dir / "PP-OCRv6_rec_small.onnx",
-            "cls": model_dir / "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
-            "second": _package_dir("rapidocr_onnxruntime") / "models" / "ch_PP-OCRv4_rec_infer.onnx",
-        }
-        for path in paths.values():
-            if not path.is_file():
-                raise RuntimeError(f"OCR model missing from the rapidocr package: {path}")
-        super().__init__(paths["rec"], threads)
-        self.det = _session(paths["det"], threads)
-        self.cls = _session(paths["cls"], threads)
-        self.second = Recognizer(paths["second"], threads)
-        self.db = DBPostProcess(
-            thresh=0.3,
-            box_thresh=0.5,
-            max_candidates=1000,
-            unclip_ratio=1.6,
-            score_mode="fast",
-            use_dilation=True,
-        )
-        self.lock = threading.Lock()
-
-    def detect(self, rgb: imaging.Array) -> list[Quad]:
-        """Text boxes (tl, tr, br, bl) in the coordinates of ``rgb``."""
-        h, w = rgb.shape[:2]
-        ph, pw = -(-h // 32) * 32, -(-w // 32) * 32
-        canvas = np.full((ph, pw, 3), 255, dtype=np.uint8)
-        canvas[:h, :w] = rgb
-        x = (canvas.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[np.newaxis]
-        pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
-        boxes, _ = self.db(pred, (ph, pw))
-        return [np.asarray(b, dtype=np.float64) for b in boxes]
-
-    def upside_down_votes(self, crops: list[imaging.Array]) -> float:
-        """Share of crops the direction classifier reads as turned by 180 degrees."""
-        if not crops:
-            return 0.0
-        batch = np.stack([fit_strip(c, 48, 192) for c in crops])
-        probs = self.cls.run(None, {self.cls.get_inputs()[0].name: batch})[0]
-        return float(np.mean(probs[:, 1] > probs[:, 0]))
 
 
 def _hidden_glyph(

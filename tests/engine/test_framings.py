@@ -84,10 +84,9 @@ def test_a_code_another_framing_read_as_another_catalogue_code_is_unsure(
 class _Models:
     """Reads each crop as the next text of a script, whatever it shows."""
 
-    def __init__(self, texts: list[str], second: list[str] | None = None) -> None:
+    def __init__(self, texts: list[str]) -> None:
         self.texts: Iterator[str] = iter(texts)
         self.calls = 0
-        self.second = _Models(second) if second is not None else None
 
     def read_line_chars(self, crop: Any, split_ratio: float, min_width: int) -> tuple[str, float, tuple[()]]:
         self.calls += 1
@@ -120,26 +119,6 @@ def test_no_check_frame_reads_a_piece_of_text_once(monkeypatch: pytest.MonkeyPat
     models = _Models(["OKAFOR, KENJI"])
     assert ocr._read_piece(models, _PAGE, _QUAD)[1] == ()  # type: ignore[arg-type]
     assert models.calls == 1
-
-
-def test_an_identifier_is_read_by_the_second_model_whose_reading_does_not_vote() -> None:
-    models = _Models(["FTN: PE59945", "FTN: PE59945"], second=["FTN: FE59945"])
-    (text, _, _), others = ocr._read_piece(models, _PAGE, _QUAD)  # type: ignore[arg-type]
-    assert models.second is not None
-    assert (text, others, models.second.calls) == ("FTN: PE59945", ("FTN: FE59945",), 1)
-
-
-def test_a_piece_without_a_digit_is_not_read_by_the_second_model() -> None:
-    models = _Models(["OKAFOR, KENJI", "OKAFOR, KENJI"], second=["OKAFORKENJ"])
-    assert ocr._read_piece(models, _PAGE, _QUAD)[1] == ()  # type: ignore[arg-type]
-    assert models.second is not None and models.second.calls == 0
-
-
-def test_no_second_opinion_leaves_the_second_model_idle(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr, "SECOND_OPINION", False)
-    models = _Models(["FTN: PE59945", "FTN: PE59945"], second=["FTN: FE59945"])
-    assert ocr._read_piece(models, _PAGE, _QUAD)[1] == ()  # type: ignore[arg-type]
-    assert models.second is not None and models.second.calls == 0
 
 
 def test_a_line_of_prose_is_read_once() -> None:

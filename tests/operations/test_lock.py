@@ -49,14 +49,3 @@ def test_the_lock_follows_every_pin_of_its_source(source: str, lock: str) -> Non
 def test_tools_run_on_the_same_versions_as_the_application() -> None:
     base, dev = _pins(REQUIREMENTS / "base.txt"), _pins(REQUIREMENTS / "dev.txt")
     assert {name: dev.get(name) for name in base} == base
-
-
-def test_the_model_files_are_pinned_with_a_hash_and_outside_the_locks() -> None:
-    """requirements/models.txt goes in with --no-deps: its packages must not also be locked
-    with their dependencies, which would bring them back."""
-    entries = _entries(REQUIREMENTS / "models.txt")
-    assert entries
-    for entry in entries:
-        assert PIN.match(entry) and "--hash=sha256:" in entry, entry[:80]
-    models = _pins(REQUIREMENTS / "models.txt")
-    assert not set(models) & set(_pins(REQUIREMENTS / "dev.txt"))
