@@ -220,13 +220,15 @@ def parse_codes(
     # or neither are read (a heading may say "ACS codes" above learning statement codes). With
     # no code and no paragraph, a known test says it before a heading does: one without an
     # ACS has learning statement codes whatever the vendor's template calls its empty list.
+    plt_explained = PLT_PARAGRAPH.search(all_text) is not None
+    acs_explained = ACS_EXPLAINED.search(all_text) is not None
     if plt_tokens and not acs_tokens:
         kind = "plt"
     elif acs_tokens and not plt_tokens:
         kind = "acs"
-    elif PLT_PARAGRAPH.search(all_text) and not ACS_EXPLAINED.search(all_text):
+    elif plt_explained and not acs_explained:
         kind = "plt"
-    elif ACS_EXPLAINED.search(all_text):
+    elif acs_explained:
         kind = "acs"
     elif not tokens and result.exam_code in EXAM_TITLES:
         kind = "acs" if exam_prefixes else "plt"
@@ -234,7 +236,7 @@ def parse_codes(
         kind = "acs"
     elif plt_tokens and len(plt_tokens) >= len(acs_tokens):
         kind = "plt"
-    elif prefixes_of_exam(result, catalog):
+    elif exam_prefixes:
         kind = "acs"  # no code printed: a test with an ACS reports ACS codes
     else:
         kind = "plt" if (result.applicant_id and not result.ftn) else "acs"
@@ -244,7 +246,7 @@ def parse_codes(
     # template's heading says "ACS codes" either way. A test without an ACS has no doubt.
     ev.code_kind_inferred = (
         not tokens
-        and not any(p.search(all_text) for p in (PLT_PARAGRAPH, ACS_EXPLAINED))
+        and not (plt_explained or acs_explained)
         and (bool(exam_prefixes) or result.exam_code not in EXAM_TITLES)
     )
 

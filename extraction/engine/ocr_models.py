@@ -219,9 +219,10 @@ class OcrModels:
                         at.append(-1)
                     elif (near := _soft_mark(gap, NEAR_MARK)) is not None:
                         doubts[len(chars)] = near
-                nearly = _hidden_glyph(sub[end + 1 : t], [0, written, k, *marks_at], self.rec_chars)
-                if chars and nearly is not None:
-                    hidden[len(chars)] = nearly
+                if chars:  # a gap lies between this character and the last
+                    nearly = _hidden_glyph(sub[end + 1 : t], [0, written, k, *marks_at], self.rec_chars)
+                    if nearly is not None:
+                        hidden[len(chars)] = nearly
                 chars.append(ch)
                 scores.append(p)
                 peaks.append(p)
