@@ -42,7 +42,7 @@ from .descriptions import settle_by_description
 from .grammar import PLT_CODE_RE, roman_value
 from .layout import SEGMENT_GAP, Row
 from .review import PATH_CONFIDENCE, Evidence
-from .sections import ACS_EXPLAINED, ACS_PARAGRAPH, PLT_PARAGRAPH, REPORT_END, is_prose
+from .sections import ACS_PARAGRAPH, REPORT_END, explained_kinds, is_prose
 from .squashed_lines import blurred_code_rows, lone_codes, with_lone_neighbours
 from .types import CodeDetail, ExtractionError, ExtractionResult, Unresolved
 
@@ -158,6 +158,16 @@ def prefixes_of_exam(result: ExtractionResult, catalog: Catalog) -> frozenset[st
     return frozenset(p for p in prefixes if p in catalog.by_prefix)
 
 
+ACS_REPORTS_SINCE = "2020"  # the year reports began printing ACS codes for tests with an ACS
+
+
+def _before_acs_reports(result: ExtractionResult) -> bool:
+    """An older report: taken before ACS codes were printed, or naming no FTN but an applicant ID."""
+    if result.exam_date is not None and result.exam_date[:4] < ACS_REPORTS_SINCE:
+        return True
+    return result.applicant_id is not None and result.ftn is None
+
+
 def _voted_prefixes(tokens: Sequence[str], catalog: Catalog) -> frozenset[str]:
     """ACS prefixes of a report whose test code is unknown or unread, from its codes' heads.
 
@@ -219,9 +229,9 @@ def parse_codes(
     # The codes printed say which kind they are; the paragraph decides only when both kinds
     # or neither are read (a heading may say "ACS codes" above learning statement codes). With
     # no code and no paragraph, a known test says it before a heading does: one without an
-    # ACS has learning statement codes whatever the vendor's template calls its empty list.
-    plt_explained = PLT_PARAGRAPH.search(all_text) is not None
-    acs_explained = ACS_EXPLAINED.search(all_text) is not None
+    # ACS has learning statement codes whatever the vendor's template calls its empty list,
+    # and so does one with an ACS taken before reports printed ACS codes.
+    plt_explained, acs_explained = explained_kinds(r.text for r in rows)
     if plt_tokens and not acs_tokens:
         kind = "plt"
     elif acs_tokens and not plt_tokens:
@@ -231,7 +241,7 @@ def parse_codes(
     elif acs_explained:
         kind = "acs"
     elif not tokens and result.exam_code in EXAM_TITLES:
-        kind = "acs" if exam_prefixes else "plt"
+        kind = "acs" if exam_prefixes and not _before_acs_reports(result) else "plt"
     elif ACS_PARAGRAPH.search(all_text):
         kind = "acs"
     elif plt_tokens and len(plt_tokens) >= len(acs_tokens):

@@ -89,6 +89,10 @@ class Vocabulary:
         for word in self._known:
             self._by_length.setdefault(len(word), []).append(word)
 
+    def words(self) -> frozenset[str]:
+        """Every word of every label the vocabulary knows, in canonical form."""
+        return self._known | frozenset(w for words, _, _ in self._phrases for w in words)
+
     @classmethod
     def load(cls, path: Path = VOCABULARY_PATH) -> Vocabulary:
         return cls(json.loads(path.read_text(encoding="utf-8")))

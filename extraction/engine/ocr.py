@@ -46,6 +46,7 @@ import numpy as np
 from PIL import Image
 
 from extraction.engine import imaging, page_geometry
+from extraction.engine.form_words import may_hold_copied_value
 from extraction.engine.layout import CharReads
 from extraction.engine.ocr_models import OcrModels, Quad, Reading, get_models
 
@@ -302,12 +303,13 @@ def _read_piece(
     pixel or two, and such a misreading is itself a valid code. Code-like text is read as
     detected, slightly enlarged and slightly tightened, and each token takes its majority,
     which removes most of these flips for a few extra short reads per page; the readings that
-    lost the vote are kept. Other text up to ``CHECK_LONGEST`` characters is read once more from
-    ``CHECK_FRAME`` when ``check`` (above the codes, where the copied values stand).
+    lost the vote are kept. Other text up to ``CHECK_LONGEST`` characters that may hold a copied
+    value (``form_words``) is read once more from ``CHECK_FRAME`` when ``check`` (above the
+    codes, where the copied values stand).
     """
     text, score, chars = models.read_line_chars(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)
     if not VOTE_FRAMES or not CODE_LIKE.search(text):
-        if not check or CHECK_FRAME is None or not text.strip() or len(text) > CHECK_LONGEST:
+        if not check or CHECK_FRAME is None or len(text) > CHECK_LONGEST or not may_hold_copied_value(text):
             return (text, score, chars), ()
         other = _read_framed(models, rgb, q, CHECK_FRAME)[0]
         return (text, score, chars), _others([other], text)

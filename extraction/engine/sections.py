@@ -8,6 +8,7 @@ which kind of codes the report lists.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Headings of the instructor's part of the report (AC 61-65 endorsements). Running text that
 # merely mentions an authorized instructor is not one.
@@ -31,6 +32,23 @@ ACS_EXPLAINED = re.compile(r"CERTIFICATION\s+STANDARDS|\(ACS\)", re.IGNORECASE)
 # OCR reads ``rn`` as ``m`` (``Leaming``).
 PLT_PARAGRAPH = re.compile(r"LEA(?:RN|M)ING\s+STATEMENT", re.IGNORECASE)
 WORD = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
+# The kind's abbreviation, which running text may use alone ("listed by ACS code").
+_ACS_WORD = re.compile(r"\bACS\b")
+_PLT_WORD = re.compile(r"\b(?:PLT|LSC)\b")
+
+
+def explained_kinds(lines: Iterable[str]) -> tuple[bool, bool]:
+    """(learning statement, ACS): whether running text on the page says which codes it lists.
+
+    The full names count anywhere; an abbreviation only in a sentence (three words or more, not
+    ending in a colon), so that a template's heading or preface (``ACS CODES``) does not.
+    """
+    plt = acs = False
+    for line in lines:
+        sentence = is_prose(line) and not line.rstrip().endswith(":")
+        plt = plt or bool(PLT_PARAGRAPH.search(line) or (sentence and _PLT_WORD.search(line)))
+        acs = acs or bool(ACS_EXPLAINED.search(line) or (sentence and _ACS_WORD.search(line)))
+    return plt, acs
 
 
 def is_prose(text: str) -> bool:

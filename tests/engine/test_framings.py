@@ -131,3 +131,31 @@ def test_a_row_whose_ink_reaches_the_pages_right_edge_is_clipped() -> None:
     piece = ocr._Piece(np.array([[10.0, 0.0], [199.5, 0.0], [199.5, 10.0], [10.0, 10.0]]), "FI.I.B.K1", 0.95)
     assert ocr._line([piece], 200).clipped
     assert not ocr._line([piece], 400).clipped
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["EXAM DATE: February 29, 2024", "SCORE: 70%", "TAKE NUMBER: 2", "GRADE: PASS", "FAA TRACKING NUMBER:",
+     "U.S. DEPARTMENT OF TRANSPORTATION", "Instrument Rating Airplane (IRA)", "10/7/2020"],
+)  # fmt: skip
+def test_a_piece_of_template_words_dates_and_short_numbers_is_read_once(text: str) -> None:
+    models = _Models([text, text + "X"])
+    assert ocr._read_piece(models, _PAGE, _QUAD)[1] == ()  # type: ignore[arg-type]
+    assert models.calls == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FTN: AGSMEPYJ",
+        "A5A4A3A2",
+        "EXAM ID: 716479695246024733",
+        "KIM, WU",
+        "SITE ID: GE6091",
+        "TAKE: 2 DUBOIS",
+    ],
+)
+def test_a_piece_that_may_hold_a_copied_value_is_read_twice(text: str) -> None:
+    models = _Models([text, text + "X"])
+    assert ocr._read_piece(models, _PAGE, _QUAD)[1] == (text + "X",)  # type: ignore[arg-type]
+    assert models.calls == 2
