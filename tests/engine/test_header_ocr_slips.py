@@ -114,6 +114,11 @@ def test_a_heading_title_whose_code_lost_a_capital_to_its_lower_case_is_read(cat
         ("ST, JAMES. ALEXANDRA", True),  # the comma and the full stop swapped
         ("ST. JAMES, ALEXANDRA", False),
         ("KING JR., MARTIN", False),
+        ("ONEIL, EMILY V", True),  # the apostrophe of O'NEIL lost
+        ("OBRIEN, JAMES", True),
+        ("OKAFOR, JAMES", False),
+        ("OCHOA, MARIA", False),
+        ("OLSON, ERIK", False),
     ],
 )
 def test_two_given_names_run_together_are_doubted(catalog: Catalog, name: str, doubted: bool) -> None:

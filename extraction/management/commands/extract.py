@@ -41,6 +41,9 @@ def extract_path(path: str, catalog: Any) -> dict[str, Any]:
 
 class Command(BaseCommand):
     help = "Extract AKTR fields and deficient codes from PDF/PNG/JPEG files; prints a JSON array."
+    # The engine needs no URL, model or admin check; running them would import every API view
+    # and cost each fresh process about half a second before the first file is read.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH")
