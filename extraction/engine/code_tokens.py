@@ -74,11 +74,21 @@ HEADING_END = re.compile(
 )
 
 
+# A learning statement code whose three digits a blank parts (``PLT0 41``): the blank is the
+# reading's, since no code of either kind ends in one or two digits after ``PLT``.
+_PLT_DIGITS_APART = re.compile(r"\b([Pp][Ll1I|][Tt7][0-9OoIlSBZ|]{1,2}) ([0-9OoIlSBZ|]{1,2})\b")
+
+
+def _plt_digits_joined(m: re.Match[str]) -> str:
+    head, tail = m.groups()
+    return head + tail if len(head) - 3 + len(tail) == 3 else m.group(0)
+
+
 def tokens_of_row(text: str) -> list[str]:
     """Candidate tokens of a code row.
 
     List markers and separators are removed first; then spaces next to dots, inside
-    ``PLT 087`` and between an element letter and its number (``K 2a``) are closed, and codes
+    ``PLT 087`` or ``PLT0 87`` and between an element letter and its number (``K 2a``) are closed, and codes
     glued together are split.
     """
     text = _BETWEEN.sub("   ", text.replace("\t", "   "))
@@ -87,6 +97,7 @@ def tokens_of_row(text: str) -> list[str]:
     text = _MARKER.sub(" ", text)
     text = re.sub(r"\s*\.\s*", ".", text)
     text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)
+    text = _PLT_DIGITS_APART.sub(_plt_digits_joined, text)
     text = re.sub(r"(\.[KRSkrs])\s+(?=\d{1,2}[a-z]?\b)", r"\1", text)
     text = _BLANK_FOR_DOT_HEAD.sub(r"\1.", text)
     text = _BLANK_FOR_DOT_TAIL.sub(r"\1.", text)

@@ -197,7 +197,9 @@ def _ocr(image: Any, page: int) -> list[Row]:
                 bool(getattr(line, "clipped", False)),
             )
         )
-    rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
+    # The lines come top to bottom along the page's own skew (``ocr._group_rows``); sorting
+    # their upright boxes instead would put a short label at the left of a tilted page above
+    # the wider row of values printed before it.
     prepared = getattr(ocr_page, "image", None)  # the flattened, upright page the boxes refer to
     # A label without its value: alone on its row, or closing a row of cells (``Test result
     # P - Pass   Take no.``), with no value of it on the next row either.

@@ -17,6 +17,8 @@ FIELD_OF_LABEL = [
     ("IACRA FTN", "ftn"),
     ("Candidate Nbr", "applicant_id"),
     ("Score Report ID", "exam_id"),
+    ("Examination Score Report", labels.IGNORED),  # the report's title, no score's label
+    ("Knowledge Test Results Report", labels.IGNORED),
     ("Test Sequence No.", "exam_id"),
     ("Exam Description", "exam_title"),
     ("Test Dt./Time", "exam_date"),
@@ -407,23 +409,6 @@ def test_a_value_beside_its_label_before_another_label_is_not_traded_for_text_be
     assert got["exam_site"].split()[0] == "JAN54080"
 
 
-def test_with_no_code_printed_the_explaining_paragraph_outweighs_a_heading(catalog: Catalog) -> None:
-    rows = report(codes="ACS CODES\nNo areas missed")
-    rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
-    assert parse_rows(rows, catalog).code_kind == "plt"
-
-
-def test_an_empty_list_under_no_paragraph_has_its_kind_inferred_and_reviewed(catalog: Catalog) -> None:
-    # A test such as PAR reported learning statement codes before its ACS: with no code and no
-    # paragraph, the kind is the test's guess.
-    result = parse_rows(report(codes="ACS CODES\nNo areas missed"), catalog)
-    assert result.code_kind == "acs" and "code_kind_inferred" in result.review_reasons
-    rows = report(codes="ACS CODES\nNo areas missed")
-    rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
-    assert "code_kind_inferred" not in parse_rows(rows, catalog).review_reasons
-    assert "code_kind_inferred" not in parse_rows(report(), catalog).review_reasons
-
-
 def test_codes_joined_by_a_dash_are_split_and_a_join_no_split_finds_is_a_doubt(catalog: Catalog) -> None:
     result = parse_rows(report(codes="PA.I.C.K2a-PA.III.B.R1"), catalog, path="ocr")
     assert result.codes == ["PA.I.C.K2a", "PA.III.B.R1"]
@@ -464,36 +449,3 @@ def test_a_percent_sign_closing_a_label_read_as_8_still_closes_it() -> None:
 
 def test_a_number_sign_run_into_its_number_closes_the_label() -> None:
     assert values("TAKE#2\nSTATUS UNSAT") == {"take": "2", "grade": "UNSAT"}
-
-
-def test_an_empty_list_of_an_older_report_is_inferred_learning_statement_codes(catalog: Catalog) -> None:
-    # Reports printed ACS codes from 2020; an older PAR report listed learning statement codes.
-    text = REPORT.format(score="100%", grade="PASS", codes="NONE", expires="04/30/2021")
-    result = parse_rows(rows_from_text(text.replace("March 14, 2026", "April 14, 2019")), catalog)
-    assert (result.exam_date, result.code_kind) == ("2019-04-14", "plt")
-    assert "code_kind_inferred" in result.review_reasons
-    # An applicant ID where current reports print an FTN marks an older report too.
-    older = text.replace("Tracking #: A1B2C3D4", "Applicant ID: 966282168")
-    assert parse_rows(rows_from_text(older), catalog).code_kind == "plt"
-    assert parse_rows(rows_from_text(text), catalog).code_kind == "acs"
-
-
-@pytest.mark.parametrize(
-    ("sentence", "kind"),
-    [
-        ("Knowledge areas missed are listed by ACS code. Review each area", "acs"),
-        ("Questions answered incorrectly are reported below by ACS element.", "acs"),
-        ("Subject areas missed are reported below by PLT code.", "plt"),
-    ],
-)
-def test_a_sentence_naming_the_kind_by_its_abbreviation_decides_an_empty_list(
-    catalog: Catalog, sentence: str, kind: str
-) -> None:
-    text = REPORT.format(score="100%", grade="PASS", codes="NONE", expires="04/30/2021")
-    older = text.replace("March 14, 2026", "April 14, 2019").replace("Knowledge areas to review:", sentence)
-    result = parse_rows(rows_from_text(older), catalog)
-    assert result.code_kind == kind and "code_kind_inferred" not in result.review_reasons
-    # A heading or preface of two words says nothing: the test and the date decide, with review.
-    heading = older.replace(sentence, "ACS codes:")
-    result = parse_rows(rows_from_text(heading), catalog)
-    assert result.code_kind == "plt" and "code_kind_inferred" in result.review_reasons

@@ -119,6 +119,7 @@ def test_a_heading_title_whose_code_lost_a_capital_to_its_lower_case_is_read(cat
         ("OKAFOR, JAMES", False),
         ("OCHOA, MARIA", False),
         ("OLSON, ERIK", False),
+        ("VAN DER BERG, ALEXANDRA R FIN A9M2S165", True),  # the next cell run into the name
     ],
 )
 def test_two_given_names_run_together_are_doubted(catalog: Catalog, name: str, doubted: bool) -> None:

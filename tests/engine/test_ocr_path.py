@@ -305,3 +305,21 @@ def test_boxes_the_detector_cut_from_one_phrase_are_joined() -> None:
     # Columns stand apart: nothing joined.
     columns = (("SCORE", 100.0, 300.0, 1.0), ("GRADE", 700.0, 900.0, 1.0))
     assert joined_pieces(columns, 36.0) == columns
+
+
+def test_lines_keep_the_order_the_ocr_read_them_in_on_a_tilted_page(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    # On a page tilted down to the right, the wide row of values under SCORE spans lower
+    # boxes than the short label printed after it: its upright box's centre is the lower.
+    lines = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "EXAM:   Private Pilot Airplane (PAR)",
+        "EXAM DATE:   04/03/2026",
+    ]
+    page = page_of([*lines, "SCORE:   GRADE:", "82   PASS", "TAKE:", "3", "PA.I.C.K2a", *FOOTER[1:]])
+    page.lines[4].box = (100.0, 190.0, 1500.0, 300.0)  # "82   PASS", tilted: 245 at its centre
+    page.lines[5].box = (100.0, 230.0, 400.0, 250.0)  # "TAKE:", short: 240 at its centre
+    fake_ocr.append(page)
+    result = extract_document(png_bytes(), catalog)
+    assert (result.score, result.grade, result.take) == (82, "PASS", 3)

@@ -1,0 +1,61 @@
+"""Which kind of code an empty list holds: what the page says, then the test and its date."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.engine import Catalog
+from extraction.engine.layout import rows_from_text
+from extraction.engine.parse import parse_rows
+
+from .test_header import REPORT, report
+
+
+def test_with_no_code_printed_the_explaining_paragraph_outweighs_a_heading(catalog: Catalog) -> None:
+    rows = report(codes="ACS CODES\nNo areas missed")
+    rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
+    assert parse_rows(rows, catalog).code_kind == "plt"
+
+
+def test_an_empty_list_under_no_paragraph_has_its_kind_inferred_and_reviewed(catalog: Catalog) -> None:
+    # A test such as PAR reported learning statement codes before its ACS: with no code and no
+    # paragraph, the kind is the test's guess.
+    result = parse_rows(report(codes="ACS CODES\nNo areas missed"), catalog)
+    assert result.code_kind == "acs" and "code_kind_inferred" in result.review_reasons
+    rows = report(codes="ACS CODES\nNo areas missed")
+    rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
+    assert "code_kind_inferred" not in parse_rows(rows, catalog).review_reasons
+    assert "code_kind_inferred" not in parse_rows(report(), catalog).review_reasons
+
+
+def test_an_empty_list_of_an_older_report_is_inferred_learning_statement_codes(catalog: Catalog) -> None:
+    # Reports printed ACS codes from 2020; an older PAR report listed learning statement codes.
+    text = REPORT.format(score="100%", grade="PASS", codes="NONE", expires="04/30/2021")
+    result = parse_rows(rows_from_text(text.replace("March 14, 2026", "April 14, 2019")), catalog)
+    assert (result.exam_date, result.code_kind) == ("2019-04-14", "plt")
+    assert "code_kind_inferred" in result.review_reasons
+    # An applicant ID where current reports print an FTN marks an older report too.
+    older = text.replace("Tracking #: A1B2C3D4", "Applicant ID: 966282168")
+    assert parse_rows(rows_from_text(older), catalog).code_kind == "plt"
+    assert parse_rows(rows_from_text(text), catalog).code_kind == "acs"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Knowledge areas missed are listed by ACS code. Review each area", "acs"),
+        ("Questions answered incorrectly are reported below by ACS element.", "acs"),
+        ("Subject areas missed are reported below by PLT code.", "plt"),
+    ],
+)
+def test_a_sentence_naming_the_kind_by_its_abbreviation_decides_an_empty_list(
+    catalog: Catalog, sentence: str, kind: str
+) -> None:
+    text = REPORT.format(score="100%", grade="PASS", codes="NONE", expires="04/30/2021")
+    older = text.replace("March 14, 2026", "April 14, 2019").replace("Knowledge areas to review:", sentence)
+    result = parse_rows(rows_from_text(older), catalog)
+    assert result.code_kind == kind and "code_kind_inferred" not in result.review_reasons
+    # A heading or preface of two words says nothing: the test and the date decide, with review.
+    heading = older.replace(sentence, "ACS codes:")
+    result = parse_rows(rows_from_text(heading), catalog)
+    assert result.code_kind == "plt" and "code_kind_inferred" in result.review_reasons
