@@ -66,6 +66,9 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
         # apostrophe OCR read with a stroke too many or at a slant (``O"NEIL``, ``D`ANGELO``).
         value = re.sub(r"(?<=[A-Za-z])[\"`\u2018\u2019\u201c\u201d](?=[A-Za-z])", "'", value)
         value = _capitalize_slips(_ell_after_capital(value))
+        # ``ST. JAMES, KENJI`` read with its two marks swapped (``ST, JAMES. KENJI``): no
+        # surname is ``St`` alone, and no given name closes with a full stop before another.
+        value = re.sub(r"^(ST|St|MT|Mt), ([A-Za-z'-]{2,})\.\s+(?=[A-Za-z])", r"\1. \2, ", value)
         if "," not in value:
             # ``LAST, FIRST``: a comma OCR read as a full stop after the last name.
             # A roman-numeral suffix is printed without a full stop (``KOWALSKI II. EMILY``).
@@ -103,7 +106,17 @@ def clean_ftn(raw: str) -> str | None:
         return None
     # FTNs are printed in capitals and use neither I, O nor Q: OCR readings of those, and a
     # lower-case l or o (the glyphs of 1 and 0 in a capital's place), are digits.
-    return token.translate(str.maketrans("lo", "10")).upper().translate(_ALNUM_UPPER_FIX)
+    token = token.translate(str.maketrans("lo", "10")).upper().translate(_ALNUM_UPPER_FIX)
+    if len(token) == 8 and any(ch.isalpha() for ch in token[1:]):
+        # An FTN opens with a letter: a digit there is the letter OCR read it for (``23K6G68E``);
+        # a number (a date, an ID) has no letter after it and is left alone.
+        token = _FTN_FIRST_LETTER.get(token[0], token[0]) + token[1:]
+    return token
+
+
+# The letter each digit is read for in an FTN's first place (1 and 0 stand for I and O, which
+# FTNs do not use, so they are left as read).
+_FTN_FIRST_LETTER = {"2": "Z", "8": "B", "5": "S", "6": "G", "4": "A", "7": "T"}
 
 
 _FTN_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{7}$")

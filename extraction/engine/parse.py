@@ -186,12 +186,13 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         if result.applicant_name and (
             "," not in result.applicant_name
             or _glued_given_names(result.applicant_name)
-            or _WORD_THEN_STOP.search(result.applicant_name)
+            or _WORD_THEN_STOP.search(raw.get("applicant_name", (result.applicant_name, 0.0))[0])
             or _APOSTROPHE_LOST.match(result.applicant_name)
             or any(ch.isdigit() for ch in result.applicant_name)
         ):
             # Reports print LAST, FIRST: a comma was lost, or read as a full stop after a word
-            # (``ST, JAMES. ALEXANDRA``: the two marks swapped), or an apostrophe lost; a name
+            # (``ST, JAMES. ALEXANDRA``: the two marks swapped, even where the cleaning swapped
+            # them back), or an apostrophe lost; a name
             # has no digit, so one that does ran into the next cell (``R FIN A9M2S165``).
             ev.doubtful.append("applicant_name")
         hesitations = unsure_fields(rows, found, result)

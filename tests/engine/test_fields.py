@@ -126,6 +126,9 @@ def test_grade_take_ids() -> None:
     assert F.parse_take("l") == 1
     assert F.parse_take("") is None
     assert F.clean_ftn("AO1I8Q2Z") == "A011802Z"
+    assert F.clean_ftn("23K6G68E") == "Z3K6G68E"  # an FTN opens with a letter
+    assert F.clean_ftn("1ABC2345") == "1ABC2345"  # no letter FTNs use is drawn like a 1
+    assert F.clean_ftn("20240229") == "20240229"  # a number, not an FTN
     assert F.clean_digits("46631757855581305B", min_len=6) == "466317578555813058"
     assert F.clean_site("KD6O122") == "KD60122"
     assert F.clean_site("K060122") == "KO60122"
