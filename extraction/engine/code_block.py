@@ -21,6 +21,7 @@ from .code_tokens import (
     looks_like_acs,
     looks_like_squashed_acs,
     mostly_capitals,
+    number_cut_joined,
     plt_of,
     plt_slipped,
     prefix_of,
@@ -94,6 +95,7 @@ def _garbled_code(cell: str) -> bool:
 def code_row_tokens(text: str) -> list[str]:
     """The code tokens of a row, from the cells that open with a code or are mostly codes."""
     per_cell: list[list[tuple[str, bool]]] = []
+    text = number_cut_joined(text)  # before the cells part the two pieces of a cut code
     # A heading before the codes on their row (``ACS codes missed: 1) UA.I.B.K21b``) is a cell
     # of its own even when the OCR joined it to the first code.
     for cell in re.split(rf"{SEGMENT_GAP}|{HEADING_END.pattern}", text):

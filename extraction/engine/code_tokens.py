@@ -62,8 +62,9 @@ _BLANK_FOR_DOT_TAIL = re.compile(r"\b([A-Z]{2}[.,][IVXl1|]{1,4}[.,][A-Z])\s(?=[K
 
 
 # A mark closing a learning statement code (``PLT052. PLT063.PLT140``: commas read as full
-# stops): no PLT code goes on after its three digits.
-_PLT_END = re.compile(r"(?<=[Pp][Ll1I|][Tt7][0-9OoIlSBZ|]{3})[.,:;](?![0-9])")
+# stops; ``PLT129 . PLT142``: a middle dot between blanks): no PLT code goes on after its
+# three digits.
+_PLT_END = re.compile(r"(?<=[Pp][Ll1I|][Tt7][0-9OoIlSBZ|]{3})\s*[.,:;](?![0-9])")
 
 
 # The colon closing a heading before the codes (``Missed elements:. PA.I.H.K1b``): a word of
@@ -77,6 +78,18 @@ HEADING_END = re.compile(
 # A learning statement code whose three digits a blank parts (``PLT0 41``): the blank is the
 # reading's, since no code of either kind ends in one or two digits after ``PLT``.
 _PLT_DIGITS_APART = re.compile(r"\b([Pp][Ll1I|][Tt7][0-9OoIlSBZ|]{1,2}) ([0-9OoIlSBZ|]{1,2})\b")
+
+
+# An element number the text detection cut in two at a separator (``S1`` and ``3FI.I.A.K1b``
+# for ``S13 · FI.I.A.K1b``): no code opens with a digit, and a list's number is printed with its
+# mark (``2.``, ``2)``) before a blank, so a digit glued before a prefix ends the element
+# number before it.
+_NUMBER_CUT = re.compile(r"(?<=\.[KRSkrs]\d)\s+(\d)(?=[A-Z]{2}[.,])")
+
+
+def number_cut_joined(text: str) -> str:
+    """The row with each element number the detection cut in two made whole again."""
+    return _NUMBER_CUT.sub(r"\1   ", text)
 
 
 def _plt_digits_joined(m: re.Match[str]) -> str:
@@ -98,6 +111,7 @@ def tokens_of_row(text: str) -> list[str]:
     text = re.sub(r"\s*\.\s*", ".", text)
     text = re.sub(r"\b([Pp][Ll1I|][Tt7])\s+(?=[0-9OoIlSBZ|]{3}\b)", r"\1", text)
     text = _PLT_DIGITS_APART.sub(_plt_digits_joined, text)
+    text = number_cut_joined(text)
     text = re.sub(r"(\.[KRSkrs])\s+(?=\d{1,2}[a-z]?\b)", r"\1", text)
     text = _BLANK_FOR_DOT_HEAD.sub(r"\1.", text)
     text = _BLANK_FOR_DOT_TAIL.sub(r"\1.", text)

@@ -8,6 +8,8 @@ import dataclasses
 import pytest
 
 from extraction.engine import Catalog, ExtractionResult, extract_document
+from extraction.engine.code_block import code_row_tokens
+from extraction.engine.code_tokens import tokens_of_row
 from tests.engine.test_ocr_path import FOOTER, FakePage, fake_ocr, header_titled, page_of, png_bytes
 
 __all__ = ["fake_ocr"]  # the fixture, imported for the tests below
@@ -102,3 +104,20 @@ def test_a_code_row_that_runs_into_the_pages_edge_is_sent_to_review(
     fake_ocr.append(page)
     result = extract_document(png_bytes(), catalog)
     assert result.codes == ["FI.I.A.S2", "FI.I.B.K1"] and "code_unread" in result.review_reasons
+
+
+def test_codes_the_reading_cut_or_joined_at_their_separators() -> None:
+    # A blank read inside the digits (a grid cell of a PNG): one code, not PLT0 and 41.
+    assert tokens_of_row("PLT020   PLT0 41   PLT135") == ["PLT020", "PLT041", "PLT135"]
+    assert tokens_of_row("PLT012 34") == ["PLT012", "34"]
+    # A middle dot between blanks read as a full stop, after learning statement codes.
+    assert tokens_of_row("PLT129 . PLT142 . PLT393") == ["PLT129", "PLT142", "PLT393"]
+    # An element number the detection cut at the separator before the next code.
+    assert tokens_of_row("AI.VII.I.S1   3FI.I.A.K1b") == ["AI.VII.I.S13", "FI.I.A.K1b"]
+    assert tokens_of_row("AI.VII.I.S1 3FI.I.A.K1b") == ["AI.VII.I.S13", "FI.I.A.K1b"]
+    assert tokens_of_row("AI.VII.I.S12   3FI.I.A.K1b") == ["AI.VII.I.S12", "3", "FI.I.A.K1b"]
+    assert code_row_tokens("AI.V.A.K4   AI.VII.I.S1   3FI.I.A.K1b") == [
+        "AI.V.A.K4",
+        "AI.VII.I.S13",
+        "FI.I.A.K1b",
+    ]

@@ -198,9 +198,6 @@ def test_code_tokens() -> None:
         "PA.I.B.K1",
     ]
     assert tokens_of_row("PLT 087, PLT161") == ["PLT087", "PLT161"]
-    # A blank read inside the digits (a grid cell of a PNG): one code, not PLT0 and 41.
-    assert tokens_of_row("PLT020   PLT0 41   PLT135") == ["PLT020", "PLT041", "PLT135"]
-    assert tokens_of_row("PLT012 34") == ["PLT012", "34"]
     assert plt_of("PLTl6I") == "PLT161"
     assert plt_of("PLT16") is None
 
