@@ -227,6 +227,8 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     ev.score_dropped = _check_score_against_grade(result, conf)
     text, rc = raw.get("take", ("", 0.0))
     put("take", F.parse_take(text), base * rc)
+    if path != "text" and result.take is not None and result.take > LIKELY_TAKES:
+        ev.doubtful.append("take")  # another field's number taken for it (a score of 82)
 
     ev.conflicts = _conflicts(result, found, ocr=path != "text")
     code_rows = parse_codes(rows, consumed, result, catalog, path, ev)
@@ -256,6 +258,10 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
 # A full stop after a word of a name, other than an abbreviation's (``JR.``, ``ST.``).
 _WORD_THEN_STOP = re.compile(r"\b(?!(?:JR|SR|JNR|SNR)\.)[A-Za-z]{3,}\.(?=\s)", re.IGNORECASE)
 
+
+# More attempts than anyone makes at one knowledge test: 14 CFR 61.49 asks for an
+# instructor's endorsement before each retest.
+LIKELY_TAKES = 12
 
 # A surname of the ``O'NEIL`` family read without its apostrophe, which a blurred photo can
 # lose without a trace in the recogniser's frames: English surnames seldom put these

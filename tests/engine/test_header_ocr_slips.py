@@ -439,3 +439,19 @@ def test_a_test_site_without_its_opening_letters_is_doubtful(
     result = parse_rows(rows, catalog, path="ocr")
     assert result.exam_site is not None
     assert ("field_doubtful:exam_site" in result.review_reasons) is doubtful
+
+
+@pytest.mark.parametrize(("take", "doubted"), [("3", False), ("12", False), ("82", True)])
+def test_more_attempts_than_anyone_makes_is_a_doubtful_take(
+    catalog: Catalog, take: str, doubted: bool
+) -> None:
+    page = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "NAME:   DOE, JANE",
+        "EXAM:   Private Pilot Airplane (PAR)",
+        f"TAKE:   {take}",
+        "PA.I.A.K5",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert result.take == int(take)
+    assert ("field_doubtful:take" in result.review_reasons) is doubted
