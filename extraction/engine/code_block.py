@@ -167,7 +167,12 @@ def _before_acs_reports(result: ExtractionResult) -> bool:
     """An older report: taken before ACS codes were printed, or naming no FTN but an applicant ID."""
     if result.exam_date is not None and result.exam_date[:4] < ACS_REPORTS_SINCE:
         return True
-    return result.applicant_id is not None and result.ftn is None
+    return _applicant_id_only(result)
+
+
+def _applicant_id_only(result: ExtractionResult) -> bool:
+    """The report names the applicant by an ID and no FTN, as older reports did."""
+    return bool(result.applicant_id) and not result.ftn
 
 
 def _voted_prefixes(tokens: Sequence[str], catalog: Catalog) -> frozenset[str]:
@@ -251,7 +256,7 @@ def parse_codes(
     elif exam_prefixes:
         kind = "acs"  # no code printed: a test with an ACS reports ACS codes
     else:
-        kind = "plt" if (result.applicant_id and not result.ftn) else "acs"
+        kind = "plt" if _applicant_id_only(result) else "acs"
     result.code_kind = kind  # type: ignore[assignment]
     # An empty list under no paragraph that names its kind, of a test that has an ACS (or is
     # unknown): tests such as PAR reported learning statement codes before their ACS, and a
