@@ -25,6 +25,8 @@ _FILLERS = frozenset({"OF", "THE", "YOUR", "A", "AN", "AND", "FOR", "IN"})
 _NUMBER_WORDS = frozenset({"NO", "NUM", "NUMB", "NBR", "NR", "NMBR", "NM", "NUMBER", "#"})
 _PARENS = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _WORDS = re.compile(r"[A-Z0-9]+|#")
+# A slash or bar between two letters: a stroke of a glyph OCR read as a mark of its own.
+_STRAY_MARK = re.compile(r"(?<=[A-Za-z])[/|\\](?=[A-Za-z])")
 
 
 def normalize_label(text: str) -> tuple[str, ...]:
@@ -105,6 +107,10 @@ class Vocabulary:
         text stands before a colon, which says it is a label, so one of its words may be lost.
         """
         found = self._classify(normalize_label(text), colon)
+        if found is None and (joined := _STRAY_MARK.sub("", text)) != text:
+            # A stroke OCR read as a mark inside a word (``RESUL/T(%)``) cuts it in two.
+            again = self._classify(normalize_label(joined), colon)
+            found = (again[0], min(again[1], 0.9)) if again is not None else None
         for inner in _PARENS.findall(text):
             named = self._classify(normalize_label(inner.strip("()[]")))
             if named is None or named[0] == IGNORED:

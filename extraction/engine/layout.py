@@ -41,6 +41,9 @@ class Row:
     others: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # OCR only: the row runs into the page's right edge, its end may be cut off.
     clipped: bool = False
+    # OCR only: a value of the row was read in a second look at a crop of the page
+    # (``looks``), whose glyphs carry no probabilities to doubt it by.
+    looked: bool = False
 
 
 def rival_readings(row: Row, value: str, below: float) -> list[tuple[float, str]]:

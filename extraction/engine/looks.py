@@ -205,6 +205,7 @@ def value_row(segments: list[Segment], label_row: Row) -> Row:
         max(s.y1 for s in segments),
         min(s.confidence for s in segments),
         segments,
+        looked=True,
     )
 
 
@@ -229,6 +230,7 @@ def second_look(upright: Any, row: Row, recognize: Any) -> None:
     value, confidence = found
     row.text = f"{row.text.rstrip()}   {unicodedata.normalize('NFKC', value)}"
     row.confidence = min(row.confidence, confidence) * 0.95
+    row.looked = True
 
 
 def _band_look(upright: Any, row: Row, recognize: Any, wanted: set[str]) -> tuple[str, float] | None:

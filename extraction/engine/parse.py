@@ -231,6 +231,11 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
         ev.doubtful.append("take")  # another field's number taken for it (a score of 82)
 
     ev.conflicts = _conflicts(result, found, ocr=path != "text")
+    ev.looked = [
+        name
+        for name, f in found.items()
+        if f.row < len(rows) and rows[f.row].looked and _look_doubted(name, getattr(result, name, None))
+    ]
     code_rows = parse_codes(rows, consumed, result, catalog, path, ev)
     finish_confidence(result, conf)
     used = consumed | {i for i, _ in code_rows}
@@ -249,7 +254,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
     unclaimed = (row.text for i, row in enumerate(rows) if i not in used and not REPORT_END.search(row.text))
     labelled = "score" in found or any(h.field == "score" and h.colon for h in hits)
     labelled = labelled or any(_score_label_opens(row.text) for _, row in header_rows(rows))
-    ev.score_printed = labelled or any(_PERCENT.search(t) for t in unclaimed)
+    ev.score_printed = labelled or any(_PERCENT.search(t) or _LONE_SCORE.match(t) for t in unclaimed)
     ev.row_confidence = min((rows[i].confidence for i in used if i < len(rows)), default=1.0)
     result.signals = assess(result, ev)
     return result
@@ -314,8 +319,17 @@ def _unclaimed_exam_id(
 
 
 _PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:[.,]\d{1,2})?\s*%")
+# A row of a score alone, its sign perhaps read as a digit (``56 8``): its label was lost.
+_LONE_SCORE = re.compile(r"\s*(?:100|[1-9]\d)(?:\s*%|\s+(?:8|96|9/6))?\s*$")
 # The words opening a row up to its first digit: a label run into its number (``PERCENTAGE77``).
 _WORDS_TO_DIGIT = re.compile(r"\s*([A-Za-z][A-Za-z .()%#]{2,30}?)\s*[:.\-]?\s*(?=\d)")
+
+
+def _look_doubted(name: str, value: object) -> bool:
+    """Whether a value only a second look read is doubted. Looks are for the glyph page
+    detection drops, a lone narrow ``1``; any other value is one detection had every chance
+    to box, as likely a speck or a rule read as a digit (a take of 8 for a 1)."""
+    return value is not None and not (name == "take" and value == 1)
 
 
 def _score_label_opens(text: str) -> bool:

@@ -53,6 +53,7 @@ class Evidence:
     conflicts: list[str] = field(default_factory=list)  # fields two labels gave different values
     inferred: list[str] = field(default_factory=list)  # fields read by their value's shape, no label
     unsure: list[str] = field(default_factory=list)  # fields with a character OCR hardly read
+    looked: list[str] = field(default_factory=list)  # fields only a second look at the page read
     codes_unsure: int = 0  # codes a rival reading of one glyph makes into other catalogue codes
     codes_blurred: int = 0  # codes the catalogue gave to a line blurred past a code's shape
     code_kind_inferred: bool = False  # no code and no paragraph: the kind is the test's alone
@@ -89,6 +90,8 @@ def reasons_for(result: ExtractionResult, ev: Evidence) -> list[str]:
         out.append(f"field_inferred:{name}")
     for name in ev.unsure:
         out.append(f"field_unsure:{name}")
+    for name in ev.looked:
+        out.append(f"field_looked:{name}")
     if ev.code_layout_gap:
         out.append("code_layout_gap")
     if ev.order_breaks:

@@ -308,6 +308,12 @@ def test_a_long_label_word_two_slips_away_is_still_read_and_a_lone_number_sign_i
     assert vocabulary().classify("Qwxzyk #", colon=True) is None
 
 
+@pytest.mark.parametrize(("text", "field"), [("RESUL/T(%)", "score"), ("GRA|DE", "grade")])
+def test_a_stroke_read_as_a_mark_inside_a_label_word_leaves_the_label(text: str, field: str) -> None:
+    """A slash or bar between two letters of a short label cuts it into words no rule holds."""
+    assert [h.field for h in H.find_labels(rows_from_text(text))] == [field]
+
+
 @pytest.mark.parametrize(("text", "score"), [("62 0", 62), ("62 o", 62), ("10 0", None)])
 def test_a_percent_sign_read_as_a_zero_after_a_blank(text: str, score: int | None) -> None:
     from extraction.engine.fields import parse_score

@@ -106,6 +106,8 @@ def test_value_lost_under_its_label_is_read_from_an_enlarged_crop(
     result = extract_document(_png(), catalog)
     assert result.take == 3
     assert result.score == 83 and result.grade == "PASS"
+    # Detection had every chance to box a 3: a value only a look read, other than a lone 1, is doubted.
+    assert "field_looked:take" in result.review_reasons
     assert len(sizes) == 2
     # The crop stands in the TAKE column, not across the whole row.
     assert sizes[1][0] < 2 * 600
@@ -173,6 +175,7 @@ def test_a_glyph_no_detector_boxes_is_read_alone_without_the_boxes_rules(
     read = _read_line_gives(monkeypatch, "1")
     result = extract_document(_png(), catalog)
     assert result.take == 1 and result.score == 83
+    assert "field_looked:take" not in result.review_reasons  # the narrow glyph looks are for
     # Only the glyph and a margin were read: no rule, no neighbouring column.
     ((width, height),) = read
     assert width < 14 + 2 * 17 and height < 35 + 2 * 17
@@ -263,3 +266,13 @@ def test_a_label_closing_a_row_of_cells_without_its_value_gets_a_second_look(
     _read_line_gives(monkeypatch, "1")
     result = extract_document(_png(), catalog)
     assert result.take == 1 and result.score == 83
+
+
+def test_a_value_other_than_a_lone_one_read_right_of_a_label_is_doubted(
+    looks: tuple[list[FakePage], list[tuple[int, int]]], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages, _ = looks
+    pages.append(_glyph_right_of_label(_at(4, "TAKE NO.", 100.0, 300.0), _at(5, "PA.I.A.K1", 100.0, 400.0)))
+    _read_line_gives(monkeypatch, "8")
+    result = extract_document(_png(), catalog)
+    assert result.take == 8 and "field_looked:take" in result.review_reasons

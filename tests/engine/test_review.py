@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from extraction.engine import Catalog, extract_document
+from extraction.engine.layout import rows_from_text
+from extraction.engine.parse import parse_rows
 from extraction.engine.review import Calibration, calibration
 from tests.engine.calibrate import FEATURES, fit
 from tests.engine.generator.documents import aktr_pdf
@@ -46,3 +49,28 @@ def test_a_clean_text_report_is_confident_and_a_doubtful_one_is_not(catalog: Cat
     assert doubtful.confidence < clean.confidence
     assert doubtful.review and "code_unresolved" in doubtful.review_reasons
     assert set(clean.signals) >= set(FEATURES)
+
+
+@pytest.mark.parametrize(("score_rows", "missed"), [(["QXZW(%)", "56 8"], True), ([], False)])
+def test_a_score_printed_alone_under_a_label_read_past_knowing_is_missed(
+    catalog: Catalog, score_rows: list[str], missed: bool
+) -> None:
+    """Some tests print no score; a number of a score's shape alone on its row says this one did."""
+    page = [
+        "AIRMAN KNOWLEDGE TEST REPORT",
+        "NAME:   OKAFOR, WEI",
+        "FTN:   A1B2C3D4",
+        "EXAM ID:   106923934486464573",
+        "EXAM:   Private Pilot Airplane (PAR)",
+        "EXAM DATE:   02/17/2022",
+        "TESTING CENTER:   ABC12345",
+        *score_rows,
+        "GRADE:   PASS",
+        "TAKE:   1",
+        "The ACS codes listed below identify the knowledge areas in which you answered at least one",
+        "question incorrectly.",
+        "PA.I.C.K2a",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert result.score is None and result.codes == ["PA.I.C.K2a"]
+    assert ("field_missing:score" in result.review_reasons) is missed
