@@ -260,11 +260,14 @@ def parse_codes(
     result.code_kind = kind  # type: ignore[assignment]
     # An empty list under no paragraph that names its kind, of a test that has an ACS (or is
     # unknown): tests such as PAR reported learning statement codes before their ACS, and a
-    # template's heading says "ACS codes" either way. A test without an ACS has no doubt.
+    # template's heading says "ACS codes" either way. A test without an ACS has no doubt, nor
+    # has one with an ACS on a report of 2020 or later that names an FTN.
+    modern = result.exam_date is not None and not _before_acs_reports(result)
     ev.code_kind_inferred = (
         not tokens
         and not (plt_explained or acs_explained)
         and (bool(exam_prefixes) or result.exam_code not in EXAM_TITLES)
+        and not (exam_prefixes and modern)
     )
 
     details: dict[str, CodeDetail] = {}

@@ -90,14 +90,15 @@ def _ell_after_capital(name: str) -> str:
 def _capitalize_slips(name: str) -> str:
     """Reports print names in capitals: a lone lower-case letter OCR gave one is a case slip.
 
-    Only letters whose two cases look alike are raised, and only in a name read in capitals
-    at least four in five times (a name printed in mixed case is left as read).
+    Only letters whose two cases look alike are raised, and an ``l``, drawn like the capital
+    ``I`` (``WEl``), is that ``I``; only in a name read in capitals at least four in five times
+    (a name printed in mixed case is left as read).
     """
     letters = [ch for ch in name if ch.isalpha()]
     lower = [ch for ch in letters if ch.islower()]
-    if not lower or len(lower) * 5 > len(letters) or any(ch not in _CASE_ALIKE for ch in lower):
+    if not lower or len(lower) * 5 > len(letters) or any(ch not in _CASE_ALIKE and ch != "l" for ch in lower):
         return name
-    return name.upper()
+    return name.replace("l", "I").upper()
 
 
 def clean_ftn(raw: str) -> str | None:

@@ -17,15 +17,19 @@ def test_with_no_code_printed_the_explaining_paragraph_outweighs_a_heading(catal
     assert parse_rows(rows, catalog).code_kind == "plt"
 
 
-def test_an_empty_list_under_no_paragraph_has_its_kind_inferred_and_reviewed(catalog: Catalog) -> None:
-    # A test such as PAR reported learning statement codes before its ACS: with no code and no
-    # paragraph, the kind is the test's guess.
+def test_an_empty_list_under_no_paragraph_of_a_current_report_is_an_acs_list(catalog: Catalog) -> None:
+    # Reports of 2020 and later that name an FTN print ACS codes for a test with an ACS: the
+    # kind follows from the test and the date, with no doubt.
     result = parse_rows(report(codes="ACS CODES\nNo areas missed"), catalog)
+    assert result.code_kind == "acs" and "code_kind_inferred" not in result.review_reasons
+    # Without a date to tell an older report, the kind is the test's guess, reviewed.
+    undated = [row for row in report(codes="ACS CODES\nNo areas missed") if "March 14, 2026" not in row.text]
+    result = parse_rows(undated, catalog)
+    assert result.exam_date is None
     assert result.code_kind == "acs" and "code_kind_inferred" in result.review_reasons
     rows = report(codes="ACS CODES\nNo areas missed")
     rows.insert(-3, rows_from_text("Deficient subject areas are listed by learning statement code (PLT).")[0])
     assert "code_kind_inferred" not in parse_rows(rows, catalog).review_reasons
-    assert "code_kind_inferred" not in parse_rows(report(), catalog).review_reasons
 
 
 def test_an_empty_list_of_an_older_report_is_inferred_learning_statement_codes(catalog: Catalog) -> None:
@@ -36,8 +40,10 @@ def test_an_empty_list_of_an_older_report_is_inferred_learning_statement_codes(c
     assert "code_kind_inferred" in result.review_reasons
     # An applicant ID where current reports print an FTN marks an older report too.
     older = text.replace("Tracking #: A1B2C3D4", "Applicant ID: 966282168")
-    assert parse_rows(rows_from_text(older), catalog).code_kind == "plt"
-    assert parse_rows(rows_from_text(text), catalog).code_kind == "acs"
+    result = parse_rows(rows_from_text(older), catalog)
+    assert result.code_kind == "plt" and "code_kind_inferred" in result.review_reasons
+    result = parse_rows(rows_from_text(text), catalog)
+    assert result.code_kind == "acs" and "code_kind_inferred" not in result.review_reasons
 
 
 @pytest.mark.parametrize(

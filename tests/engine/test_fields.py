@@ -258,6 +258,8 @@ def test_code_tokens_joined_by_a_dot_where_a_separator_stood() -> None:
         ("Li II, ZOE", False, "Li II, ZOE"),  # a text layer's case is what was printed
         ("McAllister, Carlos", True, "McAllister, Carlos"),  # printed in mixed case
         ("NGUYEn, MARIA", True, "NGUYEn, MARIA"),  # n and N differ: not a case slip
+        ("OKAFOR, WEl C", True, "OKAFOR, WEI C"),  # an l is drawn like the capital I
+        ("Okafor, Wel C", True, "Okafor, Wel C"),
     ],
 )
 def test_lone_lower_case_slip_in_a_capitals_name(raw: str, ocr: bool, name: str) -> None:
