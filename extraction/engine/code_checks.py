@@ -12,7 +12,7 @@ from .catalog import Catalog
 from .code_tokens import LONGEST_CODE, mostly_capitals, prefix_of, tokens_of_row
 from .data.exams import ACS_PREFIXES
 from .layout import SEGMENT_GAP, Row
-from .sections import REPORT_END, is_prose
+from .sections import REPORT_END, is_description, is_prose
 from .types import ExtractionResult
 
 _PRINTED_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?(?![A-Za-z0-9])")
@@ -51,18 +51,29 @@ _GARBLED_TOKEN = re.compile(r"[A-Z]{2}[.,]?[A-Za-z0-9|.,?]{2,12}")
 def code_lines_unread(rows: Sequence[Row], used: set[int]) -> int:
     """Lines below the first label, above the report's end, that hold nothing but tokens shaped
     like codes of a known ACS prefix and garbled past reading, a digit among them (``CA.1IS4``
-    alone under the paragraph, ``PAIFR2 - PAIVB.S?`` on a report of another test), and that
-    no code row took: codes the list lost, counted, never guessed."""
+    alone under the paragraph, ``PAIFR2 - PAIVB.S?`` on a report of another test), or one such
+    token beside its description (``HLILE.R2   Uncoordinated flight.``), and that no code row
+    took: codes the list lost, counted, never guessed."""
     found = 0
     for _, row in rows_left(rows, used):
         tokens = [] if is_prose(row.text) else tokens_of_row(row.text)
+        cells = [cell for cell in row.text.split(SEGMENT_GAP) if cell.strip()]
+        if len(cells) == 2 and is_description(cells[1]):
+            tokens = tokens_of_row(cells[0])  # a code garbled beside its description
         if (
             tokens
-            and all(_GARBLED_TOKEN.fullmatch(t) and prefix_of(t) in ACS_PREFIXES for t in tokens)
+            and all(_GARBLED_TOKEN.fullmatch(t) and _known_head(t) for t in tokens)
             and any(ch.isdigit() for t in tokens for ch in t[2:])
         ):
             found += 1
     return found
+
+
+def _known_head(token: str) -> bool:
+    """The token opens with an ACS prefix, its ``I`` perhaps read with the dot after it as an
+    ``L`` (``HLILE.R2`` for ``HI.II.E.R2``)."""
+    head = prefix_of(token)
+    return head in ACS_PREFIXES or (head[1:] == "L" and head[0] + "I" in ACS_PREFIXES)
 
 
 def codes_unsplit(

@@ -261,7 +261,7 @@ def parse_rows(rows: Sequence[Row], catalog: Catalog, *, path: str = "text") -> 
 
 
 # A full stop after a word of a name, other than an abbreviation's (``JR.``, ``ST.``).
-_WORD_THEN_STOP = re.compile(r"\b(?!(?:JR|SR|JNR|SNR)\.)[A-Za-z]{3,}\.(?=\s)", re.IGNORECASE)
+_WORD_THEN_STOP = re.compile(r"\b(?!(?:JR|SR|JNR|SNR)\.)[A-Za-z]{3,}\.(?=\s|[A-Za-z])", re.IGNORECASE)
 
 
 # More attempts than anyone makes at one knowledge test: 14 CFR 61.49 asks for an
@@ -343,7 +343,10 @@ def _score_label_opens(text: str) -> bool:
 # OCR may read a capital I of the code as a lower-case l (``(BGl)``), or lower a letter drawn
 # like its capital (``(CAx)``).
 # Besides a title's own glyphs, the marks OCR makes of a blurred letter (``Fli~ht Fn~inoor``).
-_TITLE_WITH_CODE = re.compile(r"[A-Za-z][A-Za-z0-9 /&,.'\"~_-]{2,}\(\s*(?P<code>[A-Z][A-Za-z|]{2})\s*\)")
+# The closing parenthesis may be lost at the end of the line (``Airplane (ATM``).
+_TITLE_WITH_CODE = re.compile(
+    r"[A-Za-z][A-Za-z0-9 /&,.'\"~_-]{2,}\(\s*(?P<code>[A-Z][A-Za-z|]{2})\s*(?P<close>\))?"
+)
 # Acronyms in parentheses that name no test (``... learning statement code (PLT)``).
 _NOT_TEST_CODES = frozenset({"PLT", "ACS", "FAA", "FTN", "CFR", "LSC", "DOT"})
 # Lower-case letters drawn like their capitals: a case slip in a test code (``(CAx)``).
@@ -382,7 +385,7 @@ def _title_without_label(rows: Sequence[Row], consumed: set[int]) -> tuple[int, 
         if sum(ch.isdigit() for ch in text) * 5 > sum(ch.isalpha() for ch in text):
             continue  # digits OCR gave for a letter or two, not a line of numbers
         known = code in EXAM_TITLES
-        if not known and (not whole or code in _NOT_TEST_CODES):
+        if not known and (not whole or code in _NOT_TEST_CODES or not m["close"]):
             continue
         if len(text.split()) <= (10 if known else 8) and T.known_title_end(text, code):
             return i, text, (0.9 if whole else 0.8) * rows[i].confidence

@@ -54,3 +54,18 @@ def explained_kinds(lines: Iterable[str]) -> tuple[bool, bool]:
 def is_prose(text: str) -> bool:
     """Running text (three words or more): never a value, and codes in it do not count."""
     return len(WORD.findall(text)) >= 3
+
+
+# A sub-element's description opens with its letter (``a. Crosswind``).
+_SUB_ELEMENT_MARK = re.compile(r"^[a-z][.)]\s+(?=[A-Za-z])")
+
+
+def is_description(text: str) -> bool:
+    """Running text, or a short phrase in lower case (``Balance a control surface.``), or a
+    sub-element's, of one word after its letter (``a. Crosswind``)."""
+    marked = _SUB_ELEMENT_MARK.match(text.strip()) is not None
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    letters = "".join(words)
+    return is_prose(text) or (
+        len(words) >= (1 if marked else 2) and sum(ch.islower() for ch in letters) * 2 >= len(letters)
+    )

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from .code_checks import rows_left
 from .code_tokens import looks_like_squashed_acs, mostly_capitals, prefix_of, tokens_of_row
 from .layout import SEGMENT_GAP, Row
-from .sections import is_prose
+from .sections import is_description, is_prose
 
 # One code whose dots OCR lost or whose glyphs it garbled (``UAIB.K13``, ``IR.VLB.SHI``): two
 # letters, then letters, digits and at most four dots, ending in what reads as an element
@@ -70,16 +70,9 @@ def lone_codes(text: str) -> list[str]:
     if codes and all(codes):
         return [c for c in codes if c is not None]
     head = codes[0] if codes else None
-    if head is not None and len(cells) == 2 and looks_like_squashed_acs(head) and _is_description(cells[1]):
+    if head is not None and len(cells) == 2 and looks_like_squashed_acs(head) and is_description(cells[1]):
         return [head]
     return []
-
-
-def _is_description(text: str) -> bool:
-    """Running text, or a short phrase in lower case (``Balance a control surface.``)."""
-    words = re.findall(r"[A-Za-z]{3,}", text)
-    letters = "".join(words)
-    return is_prose(text) or (len(words) >= 2 and sum(ch.islower() for ch in letters) * 2 >= len(letters))
 
 
 # A token of a code's length opening with two letters, blurred past the grammar: dots lost or

@@ -127,3 +127,37 @@ def test_a_label_row_next_to_the_codes_gives_no_code(fake_ocr: list[FakePage], c
     result = extract_document(png_bytes(), catalog)
     assert result.exam_site == "VW65839"
     assert (result.code_kind, result.codes, result.unresolved) == ("plt", ["PLT265"], [])
+
+
+def test_garbled_codes_beside_their_descriptions_are_read_or_sent_to_review(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    """A list that prints each code with its element's description, the dots of some lost: a
+    sub-element's description of one word after its letter (``a. Crosswind``) is one too."""
+    lines = [
+        *header_titled("Flight Instructor Rotorcraft/Helicopter (FRH)"),
+        "HLIIJ.K14   Use of an electronic flight bag (EFB), if used.",
+        "HILVIILA.R2a   a. Crosswind",
+        "HI.VIII.B.K3   Landing surface, obstructions, and selection of...",
+        *FOOTER,
+    ]
+    fake_ocr.append(page_of(lines))
+    result = extract_document(png_bytes(), catalog)
+    read = {d.raw for d in result.codes_detail} | {u.raw for u in result.unresolved}
+    assert read == {"HLIIJ.K14", "HILVIILA.R2a", "HI.VIII.B.K3"}
+    assert {"HI.II.J.K14", "HI.VIII.B.K3"} <= set(result.codes) and result.review
+
+
+def test_a_garbled_code_beside_its_description_that_no_code_row_took_is_counted(
+    fake_ocr: list[FakePage], catalog: Catalog
+) -> None:
+    lines = [
+        *header_titled("Flight Instructor Rotorcraft/Helicopter (FRH)"),
+        "HLILE.R2   Uncoordinated flight.",
+        "Each code is listed once even when several questions map to it.",
+        "HI.VIII.B.K3   Landing surface, obstructions, and selection of...",
+        *FOOTER,
+    ]
+    fake_ocr.append(page_of(lines))
+    result = extract_document(png_bytes(), catalog)
+    assert "HI.VIII.B.K3" in result.codes and "code_unread" in result.review_reasons

@@ -361,6 +361,8 @@ def test_numbers_that_are_no_date_stay_unread() -> None:
         ("KOWALSKI II. EMILY D", "KOWALSKI II, EMILY D"),
         ("DOE III. JANE", "DOE III, JANE"),
         ("SMITH JR. JOHN", "SMITH JR. JOHN"),  # Jr. is printed with its full stop: left as read
+        ("WU.JO", "WU, JO"),  # the blank after the comma lost too
+        ("ST.JAMES KENJI", "ST.JAMES KENJI"),  # a saint's full stop is no comma
     ],
 )
 def test_a_comma_read_as_a_full_stop_after_a_roman_suffix_is_mended(read: str, name: str) -> None:

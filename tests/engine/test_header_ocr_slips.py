@@ -113,6 +113,7 @@ def test_a_heading_title_whose_code_lost_a_capital_to_its_lower_case_is_read(cat
         ("O'NEIL, CHRISTOPHER J", False),
         ("ST, JAMES. ALEXANDRA", True),  # the comma and the full stop swapped
         ("ST. JAMES, ALEXANDRA", False),
+        ("SMITH.JOHN", True),  # a comma read as a full stop, its blank lost
         ("KING JR., MARTIN", False),
         ("ONEIL, EMILY V", True),  # the apostrophe of O'NEIL lost
         ("OBRIEN, JAMES", True),
@@ -136,15 +137,25 @@ def test_two_given_names_run_together_are_doubted(catalog: Catalog, name: str, d
         assert result.applicant_name == "ST. JAMES, ALEXANDRA"  # the marks swapped back
 
 
-def test_a_heading_title_closed_by_a_full_stop_still_names_the_test(catalog: Catalog) -> None:
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Airline Transport Pilot Multiengine Airplane (ATM).",
+        "A irline Troncnprt Pilot Multiengine Airplane (ATM",  # the closing parenthesis lost
+    ],
+)
+def test_a_heading_title_closed_by_a_full_stop_or_nothing_still_names_the_test(
+    catalog: Catalog, title: str
+) -> None:
     page = [
         "Examination Score Report",
-        "Airline Transport Pilot Multiengine Airplane (ATM).",
+        title,
         "191964323361939530",
         "Areas missed: AA.I.B.K2c",
     ]
     result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
     assert result.exam_code == "ATM" and result.codes == ["AA.I.B.K2c"]
+    assert result.exam_title == "Airline Transport Pilot Multiengine Airplane (ATM)"
 
 
 def test_a_name_label_opening_a_cell_takes_a_name_whose_comma_was_read_as_a_full_stop() -> None:
