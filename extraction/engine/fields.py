@@ -73,7 +73,12 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
             # ``LAST, FIRST``: a comma OCR read as a full stop after the last name.
             # A roman-numeral suffix is printed without a full stop (``KOWALSKI II. EMILY``).
             # So is one whose blank after it was lost too (``WU.JO``), but for a saint's ``ST.``.
-            value = re.sub(r"^([A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI))?)\.\s+(?=[A-Za-z])", r"\1, ", value)
+            value = re.sub(
+                r"^([A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI|[JS]R\.))?)\.\s+(?=[A-Za-z])",
+                r"\1, ",
+                value,
+                flags=re.IGNORECASE,
+            )
             value = re.sub(
                 r"^(?!(?:ST|MT)\.)([A-Za-z'-]{2,})\.(?=[A-Za-z]{2})", r"\1, ", value, flags=re.IGNORECASE
             )

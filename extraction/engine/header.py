@@ -137,8 +137,11 @@ def _label_before(text: str, vocab: Vocabulary) -> tuple[int, str, float] | None
 # Report``): names and titles must then have their printed shape.
 _ANY = re.compile("")
 _OPENING_SHAPE = {
-    # ``LAST, FIRST``, or its comma read as a full stop (``ABERNATHY. TY``: the name cleaner mends it).
-    "applicant_name": re.compile(r"^[^,]{2,},\s*\S|^[A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI))?\.\s+[A-Za-z]"),
+    # ``LAST, FIRST``, or its comma read as a full stop (``ABERNATHY. TY``, ``SMITH JR.. ANA``: the
+    # name cleaner mends it).
+    "applicant_name": re.compile(
+        r"^[^,]{2,},\s*\S|^[A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI|[JS]R\.))?\.\s+[A-Za-z]", re.IGNORECASE
+    ),
     "exam_title": re.compile(r"\(\s*[A-Z0-9]{3}\s*\)"),
 }
 

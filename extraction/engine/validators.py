@@ -21,6 +21,8 @@ def _is_name(v: str) -> bool:
         return False
     if any(word.isdigit() for word in v.split()):
         return False  # a number standing alone is no part of a name (``Examiner 13``)
+    if "(" in v or ")" in v:
+        return False  # a label's own hint (``(LAST, FIRST MI) - SMITH, ANA``), not a name
     return "," in v or len(v.split()) >= 2
 
 

@@ -158,6 +158,12 @@ def test_a_heading_title_closed_by_a_full_stop_or_nothing_still_names_the_test(
     assert result.exam_title == "Airline Transport Pilot Multiengine Airplane (ATM)"
 
 
+def test_a_name_label_with_its_hint_before_a_dash_takes_the_name_alone() -> None:
+    rows = rows_from_text("NAME (LAST, FIRST MI) - SMITH-JONES JR.. OLIVIA AISHA")
+    found, _ = H.read_header(rows, H.find_labels(rows))
+    assert found["applicant_name"].text == "SMITH-JONES JR.. OLIVIA AISHA"  # the comma read as a stop
+
+
 def test_a_name_label_opening_a_cell_takes_a_name_whose_comma_was_read_as_a_full_stop() -> None:
     rows = rows_from_text("Test site AGU416983   Test taker name ABERNATHY. TY")
     found, _ = H.read_header(rows, H.find_labels(rows))
