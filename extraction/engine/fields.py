@@ -70,18 +70,19 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
         # surname is ``St`` alone, and no given name closes with a full stop before another.
         value = re.sub(r"^(ST|St|MT|Mt), ([A-Za-z'-]{2,})\.\s+(?=[A-Za-z])", r"\1. \2, ", value)
         if "," not in value:
-            # ``LAST, FIRST``: a comma OCR read as a full stop after the last name.
-            # A roman-numeral suffix is printed without a full stop (``KOWALSKI II. EMILY``).
-            # So is one whose blank after it was lost too (``WU.JO``), but for a saint's ``ST.``.
-            value = re.sub(
-                r"^([A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI|[JS]R\.))?)\.\s+(?=[A-Za-z])",
+            # ``LAST, FIRST``: a comma OCR read as a full stop after the last name, its blank
+            # perhaps lost too (``WU.JO``), past a saint's ``ST.`` opening it (``ST. JAMES.
+            # KENJI``). A roman-numeral suffix is printed without a full stop (``KOWALSKI II.
+            # EMILY``), ``JR.`` with its own (``SMITH JR.. ANA``).
+            saint = re.match(r"(?:ST|MT)\.\s*(?=[A-Za-z]{2})", value, flags=re.IGNORECASE)
+            head = saint.group(0) if saint else ""
+            rest = re.sub(
+                r"^([A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI|[JS]R\.))?)\.\s*(?=[A-Za-z])",
                 r"\1, ",
-                value,
+                value[len(head) :],
                 flags=re.IGNORECASE,
             )
-            value = re.sub(
-                r"^(?!(?:ST|MT)\.)([A-Za-z'-]{2,})\.(?=[A-Za-z]{2})", r"\1, ", value, flags=re.IGNORECASE
-            )
+            value = head + rest
     return value or None
 
 

@@ -172,6 +172,9 @@ def _label_full_stop(text: str, vocab: Vocabulary) -> tuple[int, str, float] | N
     for m in _STOP_MARK.finditer(text):
         if len(text[: m.start()].split()) > MAX_LABEL_WORDS:
             return None
+        glued = re.search(r"[A-Za-z]+$", text[: m.start()]) if m.start() == m.end() else None
+        if glued is not None and glued.group(0).upper() not in vocab.words():
+            continue  # digits run into a value's letters (``XAA957356``), not a label's word
         found = vocab.classify(text[: m.start()])
         if found is not None and found[0] != IGNORED and VALIDATORS[found[0]](text[m.end() :]):
             return m.end(), found[0], found[1]

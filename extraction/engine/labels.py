@@ -90,10 +90,11 @@ class Vocabulary:
         self._by_length: dict[int, list[str]] = {}
         for word in self._known:
             self._by_length.setdefault(len(word), []).append(word)
+        self._words = self._known | frozenset(w for words, _, _ in self._phrases for w in words)
 
     def words(self) -> frozenset[str]:
         """Every word of every label the vocabulary knows, in canonical form."""
-        return self._known | frozenset(w for words, _, _ in self._phrases for w in words)
+        return self._words
 
     @classmethod
     def load(cls, path: Path = VOCABULARY_PATH) -> Vocabulary:

@@ -363,6 +363,7 @@ def test_numbers_that_are_no_date_stay_unread() -> None:
         ("SMITH JR. JOHN", "SMITH JR. JOHN"),  # Jr. is printed with its full stop: left as read
         ("WU.JO", "WU, JO"),  # the blank after the comma lost too
         ("SMITH-JONES JR.. OLIVIA", "SMITH-JONES JR., OLIVIA"),  # after the suffix's own stop
+        ("ST. JAMES. KENJI V", "ST. JAMES, KENJI V"),  # past a saint's own stop
         ("ST.JAMES KENJI", "ST.JAMES KENJI"),  # a saint's full stop is no comma
     ],
 )

@@ -158,6 +158,17 @@ def test_a_heading_title_closed_by_a_full_stop_or_nothing_still_names_the_test(
     assert result.exam_title == "Airline Transport Pilot Multiengine Airplane (ATM)"
 
 
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [("TESTING LOCATION XAA957356", "exam_site", "XAA957356"), ("PERCENTAGE77", "score", "77")],
+)
+def test_digits_run_into_a_label_word_part_them_but_into_a_values_letters_do_not(
+    text: str, field: str, value: str
+) -> None:
+    found, _ = H.read_header(rows_from_text(text), H.find_labels(rows_from_text(text)))
+    assert found[field].text == value
+
+
 def test_a_name_label_with_its_hint_before_a_dash_takes_the_name_alone() -> None:
     rows = rows_from_text("NAME (LAST, FIRST MI) - SMITH-JONES JR.. OLIVIA AISHA")
     found, _ = H.read_header(rows, H.find_labels(rows))
