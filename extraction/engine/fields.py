@@ -228,12 +228,19 @@ _YEAR_FIRST = re.compile(rf"({_D}{{4}}){_MARK}({_D}{{1,2}}){_MARK}({_D}{{1,2}})(
 def parse_date(raw: str) -> str | None:
     """ISO date from 04/03/2026, 03-APR-2026, April 03, 2026, 2026-04-03 (OCR digit slips fixed)."""
     found = _parse_date(raw)
-    if found is None and (year_split := _YEAR_SPLIT.sub(r"\1\2", raw)) != raw:
-        found = _parse_date(year_split)  # a blank OCR put inside the year (``Apr. 7, 2 023``)
+    if found is None and (year_split := _YEAR_SPLIT.sub(_year_joined, raw)) != raw:
+        # A blank OCR put inside the year (``Apr. 7, 2 023``, ``18 January 202 1``).
+        found = _parse_date(year_split)
     return found
 
 
-_YEAR_SPLIT = re.compile(r"(?<![\d/.-])([12])\s([09]\d{2})(?!\d)")
+_YEAR_SPLIT = re.compile(r"(?<![\d/.-])(\d{1,3})\s(\d{1,3})(?!\d)")
+
+
+def _year_joined(m: re.Match[str]) -> str:
+    """Two runs of digits a blank parts, joined when together they are a year of this era."""
+    year = m.group(1) + m.group(2)
+    return year if len(year) == 4 and year[:2] in ("19", "20") else m.group(0)
 
 
 def _parse_date(raw: str) -> str | None:
@@ -299,6 +306,8 @@ def _iso(y: str, mo: str, d: str) -> str | None:
         year = int(y)
         if year < 100:
             year += 2000 if year < 70 else 1900
+        if not 1900 <= year < 2100:
+            return None  # three digits of a year whose last OCR parted (``202 1``), no year
         return dt.date(year, int(mo), int(d)).isoformat()
     except ValueError:
         return None

@@ -445,8 +445,12 @@ def test_a_speck_between_the_letters_of_plt_is_no_obstacle() -> None:
     assert plt_of("PLT04") is None
 
 
-@pytest.mark.parametrize(("text", "iso"), [("Apr. 7, 2 023", "2023-04-07"), ("12 05 2 019", "2019-12-05")])
-def test_a_blank_inside_the_year_is_closed(text: str, iso: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("Apr. 7, 2 023", "2023-04-07"), ("12 05 2 019", "2019-12-05"), ("18 January 202 1", "2021-01-18")],
+)
+def test_a_blank_inside_the_year_is_closed_and_no_year_has_three_digits(text: str, iso: str) -> None:
+    assert F.parse_date("18-JAN-0202") is None
     assert F.parse_date(text) == iso
 
 
