@@ -53,6 +53,11 @@ _ALNUM_UPPER_FIX = str.maketrans({"O": "0", "Q": "0", "I": "1", "|": "1", "l": "
 _CASE_ALIKE = frozenset("cosuvwxzi")  # lower case drawn like its capital (i: a capital I's dot slip)
 
 
+# A surname before the full stop OCR read for the comma closing it, with its suffix: a roman
+# numeral (printed without a full stop) or ``JR.`` / ``SR.`` (printed with one).
+SURNAME_BEFORE_STOP = r"[A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI|[JS]R\.))?"
+
+
 def clean_name(raw: str, *, ocr: bool = False) -> str | None:
     value = _SPACES.sub(" ", raw).strip(" ,:;_-").lstrip(".")
     if value.endswith(".") and not re.search(r"\b(?:JR|SR)\.$", value, re.IGNORECASE):
@@ -77,7 +82,7 @@ def clean_name(raw: str, *, ocr: bool = False) -> str | None:
             saint = re.match(r"(?:ST|MT)\.\s*(?=[A-Za-z]{2})", value, flags=re.IGNORECASE)
             head = saint.group(0) if saint else ""
             rest = re.sub(
-                r"^([A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI|[JS]R\.))?)\.\s*(?=[A-Za-z])",
+                rf"^({SURNAME_BEFORE_STOP})\.\s*(?=[A-Za-z])",
                 r"\1, ",
                 value[len(head) :],
                 flags=re.IGNORECASE,

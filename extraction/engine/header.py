@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
+from .fields import SURNAME_BEFORE_STOP
 from .labels import IGNORED, MAX_LABEL_WORDS, Vocabulary, vocabulary
 from .layout import SEGMENT_GAP, Row, Segment
 from .sections import is_prose
@@ -139,9 +140,7 @@ _ANY = re.compile("")
 _OPENING_SHAPE = {
     # ``LAST, FIRST``, or its comma read as a full stop (``ABERNATHY. TY``, ``SMITH JR.. ANA``: the
     # name cleaner mends it).
-    "applicant_name": re.compile(
-        r"^[^,]{2,},\s*\S|^[A-Za-z'-]{2,}(?:\s+(?:II|III|IV|V|VI|[JS]R\.))?\.\s+[A-Za-z]", re.IGNORECASE
-    ),
+    "applicant_name": re.compile(rf"^[^,]{{2,}},\s*\S|^{SURNAME_BEFORE_STOP}\.\s+[A-Za-z]", re.IGNORECASE),
     "exam_title": re.compile(r"\(\s*[A-Z0-9]{3}\s*\)"),
 }
 
