@@ -12,7 +12,7 @@ from .catalog import Catalog
 from .code_tokens import LONGEST_CODE, mostly_capitals, prefix_of, tokens_of_row
 from .data.exams import ACS_PREFIXES
 from .layout import SEGMENT_GAP, Row
-from .sections import REPORT_END, is_description, is_prose
+from .sections import REPORT_END, cell_beside_description, is_prose
 from .types import ExtractionResult
 
 _PRINTED_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\.[IVX]{1,4}\.[A-Z]\.[KRS]\d{1,2}[a-z]?(?![A-Za-z0-9])")
@@ -56,10 +56,11 @@ def code_lines_unread(rows: Sequence[Row], used: set[int]) -> int:
     took: codes the list lost, counted, never guessed."""
     found = 0
     for _, row in rows_left(rows, used):
-        tokens = [] if is_prose(row.text) else tokens_of_row(row.text)
-        cells = [cell for cell in row.text.split(SEGMENT_GAP) if cell.strip()]
-        if len(cells) == 2 and is_description(cells[1]):
-            tokens = tokens_of_row(cells[0])  # a code garbled beside its description
+        described = cell_beside_description(row.text)
+        if described is not None:
+            tokens = tokens_of_row(described)  # a code garbled beside its description
+        else:
+            tokens = [] if is_prose(row.text) else tokens_of_row(row.text)
         if (
             tokens
             and all(_GARBLED_TOKEN.fullmatch(t) and _known_head(t) for t in tokens)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .layout import SEGMENT_GAP
+
 # Headings of the instructor's part of the report (AC 61-65 endorsements). Running text that
 # merely mentions an authorized instructor is not one.
 STATEMENTWORDS = (
@@ -69,3 +71,10 @@ def is_description(text: str) -> bool:
     return is_prose(text) or (
         len(words) >= (1 if marked else 2) and sum(ch.islower() for ch in letters) * 2 >= len(letters)
     )
+
+
+def cell_beside_description(text: str) -> str | None:
+    """The first cell of a row of two whose second is a description (``FLLF.K5c   Special
+    considerations``: a code printed with its element's text), else None."""
+    cells = [cell for cell in text.split(SEGMENT_GAP) if cell.strip()]
+    return cells[0] if len(cells) == 2 and is_description(cells[1]) else None

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from .code_checks import rows_left
 from .code_tokens import looks_like_squashed_acs, mostly_capitals, prefix_of, tokens_of_row
 from .layout import SEGMENT_GAP, Row
-from .sections import is_description, is_prose
+from .sections import cell_beside_description, is_prose
 
 # One code whose dots OCR lost or whose glyphs it garbled (``UAIB.K13``, ``IR.VLB.SHI``): two
 # letters, then letters, digits and at most four dots, ending in what reads as an element
@@ -69,8 +69,8 @@ def lone_codes(text: str) -> list[str]:
     codes = [_lone_code(cell) for cell in cells]
     if codes and all(codes):
         return [c for c in codes if c is not None]
-    head = codes[0] if codes else None
-    if head is not None and len(cells) == 2 and looks_like_squashed_acs(head) and is_description(cells[1]):
+    head = codes[0] if cell_beside_description(text) is not None else None
+    if head is not None and looks_like_squashed_acs(head):
         return [head]
     return []
 
