@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 
 from .catalog import Catalog
 from .code_tokens import LONGEST_CODE, mostly_capitals, prefix_of, tokens_of_row
+from .codes import merged_pairs
 from .data.exams import ACS_PREFIXES
 from .layout import SEGMENT_GAP, Row
 from .sections import REPORT_END, cell_beside_description, is_prose
@@ -71,10 +72,10 @@ def code_lines_unread(rows: Sequence[Row], used: set[int]) -> int:
 
 
 def _known_head(token: str) -> bool:
-    """The token opens with an ACS prefix, its ``I`` perhaps read with the dot after it as an
-    ``L`` (``HLILE.R2`` for ``HI.II.E.R2``)."""
+    """The token opens with an ACS prefix, its last letter perhaps read with the dot after it
+    as one glyph (``codes.merged_pairs``: ``HLILE.R2`` for ``HI.II.E.R2``)."""
     head = prefix_of(token)
-    return head in ACS_PREFIXES or (head[1:] == "L" and head[0] + "I" in ACS_PREFIXES)
+    return head in ACS_PREFIXES or any(head[0] + pair[0] in ACS_PREFIXES for pair in merged_pairs(head[1:]))
 
 
 def codes_unsplit(
