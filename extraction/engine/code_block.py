@@ -237,7 +237,7 @@ def parse_codes(
     # or neither are read (a heading may say "ACS codes" above learning statement codes). With
     # no code and no paragraph, a known test says it before a heading does: one without an
     # ACS has learning statement codes whatever the vendor's template calls its empty list,
-    # and so does one with an ACS taken before reports printed ACS codes.
+    # and so does one with an ACS on an older report that names an applicant ID.
     plt_explained, acs_explained = explained_kinds(r.text for r in rows)
     if plt_tokens and not acs_tokens:
         kind = "plt"
@@ -248,7 +248,9 @@ def parse_codes(
     elif acs_explained:
         kind = "acs"
     elif not tokens and result.exam_code in EXAM_TITLES:
-        kind = "acs" if exam_prefixes and not _before_acs_reports(result) else "plt"
+        # The FTN marks a report of the current format even when its date is older, the
+        # applicant ID one of the older format; the date only decides whether it is doubted.
+        kind = "acs" if exam_prefixes and not _applicant_id_only(result) else "plt"
     elif ACS_PARAGRAPH.search(all_text):
         kind = "acs"
     elif plt_tokens and len(plt_tokens) >= len(acs_tokens):

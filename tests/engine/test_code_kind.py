@@ -33,17 +33,30 @@ def test_an_empty_list_under_no_paragraph_of_a_current_report_is_an_acs_list(cat
 
 
 def test_an_empty_list_of_an_older_report_is_inferred_learning_statement_codes(catalog: Catalog) -> None:
-    # Reports printed ACS codes from 2020; an older PAR report listed learning statement codes.
+    # An applicant ID where current reports print an FTN marks an older report, which listed
+    # learning statement codes even for a test that has an ACS now.
     text = REPORT.format(score="100%", grade="PASS", codes="NONE", expires="04/30/2021")
-    result = parse_rows(rows_from_text(text.replace("March 14, 2026", "April 14, 2019")), catalog)
-    assert (result.exam_date, result.code_kind) == ("2019-04-14", "plt")
-    assert "code_kind_inferred" in result.review_reasons
-    # An applicant ID where current reports print an FTN marks an older report too.
     older = text.replace("Tracking #: A1B2C3D4", "Applicant ID: 966282168")
     result = parse_rows(rows_from_text(older), catalog)
     assert result.code_kind == "plt" and "code_kind_inferred" in result.review_reasons
     result = parse_rows(rows_from_text(text), catalog)
     assert result.code_kind == "acs" and "code_kind_inferred" not in result.review_reasons
+
+
+def test_an_empty_list_of_a_report_with_an_ftn_dated_before_2020_is_a_doubted_acs_list(
+    catalog: Catalog,
+) -> None:
+    # The FTN marks the current format; the date, older than the reports the domain dates ACS
+    # codes from, leaves the kind in doubt.
+    text = REPORT.format(score="100%", grade="PASS", codes="NONE", expires="04/30/2021")
+    result = parse_rows(rows_from_text(text.replace("March 14, 2026", "April 14, 2019")), catalog)
+    assert (result.exam_date, result.ftn, result.code_kind) == ("2019-04-14", "A1B2C3D4", "acs")
+    assert "code_kind_inferred" in result.review_reasons
+    older = text.replace("March 14, 2026", "April 14, 2019").replace(
+        "Tracking #: A1B2C3D4", "Applicant ID: 966282168"
+    )
+    result = parse_rows(rows_from_text(older), catalog)
+    assert result.code_kind == "plt" and "code_kind_inferred" in result.review_reasons
 
 
 @pytest.mark.parametrize(
@@ -61,7 +74,8 @@ def test_a_sentence_naming_the_kind_by_its_abbreviation_decides_an_empty_list(
     older = text.replace("March 14, 2026", "April 14, 2019").replace("Knowledge areas to review:", sentence)
     result = parse_rows(rows_from_text(older), catalog)
     assert result.code_kind == kind and "code_kind_inferred" not in result.review_reasons
-    # A heading or preface of two words says nothing: the test and the date decide, with review.
-    heading = older.replace(sentence, "ACS codes:")
+    # A heading or preface of two words says nothing: the test and the identity decide, with
+    # review (an applicant ID marks an older report of learning statement codes).
+    heading = older.replace(sentence, "ACS codes:").replace("Tracking #: A1B2C3D4", "Applicant ID: 966282168")
     result = parse_rows(rows_from_text(heading), catalog)
     assert result.code_kind == "plt" and "code_kind_inferred" in result.review_reasons
