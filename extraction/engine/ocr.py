@@ -21,10 +21,8 @@ Pipeline of :func:`recognize_image`:
    full-resolution image with a perspective warp.
 4. Boxes are grouped into visual rows (centres rotated by the page's dominant skew),
    and rows are read top to bottom, each crop alone (no batch padding), decoded over
-   printable ASCII only; with two threads, two rows at a time in reading lanes
-   (``OcrModels.read_async``), with the same lines as one row after the other. Lines
-   wider than ``SPLIT_RATIO`` heights are read in parts cut at word gaps. Code-like lines
-   are read from three framings and voted token by token.
+   printable ASCII only. Lines wider than ``SPLIT_RATIO`` heights are read in parts cut
+   at word gaps. Code-like lines are read from three framings and voted token by token.
 5. Reading stops after the row that ends the report ("DO NOT LOSE THIS REPORT" or the
    instructor's statement heading) unless ``full_page=True``.
 
@@ -33,8 +31,7 @@ Settings are module constants (``DET_LONG_SIDE``, ``SPLIT_RATIO``, ``VOTE_FRAMES
 ``bench/bench_ocr.py`` measures their variants.
 
 Thread safety: the models load once per process behind a lock; inference is serialised
-by a second lock so a process never runs more than ``INTRA_OP_THREADS`` math threads (each
-reading lane runs one).
+by a second lock so a process never runs more than ``INTRA_OP_THREADS`` math threads.
 """
 
 from __future__ import annotations
@@ -43,9 +40,7 @@ import math
 import re
 import time
 import unicodedata
-from collections import deque
-from concurrent.futures import Future, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
@@ -139,7 +134,6 @@ class _Piece:
     score: float
     chars: CharReads = ()  # each character's probability and runner-up; () when unknown
     others: tuple[str, ...] = ()  # what other framings read instead
-    checked: bool = False  # ``others`` is the reading from ``CHECK_FRAME`` of a copied value
 
 
 def warm_up() -> None:
@@ -302,9 +296,8 @@ def _grow_quad(q: Quad, vertical: float, horizontal: float) -> Quad:
 
 def _read_piece(
     models: OcrModels, rgb: imaging.Array, q: Quad, *, check: bool = True
-) -> tuple[Reading, tuple[str, ...], bool]:
-    """Read one detected box: the reading, what other framings read instead, and whether
-    those come from ``CHECK_FRAME``.
+) -> tuple[Reading, tuple[str, ...]]:
+    """Read one detected box: the reading, and what other framings read instead.
 
     The recogniser can flip ``III`` to ``II`` with full confidence when the box moves by a
     pixel or two, and such a misreading is itself a valid code. Code-like text is read as
@@ -317,9 +310,9 @@ def _read_piece(
     text, score, chars = models.read_line_chars(imaging.crop_quad(rgb, q), SPLIT_RATIO, REC_MIN_WIDTH)
     if not VOTE_FRAMES or not CODE_LIKE.search(text):
         if not check or CHECK_FRAME is None or len(text) > CHECK_LONGEST or not may_hold_copied_value(text):
-            return (text, score, chars), (), False
+            return (text, score, chars), ()
         other = _read_framed(models, rgb, q, CHECK_FRAME)[0]
-        return (text, score, chars), _others([other], text), True
+        return (text, score, chars), _others([other], text)
     readings = [(text, score)]
     chars_of = {text: chars}
     for frame in VOTE_FRAMES:
@@ -334,7 +327,7 @@ def _read_piece(
             break
     voted, voted_score = vote_readings(readings)
     # Each character's probability is known where one framing read the voted text whole.
-    return (voted, voted_score, chars_of.get(voted, ())), _others([t for t, _ in readings], voted), False
+    return (voted, voted_score, chars_of.get(voted, ())), _others([t for t, _ in readings], voted)
 
 
 def _read_framed(models: OcrModels, rgb: imaging.Array, q: Quad, frame: tuple[float, float]) -> Reading:
@@ -420,53 +413,19 @@ def _recognize_locked(
         quads = _detect_page(models, rgb) or quads
 
     rows = _group_rows(quads, imaging.dominant_skew(quads))
-    return _read_rows(models, rgb, rows, full_page), rotation, rgb
-
-
-def _read_rows(
-    models: OcrModels, rgb: imaging.Array, rows: list[list[Quad]], full_page: bool
-) -> list[OcrLine]:
-    """The rows' lines top to bottom, up to the end of the report unless ``full_page``.
-
-    With reading lanes, the rows below are read while the one above is. What such a row could
-    not know yet is settled when it is taken: whether the codes began above it (a copied value
-    is checked only above them) and whether the report ended (it is then dropped). The lines
-    are those of reading one row after the other.
-    """
     lines: list[OcrLine] = []
     header = True  # above the first line of codes, where the values copied from the page stand
-    pending: deque[tuple[Future[list[_Piece]], bool]] = deque()
-    waiting = iter(rows)
-    # One row more than there are lanes, so no lane idles while the oldest row is finished.
-    ahead = models.lanes + 1 if models.pool is not None else 1
-    try:
-        while True:
-            while len(pending) < ahead and (row := next(waiting, None)) is not None:
-                pending.append((models.read_async(_read_row, models, rgb, row, header), header))
-            if not pending:
-                break
-            future, checked = pending.popleft()
-            pieces = future.result()
-            if checked and not header:
-                pieces = [replace(p, others=(), checked=False) if p.checked else p for p in pieces]
-            if not pieces:
-                continue
-            lines.append(_line(pieces, rgb.shape[1]))
-            header = header and not _CODE_SHAPE.search(lines[-1].text)
-            if not full_page and _is_end_marker(lines[-1].text):
-                break
-    finally:
-        for future, _ in pending:
-            future.cancel()
-        wait([future for future, _ in pending])  # no read outlives the models' lock
-    return lines
-
-
-def _read_row(models: OcrModels, rgb: imaging.Array, row: list[Quad], check: bool) -> list[_Piece]:
-    pieces = []
-    for q in row:
-        (read, score, chars), others, checked = _read_piece(models, rgb, q, check=check)
-        text = unicodedata.normalize("NFKC", read).strip()
-        if text and score >= MIN_PIECE_SCORE:
-            pieces.append(_Piece(q, text, score, chars if text == read else (), others, checked))
-    return pieces
+    for row in rows:
+        pieces = []
+        for q in row:
+            (read, score, chars), others = _read_piece(models, rgb, q, check=header)
+            text = unicodedata.normalize("NFKC", read).strip()
+            if text and score >= MIN_PIECE_SCORE:
+                pieces.append(_Piece(q, text, score, chars if text == read else (), others))
+        if not pieces:
+            continue
+        lines.append(_line(pieces, rgb.shape[1]))
+        header = header and not _CODE_SHAPE.search(lines[-1].text)
+        if not full_page and _is_end_marker(lines[-1].text):
+            break
+    return lines, rotation, rgb

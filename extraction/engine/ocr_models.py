@@ -10,10 +10,8 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import cv2
 import numpy as np
@@ -22,7 +20,6 @@ from numpy.typing import NDArray
 from extraction.engine import imaging
 from extraction.engine.layout import CharReads
 
-T = TypeVar("T")
 Quad = NDArray[np.float64]
 # (text, mean character probability, each character's probability and runner-up)
 Reading = tuple[str, float, CharReads]
@@ -76,11 +73,6 @@ class OcrModels:
 
     Only the ONNX files and the DB box post-processing come from ``rapidocr``; the
     sessions are built here so no code path can reach the library's download fallback.
-
-    With two threads or more, lines can also be read in ``lanes``: as many worker threads,
-    each running the recognition model on one thread of its own. A line crop is too small
-    for the model's math to use two threads well (a read on two threads takes about 60% of
-    the time on one), so two lines read side by side finish sooner than one after the other.
     """
 
     def __init__(self, threads: int) -> None:
@@ -99,15 +91,6 @@ class OcrModels:
         self.det = _session(paths["det"], threads)
         self.cls = _session(paths["cls"], threads)
         self.rec = _session(paths["rec"], threads)
-        self.pid = os.getpid()
-        self.lanes = threads
-        self.rec_lane = _session(paths["rec"], 1) if threads > 1 else self.rec
-        self._local = threading.local()
-        self.pool = (
-            ThreadPoolExecutor(threads, thread_name_prefix="ocr-lane", initializer=self._enter_lane)
-            if threads > 1
-            else None
-        )
         self.db = DBPostProcess(
             thresh=0.3,
             box_thresh=0.5,
@@ -124,20 +107,6 @@ class OcrModels:
         self.rec_chars = [charset[i] for i in keep]
         self.rec_marks = np.asarray([self.rec_chars.index(mark) for mark in SOFT_MARKS], dtype=np.int64)
         self.lock = threading.Lock()
-
-    def _enter_lane(self) -> None:
-        self._local.lane = True
-
-    def read_async(self, read: Callable[..., T], *args: Any) -> Future[T]:
-        """Run ``read`` in a lane, or at once in this thread when there is none."""
-        if self.pool is not None:
-            return self.pool.submit(read, *args)
-        done: Future[T] = Future()
-        try:
-            done.set_result(read(*args))
-        except Exception as error:
-            done.set_exception(error)
-        return done
 
     def detect(self, rgb: imaging.Array) -> list[Quad]:
         """Text boxes (tl, tr, br, bl) in the coordinates of ``rgb``."""
@@ -172,8 +141,7 @@ class OcrModels:
         """
         width = math.ceil(48 * crop.shape[1] / max(crop.shape[0], 1))
         batch = fit_strip(crop, 48, max(min_width, width))[np.newaxis]
-        session = self.rec_lane if getattr(self._local, "lane", False) else self.rec
-        probs = session.run(None, {session.get_inputs()[0].name: batch})[0]
+        probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
         return self._decode(probs[0])
 
     def recognize_line(
@@ -341,14 +309,10 @@ _models_lock = threading.Lock()
 
 
 def get_models(threads: int) -> OcrModels:
-    """The process's models, loaded once behind a lock; ``threads`` applies to the first load.
-
-    A process forked from one that had loaded them loads its own: the lanes' threads of the
-    parent do not exist in the child, and a read sent to them would never return.
-    """
+    """The process's models, loaded once behind a lock; ``threads`` applies to the first load."""
     global _models
-    if _models is None or _models.pid != os.getpid():
+    if _models is None:
         with _models_lock:
-            if _models is None or _models.pid != os.getpid():
+            if _models is None:
                 _models = OcrModels(_threads(threads))
     return _models

@@ -99,7 +99,7 @@ _PAGE = np.full((20, 60, 3), 255, dtype=np.uint8)
 
 def test_a_piece_of_text_is_read_from_a_second_framing_that_does_not_vote() -> None:
     models = _Models(["OKAFOR, KENJI", "OKAFOR, KENUJI"])
-    (text, _, _), others, _ = ocr._read_piece(models, _PAGE, _QUAD)  # type: ignore[arg-type]
+    (text, _, _), others = ocr._read_piece(models, _PAGE, _QUAD)  # type: ignore[arg-type]
     assert (text, others, models.calls) == ("OKAFOR, KENJI", ("OKAFOR, KENUJI",), 2)
 
 
@@ -110,7 +110,7 @@ def test_a_second_framing_that_agrees_leaves_no_other_reading() -> None:
 
 def test_the_code_readings_that_lost_the_vote_are_kept() -> None:
     models = _Models(["IR.III.B.R1", "IR.II.B.R1", "IR.III.B.R1"])
-    (text, _, _), others, _ = ocr._read_piece(models, _PAGE, _QUAD)  # type: ignore[arg-type]
+    (text, _, _), others = ocr._read_piece(models, _PAGE, _QUAD)  # type: ignore[arg-type]
     assert (text, others) == ("IR.III.B.R1", ("IR.II.B.R1",))
 
 
