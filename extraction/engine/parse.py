@@ -50,7 +50,9 @@ def is_aktr(rows: Sequence[Row], hits: Sequence[H.LabelHit]) -> bool:
     """Whether the rows are a knowledge test report: a report's wording and two of its core
     labels, or four core labels. With labels garbled past reading (a blurred photo), a report's
     wording, a known test's title and an exam ID (its long number) or one core label still say
-    so: the result is then read with what it has, and its gaps sent to review."""
+    so; so do a known test's title and four fields labelled, where the report's wording was
+    lost or never printed (a template with neither heading nor paragraph of a report's words).
+    The result is then read with what it has, and its gaps sent to review."""
     fields_seen = {h.field for h in hits}
     marker = any(REPORT_MARKERS.search(r.text) for r in rows)
     core = len(
@@ -58,8 +60,10 @@ def is_aktr(rows: Sequence[Row], hits: Sequence[H.LabelHit]) -> bool:
     )
     if (marker and core >= 2) or core >= 4:
         return True
-    if not marker or _title_without_label(rows, set()) is None:
+    if _title_without_label(rows, set()) is None:
         return False
+    if not marker:
+        return len(fields_seen) >= 4
     return core >= 1 or any(_LONG_NUMBER.search(r.text) for r in rows)
 
 

@@ -353,6 +353,34 @@ def test_a_report_whose_labels_are_garbled_past_reading_is_read_for_review(catal
     assert err.value.code == "not_an_aktr"
 
 
+def test_a_known_title_and_four_labelled_fields_are_a_report_without_its_wording(catalog: Catalog) -> None:
+    # A blurred photo of a template that prints no report wording: the heading is no marker, the
+    # exam and date labels are garbled past reading, the codes lost their dots.
+    page = [
+        "Test Results Summary",
+        "Exam.   Cammercial Pilat Airplume (CAX)",
+        "Duetime.   09-07-2N9",
+        "Testing center   XU232649",
+        "Examinee.   OBRIEN, ALEXANDRA",
+        "Test score (%):   90",
+        "Sitting.   2",
+        "CAIV.BK3",
+        "** END OF REPORT **",
+    ]
+    result = parse_rows(rows_from_text("\n".join(page)), catalog, path="ocr")
+    assert (result.exam_code, result.score, result.take, result.exam_site) == ("CAX", 90, 2, "XU232649")
+    assert result.review is True and "field_missing:exam_date" in result.review_reasons
+    # Three labelled fields (the exam's among them), or four without a known test's title, are
+    # no report.
+    for kept in (
+        [line for line in page if not line.startswith(("Sitting", "Testing"))],
+        [line for line in page if "(CAX)" not in line],
+    ):
+        with pytest.raises(ExtractionError) as err:
+            parse_rows(rows_from_text("\n".join(kept)), catalog, path="ocr")
+        assert err.value.code == "not_an_aktr"
+
+
 def test_a_name_parted_at_its_comma_below_its_label_is_read_whole() -> None:
     rows = [
         _row(0, ("APP.'S NAME", 140), ("FAA TRACKING NO.", 836)),
