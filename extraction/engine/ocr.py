@@ -77,6 +77,9 @@ VOTE_SHAPES = True
 # a misreading seldom survives a change of framing: the second reading does not vote, it only
 # tells the parser where the recogniser would have read the value otherwise.
 CHECK_FRAME: tuple[float, float] | None = (0.1, 0.2)
+# Share of a box's height by which two level boxes of one line may overlap (the detector's
+# margin on both sides).
+LEVEL_OVERLAP = 0.6
 # A row whose ink reaches this share of the page's width from its right edge runs into it.
 CLIP_MARGIN = 0.005
 # Pieces longer than this are prose (the explanatory paragraph): no copied value is, and a
@@ -201,7 +204,7 @@ def _group_rows(quads: list[Quad], skew_degrees: float) -> list[list[Quad]]:
         for row in reversed(rows[-3:]):
             row_y = sum(r[0] for r in row) / len(row)
             row_h = max(r[2] for r in row)
-            if abs(uy - row_y) <= 0.5 * max(h, row_h) and not _overlaps(q, row):
+            if abs(uy - row_y) <= 0.5 * max(h, row_h) and not _overlaps(it, row):
                 row.append(it)
                 break
         else:
@@ -210,12 +213,22 @@ def _group_rows(quads: list[Quad], skew_degrees: float) -> list[list[Quad]]:
     return [[r[3] for r in sorted(row, key=lambda r: r[1])] for row in rows]
 
 
-def _overlaps(q: Quad, row: list[tuple[float, float, float, Quad]]) -> bool:
+def _overlaps(item: tuple[float, float, float, Quad], row: list[tuple[float, float, float, Quad]]) -> bool:
+    """Whether the box overlaps a box of the row horizontally as stacked lines do.
+
+    The detector grows each word's box by about 0.3 of its height on every side, so two
+    adjacent words of one line whose centres stand level (within a quarter of a height) may
+    overlap by up to 0.6 of a height: short words with one blank between them (``EXP.`` and
+    ``DT``) are not stacked lines.
+    """
+    uy, _, h, q = item
     x0, x1 = float(q[:, 0].min()), float(q[:, 0].max())
-    for other in row:
-        o = other[3]
+    for oy, _, oh, o in row:
         ox0, ox1 = float(o[:, 0].min()), float(o[:, 0].max())
-        if min(x1, ox1) - max(x0, ox0) > 0.3 * min(x1 - x0, ox1 - ox0):
+        allowed = 0.3 * min(x1 - x0, ox1 - ox0)
+        if abs(uy - oy) <= 0.25 * max(h, oh):
+            allowed = max(allowed, LEVEL_OVERLAP * min(h, oh))
+        if min(x1, ox1) - max(x0, ox0) > allowed:
             return True
     return False
 

@@ -6,6 +6,8 @@ sample files and no system fonts.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -128,3 +130,21 @@ def test_models_load_from_the_wheel_without_network(tmp_path: object) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "PLT058"
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> Any:
+    import numpy as np
+
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+
+
+def test_level_words_whose_grown_boxes_overlap_share_a_row_and_stacked_lines_do_not() -> None:
+    from extraction.engine.ocr import _group_rows
+
+    # ``EXP.`` and ``DT`` one blank apart: the detector's margins overlap by 18 of 35 pixels.
+    label, short, value = _box(159, 1017, 259, 1050), _box(241, 1015, 299, 1050), _box(327, 1015, 537, 1050)
+    assert [len(row) for row in _group_rows([label, short, value], 0.0)] == [3]
+    # A word under another, half a line lower, overlapping as much: two rows.
+    assert [len(row) for row in _group_rows([label, _box(241, 1032, 299, 1067)], 0.0)] == [1, 1]
+    # Level boxes that overlap by more than both margins are still kept apart.
+    assert [len(row) for row in _group_rows([label, _box(220, 1015, 299, 1050)], 0.0)] == [1, 1]
