@@ -182,7 +182,7 @@ def _widest(quads: list[Quad], count: int) -> list[Quad]:
     return sorted(quads, key=lambda q: -_quad_size(q)[0])[:count]
 
 
-def _group_rows(quads: list[Quad], skew_degrees: float) -> list[list[Quad]]:
+def rows_of_boxes(quads: list[Quad], skew_degrees: float) -> list[list[Quad]]:
     """Group boxes whose de-skewed vertical centres fall within half a line height.
 
     Rows come back top to bottom, each sorted left to right. Boxes that overlap
@@ -425,7 +425,7 @@ def _recognize_locked(
         # is detected again once upright and reads exactly like an upright original.
         quads = _detect_page(models, rgb) or quads
 
-    rows = _group_rows(quads, imaging.dominant_skew(quads))
+    rows = rows_of_boxes(quads, imaging.dominant_skew(quads))
     lines: list[OcrLine] = []
     header = True  # above the first line of codes, where the values copied from the page stand
     for row in rows:

@@ -197,7 +197,7 @@ def _ocr(image: Any, page: int) -> list[Row]:
                 bool(getattr(line, "clipped", False)),
             )
         )
-    # The lines come top to bottom along the page's own skew (``ocr._group_rows``); sorting
+    # The lines come top to bottom along the page's own skew (``ocr.rows_of_boxes``); sorting
     # their upright boxes instead would put a short label at the left of a tilted page above
     # the wider row of values printed before it.
     prepared = getattr(ocr_page, "image", None)  # the flattened, upright page the boxes refer to

@@ -139,12 +139,12 @@ def _box(x0: float, y0: float, x1: float, y1: float) -> Any:
 
 
 def test_level_words_whose_grown_boxes_overlap_share_a_row_and_stacked_lines_do_not() -> None:
-    from extraction.engine.ocr import _group_rows
+    from extraction.engine.ocr import rows_of_boxes
 
     # ``EXP.`` and ``DT`` one blank apart: the detector's margins overlap by 18 of 35 pixels.
     label, short, value = _box(159, 1017, 259, 1050), _box(241, 1015, 299, 1050), _box(327, 1015, 537, 1050)
-    assert [len(row) for row in _group_rows([label, short, value], 0.0)] == [3]
+    assert [len(row) for row in rows_of_boxes([label, short, value], 0.0)] == [3]
     # A word under another, half a line lower, overlapping as much: two rows.
-    assert [len(row) for row in _group_rows([label, _box(241, 1032, 299, 1067)], 0.0)] == [1, 1]
+    assert [len(row) for row in rows_of_boxes([label, _box(241, 1032, 299, 1067)], 0.0)] == [1, 1]
     # Level boxes that overlap by more than both margins are still kept apart.
-    assert [len(row) for row in _group_rows([label, _box(220, 1015, 299, 1050)], 0.0)] == [1, 1]
+    assert [len(row) for row in rows_of_boxes([label, _box(220, 1015, 299, 1050)], 0.0)] == [1, 1]
