@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.engine import Catalog, extract_document
+from extraction.engine import Catalog, ExtractionResult, extract_document
 from tests.engine.test_ocr_path import FOOTER, HEADER, FakePage, fake_ocr, header_titled, page_of, png_bytes
 
 __all__ = ["fake_ocr"]  # the fixture, imported for the tests below
+
+
+def _read(fake_ocr: list[FakePage], catalog: Catalog, title: str, *lines: str) -> ExtractionResult:
+    """The report of the test ``title`` whose code block OCR read as ``lines``."""
+    fake_ocr.append(page_of([*header_titled(title), *lines, *FOOTER]))
+    return extract_document(png_bytes(), catalog)
 
 
 def test_a_grid_row_of_cells_all_garbled_past_a_codes_shape_is_read_never_dropped(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
     seen = ["UAIBKS   UAIB.Ko   UAIEK14", "PASSED   PASSED   PASSED"]
-    fake_ocr.append(page_of([*header_titled("Unmanned Aircraft General - Small (UAG)"), *seen, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(fake_ocr, catalog, "Unmanned Aircraft General - Small (UAG)", *seen)
     # The two cells that lost every dot spell one catalogue code each; the third keeps a dot
     # and is too far from any: for a person, with candidates.
     assert {d.raw: d.code for d in result.codes_detail} == {"UAIBKS": "UA.I.B.K5", "UAIEK14": "UA.I.E.K14"}
@@ -54,9 +59,7 @@ def test_a_token_that_lost_its_dots_and_a_glyph_more_is_left_unresolved(
 def test_a_lone_code_garbled_past_reading_under_the_paragraph_is_sent_to_review(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
-    lines = [*header_titled("Commercial Pilot Airplane (CAX)"), "CA.1XZ4", *FOOTER]
-    fake_ocr.append(page_of(lines))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(fake_ocr, catalog, "Commercial Pilot Airplane (CAX)", "CA.1XZ4")
     assert result.codes == [] and "code_unread" in result.review_reasons
 
 
@@ -71,8 +74,7 @@ def test_a_lone_code_garbled_past_reading_under_the_paragraph_is_sent_to_review(
 def test_a_lone_blurred_code_line_the_catalogue_resolves_is_read_and_sent_to_review(
     fake_ocr: list[FakePage], catalog: Catalog, title: str, line: str, code: str
 ) -> None:
-    fake_ocr.append(page_of([*header_titled(title), line, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(fake_ocr, catalog, title, line)
     assert result.codes == [code]
     assert "code_blurred" in result.review_reasons and result.review
 
@@ -81,8 +83,7 @@ def test_a_row_of_codes_that_all_lost_their_dots_is_read_never_dropped(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
     line = "CAIFR2 - CAIVB.S? - CAVLCK2"
-    fake_ocr.append(page_of([*header_titled("Commercial Pilot Airplane (CAX)"), line, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(fake_ocr, catalog, "Commercial Pilot Airplane (CAX)", line)
     assert result.codes == ["CA.I.F.R2", "CA.VI.C.K2"]
     assert [u.raw for u in result.unresolved] == ["CAIVB.S?"]  # an unread glyph: for a person
     assert {"code_unresolved", "code_blurred"} <= set(result.review_reasons)
@@ -99,8 +100,7 @@ def test_a_row_of_codes_that_all_lost_their_dots_is_read_never_dropped(
 def test_a_blurred_line_the_exam_does_not_vouch_for_is_only_counted(
     fake_ocr: list[FakePage], catalog: Catalog, line: str, reason: str | None
 ) -> None:
-    fake_ocr.append(page_of([*header_titled("Commercial Pilot Airplane (CAX)"), line, *FOOTER]))
-    result = extract_document(png_bytes(), catalog)
+    result = _read(fake_ocr, catalog, "Commercial Pilot Airplane (CAX)", line)
     assert result.codes == [] and result.unresolved == []
     assert (reason in result.review_reasons) if reason else not result.review
 
@@ -134,15 +134,14 @@ def test_garbled_codes_beside_their_descriptions_are_read_or_sent_to_review(
 ) -> None:
     """A list that prints each code with its element's description, the dots of some lost: a
     sub-element's description of one word after its letter (``a. Crosswind``) is one too."""
-    lines = [
-        *header_titled("Flight Instructor Rotorcraft/Helicopter (FRH)"),
+    result = _read(
+        fake_ocr,
+        catalog,
+        "Flight Instructor Rotorcraft/Helicopter (FRH)",
         "HLIIJ.K14   Use of an electronic flight bag (EFB), if used.",
         "HILVIILA.R2a   a. Crosswind",
         "HI.VIII.B.K3   Landing surface, obstructions, and selection of...",
-        *FOOTER,
-    ]
-    fake_ocr.append(page_of(lines))
-    result = extract_document(png_bytes(), catalog)
+    )
     read = {d.raw for d in result.codes_detail} | {u.raw for u in result.unresolved}
     assert read == {"HLIIJ.K14", "HILVIILA.R2a", "HI.VIII.B.K3"}
     assert {"HI.II.J.K14", "HI.VIII.B.K3"} <= set(result.codes) and result.review
@@ -151,13 +150,12 @@ def test_garbled_codes_beside_their_descriptions_are_read_or_sent_to_review(
 def test_a_garbled_code_beside_its_description_that_no_code_row_took_is_counted(
     fake_ocr: list[FakePage], catalog: Catalog
 ) -> None:
-    lines = [
-        *header_titled("Flight Instructor Rotorcraft/Helicopter (FRH)"),
+    result = _read(
+        fake_ocr,
+        catalog,
+        "Flight Instructor Rotorcraft/Helicopter (FRH)",
         "HLILE.R2   Uncoordinated flight.",
         "Each code is listed once even when several questions map to it.",
         "HI.VIII.B.K3   Landing surface, obstructions, and selection of...",
-        *FOOTER,
-    ]
-    fake_ocr.append(page_of(lines))
-    result = extract_document(png_bytes(), catalog)
+    )
     assert "HI.VIII.B.K3" in result.codes and "code_unread" in result.review_reasons
