@@ -2,7 +2,8 @@
 
 The ONNX files ship inside the ``rapidocr`` wheel and are opened by explicit path, so the
 library's download fallback is never reached and the process works offline. Sessions are
-bounded in threads and load once per process.
+bounded in threads and load once per process; the recogniser's class layer is cut to the
+characters the decoder reads as it loads (``rec_head``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from extraction.engine import imaging
+from extraction.engine import imaging, rec_head
 from extraction.engine.layout import CharReads
 
 Quad = NDArray[np.float64]
@@ -33,7 +34,7 @@ def _threads(default: int) -> int:
     return max(1, min(value, os.cpu_count() or 1))
 
 
-def _session(path: Path, threads: int) -> Any:
+def _session(model: Path | bytes, threads: int) -> Any:
     """An onnxruntime session bounded to ``threads`` math threads that sleep when idle.
 
     Spinning worker threads (onnxruntime's default) burn a core between calls, which on a
@@ -49,7 +50,8 @@ def _session(path: Path, threads: int) -> Any:
     opts.enable_cpu_mem_arena = False
     opts.log_severity_level = 3
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    source = model if isinstance(model, bytes) else str(model)
+    return ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 # Weight a mark must reach in the frames between two letters to be kept there: a blurred word
@@ -90,7 +92,13 @@ class OcrModels:
                 raise RuntimeError(f"OCR model missing from the rapidocr package: {path}")
         self.det = _session(paths["det"], threads)
         self.cls = _session(paths["cls"], threads)
-        self.rec = _session(paths["rec"], threads)
+        rec_model = paths["rec"].read_bytes()
+        # Class 0 is the CTC blank, then the model's dictionary, then a space; the decoder
+        # reads the blank, printable ASCII and the space, and the model scores those only.
+        charset = ["", *rec_head.metadata(rec_model)["character"].splitlines(), " "]
+        keep = [0] + [i for i, ch in enumerate(charset) if len(ch) == 1 and 32 <= ord(ch) < 127]
+        self.rec = _session(rec_head.cut_classes(rec_model, keep, len(charset)), threads)
+        self.rec_chars = [charset[i] for i in keep]
         self.db = DBPostProcess(
             thresh=0.3,
             box_thresh=0.5,
@@ -99,12 +107,6 @@ class OcrModels:
             score_mode="fast",
             use_dilation=True,
         )
-        # Class 0 is the CTC blank, then the model's dictionary, then a space.
-        meta = self.rec.get_modelmeta().custom_metadata_map
-        charset = ["", *meta["character"].splitlines(), " "]
-        keep = [0] + [i for i, ch in enumerate(charset) if len(ch) == 1 and 32 <= ord(ch) < 127]
-        self.rec_classes = np.asarray(keep, dtype=np.int64)
-        self.rec_chars = [charset[i] for i in keep]
         self.rec_marks = np.asarray([self.rec_chars.index(mark) for mark in SOFT_MARKS], dtype=np.int64)
         self.lock = threading.Lock()
 
@@ -136,8 +138,8 @@ class OcrModels:
         and the result never depends on its neighbours.
 
         The multilingual model also knows CJK glyphs and full-width punctuation; a report
-        holds neither, and restricting the decoder to ASCII turns readings such as a CJK
-        glyph for ``III`` into the nearest Latin characters with an honest, lower score.
+        holds neither, and the model scores printable ASCII only (``rec_head``), which turns
+        readings such as a CJK glyph for ``III`` into the nearest Latin characters.
         """
         width = math.ceil(48 * crop.shape[1] / max(crop.shape[0], 1))
         batch = fit_strip(crop, 48, max(min_width, width))[np.newaxis]
@@ -189,10 +191,9 @@ class OcrModels:
         ``I`` of ``IR.VI.A.S2`` read ``IR.V.A.S2``) makes the character after it a hesitation
         too, whose rival holds that glyph, once its weight reaches ``HIDDEN_GLYPH_MIN``.
         """
-        sub = probs[:, self.rec_classes]
-        best = sub.argmax(axis=1)
-        best_p = sub.max(axis=1)
-        marks = sub[:, self.rec_marks]
+        best = probs.argmax(axis=1)
+        best_p = probs.max(axis=1)
+        marks = probs[:, self.rec_marks]
         marks_at = self.rec_marks.tolist()
         chars: list[str] = []
         scores: list[float] = []
@@ -220,7 +221,7 @@ class OcrModels:
                     elif (near := _soft_mark(gap, NEAR_MARK)) is not None:
                         doubts[len(chars)] = near
                 if chars:  # a gap lies between this character and the last
-                    nearly = _hidden_glyph(sub[end + 1 : t], [0, written, k, *marks_at], self.rec_chars)
+                    nearly = _hidden_glyph(probs[end + 1 : t], [0, written, k, *marks_at], self.rec_chars)
                     if nearly is not None:
                         hidden[len(chars)] = nearly
                 chars.append(ch)
@@ -239,7 +240,7 @@ class OcrModels:
             previous = k
         if not chars:
             return "", 0.0, ()
-        reads = list(zip(peaks, _rivals(sub, at, self.rec_chars), strict=True))
+        reads = list(zip(peaks, _rivals(probs, at, self.rec_chars), strict=True))
         for k, (mark, weight) in doubts.items():
             # The rival of the letter is the mark before it (``LIAMZOE`` as ``LIAM ZOE``),
             # as likely as the mark's weight came near its threshold.

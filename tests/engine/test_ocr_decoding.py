@@ -13,7 +13,6 @@ from extraction.engine.ocr_models import HIDDEN_GLYPH_MIN, SOFT_MARKS, OcrModels
 _CHARS = ["", *"ABEFHILKNOPRSVW.1'-", " "]
 # A recogniser's dictionary without its model: what the decoder reads from ``self``.
 _FAKE = SimpleNamespace(
-    rec_classes=np.arange(len(_CHARS)),
     rec_chars=_CHARS,
     rec_marks=np.asarray([_CHARS.index(m) for m in SOFT_MARKS]),
 )
