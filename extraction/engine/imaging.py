@@ -67,6 +67,26 @@ def resize_to_long_side(rgb: Array, long_side: int) -> tuple[Array, float]:
     return np.asarray(out, dtype=np.uint8), scale
 
 
+def thumbnail(rgb: Array, long_side: int) -> tuple[Array, float]:
+    """The page shrunk to about ``long_side`` for the steps that need only its shape (the
+    sheet's outline, the inked area, the paper's light), and the factor from page to
+    thumbnail coordinates.
+
+    OpenCV's area resize is about three times faster by a whole factor than by any other,
+    and these steps run on every page: the page is first reduced by the largest whole
+    factor that keeps it above ``long_side`` (the few rows and columns past a multiple of
+    that factor are left out), then by the rest.
+    """
+    h, w = rgb.shape[:2]
+    k = max(h, w) // long_side
+    if k < 2:
+        return resize_to_long_side(rgb, long_side)
+    h, w = h - h % k, w - w % k
+    reduced = cv2.resize(rgb[:h, :w], (w // k, h // k), interpolation=cv2.INTER_AREA)
+    small, scale = resize_to_long_side(np.asarray(reduced, dtype=np.uint8), long_side)
+    return small, scale / k
+
+
 def resize_by(rgb: Array, scale: float) -> Array:
     if abs(scale - 1.0) < 1e-3:
         return rgb
@@ -220,7 +240,7 @@ def content_box(rgb: Array, margin: float = 0.03, ink_ratio: float = 0.85) -> tu
     count); the whole image is returned when nothing stands out.
     """
     h, w = rgb.shape[:2]
-    small, scale = resize_to_long_side(rgb, 512)
+    small, scale = thumbnail(rgb, 512)
     gray = to_gray(small).astype(np.float32)
     background = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (21, 21)))
     ink = gray < background * ink_ratio
@@ -252,7 +272,7 @@ def paper_background(rgb: Array) -> NDArray[np.uint8]:
     A closing wider than any stroke replaces text by the paper around it; a median then
     removes what is left of bold headings and rules without smearing a shadow's edge.
     """
-    small, _ = resize_to_long_side(rgb, _LIGHT_LONG_SIDE)
+    small, _ = thumbnail(rgb, _LIGHT_LONG_SIDE)
     gray = to_gray(small)
     closed = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11)))
     return np.asarray(cv2.medianBlur(closed, 9), dtype=np.uint8)

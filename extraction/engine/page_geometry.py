@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .imaging import Array, resize_to_long_side, to_gray
+from .imaging import Array, thumbnail, to_gray
 
 # The page finder works on a copy this large: enough for corners within a pixel or two of
 # the full picture once each side is refitted to its contour points.
@@ -205,7 +205,7 @@ def find_page_quad(rgb: Array) -> NDArray[np.float64] | None:
     h, w = rgb.shape[:2]
     if h < 64 or w < 64:
         return None
-    small, scale = resize_to_long_side(rgb, _QUAD_LONG_SIDE)
+    small, scale = thumbnail(rgb, _QUAD_LONG_SIDE)
     gray = to_gray(small)
     sh, sw = gray.shape
     closed = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))

@@ -60,6 +60,28 @@ def test_resize_to_long_side() -> None:
     assert scale == pytest.approx(0.4)
 
 
+@pytest.mark.parametrize("size", [(2550, 3300), (2551, 3307), (1700, 2200), (700, 500)])
+def test_thumbnail_is_the_area_resize_within_rounding_and_maps_points_back(size: tuple[int, int]) -> None:
+    page = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((size[0] // 3, size[1] // 4, size[0] // 3 + 60, size[1] // 4 + 40), fill=0)
+    for y in range(size[1] // 2, size[1] - 100, 90):  # text below, the box alone above
+        draw.text((80, y), "PA.I.C.K2a   PLT058   SCORE 85", font=ImageFont.load_default(size=40), fill=0)
+    arr = imaging.to_rgb_array(page)
+    small, scale = imaging.thumbnail(arr, 512)
+    direct, direct_scale = imaging.resize_to_long_side(arr, 512)
+    assert abs(max(small.shape[:2]) - 512) <= 1
+    assert scale == pytest.approx(direct_scale, rel=0.01)
+    cropped = direct[: small.shape[0], : small.shape[1]].astype(np.int16)
+    difference = np.abs(small[: cropped.shape[0], : cropped.shape[1]].astype(np.int16) - cropped)
+    assert difference.mean() < 3.0
+    # The black box's corner lands where the factor puts it, within a thumbnail pixel.
+    gray = small[..., 0]
+    ys, xs = np.nonzero(gray[: int(size[1] // 2 * scale) - 2] < 64)
+    assert xs.min() == pytest.approx(size[0] // 3 * scale, abs=1.5)
+    assert ys.min() == pytest.approx(size[1] // 4 * scale, abs=1.5)
+
+
 def test_dominant_skew_ignores_short_boxes() -> None:
     def box(x: float, y: float, w: float, h: float, deg: float) -> np.ndarray:
         t = np.radians(deg)
