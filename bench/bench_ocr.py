@@ -9,7 +9,9 @@ Runs before any parser exists, so accuracy is judged on the raw OCR text:
   exam date in any printed style) found in the text;
 * exact: documents where every code and every field was found;
 * time: per page, median and p95 (other processes share the CPU, so compare variants run
-  in the same invocation and quote medians).
+  in the same invocation and quote medians);
+* yardstick: the median time of one fixed read by the recognition model, before and after
+  each variant, so that page times from different machines or hours can be compared.
 
 Usage::
 
@@ -328,6 +330,28 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def yardstick_ms(runs: int = 30) -> float:
+    """Median time of one read of a fixed 48 x 384 strip by the recognition model.
+
+    Page times move with the machine as much as with the engine: this figure, measured in
+    the same process, tells how fast the machine was, so runs on different machines or
+    hours can be compared through the ratio of page time to yardstick.
+    """
+    import numpy as np
+
+    from extraction.engine.ocr_models import get_models
+
+    models = get_models(ocr.INTRA_OP_THREADS)
+    strip = np.random.default_rng(0).random((1, 3, 48, 384), dtype=np.float32)
+    name = models.rec.get_inputs()[0].name
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        models.rec.run(None, {name: strip})
+        times.append((time.perf_counter() - started) * 1000.0)
+    return round(statistics.median(times), 2)
+
+
 def summarize(variant: str, results: list[DocResult]) -> dict[str, object]:
     summary: dict[str, object] = {"variant": variant}
     for fmt in ("scan", "png", "photo", "all"):
@@ -379,8 +403,10 @@ def main() -> None:
     ocr.warm_up()
     summaries = []
     for variant in args.variant or ["rapid"]:
+        before = yardstick_ms()
         results = run(documents, variant, args.rotate, args.limit)
         summary = summarize(variant, results)
+        summary["yardstick_ms"] = {"before": before, "after": yardstick_ms()}
         summaries.append(summary)
         print(json.dumps(summary, indent=1))
         if args.show_misses:
