@@ -165,9 +165,14 @@ ACS_REPORTS_SINCE = "2020"  # the year reports began printing ACS codes for test
 
 def _before_acs_reports(result: ExtractionResult) -> bool:
     """An older report: taken before ACS codes were printed, or naming no FTN but an applicant ID."""
-    if result.exam_date is not None and result.exam_date[:4] < ACS_REPORTS_SINCE:
+    if result.exam_date is not None and not _acs_years(result):
         return True
     return _applicant_id_only(result)
+
+
+def _acs_years(result: ExtractionResult) -> bool:
+    """The exam date is read and falls in the years reports print ACS codes for tests with one."""
+    return result.exam_date is not None and result.exam_date[:4] >= ACS_REPORTS_SINCE
 
 
 def _applicant_id_only(result: ExtractionResult) -> bool:
@@ -237,7 +242,8 @@ def parse_codes(
     # or neither are read (a heading may say "ACS codes" above learning statement codes). With
     # no code and no paragraph, a known test says it before a heading does: one without an
     # ACS has learning statement codes whatever the vendor's template calls its empty list,
-    # and so does one with an ACS on an older report that names an applicant ID.
+    # and so does one with an ACS on an older report that names an applicant ID, unless its
+    # date is one from which reports printed ACS codes.
     plt_explained, acs_explained = explained_kinds(r.text for r in rows)
     if plt_tokens and not acs_tokens:
         kind = "plt"
@@ -249,8 +255,11 @@ def parse_codes(
         kind = "acs"
     elif not tokens and result.exam_code in EXAM_TITLES:
         # The FTN marks a report of the current format even when its date is older, the
-        # applicant ID one of the older format; the date only decides whether it is doubted.
-        kind = "acs" if exam_prefixes and not _applicant_id_only(result) else "plt"
+        # applicant ID one of the older format when no date of the ACS years says otherwise;
+        # either disagreement leaves the kind doubted.
+        kind = (
+            "acs" if exam_prefixes and not (_applicant_id_only(result) and not _acs_years(result)) else "plt"
+        )
     elif ACS_PARAGRAPH.search(all_text):
         kind = "acs"
     elif plt_tokens and len(plt_tokens) >= len(acs_tokens):

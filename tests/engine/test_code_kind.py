@@ -34,13 +34,28 @@ def test_an_empty_list_under_no_paragraph_of_a_current_report_is_an_acs_list(cat
 
 def test_an_empty_list_of_an_older_report_is_inferred_learning_statement_codes(catalog: Catalog) -> None:
     # An applicant ID where current reports print an FTN marks an older report, which listed
-    # learning statement codes even for a test that has an ACS now.
+    # learning statement codes even for a test that has an ACS now: without a date, or with
+    # one before reports printed ACS codes.
     text = REPORT.format(score="100%", grade="PASS", codes="NONE", expires="04/30/2021")
     older = text.replace("Tracking #: A1B2C3D4", "Applicant ID: 966282168")
-    result = parse_rows(rows_from_text(older), catalog)
+    undated = [row for row in rows_from_text(older) if "March 14, 2026" not in row.text]
+    result = parse_rows(undated, catalog)
+    assert result.exam_date is None
+    assert result.code_kind == "plt" and "code_kind_inferred" in result.review_reasons
+    result = parse_rows(rows_from_text(older.replace("March 14, 2026", "June 2, 2018")), catalog)
     assert result.code_kind == "plt" and "code_kind_inferred" in result.review_reasons
     result = parse_rows(rows_from_text(text), catalog)
     assert result.code_kind == "acs" and "code_kind_inferred" not in result.review_reasons
+
+
+def test_an_applicant_id_on_a_report_of_the_acs_years_leaves_an_acs_list_doubted(catalog: Catalog) -> None:
+    # Reports print ACS codes for a test with an ACS from 2020: the date outweighs the older
+    # identifier, and the two disagreeing leaves the kind for a person to confirm.
+    text = REPORT.format(score="100%", grade="PASS", codes="NONE", expires="04/30/2021")
+    older = text.replace("Tracking #: A1B2C3D4", "Applicant ID: 966282168")
+    result = parse_rows(rows_from_text(older), catalog)
+    assert (result.exam_date, result.applicant_id, result.code_kind) == ("2026-03-14", "966282168", "acs")
+    assert "code_kind_inferred" in result.review_reasons
 
 
 def test_an_empty_list_of_a_report_with_an_ftn_dated_before_2020_is_a_doubted_acs_list(

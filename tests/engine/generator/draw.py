@@ -163,11 +163,14 @@ def draw_spec(seed: int, catalog: Any, single_page: bool = False) -> DocumentSpe
     title_case = "upper" if wide and rng.random() < 0.05 else "as_listed"
     if title_case == "upper":
         title = title.upper()
-    year_weights = (
-        {2019: 5, 2020: 4, 2021: 3, 2022: 2, 2023: 2, 2024: 1, 2025: 1, 2026: 1}
-        if legacy
-        else {y: 1 for y in range(2019, 2027)}
-    )
+    # Tests with an ACS have reported ACS codes since 2020: their learning statement reports
+    # are older; tests still under a PTS report learning statement codes to this day.
+    if legacy and exam_code in ACS_EXAMS:
+        year_weights = {2016: 1, 2017: 2, 2018: 3, 2019: 5}
+    elif legacy:
+        year_weights = {2019: 5, 2020: 4, 2021: 3, 2022: 2, 2023: 2, 2024: 1, 2025: 1, 2026: 1}
+    else:
+        year_weights = {y: 1 for y in range(2019, 2027)}
     year = int(_weighted(rng, {str(k): v for k, v in year_weights.items()}))
     last = dt.date(2026, 4, 30) if year == 2026 else dt.date(year, 12, 31)
     start = dt.date(year, 1, 1)
