@@ -165,9 +165,7 @@ ACS_REPORTS_SINCE = "2020"  # the year reports began printing ACS codes for test
 
 def _before_acs_reports(result: ExtractionResult) -> bool:
     """An older report: taken before ACS codes were printed, or naming no FTN but an applicant ID."""
-    if result.exam_date is not None and not _acs_years(result):
-        return True
-    return _applicant_id_only(result)
+    return (result.exam_date is not None and not _acs_years(result)) or _applicant_id_only(result)
 
 
 def _acs_years(result: ExtractionResult) -> bool:
@@ -242,8 +240,7 @@ def parse_codes(
     # or neither are read (a heading may say "ACS codes" above learning statement codes). With
     # no code and no paragraph, a known test says it before a heading does: one without an
     # ACS has learning statement codes whatever the vendor's template calls its empty list,
-    # and so does one with an ACS on an older report that names an applicant ID, unless its
-    # date is one from which reports printed ACS codes.
+    # and so does one with an ACS on an older report (an applicant ID, no date of 2020 on).
     plt_explained, acs_explained = explained_kinds(r.text for r in rows)
     if plt_tokens and not acs_tokens:
         kind = "plt"
@@ -254,12 +251,10 @@ def parse_codes(
     elif acs_explained:
         kind = "acs"
     elif not tokens and result.exam_code in EXAM_TITLES:
-        # The FTN marks a report of the current format even when its date is older, the
-        # applicant ID one of the older format when no date of the ACS years says otherwise;
-        # either disagreement leaves the kind doubted.
-        kind = (
-            "acs" if exam_prefixes and not (_applicant_id_only(result) and not _acs_years(result)) else "plt"
-        )
+        # The FTN marks the current format whatever the date, an applicant ID the older one
+        # unless dated 2020 or later; either disagreement leaves the kind doubted.
+        older = _applicant_id_only(result) and not _acs_years(result)
+        kind = "acs" if exam_prefixes and not older else "plt"
     elif ACS_PARAGRAPH.search(all_text):
         kind = "acs"
     elif plt_tokens and len(plt_tokens) >= len(acs_tokens):
@@ -269,10 +264,9 @@ def parse_codes(
     else:
         kind = "plt" if _applicant_id_only(result) else "acs"
     result.code_kind = kind  # type: ignore[assignment]
-    # An empty list under no paragraph that names its kind, of a test that has an ACS (or is
-    # unknown): tests such as PAR reported learning statement codes before their ACS, and a
-    # template's heading says "ACS codes" either way. A test without an ACS has no doubt, nor
-    # has one with an ACS on a report of 2020 or later that names an FTN.
+    # An empty list under no paragraph naming its kind, of a test with an ACS or unknown, is
+    # doubted (PAR reported learning statement codes before its ACS; a heading says "ACS codes"
+    # either way), unless the test has no ACS or the report names an FTN and is of 2020 on.
     modern = result.exam_date is not None and not _before_acs_reports(result)
     ev.code_kind_inferred = (
         not tokens
