@@ -163,11 +163,6 @@ def prefixes_of_exam(result: ExtractionResult, catalog: Catalog) -> frozenset[st
 ACS_REPORTS_SINCE = "2020"  # the year reports began printing ACS codes for tests with an ACS
 
 
-def _before_acs_reports(result: ExtractionResult) -> bool:
-    """An older report: taken before ACS codes were printed, or naming no FTN but an applicant ID."""
-    return (result.exam_date is not None and not _acs_years(result)) or _applicant_id_only(result)
-
-
 def _acs_years(result: ExtractionResult) -> bool:
     """The exam date is read and falls in the years reports print ACS codes for tests with one."""
     return result.exam_date is not None and result.exam_date[:4] >= ACS_REPORTS_SINCE
@@ -267,7 +262,7 @@ def parse_codes(
     # An empty list under no paragraph naming its kind, of a test with an ACS or unknown, is
     # doubted (PAR reported learning statement codes before its ACS; a heading says "ACS codes"
     # either way), unless the test has no ACS or the report names an FTN and is of 2020 on.
-    modern = result.exam_date is not None and not _before_acs_reports(result)
+    modern = _acs_years(result) and not _applicant_id_only(result)
     ev.code_kind_inferred = (
         not tokens
         and not (plt_explained or acs_explained)

@@ -132,9 +132,10 @@ def _dims(tensor: list[_Field]) -> list[int]:
         if isinstance(f.value, int):
             dims.append(f.value)
         else:  # packed
+            packed = memoryview(f.value)
             at = 0
-            while at < len(f.value):
-                value, at = _read_varint(memoryview(_payload(f)), at)
+            while at < len(packed):
+                value, at = _read_varint(packed, at)
                 dims.append(value)
     return dims
 
